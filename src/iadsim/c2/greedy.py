@@ -1,0 +1,99 @@
+"""The simplest command and control: fire at the most urgent threats in reach, cheapest missile first.
+
+Every tick each unit, in turn, takes the tracks of its air picture that no
+interceptor is already flying at, ranks them by urgency (time for the threat
+to reach the nearest defended asset, or unit when no asset is defined), and
+assigns one round each to as many as its free fire-control channels, guidance
+channels and launch rate allow, using the cheapest of its missile types whose
+envelope holds the intercept. A threat is engaged again only after a miss
+(shoot-look-shoot). The weapon-target assignment solvers replace this where
+fidelity matters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from iadsim import geo
+from iadsim.c2.engagement import Envelope
+from iadsim.events import NO_EVENTS, EventColumns, events
+from iadsim.registry import register
+from iadsim.scenario.compile import CompiledScenario
+from iadsim.world import Assignments, World
+
+
+@register("decide", "greedy")
+class GreedyDecider:
+    """Assigns units and missile types to tracks, most urgent first."""
+
+    def __init__(self, compiled: CompiledScenario) -> None:
+        world = compiled.world
+        types = compiled.interceptor_types
+        self.envelope = Envelope.of(types)
+        self.cost_usd = np.array([m.cost_usd for m in types])
+        self.weapon = np.array([m.name for m in types], dtype=object)
+        self.layer = np.array([m.layer for m in types], dtype=object)
+        unit_types = [compiled.unit_types[i] for i in world.units.type_index]
+        self.channels = np.array([u.fire_control_channels for u in unit_types], dtype=np.int64)
+        self.guided = np.array([u.guided_missiles for u in unit_types], dtype=np.int64)
+        interval = np.array([u.min_launch_interval for u in unit_types])
+        scenario = compiled.scenario
+        self.launches_per_tick = np.where(
+            interval > 0.0, np.maximum(1, np.floor(scenario.time_step / np.maximum(interval, 1e-9))), self.guided
+        ).astype(np.int64)
+        self.rotation = geo.enu_rotation(world.units.lat_rad, world.units.lon_rad)
+        self.defended_m = world.assets.pos_ecef_m if len(world.assets.id) else world.units.pos_ecef_m
+
+    def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
+        world.assignments = Assignments.empty()
+        tracks, units, missiles = world.tracks, world.units, world.interceptors
+        live = np.flatnonzero(tracks.active[: tracks.count])
+        if len(live) == 0 or len(units.id) == 0:
+            return NO_EVENTS
+        flying = np.flatnonzero(missiles.in_flight)
+        taken = np.zeros(tracks.count, dtype=bool)
+        taken[missiles.track_row[flying]] = True
+        in_flight = np.bincount(missiles.unit_index[flying], minlength=len(units.id))
+        engaged_pairs = np.unique(missiles.unit_index[flying].astype(np.int64) * tracks.count + missiles.track_row[flying])
+        engaging = np.bincount(engaged_pairs // max(tracks.count, 1), minlength=len(units.id))
+        pos = tracks.pos_ecef_m[live] + tracks.vel_ecef_mps[live] * (t_s - tracks.last_update_t_s[live])[:, None]
+        vel = tracks.vel_ecef_mps[live]
+        speed = np.maximum(np.linalg.norm(vel, axis=1), 1.0)
+        distance = np.linalg.norm(pos[:, None, :] - self.defended_m[None, :, :], axis=2).min(axis=1)
+        t_go = distance / speed
+        chosen_unit, chosen_missile, chosen_row = [], [], []
+        for u in range(len(units.id)):
+            capacity = min(self.channels[u] - engaging[u], self.guided[u] - in_flight[u], self.launches_per_tick[u])
+            if capacity <= 0 or units.next_launch_t_s[u] > t_s:
+                continue
+            candidates = np.flatnonzero((tracks.picture[live] == units.picture[u]) & ~taken[live])
+            if len(candidates) == 0:
+                continue
+            best = np.full(len(candidates), -1)
+            best_cost = np.full(len(candidates), np.inf)
+            for m in np.flatnonzero(units.rounds[u] > 0):
+                feasible, _ = self.envelope.intercepts(m, units.pos_ecef_m[u], self.rotation[u], pos[candidates],
+                                                       vel[candidates], t_go[candidates])
+                better = feasible & (self.cost_usd[m] < best_cost)
+                best[better], best_cost[better] = m, self.cost_usd[m]
+            rounds = units.rounds[u].copy()
+            for k in candidates[best >= 0][np.argsort(t_go[candidates[best >= 0]], kind="stable")]:
+                m = best[np.searchsorted(candidates, k)]
+                if rounds[m] == 0:
+                    continue
+                rounds[m] -= 1
+                chosen_unit.append(u)
+                chosen_missile.append(m)
+                chosen_row.append(live[k])
+                taken[live[k]] = True
+                capacity -= 1
+                if capacity == 0:
+                    break
+        if not chosen_row:
+            return NO_EVENTS
+        rows = np.array(chosen_row, dtype=np.int32)
+        kinds = np.array(chosen_missile, dtype=np.int32)
+        world.assignments = Assignments(np.array(chosen_unit, dtype=np.int32), kinds, rows, np.ones(len(rows), np.int32))
+        return events("assign", t_s, len(rows), tracks.pos_ecef_m[rows], unit_id=units.id[chosen_unit],
+                      track_id=tracks.id[rows], threat_id=tracks.threat_index[rows],
+                      weapon=self.weapon[kinds], layer=self.layer[kinds], value=1.0)

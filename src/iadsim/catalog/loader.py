@@ -1,0 +1,223 @@
+"""Load catalog YAML files into typed entries, checking that every figure is cited.
+
+A catalog file holds ``sources:`` (a mapping from a short key to a public
+document) and ``entries:`` (a list of system types). The bundled files live in
+``iadsim/catalog/data``; a scenario can add files of its own.
+"""
+
+from __future__ import annotations
+
+import functools
+import typing
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from iadsim.catalog.schema import (
+    KINDS,
+    Citation,
+    Entry,
+    FireUnitType,
+    InterceptorType,
+    RadarType,
+    Source,
+    ThreatType,
+)
+from iadsim.errors import Problem, UserError, did_you_mean, format_path
+from iadsim.validation import unwrap_annotation, validate_model
+from iadsim.yamlio import Document, read_yaml_file
+
+ENTRY_MODELS: dict[str, type[Entry]] = {
+    "radar": RadarType,
+    "interceptor": InterceptorType,
+    "fire_unit": FireUnitType,
+    "threat": ThreatType,
+}
+
+
+@dataclass
+class Catalog:
+    """All known system types by name, and the sources their figures cite."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries.values())
+
+    def of_kind(self, kind: str) -> list[Entry]:
+        """Entries of one kind (``radar``, ``interceptor``, ``fire_unit``, ``threat``), by name."""
+        return sorted((e for e in self if e.kind == kind), key=lambda e: e.name)
+
+    def find(self, name: str, kind: str | None = None) -> Entry | None:
+        entry = self.entries.get(name)
+        return entry if entry is not None and (kind is None or entry.kind == kind) else None
+
+    def suggestion(self, name: str, kind: str | None = None) -> str:
+        """A hint for an unknown ``name``: the nearest known name, else how to list them."""
+        names = [e.name for e in self if kind is None or e.kind == kind]
+        return did_you_mean(name, names) or f"see `iadsim catalog list{' --kind ' + kind if kind else ''}`"
+
+    def radar(self, name: str) -> RadarType:
+        return typing.cast(RadarType, self.entries[name])
+
+    def interceptor(self, name: str) -> InterceptorType:
+        return typing.cast(InterceptorType, self.entries[name])
+
+    def fire_unit(self, name: str) -> FireUnitType:
+        return typing.cast(FireUnitType, self.entries[name])
+
+    def threat(self, name: str) -> ThreatType:
+        return typing.cast(ThreatType, self.entries[name])
+
+
+def bundled_files() -> list[Path]:
+    """The catalog files shipped with iadsim, in a stable order."""
+    folder = resources.files("iadsim.catalog") / "data"
+    return sorted(Path(str(item)) for item in folder.iterdir() if item.name.endswith(".yaml"))
+
+
+@functools.cache
+def _bundled_catalog() -> Catalog:
+    return load_catalog_files(bundled_files())
+
+
+def load_catalog(extra_files: Iterable[str | Path] = ()) -> Catalog:
+    """The bundled catalog, extended by ``extra_files`` (which may not redefine a name)."""
+    extra = list(extra_files)
+    if not extra:
+        return _bundled_catalog()
+    return load_catalog_files(extra, base=_bundled_catalog())
+
+
+def load_catalog_files(paths: Iterable[str | Path], base: Catalog | None = None) -> Catalog:
+    """Read catalog files: first every ``sources:`` block, then every entry."""
+    catalog = Catalog(dict(base.entries), dict(base.sources), dict(base.files)) if base else Catalog()
+    documents = [read_yaml_file(path) for path in paths]
+    for document in documents:
+        _check_top_level(document)
+        for key, raw in (document.data.get("sources") or {}).items():
+            if key in catalog.sources:
+                raise UserError([Problem(f"source '{key}' is defined twice", path=f"sources.{key}",
+                                         line=document.line_of(("sources", key)))], document.file)
+            catalog.sources[key] = validate_model(Source, raw, document, ("sources", key))
+    for document in documents:
+        for index, raw in enumerate(document.data.get("entries") or []):
+            entry = _load_entry(raw, document, index, catalog.sources)
+            if entry.name in catalog.entries:
+                raise UserError(
+                    [Problem(f"type '{entry.name}' is already defined in {catalog.files[entry.name]}",
+                             path=f"entries[{index}].name", line=document.line_of(("entries", index, "name")),
+                             suggestion="give the new type a name of its own")],
+                    document.file,
+                )
+            catalog.entries[entry.name] = entry
+            catalog.files[entry.name] = str(document.file)
+    _check_references(catalog)
+    return catalog
+
+
+def _check_top_level(document: Document) -> None:
+    data = document.data
+    if not isinstance(data, dict) or not set(data) <= {"sources", "entries"}:
+        raise UserError(
+            [Problem("a catalog file is a mapping with 'sources:' and 'entries:'",
+                     expected="sources: {key: {title, publisher, url}}, entries: [ ... ]")],
+            document.file,
+        )
+
+
+def _load_entry(raw: Any, document: Document, index: int, sources: dict[str, Source]) -> Entry:
+    location: tuple[str | int, ...] = ("entries", index)
+    line = document.line_of(location)
+    if not isinstance(raw, dict):
+        raise UserError([Problem("an entry is a mapping", path=f"entries[{index}]", line=line)], document.file)
+    kind = raw.get("kind")
+    if kind not in ENTRY_MODELS:
+        raise UserError(
+            [Problem(f"unknown kind {kind!r}", path=f"entries[{index}].kind", line=line,
+                     expected=f"one of {', '.join(KINDS)}", suggestion=did_you_mean(str(kind), KINDS))],
+            document.file,
+        )
+    model = ENTRY_MODELS[kind]
+    values, citations = _split_figures(raw, model)
+    problems = _citation_problems(citations, model, values, sources, document, location)
+    if problems:
+        raise UserError(problems, document.file)
+    entry = validate_model(model, values, document, location)
+    entry.citations = citations
+    return entry
+
+
+def _figure_fields(model: type[BaseModel]) -> set[str]:
+    """Fields holding numbers: each must carry a source."""
+    return {
+        name for name, info in model.model_fields.items()
+        if unwrap_annotation(info.annotation) in (float, int) and name != "citations"
+    }
+
+
+def _split_figures(raw: dict, model: type[Entry]) -> tuple[dict, dict[str, Citation]]:
+    """Separate each figure's value from its citation; bare figures cite the entry's ``source``."""
+    default = raw.get("source")
+    default_sources = [default] if isinstance(default, str) else list(default or [])
+    figures = _figure_fields(model)
+    values: dict[str, Any] = {}
+    citations: dict[str, Citation] = {}
+    for key, value in raw.items():
+        if key == "source":
+            continue
+        if key in figures and isinstance(value, dict) and "value" in value:
+            own = value.get("source", default_sources)
+            citations[key] = Citation(
+                source=[own] if isinstance(own, str) else list(own),
+                range=value.get("range"),
+                note=value.get("note"),
+            )
+            values[key] = value["value"]
+        else:
+            if key in figures:
+                citations[key] = Citation(source=default_sources)
+            values[key] = value
+    return values, citations
+
+
+def _citation_problems(
+    citations: dict[str, Citation], model: type[Entry], values: dict, sources: dict[str, Source],
+    document: Document, location: tuple,
+) -> list[Problem]:
+    problems = []
+    for name, citation in citations.items():
+        where = (*location, name)
+        if not citation.source:
+            problems.append(Problem(
+                f"figure '{name}' has no source", path=format_path(where), line=document.line_of(where),
+                expected="a 'source:' key for the entry, or 'value:' and 'source:' for the figure",
+                suggestion="every catalog number cites a public document listed under 'sources:'"))
+        for key in citation.source:
+            if key not in sources:
+                problems.append(Problem(
+                    f"figure '{name}' cites unknown source '{key}'", path=format_path(where),
+                    line=document.line_of(where), expected="a key of a 'sources:' list",
+                    suggestion=did_you_mean(key, sources)))
+    return problems
+
+
+def _check_references(catalog: Catalog) -> None:
+    """Fire units must name radar and interceptor types that exist."""
+    problems = []
+    for entry in catalog.of_kind("fire_unit"):
+        assert isinstance(entry, FireUnitType)
+        for field_name, kind in (("radars", "radar"), ("interceptors", "interceptor")):
+            for name in getattr(entry, field_name):
+                if catalog.find(name, kind) is None:
+                    problems.append(Problem(
+                        f"fire unit '{entry.name}' names unknown {kind} type '{name}'",
+                        path=f"{entry.name}.{field_name}", suggestion=catalog.suggestion(name, kind)))
+    if problems:
+        raise UserError(problems, catalog.files.get(problems[0].path.split(".")[0]))

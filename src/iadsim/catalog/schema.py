@@ -1,0 +1,132 @@
+"""Types of catalog entries: radars, interceptors, fire units and threats.
+
+Every number in a catalog entry is a *figure* with a public source. In YAML a
+figure is written either bare (``max_range: 100 km``), taking the entry's
+default ``source``, or in full::
+
+    max_range:
+      value: 100 km
+      source: wiki-patriot          # a key of a ``sources:`` list, or a list of keys
+      range: [70 km, 160 km]        # where sources disagree
+      note: chose the PAC-2 figure
+
+The loader (:mod:`iadsim.catalog.loader`) splits the two, so these models
+hold plain SI values and ``citations`` maps each figure to where it came from.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from iadsim.units import Angle, Area, Duration, Length, Speed
+
+Layer = Literal["very_long", "long", "medium", "short", "point"]
+ThreatClass = Literal["aircraft", "drone", "cruise_missile", "ballistic_missile"]
+
+LAYERS: tuple[str, ...] = ("very_long", "long", "medium", "short", "point")
+THREAT_CLASSES: tuple[str, ...] = ("aircraft", "drone", "cruise_missile", "ballistic_missile")
+
+Probability = Annotated[float, Field(gt=0.0, le=1.0)]
+PositiveLength = Annotated[Length, Field(gt=0.0)]
+NonNegativeLength = Annotated[Length, Field(ge=0.0)]
+PositiveSpeed = Annotated[Speed, Field(gt=0.0)]
+PositiveDuration = Annotated[Duration, Field(gt=0.0)]
+NonNegativeDuration = Annotated[Duration, Field(ge=0.0)]
+
+
+class Source(BaseModel):
+    """A public document that catalog figures cite."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str
+    publisher: str
+    url: str | None = None
+    date: str | None = Field(None, description="Publication or access date, ISO 8601.")
+
+
+class Citation(BaseModel):
+    """Where one figure comes from, and the spread between sources if they disagree."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: list[str]
+    range: tuple[str | float, str | float] | None = None
+    note: str | None = None
+
+
+class Entry(BaseModel):
+    """Fields shared by all catalog entries."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Unique type name used in scenarios.")
+    description: str
+    citations: dict[str, Citation] = Field(default_factory=dict, exclude=True)
+
+
+class RadarType(Entry):
+    """A radar, described the way public sources quote it: a detection range for a reference RCS."""
+
+    kind: Literal["radar"]
+    role: Literal["search", "fire_control", "low_altitude"]
+    detection_range: PositiveLength = Field(description="Range at which a target of reference_rcs is detected (m).")
+    reference_rcs: Annotated[Area, Field(gt=0.0)] = Field(description="RCS the detection range refers to (m²).")
+    max_range: PositiveLength = Field(description="Instrumented range: nothing beyond it is reported (m).")
+    antenna_height: NonNegativeLength = Field(description="Height of the antenna above the ground (m).")
+    scan_period: PositiveDuration = Field(description="Time between looks at the same direction (s).")
+    min_elevation: Angle = Field(0.0, description="Lowest elevation the beam covers (rad).")
+    track_capacity: int = Field(gt=0, description="Targets it can hold in track at once.")
+    range_sigma: NonNegativeLength = Field(description="Standard deviation of range measurement (m).")
+    azimuth_sigma: Annotated[Angle, Field(ge=0.0)] = Field(description="Standard deviation of azimuth (rad).")
+    elevation_sigma: Annotated[Angle, Field(ge=0.0)] = Field(description="Standard deviation of elevation (rad).")
+
+
+class InterceptorType(Entry):
+    """A surface-to-air missile type: its engagement envelope, kinematics, lethality and price."""
+
+    kind: Literal["interceptor"]
+    layer: Layer
+    min_range: NonNegativeLength = Field(description="Minimum ground range of intercept (m).")
+    max_range: PositiveLength = Field(description="Maximum ground range of intercept (m).")
+    min_altitude: NonNegativeLength = Field(description="Lowest intercept altitude (m).")
+    max_altitude: PositiveLength = Field(description="Highest intercept altitude (m).")
+    average_speed: PositiveSpeed = Field(description="Mean speed over a typical flyout (m/s).")
+    max_target_speed: PositiveSpeed = Field(description="Fastest target it can engage (m/s).")
+    single_shot_pk: Probability = Field(description="Kill probability of one interceptor that reaches its target.")
+    lethal_radius: PositiveLength = Field(description="Miss distance within which the warhead can kill (m).")
+    cost_usd: float = Field(ge=0.0, description="Unit price (US dollars).")
+
+
+class FireUnitType(Entry):
+    """A fire unit (battery or battalion): radars, launchers and the interceptor types it fires."""
+
+    kind: Literal["fire_unit"]
+    radars: list[str] = Field(min_length=1, description="Radar types the unit carries, at its position.")
+    interceptors: list[str] = Field(min_length=1, description="Interceptor types it can fire.")
+    launchers: int = Field(gt=0, description="Number of launchers.")
+    fire_control_channels: int = Field(gt=0, description="Targets it can engage at once.")
+    guided_missiles: int = Field(gt=0, description="Interceptors it can guide in flight at once.")
+    min_launch_interval: NonNegativeDuration = Field(description="Shortest time between two launches (s).")
+    cost_usd: float = Field(ge=0.0, description="Acquisition cost of one unit (US dollars).")
+
+
+class ThreatType(Entry):
+    """An attacking aircraft, drone or missile."""
+
+    kind: Literal["threat"]
+    threat_class: ThreatClass
+    speed: PositiveSpeed = Field(description="Cruise speed, or mean speed for ballistic flight (m/s).")
+    cruise_altitude: NonNegativeLength = Field(description="Altitude flown en route (m).")
+    apogee: NonNegativeLength | None = Field(None, description="Highest point of a ballistic arc (m).")
+    rcs: Annotated[Area, Field(gt=0.0)] = Field(description="Radar cross-section, frontal (m²).")
+    max_range: PositiveLength = Field(description="Maximum range (m).")
+    cost_usd: float = Field(ge=0.0, description="Unit price (US dollars).")
+
+
+CatalogEntry = Annotated[
+    RadarType | InterceptorType | FireUnitType | ThreatType, Field(discriminator="kind")
+]
+KINDS: tuple[str, ...] = ("radar", "interceptor", "fire_unit", "threat")

@@ -1,0 +1,140 @@
+"""WGS-84 geometry, vectorised: geodetic <-> ECEF, local ENU frames, n-vectors, radar horizon.
+
+Angles are radians, lengths metres. Arrays broadcast: positions are ``(..., 3)``
+ECEF arrays. Geodesics (distance and bearing on the ellipsoid) come from
+geographiclib (Karney 2013) where accuracy matters more than speed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from geographiclib.geodesic import Geodesic
+from numpy.typing import ArrayLike, NDArray
+
+WGS84_A_M = 6378137.0
+WGS84_F = 1 / 298.257223563
+WGS84_B_M = WGS84_A_M * (1 - WGS84_F)
+WGS84_E2 = WGS84_F * (2 - WGS84_F)
+WGS84_EP2 = WGS84_E2 / (1 - WGS84_E2)
+MEAN_EARTH_RADIUS_M = 6371008.8  # IUGG mean radius R1
+EFFECTIVE_EARTH_FACTOR = 4.0 / 3.0  # standard refraction, Skolnik (2001) §8.2
+
+Array = NDArray[np.float64]
+
+
+def geodetic_to_ecef(lat_rad: ArrayLike, lon_rad: ArrayLike, alt_m: ArrayLike) -> Array:
+    """ECEF position ``(..., 3)`` of geodetic latitude, longitude (rad) and height (m)."""
+    return ecef_from_n_vector(n_vector(lat_rad, lon_rad), alt_m)
+
+
+def n_vector(lat_rad: ArrayLike, lon_rad: ArrayLike) -> Array:
+    """Unit normal to the ellipsoid ``(..., 3)`` at geodetic latitude and longitude (Gade 2010)."""
+    lat = np.asarray(lat_rad, dtype=float)
+    lon = np.asarray(lon_rad, dtype=float)
+    cos_lat = np.cos(lat)
+    return np.stack((cos_lat * np.cos(lon), cos_lat * np.sin(lon), np.sin(lat)), axis=-1)
+
+
+def ecef_from_n_vector(n: Array, alt_m: ArrayLike) -> Array:
+    """ECEF position of the point at height ``alt_m`` above the ellipsoid along normal ``n``.
+
+    With N = a / sqrt(1 - e² sin²φ): x = (N + h) n_x, y = (N + h) n_y, z = (N (1 - e²) + h) n_z.
+    """
+    alt = np.asarray(alt_m, dtype=float)
+    nz = n[..., 2]
+    prime_vertical = WGS84_A_M / np.sqrt(1.0 - WGS84_E2 * nz * nz)
+    out = np.empty(np.broadcast_shapes(n.shape, alt.shape + (3,)))
+    out[..., 0] = (prime_vertical + alt) * n[..., 0]
+    out[..., 1] = (prime_vertical + alt) * n[..., 1]
+    out[..., 2] = (prime_vertical * (1.0 - WGS84_E2) + alt) * nz
+    return out
+
+
+def ecef_to_geodetic(xyz: ArrayLike) -> tuple[Array, Array, Array]:
+    """Geodetic latitude, longitude (rad) and height (m) of ECEF points ``(..., 3)``.
+
+    Closed form of Heikkinen (1982) as given by Zhu (1994), exact to well under a
+    millimetre from the Earth's surface to geostationary altitude.
+    """
+    xyz = np.asarray(xyz, dtype=float)
+    x, y, z = xyz[..., 0], xyz[..., 1], xyz[..., 2]
+    a, b, e2, ep2 = WGS84_A_M, WGS84_B_M, WGS84_E2, WGS84_EP2
+    r = np.hypot(x, y)
+    big_e2 = a * a - b * b
+    f = 54.0 * b * b * z * z
+    g = r * r + (1.0 - e2) * z * z - e2 * big_e2
+    c = e2 * e2 * f * r * r / (g * g * g)
+    s = np.cbrt(1.0 + c + np.sqrt(c * c + 2.0 * c))
+    p = f / (3.0 * (s + 1.0 / s + 1.0) ** 2 * g * g)
+    q = np.sqrt(1.0 + 2.0 * e2 * e2 * p)
+    r0 = -(p * e2 * r) / (1.0 + q) + np.sqrt(
+        np.maximum(0.5 * a * a * (1.0 + 1.0 / q) - p * (1.0 - e2) * z * z / (q * (1.0 + q)) - 0.5 * p * r * r, 0.0)
+    )
+    u = np.hypot(r - e2 * r0, z)
+    v = np.sqrt((r - e2 * r0) ** 2 + (1.0 - e2) * z * z)
+    z0 = b * b * z / (a * v)
+    alt = u * (1.0 - b * b / (a * v))
+    lat = np.arctan2(z + ep2 * z0, r)
+    lon = np.arctan2(y, x)
+    return lat, lon, alt
+
+
+def enu_rotation(lat_rad: ArrayLike, lon_rad: ArrayLike) -> Array:
+    """Rotation matrices ``(..., 3, 3)`` whose rows are the east, north and up unit vectors in ECEF."""
+    lat = np.asarray(lat_rad, dtype=float)
+    lon = np.asarray(lon_rad, dtype=float)
+    sin_lat, cos_lat = np.sin(lat), np.cos(lat)
+    sin_lon, cos_lon = np.sin(lon), np.cos(lon)
+    zero = np.zeros_like(lat * lon)
+    east = np.stack((-sin_lon, cos_lon, zero + 0.0), axis=-1)
+    north = np.stack((-sin_lat * cos_lon, -sin_lat * sin_lon, cos_lat + zero), axis=-1)
+    up = np.stack((cos_lat * cos_lon, cos_lat * sin_lon, sin_lat + zero), axis=-1)
+    return np.stack((east, north, up), axis=-2)
+
+
+def ecef_to_enu(xyz: ArrayLike, origin_ecef: ArrayLike, rotation: Array) -> Array:
+    """East, north, up (m) of ECEF points relative to an origin with its :func:`enu_rotation`."""
+    delta = np.asarray(xyz, dtype=float) - np.asarray(origin_ecef, dtype=float)
+    return np.einsum("...ij,...j->...i", rotation, delta)
+
+
+def enu_to_ecef(enu: ArrayLike, origin_ecef: ArrayLike, rotation: Array) -> Array:
+    """ECEF position of local east, north, up offsets (m) from an origin."""
+    return np.asarray(origin_ecef, dtype=float) + np.einsum("...ji,...j->...i", rotation, np.asarray(enu, dtype=float))
+
+
+def geodesic_inverse(lat1_deg: float, lon1_deg: float, lat2_deg: float, lon2_deg: float) -> tuple[float, float]:
+    """Distance (m) and initial bearing (rad, clockwise from north) between two points on WGS-84."""
+    line = Geodesic.WGS84.Inverse(lat1_deg, lon1_deg, lat2_deg, lon2_deg)
+    return line["s12"], np.deg2rad(line["azi1"])
+
+
+def geodesic_direct(lat_deg: float, lon_deg: float, bearing_rad: float, distance_m: float) -> tuple[float, float]:
+    """Latitude and longitude (deg) reached from a point along a bearing (rad) after a distance (m)."""
+    line = Geodesic.WGS84.Direct(lat_deg, lon_deg, np.rad2deg(bearing_rad), distance_m)
+    return line["lat2"], line["lon2"]
+
+
+def radar_horizon_m(antenna_height_m: ArrayLike, target_altitude_m: ArrayLike,
+                    k: float = EFFECTIVE_EARTH_FACTOR) -> Array:
+    """Ground range (m) to the radar horizon over a smooth Earth of effective radius k·R.
+
+    d = sqrt(2 k R h_r) + sqrt(2 k R h_t); with k = 4/3 this is the textbook
+    d ≈ 4.12 (√h_r + √h_t) km with heights in metres (Skolnik 2001, §8.2).
+    """
+    effective_radius = k * MEAN_EARTH_RADIUS_M
+    h_r = np.maximum(np.asarray(antenna_height_m, dtype=float), 0.0)
+    h_t = np.maximum(np.asarray(target_altitude_m, dtype=float), 0.0)
+    return np.sqrt(2.0 * effective_radius * h_r) + np.sqrt(2.0 * effective_radius * h_t)
+
+
+def altitude_above(xyz: Array, origin_ecef: Array, up: Array) -> Array:
+    """Approximate height (m) of ECEF points above the ellipsoid near an origin on it.
+
+    Uses the local up vector and a spherical correction, (horizontal distance)² / 2R:
+    better than a metre within 100 km. For exact heights use :func:`ecef_to_geodetic`.
+    """
+    delta = xyz - origin_ecef
+    rise = delta @ up
+    horizontal_sq = np.einsum("...i,...i->...", delta, delta) - rise * rise
+    return rise + horizontal_sq / (2.0 * MEAN_EARTH_RADIUS_M)

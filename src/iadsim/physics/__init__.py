@@ -1,0 +1,5 @@
+"""Flight physics: threat motion, interceptor flyout, intercept geometry, fates."""
+
+from iadsim.physics import assess, average_speed, waypoint
+
+__all__ = ["assess", "average_speed", "waypoint"]

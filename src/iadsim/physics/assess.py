@@ -1,0 +1,84 @@
+"""Fates: which interceptors kill their target, which threats reach theirs.
+
+An interceptor that reached its target (see the fly stage) kills it with its
+type's single-shot kill probability if the miss distance is within its lethal
+radius (a cookie-cutter lethality); a threat that reaches its aim point alive
+leaks, and strikes there.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from iadsim.events import EventColumns, events, merge
+from iadsim.registry import register
+from iadsim.scenario.compile import CompiledScenario
+from iadsim.world import DONE, FLYING, KILLED, LEAKED, World
+
+
+@register("assess", "default")
+class Assessor:
+    """Draws kills for interceptors in their endgame and turns arrivals into leaks."""
+
+    def __init__(self, compiled: CompiledScenario) -> None:
+        types = compiled.interceptor_types
+        self.pk = np.array([m.single_shot_pk for m in types])
+        self.lethal_radius_m = np.array([m.lethal_radius for m in types])
+        self.weapon = np.array([m.name for m in types], dtype=object)
+        self.layer = np.array([m.layer for m in types], dtype=object)
+        threats = compiled.world.threats
+        self.threat_type = np.array([t.name for t in compiled.threat_types], dtype=object)[threats.type_index]
+        targets = [raid.target or "end of route" for raid in compiled.scenario.raids]
+        self.target_name = np.array(targets, dtype=object)[threats.raid_index]
+
+    def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
+        return merge(self._endgames(world, t_s, rng), self._leaks(world, t_s))
+
+    def _endgames(self, world: World, t_s: float, rng: np.random.Generator) -> EventColumns:
+        missiles, threats = world.interceptors, world.threats
+        rows = np.flatnonzero(missiles.endgame[: missiles.count])
+        if len(rows) == 0:
+            return {}
+        draw = rng.random(len(rows))
+        kind = missiles.missile_index[rows]
+        target = missiles.threat_index[rows]
+        miss = missiles.miss_distance_m[rows]
+        alive = threats.status[target] == FLYING
+        within = miss <= self.lethal_radius_m[kind]
+        kill = alive & within & (draw < self.pk[kind])
+        # Two interceptors killing one threat in the same tick: the first one counts.
+        first = np.zeros(len(rows), bool)
+        _, index = np.unique(np.where(kill, target, -1), return_index=True)
+        first[index] = True
+        overkill = kill & ~first
+        kill &= first
+        threats.status[target[kill]] = KILLED
+        missiles.status[rows] = DONE
+        missiles.endgame[rows] = False
+        reason = np.select(
+            [~alive, np.isnan(miss), ~within, overkill],
+            ["target gone", "gave up: out of range or energy", "outside lethal radius",
+             "target destroyed by another interceptor"],
+            "warhead did not kill",
+        ).astype(object)
+        columns = dict(threat_id=target, interceptor_id=missiles.id[rows], unit_id=missiles.unit_index[rows],
+                       track_id=missiles.track_row[rows], weapon=self.weapon[kind], layer=self.layer[kind],
+                       value=miss)
+        pk_text = np.array([f"pk {p:.2f}" for p in self.pk], dtype=object)[kind]
+        hit = {key: value[kill] for key, value in columns.items()}
+        missed = {key: value[~kill] for key, value in columns.items()}
+        return merge(
+            events("intercept", t_s, int(kill.sum()), missiles.pos_ecef_m[rows[kill]], detail=pk_text[kill], **hit),
+            events("miss", t_s, int((~kill).sum()), missiles.pos_ecef_m[rows[~kill]], detail=reason[~kill], **missed),
+        )
+
+    def _leaks(self, world: World, t_s: float) -> EventColumns:
+        threats = world.threats
+        rows = np.flatnonzero(threats.arrived & (threats.status == FLYING))
+        threats.status[rows] = LEAKED
+        threats.arrived[rows] = False
+        common = dict(threat_id=threats.id[rows], weapon=self.threat_type[rows], detail=self.target_name[rows])
+        return merge(
+            events("leak", t_s, len(rows), threats.pos_ecef_m[rows], value=threats.target_value[rows], **common),
+            events("impact", t_s, len(rows), threats.target_pos_ecef_m[rows], value=threats.cost_usd[rows], **common),
+        )

@@ -1,0 +1,1 @@
+"""Scenarios: the schema, loading with clear errors, and compilation into arrays."""

@@ -1,0 +1,223 @@
+"""Compile a validated scenario into the arrays of a :class:`~iadsim.world.World`.
+
+Compilation expands raids into individual threats (launch times, launch points
+scattered within the raid's spread), places the radars of every fire unit,
+works out which radars feed which air picture, and gathers the catalog types
+in play into lists that the arrays index. Random draws use their own stream,
+so that they never shift the draws of a stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from iadsim import geo
+from iadsim.catalog import Catalog
+from iadsim.catalog.schema import FireUnitType, InterceptorType, RadarType, ThreatType
+from iadsim.scenario.schema import Position, Scenario
+from iadsim.world import PENDING, Assets, Interceptors, Sensors, Threats, Units, World
+
+
+@dataclass
+class Routes:
+    """Each threat's route as padded geodetic points: launch point, waypoints, aim point.
+
+    Arrays are ``(N, W)``; row i uses its first ``n_points[i]`` columns, the
+    rest repeat the last point. ``cruise_alt_m`` and ``speed_mps`` are per threat.
+    """
+
+    lat_rad: NDArray[np.float64]
+    lon_rad: NDArray[np.float64]
+    alt_m: NDArray[np.float64]
+    n_points: NDArray[np.int32]
+    cruise_alt_m: NDArray[np.float64]
+    speed_mps: NDArray[np.float64]
+
+
+@dataclass
+class CompiledScenario:
+    """Everything a stage needs to build itself: the scenario, the types in play and the initial world."""
+
+    scenario: Scenario
+    catalog: Catalog
+    threat_types: list[ThreatType]
+    radar_types: list[RadarType]
+    interceptor_types: list[InterceptorType]
+    unit_types: list[FireUnitType]
+    routes: Routes
+    world: World
+    sensor_names: list[str]
+
+    @property
+    def n_ticks(self) -> int:
+        return int(np.ceil(self.scenario.duration / self.scenario.time_step - 1e-9))
+
+
+def compile_scenario(scenario: Scenario, catalog: Catalog, rng: np.random.Generator) -> CompiledScenario:
+    """Expand ``scenario`` into arrays; ``rng`` draws the raids' launch scatter."""
+    threat_names = sorted({raid.type for raid in scenario.raids})
+    unit_names = sorted({unit.type for unit in scenario.units})
+    unit_types = [catalog.fire_unit(name) for name in unit_names]
+    radar_names = sorted({sensor.type for sensor in scenario.sensors}
+                         | {radar for unit_type in unit_types for radar in unit_type.radars})
+    missile_names = sorted({missile for unit_type in unit_types for missile in unit_type.interceptors})
+    compiled_types = dict(
+        threat_types=[catalog.threat(name) for name in threat_names],
+        radar_types=[catalog.radar(name) for name in radar_names],
+        interceptor_types=[catalog.interceptor(name) for name in missile_names],
+        unit_types=unit_types,
+    )
+    assets = Assets(
+        id=np.arange(len(scenario.assets), dtype=np.int32),
+        pos_ecef_m=_ecef([asset.position for asset in scenario.assets]),
+        value=np.array([asset.value for asset in scenario.assets], dtype=float),
+    )
+    units = _units(scenario, unit_names, missile_names)
+    threats, routes = _threats(scenario, catalog, threat_names, rng)
+    sensors, sensor_names, n_pictures, unit_picture = _sensors(scenario, catalog, radar_names)
+    units.picture = unit_picture
+    world = World(
+        assets=assets, threats=threats, sensors=sensors, units=units,
+        interceptors=Interceptors.with_capacity(int(units.rounds.sum())), n_pictures=n_pictures,
+    )
+    return CompiledScenario(scenario=scenario, catalog=catalog, routes=routes, world=world,
+                            sensor_names=sensor_names, **compiled_types)
+
+
+def _ecef(positions: list[Position]) -> NDArray[np.float64]:
+    if not positions:
+        return np.zeros((0, 3))
+    lat = np.deg2rad([p.lat for p in positions])
+    lon = np.deg2rad([p.lon for p in positions])
+    return geo.geodetic_to_ecef(lat, lon, [p.alt for p in positions])
+
+
+def _units(scenario: Scenario, unit_names: list[str], missile_names: list[str]) -> Units:
+    count = len(scenario.units)
+    rounds = np.zeros((count, len(missile_names)), dtype=np.int32)
+    for row, unit in enumerate(scenario.units):
+        for missile, n in unit.inventory.items():
+            rounds[row, missile_names.index(missile)] = n
+    return Units(
+        id=np.arange(count, dtype=np.int32),
+        type_index=np.array([unit_names.index(unit.type) for unit in scenario.units], dtype=np.int32),
+        pos_ecef_m=_ecef([unit.position for unit in scenario.units]),
+        lat_rad=np.deg2rad([unit.position.lat for unit in scenario.units]),
+        lon_rad=np.deg2rad([unit.position.lon for unit in scenario.units]),
+        alt_m=np.array([unit.position.alt for unit in scenario.units], dtype=float),
+        heading_rad=np.array([unit.heading for unit in scenario.units], dtype=float),
+        picture=np.zeros(count, dtype=np.int32),
+        rounds=rounds,
+        next_launch_t_s=np.zeros(count),
+    )
+
+
+def _threats(
+    scenario: Scenario, catalog: Catalog, threat_names: list[str], rng: np.random.Generator
+) -> tuple[Threats, Routes]:
+    targets = {asset.name: asset.position for asset in scenario.assets}
+    targets |= {unit.name: unit.position for unit in scenario.units}
+    width = max(2 + len(raid.waypoints) - (raid.target is None) for raid in scenario.raids)
+    values = {asset.name: asset.value for asset in scenario.assets}
+    lat, lon, alt, n_points, launch_t, raid_index, type_index, cruise, speed, target_value = ([] for _ in range(10))
+    for index, raid in enumerate(scenario.raids):
+        kind = catalog.threat(raid.type)
+        points = [*raid.waypoints, *([targets[raid.target]] if raid.target is not None else [])]
+        starts = _scatter(raid.launch_point, raid.spread, raid.count, rng)
+        route = np.array([[np.deg2rad(p.lat), np.deg2rad(p.lon), p.alt] for p in points])
+        route = np.vstack([route, np.repeat(route[-1:], width - 1 - len(points), axis=0)])
+        block = np.empty((raid.count, width, 3))
+        block[:, 0, :2] = starts
+        block[:, 0, 2] = raid.launch_point.alt
+        block[:, 1:] = route
+        lat.append(block[..., 0])
+        lon.append(block[..., 1])
+        alt.append(block[..., 2])
+        n_points += [1 + len(points)] * raid.count
+        launch_t.append(raid.launch_time + raid.launch_interval * np.arange(raid.count))
+        raid_index += [index] * raid.count
+        type_index += [threat_names.index(raid.type)] * raid.count
+        cruise += [kind.cruise_altitude if raid.altitude is None else raid.altitude] * raid.count
+        speed += [kind.speed if raid.speed is None else raid.speed] * raid.count
+        target_value += [values.get(raid.target, np.nan)] * raid.count
+    routes = Routes(np.vstack(lat), np.vstack(lon), np.vstack(alt), np.array(n_points, np.int32),
+                    np.array(cruise), np.array(speed))
+    count = len(raid_index)
+    last = routes.n_points - 1
+    rows = np.arange(count)
+    kinds = [catalog.threat(name) for name in threat_names]
+    types = np.array(type_index, dtype=np.int32)
+    threats = Threats(
+        id=np.arange(count, dtype=np.int32),
+        type_index=types,
+        raid_index=np.array(raid_index, dtype=np.int32),
+        launch_t_s=np.concatenate(launch_t),
+        target_pos_ecef_m=geo.geodetic_to_ecef(routes.lat_rad[rows, last], routes.lon_rad[rows, last],
+                                               routes.alt_m[rows, last]),
+        target_value=np.array(target_value, dtype=float),
+        pos_ecef_m=geo.geodetic_to_ecef(routes.lat_rad[:, 0], routes.lon_rad[:, 0], routes.alt_m[:, 0]),
+        alt_m=routes.alt_m[:, 0].copy(),
+        vel_ecef_mps=np.zeros((count, 3)),
+        status=np.full(count, PENDING, dtype=np.int8),
+        arrived=np.zeros(count, dtype=bool),
+        rcs_m2=np.array([kind.rcs for kind in kinds])[types],
+        cost_usd=np.array([kind.cost_usd for kind in kinds])[types],
+    )
+    return threats, routes
+
+
+def _scatter(centre: Position, radius_m: float, count: int, rng: np.random.Generator) -> NDArray[np.float64]:
+    """``count`` points (lat, lon in rad) uniform in a disc of ``radius_m`` around ``centre``."""
+    lat0, lon0 = np.deg2rad(centre.lat), np.deg2rad(centre.lon)
+    if radius_m == 0.0:
+        return np.tile([lat0, lon0], (count, 1))
+    distance = radius_m * np.sqrt(rng.random(count))
+    bearing = rng.uniform(0.0, 2.0 * np.pi, count)
+    enu = np.stack((distance * np.sin(bearing), distance * np.cos(bearing), np.zeros(count)), axis=-1)
+    origin = geo.geodetic_to_ecef(lat0, lon0, 0.0)
+    lat, lon, _ = geo.ecef_to_geodetic(geo.enu_to_ecef(enu, origin, geo.enu_rotation(lat0, lon0)))
+    return np.stack((lat, lon), axis=-1)
+
+
+def _sensors(
+    scenario: Scenario, catalog: Catalog, radar_names: list[str]
+) -> tuple[Sensors, list[str], int, NDArray[np.int32]]:
+    """Place every radar; group units that hear the same radars into one air picture each."""
+    names, types, owners, positions, memberships = [], [], [], [], []
+    for row, unit in enumerate(scenario.units):
+        for radar in catalog.fire_unit(unit.type).radars:
+            names.append(f"{unit.name}/{radar}")
+            types.append(radar)
+            owners.append(row)
+            positions.append(unit.position)
+            memberships.append(set(unit.networks))
+    for sensor in scenario.sensors:
+        names.append(sensor.name)
+        types.append(sensor.type)
+        owners.append(-1)
+        positions.append(sensor.position)
+        memberships.append(set(sensor.networks))
+    count = len(names)
+    lat = np.deg2rad([p.lat for p in positions])
+    lon = np.deg2rad([p.lon for p in positions])
+    ground = np.array([p.alt for p in positions], dtype=float)
+    antenna = ground + np.array([catalog.radar(name).antenna_height for name in types], dtype=float)
+    # hears[s, u]: radar s reaches unit u's command post, being its own or on a shared network.
+    hears = np.zeros((count, len(scenario.units)), dtype=bool)
+    for u, unit in enumerate(scenario.units):
+        for s in range(count):
+            hears[s, u] = owners[s] == u or bool(memberships[s] & set(unit.networks))
+    columns, unit_picture = np.unique(hears.T, axis=0, return_inverse=True) if count and scenario.units else (
+        np.zeros((0, count), bool), np.zeros(len(scenario.units), np.int64))
+    sensors = Sensors(
+        id=np.arange(count, dtype=np.int32),
+        type_index=np.array([radar_names.index(name) for name in types], dtype=np.int32),
+        unit_index=np.array(owners, dtype=np.int32),
+        pos_ecef_m=geo.geodetic_to_ecef(lat, lon, antenna) if count else np.zeros((0, 3)),
+        lat_rad=lat, lon_rad=lon, antenna_alt_m=antenna, ground_alt_m=ground,
+        feeds_picture=np.ascontiguousarray(columns.T),
+    )
+    return sensors, names, len(columns), unit_picture.astype(np.int32).reshape(-1)

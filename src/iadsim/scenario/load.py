@@ -1,0 +1,128 @@
+"""Load a scenario from YAML or a dict: parse, validate the schema, check names against the catalog.
+
+Every problem found is reported at once, each with its file, line, field path,
+what was expected and, for a misspelt name, the nearest known one. Nothing is
+simulated or written until a scenario passes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from iadsim import registry
+from iadsim.catalog import Catalog, load_catalog
+from iadsim.errors import Problem, UserError, did_you_mean, parse_path
+from iadsim.scenario.schema import Scenario
+from iadsim.validation import validate_model
+from iadsim.yamlio import Document, read_yaml_file
+
+
+def load_scenario(source: str | Path | Mapping[str, Any], catalog: Catalog | None = None) -> Scenario:
+    """Read, validate and check a scenario file (or an already-parsed mapping).
+
+    Raises :class:`iadsim.errors.UserError` listing every problem found.
+    """
+    if isinstance(source, Mapping):
+        document = Document(data=dict(source), file=None)
+    else:
+        document = read_yaml_file(source)
+    return scenario_from_document(document, catalog or load_catalog())
+
+
+def scenario_from_document(document: Document, catalog: Catalog) -> Scenario:
+    if document.data is None:
+        raise UserError(
+            [Problem("the file is empty", expected="a scenario: name, duration, raids, ...",
+                     suggestion="start from examples/demo.yaml")],
+            document.file,
+        )
+    if not isinstance(document.data, dict):
+        raise UserError(
+            [Problem(f"the document is a {type(document.data).__name__}, not a mapping", line=document.line_of(()),
+                     expected="a mapping of fields such as 'name:', 'duration:', 'raids:'",
+                     suggestion="start from examples/demo.yaml")],
+            document.file,
+        )
+    scenario = validate_model(Scenario, document.data, document)
+    problems = check_references(scenario, catalog)
+    if problems:
+        for index, problem in enumerate(problems):
+            location = parse_path(problem.path)
+            problems[index] = Problem(problem.message, problem.path, document.line_of(location),
+                                      problem.expected, problem.suggestion)
+        raise UserError(problems, document.file)
+    return scenario
+
+
+def check_references(scenario: Scenario, catalog: Catalog) -> list[Problem]:
+    """Problems with names: catalog types, targets, networks, inventories, models, duplicates."""
+    problems: list[Problem] = []
+
+    def check_type(path: str, name: str, kind: str) -> bool:
+        if catalog.find(name, kind) is not None:
+            return True
+        other = catalog.find(name)
+        message = (f"'{name}' is a {other.kind}, not a {kind}" if other is not None
+                   else f"unknown {kind} type '{name}'")
+        problems.append(Problem(message, path, expected=f"a catalog {kind} type",
+                                suggestion=catalog.suggestion(name, kind)))
+        return False
+
+    for group in ("assets", "units", "sensors", "networks"):
+        seen: set[str] = set()
+        for index, item in enumerate(getattr(scenario, group)):
+            if item.name in seen:
+                problems.append(Problem(f"the name '{item.name}' is used twice in {group}",
+                                        f"{group}[{index}].name", expected="unique names"))
+            seen.add(item.name)
+
+    network_names = [network.name for network in scenario.networks]
+    for group in ("units", "sensors"):
+        for index, item in enumerate(getattr(scenario, group)):
+            for n, network in enumerate(item.networks):
+                if network not in network_names:
+                    problems.append(Problem(
+                        f"unknown network '{network}'", f"{group}[{index}].networks[{n}]",
+                        expected=f"a network listed under 'networks:' ({', '.join(network_names) or 'none'})",
+                        suggestion=did_you_mean(network, network_names)))
+
+    for index, unit in enumerate(scenario.units):
+        if not check_type(f"units[{index}].type", unit.type, "fire_unit"):
+            continue
+        fireable = catalog.fire_unit(unit.type).interceptors
+        for missile in unit.inventory:
+            if missile not in fireable:
+                problems.append(Problem(
+                    f"a {unit.type} cannot fire '{missile}'", f"units[{index}].inventory.{missile}",
+                    expected=f"one of {', '.join(fireable)}", suggestion=did_you_mean(missile, fireable)))
+
+    for index, sensor in enumerate(scenario.sensors):
+        check_type(f"sensors[{index}].type", sensor.type, "radar")
+
+    targets = [asset.name for asset in scenario.assets] + [unit.name for unit in scenario.units]
+    for index, raid in enumerate(scenario.raids):
+        check_type(f"raids[{index}].type", raid.type, "threat")
+        if raid.target is not None and raid.target not in targets:
+            problems.append(Problem(
+                f"unknown target '{raid.target}'", f"raids[{index}].target",
+                expected=f"the name of an asset or unit ({', '.join(targets) or 'none defined'})",
+                suggestion=did_you_mean(raid.target, targets)))
+
+    for role in registry.CHOOSABLE_ROLES:
+        name = getattr(scenario.models, role)
+        choices = registry.available(role)
+        if name not in choices:
+            problems.append(Problem(f"unknown {role} model '{name}'", f"models.{role}",
+                                    expected=f"one of {', '.join(choices)}", suggestion=did_you_mean(name, choices)))
+    return problems
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the scenario's canonical JSON form: equal for equal scenarios, whatever the formatting."""
+    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+

@@ -1,0 +1,124 @@
+"""The scenario file's schema: pure data, every quantity in SI after loading.
+
+Field by field, a scenario says *when* (seed, duration, time step), *what is
+defended* (assets), *who defends* (fire units and stand-alone sensors, tied by
+networks), *who attacks* (raids of catalog threat types) and *which models*
+run each stage. Quantities are written with units (``"40 km"``, ``"Mach 2"``);
+see :mod:`iadsim.units`. Latitude and longitude are in degrees (WGS-84).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from iadsim.units import Angle, Duration, Length, Speed
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+TypeName = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class Position(_Strict):
+    """A point on WGS-84: latitude and longitude in degrees, altitude above the ellipsoid."""
+
+    lat: float = Field(ge=-90.0, le=90.0, description="Latitude in degrees, -90 to 90.")
+    lon: float = Field(ge=-180.0, le=180.0, description="Longitude in degrees, -180 to 180.")
+    alt: Length = Field(0.0, ge=-500.0, le=1e6, description="Altitude above the WGS-84 ellipsoid (m).")
+
+
+class Asset(_Strict):
+    """Something worth defending: a city, an airbase, a power plant."""
+
+    name: Name
+    position: Position
+    value: float = Field(1.0, gt=0.0, description="Relative worth, used to weigh threats against it.")
+
+
+class Network(_Strict):
+    """A data network: its members share one air picture after ``latency``."""
+
+    name: Name
+    link: str = Field("generic", description="Data-link type; members must speak a common link.")
+    latency: Duration = Field(0.0, ge=0.0, description="Delay before a member's report reaches the others (s).")
+
+
+class Unit(_Strict):
+    """A fire unit of a catalog ``fire_unit`` type, with its radars at its position."""
+
+    name: Name
+    type: TypeName = Field(description="A catalog fire_unit type (`iadsim catalog list --kind fire_unit`).")
+    position: Position
+    heading: Angle = Field(0.0, description="Direction the unit faces, clockwise from north (rad).")
+    inventory: dict[str, Annotated[int, Field(ge=0)]] = Field(
+        description="Rounds per interceptor type, e.g. {generic-lr-interceptor: 16}."
+    )
+    networks: list[Name] = Field(default_factory=list, description="Networks the unit belongs to.")
+
+
+class Sensor(_Strict):
+    """A stand-alone radar (not part of a fire unit), such as a national early-warning radar."""
+
+    name: Name
+    type: TypeName = Field(description="A catalog radar type.")
+    position: Position
+    networks: list[Name] = Field(default_factory=list, description="Networks it reports to.")
+
+
+class Raid(_Strict):
+    """``count`` threats of one catalog type, launched one after another towards a target."""
+
+    name: Name | None = Field(None, description="Label for the raid; defaults to its type.")
+    type: TypeName = Field(description="A catalog threat type.")
+    count: int = Field(1, ge=1, le=100_000, description="Number of threats in the raid.")
+    launch_time: Duration = Field(0.0, ge=0.0, description="Launch of the first threat (s after start).")
+    launch_interval: Duration = Field(0.0, ge=0.0, description="Time between successive launches (s).")
+    launch_point: Position
+    spread: Length = Field(0.0, ge=0.0, description="Launch points scatter uniformly within this radius (m).")
+    target: Name | None = Field(None, description="Name of the asset or unit the raid attacks.")
+    waypoints: list[Position] = Field(default_factory=list, description="Route before the target, in order.")
+    altitude: Length | None = Field(None, ge=0.0, description="Cruise altitude; defaults to the type's.")
+    speed: Speed | None = Field(None, gt=0.0, description="Speed; defaults to the type's.")
+
+    @model_validator(mode="after")
+    def _needs_a_destination(self) -> Raid:
+        if self.target is None and not self.waypoints:
+            raise ValueError("a raid needs a 'target' (an asset or unit name) or 'waypoints' to fly")
+        return self
+
+
+class Models(_Strict):
+    """Which model runs each stage (``iadsim models`` lists them)."""
+
+    move: str = Field("waypoint", description="Threat motion.")
+    sense: str = Field("range_horizon", description="Radar detection.")
+    track: str = Field("truth_noise", description="Tracking.")
+    decide: str = Field("greedy", description="Threat evaluation and weapon assignment.")
+    fly: str = Field("average_speed", description="Interceptor flyout.")
+
+
+class Scenario(_Strict):
+    """A whole scenario: one engagement to simulate."""
+
+    name: Name
+    description: str = ""
+    seed: int = Field(0, ge=0, description="Seed of every random draw in a run.")
+    duration: Duration = Field(gt=0.0, le=30 * 86400.0, description="Simulated time (s).")
+    time_step: Duration = Field(1.0, gt=0.0, le=600.0, description="Length of one tick (s).")
+    assets: list[Asset] = Field(default_factory=list)
+    units: list[Unit] = Field(default_factory=list)
+    sensors: list[Sensor] = Field(default_factory=list)
+    networks: list[Network] = Field(default_factory=list)
+    raids: list[Raid] = Field(min_length=1)
+    models: Models = Field(default_factory=Models)
+    log_all_detections: bool = Field(False, description="Log every detection, not only the first per radar.")
+
+    @model_validator(mode="after")
+    def _step_fits(self) -> Scenario:
+        if self.time_step > self.duration:
+            raise ValueError(f"time_step ({self.time_step:g} s) is longer than the duration ({self.duration:g} s)")
+        return self

@@ -1,0 +1,5 @@
+"""Radar detection models."""
+
+from iadsim.sensors import range_horizon
+
+__all__ = ["range_horizon"]

@@ -1,0 +1,113 @@
+"""Turn pydantic validation errors into user problems with a line, a path and a hint."""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Sequence
+
+from pydantic import BaseModel, ValidationError
+
+from iadsim.errors import Problem, UserError, did_you_mean, format_path
+from iadsim.yamlio import Document
+
+M = typing.TypeVar("M", bound=BaseModel)
+
+
+def validate_model(
+    model: type[M], data: object, document: Document, prefix: Sequence[str | int] = ()
+) -> M:
+    """Validate ``data`` as ``model``; on failure raise a ``UserError`` listing every problem."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise UserError(problems_from(error, model, document, prefix), document.file) from None
+
+
+def problems_from(
+    error: ValidationError, model: type[BaseModel], document: Document, prefix: Sequence[str | int] = ()
+) -> list[Problem]:
+    """One :class:`Problem` per pydantic error, located in ``document``."""
+    problems = []
+    for item in error.errors(include_url=False):
+        location = (*prefix, *item["loc"])
+        message, expected, suggestion = _explain(item, model, tuple(item["loc"]))
+        problems.append(
+            Problem(
+                message,
+                path=format_path(location),
+                line=document.line_of(location),
+                expected=expected,
+                suggestion=suggestion,
+            )
+        )
+    return problems
+
+
+def _explain(item: dict, model: type[BaseModel], loc: tuple) -> tuple[str, str | None, str | None]:
+    kind = item["type"]
+    given = item.get("input")
+    if kind == "missing":
+        return "this field is required but missing", _describe_field(model, loc), None
+    if kind == "extra_forbidden":
+        allowed = _field_names(model, loc[:-1])
+        name = str(loc[-1])
+        return (
+            f"unknown field '{name}'",
+            f"one of: {', '.join(allowed)}" if allowed else None,
+            did_you_mean(name, allowed),
+        )
+    if kind == "value_error":
+        return item["msg"].removeprefix("Value error, "), None, None
+    if kind in {"finite_number"}:
+        return f"{given!r} is not a finite number", "a finite number", None
+    message = f"{item['msg']} (got {given!r})" if not isinstance(given, dict | list) else item["msg"]
+    return message, _describe_field(model, loc), None
+
+
+def _describe_field(model: type[BaseModel], loc: tuple) -> str | None:
+    owner = _model_at(model, loc[:-1])
+    if owner is None or not isinstance(loc[-1], str):
+        return None
+    info = owner.model_fields.get(loc[-1])
+    return info.description if info is not None else None
+
+
+def _field_names(model: type[BaseModel], loc: tuple) -> list[str]:
+    owner = _model_at(model, loc)
+    return list(owner.model_fields) if owner is not None else []
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The model class that holds the value at ``loc``, following lists and dicts."""
+    current: object = model
+    for part in loc:
+        current = unwrap_annotation(current)
+        if isinstance(current, type) and issubclass(current, BaseModel) and isinstance(part, str):
+            info = current.model_fields.get(part)
+            if info is None:
+                return None
+            current = info.annotation
+        elif typing.get_origin(current) in (list, tuple) and isinstance(part, int):
+            current = typing.get_args(current)[0]
+        elif typing.get_origin(current) is dict:
+            current = typing.get_args(current)[1]
+        else:
+            return None
+    current = unwrap_annotation(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def unwrap_annotation(annotation: object) -> object:
+    """Strip ``Annotated`` and ``X | None`` so the underlying type shows."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+            if len(members) != 1:
+                return annotation
+            annotation = members[0]
+        else:
+            return annotation

@@ -1,0 +1,231 @@
+"""The state of one run: one structure of arrays per kind of entity.
+
+Every group has an ``id`` array; entities are rows. Stages read any group and
+write only their own (see DESIGN.md, "Contracts between the parts"):
+
+============  ==========================================
+group         written by
+============  ==========================================
+threats       move (position, velocity, arrival); assess (status)
+detections    sense (replaced every tick)
+tracks        track
+assignments   decide (replaced every command cycle)
+units         launch (rounds, launch times)
+interceptors  launch (new rows), fly (motion, endgame), assess (status)
+============  ==========================================
+
+Assets, sensors and pictures are fixed after compilation. Positions are ECEF
+metres, velocities ECEF metres per second, times seconds from the start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+from numpy.typing import NDArray
+
+F64 = NDArray[np.float64]
+I32 = NDArray[np.int32]
+Bool = NDArray[np.bool_]
+
+# Threat status codes.
+PENDING, FLYING, KILLED, LEAKED = 0, 1, 2, 3
+# Interceptor status codes.
+IN_FLIGHT, DONE = 1, 2
+
+
+def _grow(array: np.ndarray, capacity: int, fill: object) -> np.ndarray:
+    grown = np.full((capacity, *array.shape[1:]), fill, dtype=array.dtype)
+    grown[: len(array)] = array
+    return grown
+
+
+@dataclass
+class Assets:
+    """Defended assets: position and relative value."""
+
+    id: I32
+    pos_ecef_m: F64  # (A, 3)
+    value: F64
+
+
+@dataclass
+class Threats:
+    """Every threat of the scenario, including those not yet launched (status PENDING)."""
+
+    id: I32
+    type_index: I32  # into CompiledScenario.threat_types
+    raid_index: I32
+    launch_t_s: F64
+    target_pos_ecef_m: F64  # (N, 3) aim point
+    target_value: F64  # value of the asset aimed at (NaN when the aim is a unit or a route's end)
+    pos_ecef_m: F64  # (N, 3)
+    alt_m: F64  # height above the ellipsoid, kept by move beside the ECEF position
+    vel_ecef_mps: F64  # (N, 3)
+    status: NDArray[np.int8]
+    arrived: Bool  # set by move when a threat reaches its aim point this tick
+    rcs_m2: F64
+    cost_usd: F64
+
+    @property
+    def flying(self) -> Bool:
+        return self.status == FLYING
+
+
+@dataclass
+class Sensors:
+    """Radars: stand-alone ones and those of fire units (``unit_index`` >= 0)."""
+
+    id: I32
+    type_index: I32  # into CompiledScenario.radar_types
+    unit_index: I32  # -1 for a stand-alone radar
+    pos_ecef_m: F64  # (S, 3), antenna phase centre
+    lat_rad: F64
+    lon_rad: F64
+    antenna_alt_m: F64  # height of the antenna above the ellipsoid
+    ground_alt_m: F64  # height of the ground under it above the ellipsoid
+    feeds_picture: Bool  # (S, P): the radar's reports reach picture p
+
+
+@dataclass
+class Detections:
+    """This tick's detections: which radar saw which threat, and where it measured it."""
+
+    sensor_index: I32
+    threat_index: I32  # truth label, -1 for a false alarm
+    pos_ecef_m: F64  # (D, 3) measured position
+
+    @classmethod
+    def empty(cls) -> Detections:
+        return cls(np.empty(0, np.int32), np.empty(0, np.int32), np.empty((0, 3)))
+
+
+@dataclass
+class Tracks:
+    """Tracks of every air picture. Rows are appended and never reused; ``active`` marks live ones."""
+
+    id: I32
+    picture: I32
+    threat_index: I32  # the threat the track follows (truth label for scoring), -1 if false
+    pos_ecef_m: F64  # (T, 3) estimate at last_update_t_s
+    vel_ecef_mps: F64  # (T, 3)
+    last_update_t_s: F64
+    active: Bool
+    count: int = 0
+
+    @classmethod
+    def empty(cls, capacity: int = 64) -> Tracks:
+        return cls(
+            id=np.full(capacity, -1, np.int32), picture=np.full(capacity, -1, np.int32),
+            threat_index=np.full(capacity, -1, np.int32), pos_ecef_m=np.zeros((capacity, 3)),
+            vel_ecef_mps=np.zeros((capacity, 3)), last_update_t_s=np.zeros(capacity),
+            active=np.zeros(capacity, bool),
+        )
+
+    def append(self, picture: I32, threat_index: I32, pos: F64, vel: F64, t_s: float) -> NDArray[np.int64]:
+        """Add tracks; return their row numbers (also their ids)."""
+        rows = np.arange(self.count, self.count + len(picture))
+        self.reserve(self.count + len(picture))
+        self.id[rows] = rows
+        self.picture[rows] = picture
+        self.threat_index[rows] = threat_index
+        self.pos_ecef_m[rows] = pos
+        self.vel_ecef_mps[rows] = vel
+        self.last_update_t_s[rows] = t_s
+        self.active[rows] = True
+        self.count += len(picture)
+        return rows
+
+    def reserve(self, size: int) -> None:
+        if size <= len(self.id):
+            return
+        capacity = max(size, 2 * len(self.id))
+        for column in fields(self):
+            if column.name != "count":
+                old = getattr(self, column.name)
+                setattr(self, column.name, _grow(old, capacity, -1 if old.dtype == np.int32 else 0))
+
+
+@dataclass
+class Assignments:
+    """Decisions of the last command cycle: fire ``salvo`` rounds of a missile type from a unit at a track."""
+
+    unit_index: I32
+    missile_index: I32  # into CompiledScenario.interceptor_types
+    track_row: I32
+    salvo: I32
+
+    @classmethod
+    def empty(cls) -> Assignments:
+        return cls(*(np.empty(0, np.int32) for _ in range(4)))
+
+
+@dataclass
+class Units:
+    """Fire units: where they are, which picture they fight from, their rounds."""
+
+    id: I32
+    type_index: I32  # into CompiledScenario.unit_types
+    pos_ecef_m: F64  # (U, 3) launcher position
+    lat_rad: F64
+    lon_rad: F64
+    alt_m: F64
+    heading_rad: F64
+    picture: I32  # the air picture its command post sees
+    rounds: I32  # (U, M) rounds left per interceptor type
+    next_launch_t_s: F64  # earliest time of the next launch
+
+
+@dataclass
+class Interceptors:
+    """Interceptors launched so far. Preallocated to the total inventory; ``count`` rows are used."""
+
+    id: I32
+    unit_index: I32
+    missile_index: I32
+    track_row: I32  # the track that guides it
+    threat_index: I32  # the threat its seeker homes on (truth)
+    launch_t_s: F64
+    pos_ecef_m: F64  # (K, 3)
+    vel_ecef_mps: F64  # (K, 3)
+    status: NDArray[np.int8]
+    endgame: Bool  # reached its target this tick: assess decides the outcome
+    miss_distance_m: F64
+    count: int = 0
+
+    @classmethod
+    def with_capacity(cls, capacity: int) -> Interceptors:
+        def ints() -> I32:
+            return np.full(capacity, -1, np.int32)
+
+        return cls(
+            id=ints(), unit_index=ints(), missile_index=ints(), track_row=ints(), threat_index=ints(),
+            launch_t_s=np.zeros(capacity), pos_ecef_m=np.zeros((capacity, 3)), vel_ecef_mps=np.zeros((capacity, 3)),
+            status=np.zeros(capacity, np.int8), endgame=np.zeros(capacity, bool),
+            miss_distance_m=np.full(capacity, np.nan),
+        )
+
+    @property
+    def in_flight(self) -> Bool:
+        return self.status[: self.count] == IN_FLIGHT
+
+
+@dataclass
+class World:
+    """All state of one run."""
+
+    assets: Assets
+    threats: Threats
+    sensors: Sensors
+    units: Units
+    interceptors: Interceptors
+    n_pictures: int
+    tracks: Tracks = field(default_factory=Tracks.empty)
+    detections: Detections = field(default_factory=Detections.empty)
+    assignments: Assignments = field(default_factory=Assignments.empty)
+
+    def finished(self) -> bool:
+        """True when nothing can happen any more: no threat pending or flying, no interceptor in flight."""
+        threats_done = not np.any((self.threats.status == PENDING) | (self.threats.status == FLYING))
+        return threats_done and not np.any(self.interceptors.in_flight)
