@@ -18,7 +18,7 @@ from rich.table import Table
 from iadsim import __version__
 from iadsim.catalog import load_catalog
 from iadsim.catalog.schema import KINDS, Entry
-from iadsim.errors import UserError
+from iadsim.errors import UserError, did_you_mean
 from iadsim.units import dimension_of, display
 
 app = typer.Typer(
@@ -73,6 +73,31 @@ def validate(scenario: ScenarioPath) -> None:
         f"{loaded.duration:g} s at {loaded.time_step:g} s steps",
         highlight=False,
     )
+
+
+@app.command()
+def verify(
+    name: Annotated[str | None, typer.Option("--case", help="Run only this case.")] = None,
+) -> None:
+    """Run the verification cases: each model against a closed form or a published figure."""
+    from iadsim.verify import all_cases
+
+    cases = all_cases()
+    if name is not None and name not in cases:
+        raise UserError(f"unknown verification case '{name}'; {did_you_mean(name, cases) or 'see iadsim verify'}")
+    table = Table("case", "model", "reference", "expected", "got", "tolerance", "pass", title="iadsim verify")
+    failures = 0
+    for case_name, function in cases.items():
+        if name is not None and case_name != name:
+            continue
+        result = function()
+        failures += not result.passed
+        table.add_row(result.case, result.model, result.reference, result.expected, result.got, result.tolerance,
+                      "[green]pass[/green]" if result.passed else "[red]FAIL[/red]")
+    console.print(table)
+    if failures:
+        console.print(f"[red]{failures} case(s) failed[/red]")
+        raise typer.Exit(1)
 
 
 @catalog_app.command("list")
