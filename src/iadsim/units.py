@@ -42,7 +42,10 @@ _LINEAR_UNITS: dict[str, dict[str, float]] = {
     "acceleration": {"m/s^2": 1.0, "m/s2": 1.0, "g": STANDARD_GRAVITY_MPS2},
     "angle": {"rad": 1.0, "deg": math.pi / 180, "mrad": 1e-3},
     "angular_rate": {"rad/s": 1.0, "deg/s": math.pi / 180},
-    "time": {"s": 1.0, "ms": 1e-3, "min": 60.0, "h": 3600.0, "d": 86400.0},
+    "time": {
+        "s": 1.0, "sec": 1.0, "ms": 1e-3, "min": 60.0, "mins": 60.0, "minutes": 60.0,
+        "h": 3600.0, "hr": 3600.0, "hrs": 3600.0, "hours": 3600.0, "d": 86400.0, "days": 86400.0,
+    },
     "area": {"m^2": 1.0, "m2": 1.0},
     "mass": {"kg": 1.0, "t": 1e3, "lb": 0.45359237},
 }

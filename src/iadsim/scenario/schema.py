@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from iadsim.units import Angle, Duration, Length, Speed
 
@@ -117,8 +117,10 @@ class Scenario(_Strict):
     models: Models = Field(default_factory=Models)
     log_all_detections: bool = Field(False, description="Log every detection, not only the first per radar.")
 
-    @model_validator(mode="after")
-    def _step_fits(self) -> Scenario:
-        if self.time_step > self.duration:
-            raise ValueError(f"time_step ({self.time_step:g} s) is longer than the duration ({self.duration:g} s)")
-        return self
+    @field_validator("time_step")
+    @classmethod
+    def _step_fits(cls, time_step: float, info: ValidationInfo) -> float:
+        duration = info.data.get("duration")
+        if duration is not None and time_step > duration:
+            raise ValueError(f"the time step ({time_step:g} s) is longer than the duration ({duration:g} s)")
+        return time_step
