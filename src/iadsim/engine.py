@@ -34,6 +34,8 @@ class RunResult:
     seed: int
     events: pa.Table
     metrics: dict[str, float]
+    ticks: int = 0
+    """Ticks the engine ran: fewer than the duration allows when nothing was left to happen."""
 
     def to_pandas(self) -> Any:
         """The event log as a pandas DataFrame (needs pandas installed)."""
@@ -71,11 +73,11 @@ def simulate(
     world = compiled.world
     log = EventLog()
     dt = scenario.time_step
-    for tick in range(1, compiled.n_ticks + 1):
+    tick = 0
+    while tick < compiled.n_ticks and not world.finished():
+        tick += 1
         t = min(tick * dt, scenario.duration)
         for role, stage in stages:
             log.add(stage.step(world, t, dt, streams[role]))
-        if world.finished():
-            break
     events = log.to_table()
-    return RunResult(scenario, scenario_hash(scenario), seed, events, compute_metrics(events, scenario, catalog))
+    return RunResult(scenario, scenario_hash(scenario), seed, events, compute_metrics(events, scenario, catalog), tick)

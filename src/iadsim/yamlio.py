@@ -25,6 +25,9 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_VALUES = 100_000
 MAX_DEPTH = 64
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+)
 
 Location = tuple[str | int, ...]
 
@@ -144,6 +147,9 @@ class _Walker:
                 location=location,
             )
         self.document.lines.setdefault(location, node.start_mark.line + 1)
+        if node.tag not in _PLAIN_TAGS:
+            self.fail(node, f"unsupported YAML tag '{node.tag}'",
+                      expected="plain values: text, numbers, true/false, lists and mappings", location=location)
         if isinstance(node, yaml.ScalarNode):
             return self.constructor.construct_object(node)
         if isinstance(node, yaml.SequenceNode):
