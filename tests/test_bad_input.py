@@ -48,6 +48,7 @@ EXPECTED: dict[str, tuple[int | None, list[str]]] = {
     "duplicate_key.yaml": (3, ["duplicate key 'seed'"]),
     "duplicate_asset_names.yaml": (9, ["assets[1].name:", "used twice"]),
     "time_step_longer_than_duration.yaml": (4, ["time_step:", "longer than the duration"]),
+    "unit_named_like_an_asset.yaml": (10, ["units[0].name:", "also an asset's name"]),
     "unknown_network.yaml": (14, ["units[0].networks[0]:", "unknown network 'nationl'"]),
     "unknown_model.yaml": (5, ["models.track:", "unknown track model 'kalman'", "expected: one of"]),
     "alias_bomb.yaml": (3, ["alias bomb"]),

@@ -104,6 +104,10 @@ def check_references(scenario: Scenario, catalog: Catalog) -> list[Problem]:
         check_type(f"sensors[{index}].type", sensor.type, "radar")
 
     targets = [asset.name for asset in scenario.assets] + [unit.name for unit in scenario.units]
+    for index, unit in enumerate(scenario.units):
+        if unit.name in {asset.name for asset in scenario.assets}:
+            problems.append(Problem(f"the unit name '{unit.name}' is also an asset's name", f"units[{index}].name",
+                                    expected="names that say which of the two a raid's target means"))
     for index, raid in enumerate(scenario.raids):
         check_type(f"raids[{index}].type", raid.type, "threat")
         if raid.target is not None and raid.target not in targets:
