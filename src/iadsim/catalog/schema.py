@@ -111,6 +111,13 @@ class FireUnitType(Entry):
     guided_missiles: int = Field(gt=0, description="Interceptors it can guide in flight at once.")
     min_launch_interval: NonNegativeDuration = Field(description="Shortest time between two launches (s).")
     cost_usd: float = Field(ge=0.0, description="Acquisition cost of one unit (US dollars).")
+    rounds_per_launcher: int | None = Field(
+        None, gt=0, description="Ready rounds one launcher holds; without it every round of the inventory is ready.")
+    reload_time: NonNegativeDuration = Field(
+        0.0, description="Time to reload an emptied launcher from the unit's magazine (s).")
+    engagement_sector: Annotated[Angle, Field(gt=0.0, le=6.2832)] | None = Field(
+        None, description="Width of the sector its fire-control radar covers, centred on the unit's heading "
+                          "(rad); without it, all round.")
 
 
 class ThreatType(Entry):

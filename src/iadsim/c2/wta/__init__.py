@@ -16,12 +16,14 @@ from collections.abc import Callable
 from iadsim.c2.wta.exact import ExactResult, brute_force, exact
 from iadsim.c2.wta.local_search import local_search
 from iadsim.c2.wta.marginal_return import marginal_return
-from iadsim.c2.wta.problem import I64, UNLIMITED, WTAProblem, objective, violations
+from iadsim.c2.wta.problem import I64, UNLIMITED, WTAProblem, objective, remaining, violations
 
 SOLVERS: tuple[str, ...] = ("greedy", "local_search", "exact", "auto")
 
-EXACT_SECONDS_PER_PAIR = 2e-3
-"""Rough cost of the exact solver per (weapon, target) pair it may assign, on one core (from bench_wta.py)."""
+EXACT_OVERHEAD_S = 0.01
+"""Rough fixed cost of one exact solve (model building, HiGHS start), on one core (from bench_wta.py)."""
+EXACT_SECONDS_PER_PAIR = 5e-4
+"""Rough further cost of the exact solver per (weapon, target) pair it may assign, on one core."""
 EXACT_MAX_PAIRS = 400
 """Beyond this many pairs the exact solver's time grows too fast to plan with: ``auto`` never picks it."""
 
@@ -43,12 +45,12 @@ def solve(problem: WTAProblem, solver: str = "auto", time_budget_s: float = 0.05
 def choose_solver(problem: WTAProblem, time_budget_s: float) -> str:
     """``exact`` when its expected time fits the budget, else ``local_search``: a function of size only."""
     pairs = int((problem.pk > 0.0).sum())
-    if pairs <= EXACT_MAX_PAIRS and pairs * EXACT_SECONDS_PER_PAIR <= time_budget_s:
+    if pairs <= EXACT_MAX_PAIRS and EXACT_OVERHEAD_S + pairs * EXACT_SECONDS_PER_PAIR <= time_budget_s:
         return "exact"
     return "local_search"
 
 
 __all__ = [
     "SOLVERS", "UNLIMITED", "ExactResult", "WTAProblem", "brute_force", "choose_solver", "exact",
-    "local_search", "marginal_return", "objective", "solve", "violations",
+    "local_search", "marginal_return", "objective", "remaining", "solve", "violations",
 ]

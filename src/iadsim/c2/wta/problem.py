@@ -23,7 +23,7 @@ Arrays are numpy; every solver returns an integer ``x`` of shape (W, T).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -98,6 +98,22 @@ class WTAProblem:
 
     def empty_assignment(self) -> I64:
         return np.zeros(self.shape, dtype=np.int64)
+
+
+def remaining(problem: WTAProblem, x: I64) -> WTAProblem:
+    """The problem left once the rounds of ``x`` are fired: less capacity, lower survival, channels taken."""
+    by_group = np.zeros((problem.n_groups, problem.shape[1]), dtype=np.int64)
+    np.add.at(by_group, problem.group, x)
+    engaged = by_group > 0
+    return replace(
+        problem,
+        capacity=problem.capacity - x.sum(axis=1),
+        survival=problem.survival * np.exp(np.einsum("wt,wt->t", x, log_miss(problem.pk))),
+        target_limit=problem.target_limit - x.sum(axis=0),
+        group_capacity=problem.group_capacity - by_group.sum(axis=1),
+        group_channels=problem.group_channels - (engaged & ~problem.group_engaged).sum(axis=1),
+        group_engaged=problem.group_engaged | engaged,
+    )
 
 
 def objective(problem: WTAProblem, x: I64) -> float:
