@@ -27,6 +27,8 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from iadsim.c2.wta.problem import I64, UNLIMITED, WTAProblem, log_miss, objective, surviving_value
 
+SOLVE_ERROR = 4
+"""Status of :func:`scipy.optimize.milp` when HiGHS reports a solve error."""
 INITIAL_TANGENTS = np.log([1.0, 0.5, 0.25, 0.1, 0.04, 0.01, 0.002])
 """Survival probabilities e^a at which every target starts with a tangent plane."""
 
@@ -70,8 +72,12 @@ def exact(problem: WTAProblem, time_limit_s: float = 60.0, relative_gap: float =
     return ExactResult(best_x, best, min(lower, best), _closed(best, lower, relative_gap), iterations)
 
 
+ABSOLUTE_GAP = 1e-6
+"""Absolute gap under which bounds count as met: HiGHS's own default absolute MIP gap."""
+
+
 def _closed(upper: float, lower: float, relative_gap: float) -> bool:
-    return bool(upper - lower <= max(relative_gap * abs(upper), 1e-9))
+    return bool(upper - lower <= max(relative_gap * abs(upper), ABSOLUTE_GAP))
 
 
 class _Model:
@@ -126,6 +132,8 @@ class _Model:
             add(self.channel_group, n_pairs + np.arange(n_channels), np.ones(n_channels),
                 p.group_channels.astype(float))
         n_rows = sum(len(u) for u in upper)
+        # Limits that never bind (UNLIMITED) stay out of HiGHS's way: no count exceeds every round there is.
+        upper = [np.minimum(u, float(p.capacity.sum())) for u in upper]
         self.limits = sparse.csr_array((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
                                        shape=(n_rows, n_vars))
         self.limit_upper = np.concatenate(upper)
@@ -168,9 +176,12 @@ class _Model:
             LinearConstraint(self.limits, -np.inf, self.limit_upper),
             LinearConstraint(cuts, np.concatenate(self.cut_lower), np.inf),
         ]
+        options = {"time_limit": max(time_limit_s, 1e-3), "mip_rel_gap": relative_gap / 10.0, "presolve": True}
         result = milp(self.cost, integrality=self.integrality, bounds=self.bounds, constraints=constraints,
-                      options={"time_limit": max(time_limit_s, 1e-3), "mip_rel_gap": relative_gap / 10.0,
-                               "presolve": True})
+                      options=options)
+        if result.status == SOLVE_ERROR:  # HiGHS's presolve occasionally fails on tiny models: solve without it
+            result = milp(self.cost, integrality=self.integrality, bounds=self.bounds, constraints=constraints,
+                          options={**options, "presolve": False})
         if result.x is None:
             return None
         x = self.problem.empty_assignment()

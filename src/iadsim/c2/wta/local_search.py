@@ -24,10 +24,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy import sparse
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from iadsim.c2.wta.problem import F64, I64, UNLIMITED, WTAProblem, log_miss, objective
+from iadsim.c2.wta.problem import F64, I64, UNLIMITED, WTAProblem, log_miss, objective, remaining
 
 IMPROVEMENT_TOLERANCE = 1e-9
 """Smallest relative fall of the objective that counts as an improvement."""
@@ -117,91 +118,163 @@ def reassign(problem: WTAProblem, x: I64, pick: str = "weakest") -> I64 | None:
 
 @dataclass
 class _Moves:
-    """Improving moves, best first: the round moved (weapon, from-target) and where it goes."""
+    """Improving moves, best first: a round of ``weapon`` moves from ``source`` to ``destination`` (-1: none),
+    and a round of ``other`` moves from ``other_source`` (-1: added) to ``source`` (swaps and refills)."""
 
     delta: F64
     weapon: I64
-    source: I64  # target the round leaves, -1 when a round is added
-    destination: I64  # target the round goes to, -1 when a round is dropped
-    other_weapon: I64  # for a swap: the weapon whose round goes the other way, else -1
+    source: I64
+    destination: I64
+    other: I64
+    other_source: I64
+
+
+@dataclass(frozen=True)
+class _State:
+    """The quantities every move's change of objective and feasibility depends on."""
+
+    at_risk: F64  # (T,) V_j q_j
+    engaged: NDArray[np.bool_]  # (G, T)
+    free_channels: I64  # (G,)
+    spare_limit: I64  # (T,)
+    spare: I64  # weapons with a round left to fire
+    shot_weapon: I64  # (S,) one entry per (weapon, target) with rounds
+    shot_target: I64
+    loss_if_removed: F64  # (S,) rise of F if one round of the shot leaves
+    frees: I64  # (S,) 1 if the round is its group's only one at a target it did not engage before
+
+    @classmethod
+    def of(cls, p: WTAProblem, x: I64) -> _State:
+        left = remaining(p, x)
+        at_risk = p.value * left.survival
+        shot_weapon, shot_target = np.nonzero(x)
+        by_group = np.zeros((p.n_groups, p.shape[1]), dtype=np.int64)
+        np.add.at(by_group, p.group, x)
+        group = p.group[shot_weapon]
+        p_shot = np.minimum(p.pk[shot_weapon, shot_target], 1.0 - 1e-15)
+        return cls(
+            at_risk=at_risk, engaged=left.group_engaged, free_channels=left.group_channels,
+            spare_limit=left.target_limit,
+            spare=np.flatnonzero(np.minimum(left.capacity, left.group_capacity[p.group]) > 0),
+            shot_weapon=shot_weapon, shot_target=shot_target,
+            loss_if_removed=at_risk[shot_target] * p_shot / (1.0 - p_shot),
+            frees=((by_group[group, shot_target] == 1) & ~p.group_engaged[group, shot_target]).astype(np.int64),
+        )
+
+    def channel_ok(self, p: WTAProblem, weapon: I64, frees: I64 | int, target: I64) -> NDArray[np.bool_]:
+        """May ``weapon``'s group take on ``target``, counting the channel a leaving round ``frees``?"""
+        group = p.group[weapon]
+        return self.engaged[group, target] | (self.free_channels[group] + frees > 0)
 
 
 def _candidate_moves(problem: WTAProblem, x: I64) -> _Moves | None:
-    p = problem
-    pk = p.pk
-    n_weapons, n_targets = pk.shape
-    survival = p.survival * np.exp(np.einsum("wt,wt->t", x, log_miss(pk)))
-    at_risk = p.value * survival  # V_j q_j
-    shot_weapon, shot_target = np.nonzero(x)
-    by_group = np.zeros((p.n_groups, n_targets), dtype=np.int64)
-    np.add.at(by_group, p.group, x)
-    engaged = p.group_engaged | (by_group > 0)
-    free_channels = p.group_channels - ((by_group > 0) & ~p.group_engaged).sum(axis=1)
-    spare_limit = p.target_limit - x.sum(axis=0)
-    spare_capacity = np.minimum(p.capacity - x.sum(axis=1), (p.group_capacity - by_group.sum(axis=1))[p.group])
-
-    # Channel test: may weapon w's group take on target k, given it may free the channel of j?
-    def channel_ok(weapon: I64, frees: np.ndarray, target: I64) -> np.ndarray:
-        group = p.group[weapon]
-        return engaged[group, target] | (free_channels[group] + frees > 0)
-
-    p_shot = pk[shot_weapon, shot_target]
-    loss_if_removed = at_risk[shot_target] * p_shot / (1.0 - np.minimum(p_shot, 1.0 - 1e-15))
-    # A round that is its group's only one at a target not engaged before frees a channel when it leaves.
-    frees = ((by_group[p.group[shot_weapon], shot_target] == x[shot_weapon, shot_target])
-             & (x[shot_weapon, shot_target] == 1) & ~p.group_engaged[p.group[shot_weapon], shot_target]).astype(int)
-
-    candidates = []
-    # Relocate: rounds (S) × targets (T).
-    if len(shot_weapon):
-        gain = at_risk[None, :] * pk[shot_weapon]
-        delta = loss_if_removed[:, None] - gain
-        ok = (pk[shot_weapon] > 0.0) & (spare_limit > 0)[None, :]
-        ok &= channel_ok(shot_weapon[:, None], frees[:, None], np.arange(n_targets)[None, :])
-        ok[np.arange(len(shot_weapon)), shot_target] = False
-        delta = np.where(ok, delta, np.inf)
-        best = np.argmin(delta, axis=1)
-        candidates.append((delta[np.arange(len(best)), best], shot_weapon, shot_target, best,
-                           np.full(len(best), -1)))
-        # Drop.
-        candidates.append((loss_if_removed - p.cost[shot_weapon], shot_weapon, shot_target,
-                           np.full(len(shot_weapon), -1), np.full(len(shot_weapon), -1)))
-    # Add: weapons with rounds left (W') × targets (T).
-    spare = np.flatnonzero(spare_capacity > 0)
-    if len(spare):
-        delta = p.cost[spare, None] - at_risk[None, :] * pk[spare]
-        ok = (pk[spare] > 0.0) & (spare_limit > 0)[None, :]
-        ok &= channel_ok(spare[:, None], np.zeros((1, 1), int), np.arange(n_targets)[None, :])
-        delta = np.where(ok, delta, np.inf)
-        best = np.argmin(delta, axis=1)
-        candidates.append((delta[np.arange(len(best)), best], spare, np.full(len(spare), -1), best,
-                           np.full(len(spare), -1)))
-    # Swap: rounds (S) × rounds (S).
-    if len(shot_weapon) > 1:
-        w1, j1 = shot_weapon[:, None], shot_target[:, None]
-        w2, j2 = shot_weapon[None, :], shot_target[None, :]
-        p11, p22 = pk[w1, j1], pk[w2, j2]
-        p21, p12 = pk[w2, j1], pk[w1, j2]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            delta = (at_risk[j1] * ((1.0 - p21) / (1.0 - p11) - 1.0)
-                     + at_risk[j2] * ((1.0 - p12) / (1.0 - p22) - 1.0))
-        same_group = p.group[w1] == p.group[w2]
-        ok = (j1 != j2) & (w1 != w2) & (p21 > 0.0) & (p12 > 0.0)
-        ok &= same_group | (channel_ok(w1, frees[:, None], j2) & channel_ok(w2, frees[None, :], j1))
-        ok = np.triu(ok, k=1)
-        delta = np.where(ok & np.isfinite(delta), delta, np.inf)
-        best = np.argmin(delta, axis=1)
-        candidates.append((delta[np.arange(len(best)), best], shot_weapon, shot_target,
-                           shot_target[best], shot_weapon[best]))
-    if not candidates:
+    """Every improving move of each kind (the best per round or spare weapon), best first; None if none."""
+    state = _State.of(problem, x)
+    candidates = [_relocations(problem, state), _drops(problem, state), _adds(problem, state),
+                  _swaps(problem, state), _refills(problem, state)]
+    columns = [np.concatenate(parts) for parts in zip(*(c for c in candidates if c is not None), strict=True)]
+    if not columns:
         return None
-    delta, weapon, source, destination, other = (np.concatenate(parts) for parts in zip(*candidates, strict=True))
-    threshold = -IMPROVEMENT_TOLERANCE * max(float(at_risk.sum()), 1e-300)
-    keep = delta < threshold
+    keep = columns[0] < -IMPROVEMENT_TOLERANCE * max(float(state.at_risk.sum()), 1e-300)
     if not keep.any():
         return None
-    order = np.argsort(delta[keep], kind="stable")
-    return _Moves(*(column[keep][order] for column in (delta, weapon, source, destination, other)))
+    order = np.argsort(columns[0][keep], kind="stable")
+    return _Moves(*(column[keep][order] for column in columns))
+
+
+_Candidates = tuple[F64, I64, I64, I64, I64, I64]
+
+
+def _best_per_row(delta: F64, ok: NDArray[np.bool_]) -> tuple[F64, I64]:
+    delta = np.where(ok, delta, np.inf)
+    best = np.argmin(delta, axis=1)
+    return delta[np.arange(len(best)), best], best
+
+
+def _none(n: int) -> I64:
+    return np.full(n, -1, dtype=np.int64)
+
+
+def _relocation_deltas(p: WTAProblem, s: _State) -> tuple[F64, NDArray[np.bool_]]:
+    """(S, T) change of F when a round of each shot moves to each target, and which moves keep every limit."""
+    delta = s.loss_if_removed[:, None] - s.at_risk[None, :] * p.pk[s.shot_weapon]
+    ok = (p.pk[s.shot_weapon] > 0.0) & (s.spare_limit > 0)[None, :]
+    ok &= s.channel_ok(p, s.shot_weapon[:, None], s.frees[:, None], np.arange(p.shape[1])[None, :])
+    ok[np.arange(len(s.shot_weapon)), s.shot_target] = False
+    return delta, ok
+
+
+def _relocations(p: WTAProblem, s: _State) -> _Candidates | None:
+    """Move a round of w from j to k: ΔF = V_j q_j p_wj / (1 − p_wj) − V_k q_k p_wk."""
+    if len(s.shot_weapon) == 0:
+        return None
+    delta, best = _best_per_row(*_relocation_deltas(p, s))
+    n = len(best)
+    return delta, s.shot_weapon, s.shot_target, best, _none(n), _none(n)
+
+
+def _drops(p: WTAProblem, s: _State) -> _Candidates | None:
+    """Hold back a round not worth its price: ΔF = V_j q_j p_wj / (1 − p_wj) − c_w."""
+    if len(s.shot_weapon) == 0:
+        return None
+    n = len(s.shot_weapon)
+    return s.loss_if_removed - p.cost[s.shot_weapon], s.shot_weapon, s.shot_target, _none(n), _none(n), _none(n)
+
+
+def _add_gains(p: WTAProblem, s: _State) -> tuple[F64, NDArray[np.bool_]]:
+    """(W', T) fall of F when a spare weapon fires one more round at each target, and which keep every limit."""
+    gain = s.at_risk[None, :] * p.pk[s.spare] - p.cost[s.spare, None]
+    ok = (p.pk[s.spare] > 0.0) & (s.spare_limit > 0)[None, :]
+    ok &= s.channel_ok(p, s.spare[:, None], 0, np.arange(p.shape[1])[None, :])
+    return gain, ok
+
+
+def _adds(p: WTAProblem, s: _State) -> _Candidates | None:
+    """Fire a round a weapon still has: ΔF = c_w − V_k q_k p_wk."""
+    if len(s.spare) == 0:
+        return None
+    gain, ok = _add_gains(p, s)
+    delta, best = _best_per_row(-gain, ok)
+    n = len(best)
+    return delta, s.spare, _none(n), best, _none(n), _none(n)
+
+
+def _swaps(p: WTAProblem, s: _State) -> _Candidates | None:
+    """Exchange the targets of two rounds (w₁ at j₁, w₂ at j₂)."""
+    if len(s.shot_weapon) < 2:
+        return None
+    w1, j1 = s.shot_weapon[:, None], s.shot_target[:, None]
+    w2, j2 = s.shot_weapon[None, :], s.shot_target[None, :]
+    p11, p22, p21, p12 = p.pk[w1, j1], p.pk[w2, j2], p.pk[w2, j1], p.pk[w1, j2]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        delta = (s.at_risk[j1] * ((1.0 - p21) / (1.0 - p11) - 1.0)
+                 + s.at_risk[j2] * ((1.0 - p12) / (1.0 - p22) - 1.0))
+    ok = (j1 != j2) & (w1 != w2) & (p21 > 0.0) & (p12 > 0.0) & np.isfinite(delta)
+    ok &= (p.group[w1] == p.group[w2]) | (s.channel_ok(p, w1, s.frees[:, None], j2)
+                                          & s.channel_ok(p, w2, s.frees[None, :], j1))
+    delta, best = _best_per_row(delta, np.triu(ok, k=1))
+    return delta, s.shot_weapon, s.shot_target, s.shot_target[best], s.shot_weapon[best], s.shot_target[best]
+
+
+def _refills(p: WTAProblem, s: _State) -> _Candidates | None:
+    """Move a round of w from j to k and fill j with a round of another group's spare weapon.
+
+    The pair of moves that frees a target held by a round that is needed elsewhere:
+    ΔF = relocation(w, j → k) − (V_j q'_j p_w'j − c_w'), with q'_j the survival of
+    j once the round has left.
+    """
+    if len(s.shot_weapon) == 0 or len(s.spare) == 0:
+        return None
+    relocation, best_k = _best_per_row(*_relocation_deltas(p, s))
+    p_shot = np.minimum(p.pk[s.shot_weapon, s.shot_target], 1.0 - 1e-15)
+    at_risk_after = s.at_risk[s.shot_target] / (1.0 - p_shot)  # (S,)
+    spare_pk = p.pk[s.spare][:, s.shot_target]  # (W', S)
+    gain = at_risk_after[None, :] * spare_pk - p.cost[s.spare, None]
+    ok = (spare_pk > 0.0) & (p.group[s.spare][:, None] != p.group[s.shot_weapon][None, :])
+    ok &= s.channel_ok(p, s.spare[:, None], 0, s.shot_target[None, :])
+    delta, best_spare = _best_per_row(-gain.T, ok.T)  # (S,)
+    return (relocation + delta, s.shot_weapon, s.shot_target, best_k, s.spare[best_spare],
+            _none(len(best_k)))
 
 
 def _apply(problem: WTAProblem, x: I64, moves: _Moves) -> None:
@@ -213,10 +286,10 @@ def _apply(problem: WTAProblem, x: I64, moves: _Moves) -> None:
     limited_channels = problem.group_channels < UNLIMITED
     touched_targets: set[int] = set()
     touched_groups: set[int] = set()
-    for weapon, source, destination, other in zip(moves.weapon, moves.source, moves.destination,
-                                                  moves.other_weapon, strict=True):
+    for weapon, source, destination, other, other_source in zip(
+            moves.weapon, moves.source, moves.destination, moves.other, moves.other_source, strict=True):
         targets = {int(t) for t in (source, destination) if t >= 0}
-        changes_rounds = source < 0 or destination < 0
+        changes_rounds = source < 0 or destination < 0 or (other >= 0 and other_source < 0)
         groups = {int(problem.group[w]) for w in (weapon, other)
                   if w >= 0 and (changes_rounds or limited_channels[problem.group[w]])}
         if targets & touched_targets or groups & touched_groups:
@@ -228,8 +301,9 @@ def _apply(problem: WTAProblem, x: I64, moves: _Moves) -> None:
         if destination >= 0:
             x[weapon, destination] += 1
         if other >= 0:
-            x[other, destination] -= 1
             x[other, source] += 1
+            if other_source >= 0:
+                x[other, other_source] -= 1
 
 
 def _best_matching(gain: F64, own_target: I64) -> tuple[I64, I64]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from iadsim.c2.wta.problem import I64, WTAProblem
+from iadsim.c2.wta.problem import I64, WTAProblem, remaining
 
 
 def marginal_return(problem: WTAProblem, x: I64 | None = None) -> I64:
@@ -32,21 +32,20 @@ class _GreedyState:
     def __init__(self, problem: WTAProblem, x: I64) -> None:
         self.problem = problem
         self.x = x
-        pk = problem.pk
-        self.survival = problem.survival * np.prod((1.0 - pk) ** x, axis=0)
-        self.capacity = problem.capacity - x.sum(axis=1)
-        self.limit = problem.target_limit - x.sum(axis=0)
-        by_group = np.zeros((problem.n_groups, pk.shape[1]), dtype=np.int64)
-        np.add.at(by_group, problem.group, x)
-        self.group_capacity = problem.group_capacity - by_group.sum(axis=1)
-        self.engaged = problem.group_engaged | (by_group > 0)
-        self.channels = problem.group_channels - ((by_group > 0) & ~problem.group_engaged).sum(axis=1)
-        self.allowed = (pk > 0.0) & (self.capacity > 0)[:, None] & (self.limit > 0)[None, :]
+        left = remaining(problem, x)
+        self.survival = left.survival.copy()
+        self.capacity = left.capacity.copy()
+        self.limit = left.target_limit.copy()
+        self.group_capacity = left.group_capacity.copy()
+        self.engaged = left.group_engaged.copy()
+        self.channels = left.group_channels.copy()
+        self.allowed = (problem.pk > 0.0) & (self.capacity > 0)[:, None] & (self.limit > 0)[None, :]
         self.allowed &= (self.group_capacity > 0)[problem.group][:, None]
         self.allowed &= self.engaged[problem.group] | (self.channels > 0)[problem.group][:, None]
-        self.best_weapon = np.zeros(pk.shape[1], dtype=np.int64)
-        self.best_gain = np.full(pk.shape[1], -np.inf)
-        self._refresh(np.arange(pk.shape[1]))
+        n_targets = problem.shape[1]
+        self.best_weapon = np.zeros(n_targets, dtype=np.int64)
+        self.best_gain = np.full(n_targets, -np.inf)
+        self._refresh(np.arange(n_targets))
 
     def _refresh(self, targets: I64) -> None:
         """Recompute the best weapon and its net gain for ``targets``."""
