@@ -136,6 +136,8 @@ class WTADecider:
         assessment = picture.assessment
         changed = self.last_class[picture.rows] != assessment.class_index
         rows = picture.rows[changed]
+        if len(rows) == 0:
+            return NO_EVENTS
         self.last_class[rows] = assessment.class_index[changed]
         return events("classify", t_s, len(rows), picture.pos_m[changed], track_id=tracks.id[rows],
                       threat_id=tracks.threat_index[rows], value=assessment.confidence[changed],

@@ -90,7 +90,7 @@ def shoot_look_shoot_scenario(threats: int = SLS_THREATS, opportunities: int = S
     look: each threat gets exactly k independent shots unless one kills it.
     """
     return {
-        "name": "shoot-look-shoot closed form", "seed": 1, "duration": "12 min", "time_step": "2 s",
+        "name": "shoot-look-shoot closed form", "seed": 1, "duration": "12 min", "time_step": "4 s",
         "assets": [{"name": "City", "position": {"lat": 38.42, "lon": 27.14}, "value": 100}],
         "units": [{"name": "Battery", "type": "generic-lr-sam", "position": {"lat": 38.42, "lon": 27.14},
                    "heading": "45 deg", "inventory": {"generic-lr-interceptor": 24}}],

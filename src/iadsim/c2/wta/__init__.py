@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from iadsim.c2.wta.exact import ExactResult, brute_force, exact
 from iadsim.c2.wta.local_search import local_search
 from iadsim.c2.wta.marginal_return import marginal_return
@@ -30,6 +32,10 @@ EXACT_MAX_PAIRS = 400
 
 def solve(problem: WTAProblem, solver: str = "auto", time_budget_s: float = 0.05) -> I64:
     """An assignment for ``problem`` by the named solver (see :data:`SOLVERS`)."""
+    if solver not in SOLVERS:
+        raise ValueError(f"unknown WTA solver {solver!r}; one of {', '.join(SOLVERS)}")
+    if not np.any(problem.pk > 0.0):
+        return problem.empty_assignment()
     if solver == "auto":
         solver = choose_solver(problem, time_budget_s)
     chosen: dict[str, Callable[[], I64]] = {
@@ -37,8 +43,6 @@ def solve(problem: WTAProblem, solver: str = "auto", time_budget_s: float = 0.05
         "local_search": lambda: local_search(problem, marginal_return(problem)),
         "exact": lambda: exact(problem, time_limit_s=time_budget_s).x,
     }
-    if solver not in chosen:
-        raise ValueError(f"unknown WTA solver {solver!r}; one of {', '.join(SOLVERS)}")
     return chosen[solver]()
 
 
