@@ -116,6 +116,11 @@ class Scenario(_Strict):
     raids: list[Raid] = Field(min_length=1)
     models: Models = Field(default_factory=Models)
     log_all_detections: bool = Field(False, description="Log every detection, not only the first per radar.")
+    path_interval: Duration = Field(
+        10.0, ge=0.0, le=3600.0,
+        description="Time between samples of each threat's and interceptor's position in the event log, "
+                    "for the report's map and replay and the exports (s); 0 records no paths.",
+    )
 
     @field_validator("time_step")
     @classmethod
