@@ -19,6 +19,7 @@ from iadsim import __version__
 from iadsim.catalog import load_catalog
 from iadsim.catalog.schema import KINDS, Entry
 from iadsim.errors import UserError, did_you_mean
+from iadsim.report import cli as report_commands
 from iadsim.units import dimension_of, display
 
 app = typer.Typer(
@@ -208,6 +209,9 @@ def common(
     ] = False,
 ) -> None:
     """Simulate layered air and missile defence from public, cited figures."""
+
+
+report_commands.register(app)
 
 
 def main() -> None:

@@ -29,7 +29,7 @@ class PathRecorder:
 
     def __init__(self, compiled: CompiledScenario) -> None:
         self.interval_s = compiled.scenario.path_interval
-        self.next_sample_s = 0.0
+        self.next_sample_s = self.interval_s  # a path starts with its launch event: the first sample can wait
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         if self.interval_s <= 0.0 or t_s + SAMPLE_TOLERANCE_S < self.next_sample_s:

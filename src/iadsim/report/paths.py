@@ -63,7 +63,8 @@ def _paths(events: pa.Table, id_column: str, kinds: tuple[str, ...]) -> Paths:
     # Times strictly increase along a path: of two rows of one entity at one time
     # (launched, then flown, within one tick) the first, where it started, stays.
     t_s = events.column("t_s").to_numpy()
-    repeated = np.r_[False, (ids[rows][1:] == ids[rows][:-1]) & (t_s[rows][1:] == t_s[rows][:-1])]
+    repeated = np.zeros(len(rows), dtype=bool)
+    repeated[1:] = (ids[rows][1:] == ids[rows][:-1]) & (t_s[rows][1:] == t_s[rows][:-1])
     rows = rows[~repeated]
     entity_ids, first = np.unique(ids[rows], return_index=True)
     return Paths(
