@@ -101,7 +101,7 @@ def build_map(record: RunRecord, coverage_altitudes_m: tuple[float, ...] = DEFAU
                              marker=dict(size=6, color="#111", symbol="diamond")))
     figure = go.Figure(traces)
     figure.update_layout(
-        template="simple_white", height=640, margin=dict(l=50, r=10, t=10, b=40), hovermode="closest",
+        template="simple_white", height=760, margin=dict(l=50, r=10, t=10, b=40), hovermode="closest",
         xaxis=dict(title="east (km)", range=[-half_width, half_width], zeroline=False, showgrid=True,
                    gridcolor="#eef0f3"),
         yaxis=dict(title="north (km)", range=[-half_height, half_height], zeroline=False, showgrid=True,
