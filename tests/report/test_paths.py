@@ -55,3 +55,14 @@ def test_a_log_without_samples_still_gives_launch_to_fate_segments(demo_result):
     paths = threat_paths(no_samples)
     assert len(paths) == demo_result.metrics["threats"]
     assert np.all(np.diff(paths.offsets) == 2)
+
+
+def test_thinning_keeps_every_path_with_its_first_and_last_point(demo_result):
+    paths = threat_paths(demo_result.events)
+    thin = paths.thinned(len(paths.t_s) // 5)
+    assert len(thin.t_s) <= len(paths.t_s) // 5 + 2 * len(paths)
+    assert np.array_equal(thin.ids, paths.ids)
+    for index in range(len(paths)):
+        full, kept = paths.t_s[paths.rows(index)], thin.t_s[thin.rows(index)]
+        assert kept[0] == full[0] and kept[-1] == full[-1] and set(kept) <= set(full)
+    assert paths.thinned(10 * len(paths.t_s)) is paths

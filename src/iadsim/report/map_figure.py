@@ -137,8 +137,8 @@ def _frame(record: RunRecord) -> MapFrame:
 
 def _half_extent(record: RunRecord, frame: MapFrame, envelopes: dict[str, _Rings]) -> tuple[float, float]:
     """Half width and half height (km) that hold every site, path and envelope, with a margin."""
-    lat = [record.threat_paths.lat_deg, record.interceptor_paths.lat_deg]
-    lon = [record.threat_paths.lon_deg, record.interceptor_paths.lon_deg]
+    lat = [record.drawn_threat_paths.lat_deg, record.drawn_interceptor_paths.lat_deg]
+    lon = [record.drawn_threat_paths.lon_deg, record.drawn_interceptor_paths.lon_deg]
     for rings in envelopes.values():
         lat += rings.lat
         lon += rings.lon
@@ -234,7 +234,7 @@ def _longest_layer(record: RunRecord, inventory: dict[str, int]) -> str:
 
 def _path_traces(record: RunRecord, frame: MapFrame) -> list[go.Scatter]:
     """Threat paths, one trace per outcome, then interceptor paths."""
-    paths = record.threat_paths
+    paths = record.drawn_threat_paths
     x, y = project_paths(frame, paths)
     by_id = {outcome["threat_id"]: outcome for outcome in record.outcomes}
     keys = np.array([outcome_key(by_id[int(i)]) for i in paths.ids], dtype=object)
@@ -248,7 +248,7 @@ def _path_traces(record: RunRecord, frame: MapFrame) -> list[go.Scatter]:
         traces.append(_gapped_line(x, y, rows, np.repeat(labels[entities], np.diff(paths.offsets)[entities] + 1),
                                    paths.t_s, name=f"threats {outcome_name(key)}",
                                    line=dict(color=outcome_colour(key), width=2)))
-    missiles = record.interceptor_paths
+    missiles = record.drawn_interceptor_paths
     if len(missiles):
         mx, my = project_paths(frame, missiles)
         launch = record.launches

@@ -94,19 +94,19 @@ def _static(name: str) -> str:
 def _replay_data(record: RunRecord, map_figure: MapFigure) -> dict[str, Any]:
     """Paths in map kilometres for the replay, and which map traces it moves."""
     by_id = {outcome["threat_id"]: outcome for outcome in record.outcomes}
-    threat_ids = record.threat_paths.ids.tolist()
+    threat_ids = record.drawn_threat_paths.ids.tolist()
     launch = record.launches
     weapon = dict(zip(launch["interceptor_id"].tolist(), launch["weapon"].tolist(), strict=True))
-    interceptor_ids = record.interceptor_paths.ids.tolist()
+    interceptor_ids = record.drawn_interceptor_paths.ids.tolist()
     end_s = float(np.nanmax(record.events.column("t_s").to_numpy(), initial=0.0))
     return {
         "end_s": end_s,
         "step_s": float(record.scenario.time_step),
         "traces": {"threats": map_figure.threats_now_trace, "interceptors": map_figure.interceptors_now_trace},
-        "threats": _replay_paths(map_figure, record.threat_paths,
+        "threats": _replay_paths(map_figure, record.drawn_threat_paths,
                                  [escape.text(record.threat_label(by_id[i])) for i in threat_ids],
                                  [outcome_colour(outcome_key(by_id[i])) for i in threat_ids]),
-        "interceptors": _replay_paths(map_figure, record.interceptor_paths,
+        "interceptors": _replay_paths(map_figure, record.drawn_interceptor_paths,
                                       [f"interceptor #{i} ({escape.text(weapon.get(i, '?'))})"
                                        for i in interceptor_ids],
                                       [INTERCEPTOR_COLOUR] * len(interceptor_ids)),

@@ -38,6 +38,18 @@ class Paths:
         """The rows of the ``index``-th entity (not its id)."""
         return slice(int(self.offsets[index]), int(self.offsets[index + 1]))
 
+    def thinned(self, max_points: int) -> Paths:
+        """At most about ``max_points`` rows: every k-th sample of each path, always with its first and last."""
+        lengths = np.diff(self.offsets)
+        stride = int(np.ceil(len(self.t_s) / max_points)) if max_points > 0 else 1
+        if stride <= 1:
+            return self
+        position = np.arange(len(self.t_s)) - np.repeat(self.offsets[:-1], lengths)
+        keep = (position % stride == 0) | (position == np.repeat(lengths - 1, lengths))
+        kept_per_path = np.add.reduceat(keep, self.offsets[:-1]) if len(lengths) else lengths
+        return Paths(self.ids, np.append(0, np.cumsum(kept_per_path)).astype(np.int64), self.t_s[keep],
+                     self.lat_deg[keep], self.lon_deg[keep], self.alt_m[keep])
+
 
 def threat_paths(events: pa.Table) -> Paths:
     """Every threat's path: launch point, samples in flight, and where it was killed or leaked."""

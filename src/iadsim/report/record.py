@@ -34,6 +34,8 @@ from iadsim.scenario.schema import Scenario
 if TYPE_CHECKING:
     from iadsim.engine import RunResult
 
+MAX_DRAWN_POINTS = 100_000
+"""Path samples a report draws per kind of entity, at most: beyond, every k-th sample (exports keep all)."""
 RUN_FOLDER_HINT = "a results folder is what `iadsim run SCENARIO -o DIR` writes"
 
 
@@ -72,6 +74,15 @@ class RunRecord:
     @cached_property
     def interceptor_paths(self) -> Paths:
         return interceptor_paths(self.events)
+
+    @cached_property
+    def drawn_threat_paths(self) -> Paths:
+        """Threat paths as the report draws and replays them: thinned to :data:`MAX_DRAWN_POINTS` in all."""
+        return self.threat_paths.thinned(MAX_DRAWN_POINTS)
+
+    @cached_property
+    def drawn_interceptor_paths(self) -> Paths:
+        return self.interceptor_paths.thinned(MAX_DRAWN_POINTS)
 
     @cached_property
     def compiled(self) -> CompiledScenario:
