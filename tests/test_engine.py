@@ -39,3 +39,21 @@ def test_same_seed_gives_bit_identical_events_and_another_seed_differs():
     assert ipc_bytes(first.events) == ipc_bytes(second.events)
     assert first.metrics == second.metrics
     assert ipc_bytes(iadsim.simulate(scenario, seed=12).events) != ipc_bytes(first.events)
+
+
+def test_quiet_hours_are_jumped_over_without_changing_what_happens():
+    """Two waves a day apart run in about twice the ticks of one wave, with the same outcome per wave."""
+    from tests.helpers import raid, scenario, unit
+
+    one = scenario(units=[unit("generic-sr-sam", rounds=40, name="S")],
+                   raids=[raid("generic-drone", count=5, launch_interval="30 s", target="S")], duration="2 d")
+    two = scenario(units=[unit("generic-sr-sam", rounds=40, name="S")],
+                   raids=[raid("generic-drone", count=5, launch_interval="30 s", target="S"),
+                          raid("generic-drone", count=5, launch_interval="30 s", target="S", launch_time="1 d")],
+                   duration="2 d")
+    first, both = iadsim.simulate(one), iadsim.simulate(two)
+    assert both.ticks <= 2.2 * first.ticks
+    assert both.ticks < 86_400 / 10
+    launches = both.to_pandas()
+    assert launches[launches.kind == "threat_launch"].t_s.max() >= 86_400
+    assert both.metrics["threats"] == 10 and both.metrics["detected"] == 10

@@ -1,5 +1,9 @@
 """The tick loop: compile, then run every stage in order each tick until nothing is left to happen.
 
+While nothing flies (no threat, no interceptor), the loop jumps straight to the
+next tick at which something is due, so that a week of nightly waves costs
+about as much as the waves themselves.
+
 Each stage draws from its own random stream, derived from the run's seed and
 the stage's role name, so that the same scenario and seed give a bit-identical
 event log, and a change in one stage never shifts another stage's draws.
@@ -23,6 +27,7 @@ from iadsim.metrics import compute_metrics
 from iadsim.scenario.compile import CompiledScenario, compile_scenario
 from iadsim.scenario.load import load_scenario, scenario_hash
 from iadsim.scenario.schema import Scenario
+from iadsim.world import World
 
 
 @dataclass
@@ -35,7 +40,7 @@ class RunResult:
     events: pa.Table
     metrics: dict[str, float]
     ticks: int = 0
-    """Ticks the engine ran: fewer than the duration allows when nothing was left to happen."""
+    """Ticks the engine ran: quiet stretches with nothing in the air are jumped over."""
 
     def to_pandas(self) -> Any:
         """The event log as a pandas DataFrame (needs pandas installed)."""
@@ -73,11 +78,30 @@ def simulate(
     world = compiled.world
     log = EventLog()
     dt = scenario.time_step
-    tick = 0
+    tick = ticks_run = 0
     while tick < compiled.n_ticks and not world.finished():
+        tick = max(tick, _tick_before(_wake_s(world, stages), dt)) if world.quiet() else tick
         tick += 1
+        ticks_run += 1
         t = min(tick * dt, scenario.duration)
         for role, stage in stages:
             log.add(stage.step(world, t, dt, streams[role]))
     events = log.to_table()
-    return RunResult(scenario, scenario_hash(scenario), seed, events, compute_metrics(events, scenario, catalog), tick)
+    return RunResult(scenario, scenario_hash(scenario), seed, events, compute_metrics(events, scenario, catalog),
+                     ticks_run)
+
+
+def _wake_s(world: World, stages: list[tuple[str, registry.Stage]]) -> float:
+    """When a quiet world next needs a tick: the next threat launch, or a stage's own next event.
+
+    A stage with timed work of its own while nothing flies (a unit ending its march,
+    a magazine resupplied) says when by a ``wake_s(world)`` method.
+    """
+    times = [world.next_launch_s()]
+    times += [stage.wake_s(world) for _, stage in stages if hasattr(stage, "wake_s")]
+    return min(times)
+
+
+def _tick_before(t_s: float, dt_s: float) -> int:
+    """The tick just before the first tick at or after ``t_s`` (ticks end at tick × dt)."""
+    return int(np.ceil(t_s / dt_s - 1e-9)) - 1 if np.isfinite(t_s) else 0

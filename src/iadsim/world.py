@@ -225,6 +225,15 @@ class World:
     detections: Detections = field(default_factory=Detections.empty)
     assignments: Assignments = field(default_factory=Assignments.empty)
 
+    def quiet(self) -> bool:
+        """True when nothing is in the air: no threat flying, no interceptor in flight."""
+        return not np.any(self.threats.status == FLYING) and not np.any(self.interceptors.in_flight)
+
+    def next_launch_s(self) -> float:
+        """Launch time of the next threat still on the ground (inf when none is left)."""
+        pending = self.threats.status == PENDING
+        return float(self.threats.launch_t_s[pending].min()) if pending.any() else np.inf
+
     def finished(self) -> bool:
         """True when nothing can happen any more: no threat pending or flying, no interceptor in flight."""
         threats_done = not np.any((self.threats.status == PENDING) | (self.threats.status == FLYING))
