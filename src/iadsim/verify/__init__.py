@@ -13,7 +13,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-CASE_MODULES: tuple[str, ...] = ("iadsim.verify.geodesy",)
+CASE_MODULES: tuple[str, ...] = ("iadsim.verify.geodesy", "iadsim.verify.report_map")
 
 
 @dataclass(frozen=True)
