@@ -17,9 +17,10 @@ from rich.table import Table
 
 from iadsim import __version__
 from iadsim.catalog import load_catalog
-from iadsim.catalog.schema import KINDS, Entry
+from iadsim.catalog.document import entry_fields, range_text
+from iadsim.catalog.schema import KINDS
 from iadsim.errors import UserError, did_you_mean
-from iadsim.units import dimension_of, display
+from iadsim.report import cli as report_commands
 
 app = typer.Typer(
     help="Simulate layered air and missile defence from public, cited figures.",
@@ -124,13 +125,12 @@ def catalog_show(name: Annotated[str, typer.Argument(help="A catalog type name."
         raise UserError(f"unknown catalog type '{name}'; {catalog.suggestion(name)}")
     console.print(f"[bold]{entry.name}[/bold] ({entry.kind}): {entry.description}", highlight=False)
     table = Table("field", "value", "sources", "range", "note")
-    for field_name, value in _entry_fields(entry):
+    for field_name, value in entry_fields(entry):
         citation = entry.citations.get(field_name)
         table.add_row(
             field_name, value,
             ", ".join(citation.source) if citation else "",
-            " to ".join(_number(v) if isinstance(v, float) else str(v) for v in citation.range)
-            if citation and citation.range else "",
+            range_text(citation),
             citation.note or "" if citation else "",
         )
     console.print(table)
@@ -140,30 +140,6 @@ def catalog_show(name: Annotated[str, typer.Argument(help="A catalog type name."
         where = f" {source.url}" if source.url else ""
         console.print(f"  [{key}] {source.title}, {source.publisher}, {source.date or 'n.d.'}.{where}",
                       highlight=False, markup=False)
-
-
-def _entry_fields(entry: Entry) -> list[tuple[str, str]]:
-    """(field, value as people read it) for every field of an entry but its identity."""
-    rows = []
-    for field_name, info in type(entry).model_fields.items():
-        if field_name in {"name", "kind", "description", "citations"}:
-            continue
-        value = getattr(entry, field_name)
-        dimension = dimension_of(info.metadata)
-        if isinstance(value, list):
-            text = ", ".join(map(str, value))
-        elif dimension is not None and value is not None:
-            text = display(value, dimension)
-        elif isinstance(value, float):
-            text = _number(value)
-        else:
-            text = str(value)
-        rows.append((field_name, text))
-    return rows
-
-
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 1e4 and value == int(value) else f"{value:,.6g}"
 
 
 def _simulate_and_write(scenario_path: Path, output: Path, seed: int | None, quiet: bool) -> None:
@@ -208,6 +184,9 @@ def common(
     ] = False,
 ) -> None:
     """Simulate layered air and missile defence from public, cited figures."""
+
+
+report_commands.register(app)
 
 
 def main() -> None:

@@ -22,6 +22,9 @@ intercept        an interceptor destroyed its target                   miss dist
 miss             an interceptor failed (``detail`` says why)           miss distance (m) or NaN
 leak             a threat reached its aim point                        asset value at stake
 impact           where a leaking threat struck                         its unit price (USD)
+path_point       where a threat (``threat_id``) or an interceptor      its speed (m/s)
+                 (``interceptor_id``) in flight was: a sample every
+                 ``path_interval`` seconds, for maps and replays
 reload           a launcher was reloaded from its unit's magazine      rounds loaded
 classify         the command post classified a track (first time, or   class confidence
                  when the class changes; ``detail``: the class)
@@ -39,7 +42,7 @@ from iadsim.geo import ecef_to_geodetic
 
 KINDS: tuple[str, ...] = (
     "threat_launch", "detect", "track_start", "track_drop", "assign", "launch",
-    "out_of_rounds", "intercept", "miss", "leak", "impact", "reload", "classify",
+    "out_of_rounds", "intercept", "miss", "leak", "impact", "path_point", "reload", "classify",
 )
 ID_COLUMNS: tuple[str, ...] = ("threat_id", "track_id", "unit_id", "sensor_id", "interceptor_id")
 STRING_COLUMNS: tuple[str, ...] = ("weapon", "layer", "detail")

@@ -56,10 +56,11 @@ def compute_metrics(events: pa.Table, scenario: Scenario, catalog: Catalog) -> d
 
 
 def threat_outcomes(events: pa.Table) -> list[dict[str, object]]:
-    """One record per threat: type, raid, first detection, interceptors fired, and fate.
+    """One record per threat: type, raid, first detection, track and engagement, interceptors fired, and fate.
 
     ``fate`` is ``killed`` (with the weapon and layer that killed it), ``leaked``
-    or ``flying`` (still in the air when the run ended); times in seconds.
+    or ``flying`` (still in the air when the run ended); times in seconds
+    (``engaged_t_s``: the first interceptor launched at it).
     """
     columns = {name: events.column(name).to_pylist() for name in
                ("t_s", "kind", "threat_id", "weapon", "layer", "detail")}
@@ -68,15 +69,19 @@ def threat_outcomes(events: pa.Table) -> list[dict[str, object]]:
         if kind == "threat_launch":
             outcomes[threat] = {"threat_id": threat, "type": weapon, "raid": detail, "launch_t_s": t,
                                 "detected_t_s": None, "interceptors": 0, "fate": "flying", "fate_t_s": None,
-                                "killed_by": None, "layer": None}
+                                "killed_by": None, "layer": None, "tracked_t_s": None, "engaged_t_s": None}
             continue
         record = outcomes.get(threat)
         if record is None:
             continue
         if kind == "detect" and record["detected_t_s"] is None:
             record["detected_t_s"] = t
+        elif kind == "track_start" and record["tracked_t_s"] is None:
+            record["tracked_t_s"] = t
         elif kind == "launch":
             record["interceptors"] = int(record["interceptors"]) + 1
+            if record["engaged_t_s"] is None:
+                record["engaged_t_s"] = t
         elif kind == "intercept":
             record.update(fate="killed", fate_t_s=t, killed_by=weapon, layer=layer)
         elif kind == "leak":

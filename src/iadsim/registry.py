@@ -21,10 +21,10 @@ if TYPE_CHECKING:
     from iadsim.world import World
 
 # Roles in the order the engine runs them each tick.
-ROLES: tuple[str, ...] = ("move", "sense", "track", "decide", "launch", "fly", "assess")
+ROLES: tuple[str, ...] = ("move", "sense", "track", "decide", "launch", "fly", "assess", "record")
 # Roles the scenario chooses a model for; the others have one built-in model.
 CHOOSABLE_ROLES: tuple[str, ...] = ("move", "sense", "track", "decide", "fly")
-_BUILTIN_MODULES = ("iadsim.physics", "iadsim.sensors", "iadsim.tracking", "iadsim.c2")
+_BUILTIN_MODULES = ("iadsim.physics", "iadsim.sensors", "iadsim.tracking", "iadsim.c2", "iadsim.recorder")
 
 
 class Stage(Protocol):

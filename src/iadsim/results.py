@@ -18,7 +18,6 @@ import yaml
 
 from iadsim import __version__
 from iadsim.engine import RunResult
-from iadsim.report.summary import render_summary_page
 
 EVENTS_FILE = "events.parquet"
 SUMMARY_FILE = "summary.json"
@@ -57,14 +56,23 @@ def summary_of(result: RunResult) -> dict[str, object]:
     }
 
 
+def render_report_of(result: RunResult) -> str:
+    """The run report (``report.html``) of a run just simulated, from its events and scenario."""
+    from iadsim.report.page import render_run_report
+    from iadsim.report.record import RunRecord
+
+    return render_run_report(RunRecord.of_result(result, summary_of(result)))
+
+
 def write_run(result: RunResult, folder: str | Path) -> dict[str, Path]:
     """Write a run's results into ``folder`` (created if needed); return the paths written."""
     folder = Path(folder)
+    report = render_report_of(result)  # before any file is written: a failure leaves the folder as it was
     folder.mkdir(parents=True, exist_ok=True)
     paths = {name: folder / name for name in (EVENTS_FILE, SUMMARY_FILE, SCENARIO_FILE, REPORT_FILE)}
     atomic_write(paths[EVENTS_FILE], lambda temporary: pq.write_table(result.events, temporary))
     atomic_write_text(paths[SUMMARY_FILE], json.dumps(summary_of(result), indent=2) + "\n")
     scenario = yaml.safe_dump(result.scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
     atomic_write_text(paths[SCENARIO_FILE], "# The scenario as run, every quantity in SI units.\n" + scenario)
-    atomic_write_text(paths[REPORT_FILE], render_summary_page(result))
+    atomic_write_text(paths[REPORT_FILE], report)
     return paths

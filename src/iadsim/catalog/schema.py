@@ -111,6 +111,12 @@ class FireUnitType(Entry):
     guided_missiles: int = Field(gt=0, description="Interceptors it can guide in flight at once.")
     min_launch_interval: NonNegativeDuration = Field(description="Shortest time between two launches (s).")
     cost_usd: float = Field(ge=0.0, description="Acquisition cost of one unit (US dollars).")
+    setup_time: NonNegativeDuration | None = Field(
+        None, description="From halt after a march to ready to fire (s); catalog figure, optional.")
+    march_time: NonNegativeDuration | None = Field(
+        None, description="From ceasing fire to packed and moving (march-out) (s); catalog figure, optional.")
+    sustainment_cost_usd_per_year: float | None = Field(
+        None, ge=0.0, description="Published yearly operating and sustainment cost of one unit (US dollars).")
     rounds_per_launcher: int | None = Field(
         None, gt=0, description="Ready rounds one launcher holds; without it every round of the inventory is ready.")
     reload_time: NonNegativeDuration = Field(
@@ -131,6 +137,8 @@ class ThreatType(Entry):
     rcs: Annotated[Area, Field(gt=0.0)] = Field(description="Radar cross-section, frontal (m²).")
     max_range: PositiveLength = Field(description="Maximum range (m).")
     cost_usd: float = Field(ge=0.0, description="Unit price (US dollars).")
+    launcher: str | None = Field(
+        None, description="What fires it and how many it carries, as public sources describe it (text).")
 
 
 CatalogEntry = Annotated[

@@ -168,6 +168,11 @@ class Scenario(_Strict):
     models: Models = Field(default_factory=Models)
     doctrine: Doctrine = Field(default_factory=Doctrine)
     log_all_detections: bool = Field(False, description="Log every detection, not only the first per radar.")
+    path_interval: Duration = Field(
+        10.0, ge=0.0, le=3600.0,
+        description="Time between samples of each threat's and interceptor's position in the event log, "
+                    "for the report's map and replay and the exports (s); 0 records no paths.",
+    )
 
     @field_validator("time_step")
     @classmethod

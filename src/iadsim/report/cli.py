@@ -1,0 +1,123 @@
+"""The ``iadsim report`` and ``iadsim export`` commands.
+
+Both read a results folder (what ``iadsim run`` writes) and nothing else;
+both check everything before writing, and write atomically (a temporary file
+renamed into place), so a mistake leaves the folder as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from iadsim.errors import Problem, UserError, did_you_mean
+from iadsim.units import QuantityError, parse_quantity
+
+console = Console()
+FORMATS: dict[str, str] = {"czml": "czml", "geojson": "geojson", "kml": "kml"}
+"""Export formats and the file extension each writes."""
+
+FolderArgument = Annotated[Path, typer.Argument(help="A results folder written by `iadsim run`.", show_default=False)]
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``report`` and ``export`` to the command line."""
+    app.command("report")(report)
+    app.command("export")(export)
+
+
+def report(
+    folder: FolderArgument,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="HTML file [default: FOLDER/report.html].")] = None,
+    altitude: Annotated[list[str] | None, typer.Option(
+        "--altitude", help="Target altitude for the map's radar coverage, e.g. '30 m' or '10 km'; repeat for more "
+                           "[default: 30 m, 300 m, 3 km, 10 km].")] = None,
+) -> None:
+    """Rebuild a run's report (one HTML file that needs no network) from its results folder."""
+    from iadsim.report.map_figure import DEFAULT_COVERAGE_ALTITUDES_M
+    from iadsim.report.page import render_run_report
+    from iadsim.report.record import read_run_folder
+    from iadsim.results import REPORT_FILE, atomic_write_text
+
+    altitudes = tuple(_altitude(text) for text in altitude) if altitude else DEFAULT_COVERAGE_ALTITUDES_M
+    record = read_run_folder(folder)
+    target = output or folder / REPORT_FILE
+    _check_writable(target)
+    atomic_write_text(target, render_run_report(record, altitudes))
+    console.print(f"report: {target}", highlight=False)
+
+
+def export(
+    folder: FolderArgument,
+    format: Annotated[str, typer.Option("--format", "-f", help="czml (Cesium), geojson or kml (Google Earth).",
+                                        show_default=False)],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="File to write [default: FOLDER/run.<format>].")] = None,
+    epoch: Annotated[str | None, typer.Option(
+        help="Calendar time of simulated time zero for CZML and KML, ISO 8601 [default: 2000-01-01T00:00:00Z].")]
+    = None,
+) -> None:
+    """Export a run's paths, sites and events for other viewers: Cesium (CZML), GIS (GeoJSON), Google Earth (KML)."""
+    from iadsim.report.export_model import DEFAULT_EPOCH
+    from iadsim.report.record import read_run_folder
+    from iadsim.results import atomic_write_text
+
+    name = format.lower()
+    if name not in FORMATS:
+        raise UserError([Problem(f"unknown export format '{format}'", path="--format",
+                                 expected=", ".join(FORMATS), suggestion=did_you_mean(name, FORMATS))])
+    start = _epoch(epoch) if epoch is not None else DEFAULT_EPOCH
+    record = read_run_folder(folder)
+    target = output or folder / f"run.{FORMATS[name]}"
+    _check_writable(target)
+    atomic_write_text(target, _writer(name, start)(record))
+    console.print(f"{name}: {target}", highlight=False)
+
+
+def _writer(name: str, epoch: dt.datetime) -> Callable[..., str]:
+    from iadsim.report.export_czml import to_czml
+    from iadsim.report.export_geojson import to_geojson
+    from iadsim.report.export_kml import to_kml
+
+    writers: dict[str, Callable[..., str]] = {
+        "czml": lambda record: to_czml(record, epoch),
+        "geojson": to_geojson,
+        "kml": lambda record: to_kml(record, epoch),
+    }
+    return writers[name]
+
+
+def _altitude(text: str) -> float:
+    try:
+        value = parse_quantity(text, "length")
+    except QuantityError as error:
+        raise UserError([Problem(str(error), path="--altitude", expected="a length such as '30 m' or '10 km'")]) \
+            from None
+    if value < 0.0:
+        raise UserError([Problem(f"altitude {text} is below the ellipsoid", path="--altitude",
+                                 expected="an altitude of 0 m or more")])
+    return value
+
+
+def _epoch(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise UserError([Problem(f"cannot read '{text}' as a time", path="--epoch",
+                                 expected="ISO 8601, e.g. 2024-04-13T22:00:00Z")]) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def _check_writable(target: Path) -> None:
+    """The output's folder must exist; the output must not be a folder."""
+    if target.is_dir():
+        raise UserError([Problem("is a folder", expected="a file name to write",
+                                 suggestion=f"give a file name, e.g. {target / 'report.html'}")], str(target))
+    if not target.parent.is_dir():
+        raise UserError([Problem("the folder to write into does not exist", suggestion="create it first")],
+                        str(target))

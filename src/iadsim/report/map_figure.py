@@ -1,0 +1,304 @@
+"""The report's map: outline, defences, coverage, envelopes, and every path of the run, in map kilometres.
+
+Drawn in the local east-north plane of :class:`~iadsim.report.geometry.MapFrame`
+with equal scales on both axes. Layers from bottom to top: coastline and
+borders, radar coverage for chosen target altitudes (the horizon shrinks it
+for low flyers), engagement envelopes per layer (each interceptor type's
+maximum range around each unit), defended assets, units and radars, threat
+paths coloured by outcome, interceptor paths, intercept and impact points,
+and last the two traces the replay moves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+from numpy.typing import NDArray
+
+from iadsim.report import escape
+from iadsim.report.geometry import MapFrame, coverage_radius_m, ring_lat_lon
+from iadsim.report.outcome import (
+    INTERCEPTOR_COLOUR, LAYER_COLOURS, LAYER_NAMES, LEAKED_COLOUR, OUTCOME_KEYS, outcome_colour, outcome_key,
+    outcome_name,
+)
+from iadsim.report.outline import outline
+from iadsim.report.paths import Paths
+from iadsim.report.record import RunRecord
+from iadsim.units import display
+
+F64 = NDArray[np.float64]
+DEFAULT_COVERAGE_ALTITUDES_M: tuple[float, ...] = (30.0, 300.0, 3000.0, 10000.0)
+"""Target altitudes whose radar coverage the map can show (toggled from its legend)."""
+SHOWN_COVERAGE_ALTITUDES_M: tuple[float, ...] = (30.0, 10000.0)
+"""Those shown when the page opens: a sea-skimmer's and a fighter's, the contrast of the radar horizon."""
+COVERAGE_COLOURS = ("#1f78b4", "#33a02c", "#ff7f00", "#6a3d9a", "#b15928", "#a6cee3")
+MARGIN = 0.08
+"""Fraction of the map's extent added on every side."""
+OUTLINE_REACH = 3.0
+"""Coastlines are drawn this many times the map's extent, for a user who zooms out."""
+
+
+@dataclass
+class MapFigure:
+    """The map, its frame, and the indexes of the traces the replay moves."""
+
+    figure: go.Figure
+    frame: MapFrame
+    threats_now_trace: int
+    interceptors_now_trace: int
+
+
+@dataclass
+class _Rings:
+    """Several closed rings with a hover text each, as NaN-separated coordinates."""
+
+    lat: list[F64]
+    lon: list[F64]
+    hover: list[str]
+
+    def add(self, lat_deg: float, lon_deg: float, radius_m: float, hover: str) -> None:
+        lat, lon = ring_lat_lon(lat_deg, lon_deg, radius_m)
+        self.lat.append(lat)
+        self.lon.append(lon)
+        self.hover.append(hover)
+
+    def xy_text(self, frame: MapFrame) -> tuple[F64, F64, list[str]]:
+        if not self.lat:
+            return np.empty(0), np.empty(0), []
+        lat = np.concatenate([np.append(ring, np.nan) for ring in self.lat])
+        lon = np.concatenate([np.append(ring, np.nan) for ring in self.lon])
+        x, y = frame.xy_km(lat, lon)
+        hover = [text for ring, text in zip(self.lat, self.hover, strict=True) for _ in range(len(ring) + 1)]
+        return x, y, hover
+
+
+def build_map(record: RunRecord, coverage_altitudes_m: tuple[float, ...] = DEFAULT_COVERAGE_ALTITUDES_M) -> MapFigure:
+    """The map of one run."""
+    frame = _frame(record)
+    envelopes = _envelopes(record)
+    traces: list[go.Scatter] = []
+    half_width, half_height = _half_extent(record, frame, envelopes)
+    coast, borders = outline(frame, OUTLINE_REACH * half_width, OUTLINE_REACH * half_height)
+    traces.append(go.Scatter(x=coast.x, y=coast.y, mode="lines", name="coastline", hoverinfo="skip",
+                             line=dict(color="#7a8ca3", width=1)))
+    traces.append(go.Scatter(x=borders.x, y=borders.y, mode="lines", name="borders", hoverinfo="skip",
+                             line=dict(color="#a0a0a0", width=1, dash="dot")))
+    traces += _coverage_traces(record, frame, coverage_altitudes_m)
+    for layer, rings in envelopes.items():
+        x, y, hover = rings.xy_text(frame)
+        traces.append(go.Scatter(x=x, y=y, mode="lines", name=f"{LAYER_NAMES[layer]} envelope",
+                                 line=dict(color=LAYER_COLOURS[layer], width=1.5, dash="dash"),
+                                 text=hover, hoverinfo="text"))
+    traces += _site_traces(record, frame)
+    traces += _path_traces(record, frame)
+    traces += _point_traces(record, frame)
+    threats_now = len(traces)
+    traces.append(go.Scatter(x=[], y=[], mode="markers", name="threats (replay)", hoverinfo="text",
+                             marker=dict(size=9, line=dict(color="#222", width=1), symbol="circle")))
+    traces.append(go.Scatter(x=[], y=[], mode="markers", name="interceptors (replay)", hoverinfo="text",
+                             marker=dict(size=6, color="#111", symbol="diamond")))
+    figure = go.Figure(traces)
+    figure.update_layout(
+        template="simple_white", height=760, margin=dict(l=50, r=10, t=10, b=40), hovermode="closest",
+        xaxis=dict(title="east (km)", range=[-half_width, half_width], zeroline=False, showgrid=True,
+                   gridcolor="#eef0f3"),
+        yaxis=dict(title="north (km)", range=[-half_height, half_height], zeroline=False, showgrid=True,
+                   gridcolor="#eef0f3", scaleanchor="x", scaleratio=1),
+        legend=dict(font=dict(size=11), itemsizing="constant"),
+        plot_bgcolor="#fbfcfd",
+    )
+    return MapFigure(figure, frame, threats_now, threats_now + 1)
+
+
+def project_paths(frame: MapFrame, paths: Paths) -> tuple[F64, F64]:
+    """Map coordinates (km) of every row of ``paths``."""
+    return frame.xy_km(paths.lat_deg, paths.lon_deg)
+
+
+def gapped_rows(paths: Paths, entities: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Rows of the chosen entities' paths, one after another, with -1 after each path (a gap in a line)."""
+    lengths = np.diff(paths.offsets)[entities] + 1
+    ends = np.cumsum(lengths)
+    rows = np.arange(ends[-1] if len(ends) else 0) - np.repeat(ends - lengths, lengths) \
+        + np.repeat(paths.offsets[entities], lengths)
+    rows[ends - 1] = -1
+    return rows
+
+
+def _frame(record: RunRecord) -> MapFrame:
+    scenario = record.scenario
+    points = [asset.position for asset in scenario.assets] + [unit.position for unit in scenario.units]
+    points += [sensor.position for sensor in scenario.sensors]
+    points += [raid.launch_point for raid in scenario.raids] + [p for raid in scenario.raids for p in raid.waypoints]
+    return MapFrame.around([p.lat for p in points], [p.lon for p in points])
+
+
+def _half_extent(record: RunRecord, frame: MapFrame, envelopes: dict[str, _Rings]) -> tuple[float, float]:
+    """Half width and half height (km) that hold every site, path and envelope, with a margin."""
+    lat = [record.drawn_threat_paths.lat_deg, record.drawn_interceptor_paths.lat_deg]
+    lon = [record.drawn_threat_paths.lon_deg, record.drawn_interceptor_paths.lon_deg]
+    for rings in envelopes.values():
+        lat += rings.lat
+        lon += rings.lon
+    scenario = record.scenario
+    sites = [a.position for a in scenario.assets] + [u.position for u in scenario.units] \
+        + [s.position for s in scenario.sensors] + [r.launch_point for r in scenario.raids]
+    lat.append(np.array([p.lat for p in sites]))
+    lon.append(np.array([p.lon for p in sites]))
+    x, y = frame.xy_km(np.concatenate(lat), np.concatenate(lon))
+    half = max(float(np.nanmax(np.abs(x), initial=10.0)), float(np.nanmax(np.abs(y), initial=10.0)))
+    return half * (1 + MARGIN), half * (1 + MARGIN)
+
+
+def _envelopes(record: RunRecord) -> dict[str, _Rings]:
+    """Per layer, a ring at each interceptor type's maximum range around each unit that carries it."""
+    envelopes: dict[str, _Rings] = {}
+    for unit in record.scenario.units:
+        carried = [name for name, rounds in unit.inventory.items() if rounds > 0]
+        for name in carried:
+            missile = record.catalog.interceptor(name)
+            rings = envelopes.setdefault(missile.layer, _Rings([], [], []))
+            hover = f"{escape.text(unit.name)}: {escape.text(name)} to {distance_text(missile.max_range)}"
+            rings.add(unit.position.lat, unit.position.lon, missile.max_range, hover)
+    return dict(sorted(envelopes.items(), key=lambda item: list(LAYER_COLOURS).index(item[0])))
+
+
+def _coverage_traces(record: RunRecord, frame: MapFrame, altitudes_m: tuple[float, ...]) -> list[go.Scatter]:
+    """One trace per target altitude: every radar's coverage ring at that altitude."""
+    compiled = record.compiled
+    sensors = compiled.world.sensors
+    radars = [compiled.radar_types[index] for index in sensors.type_index]
+    detection = np.array([radar.detection_range for radar in radars])
+    instrumented = np.array([radar.max_range for radar in radars])
+    lat, lon = np.rad2deg(sensors.lat_rad), np.rad2deg(sensors.lon_rad)
+    traces = []
+    for index, altitude in enumerate(altitudes_m):
+        radius = coverage_radius_m(detection, instrumented, sensors.antenna_alt_m, altitude)
+        rings = _Rings([], [], [])
+        for row, name in enumerate(compiled.sensor_names):
+            rings.add(lat[row], lon[row], radius[row],
+                      f"{escape.text(name)}: {distance_text(radius[row])} against a target "
+                      f"of {display(radars[row].reference_rcs, 'area')} at {distance_text(altitude)}")
+        x, y, hover = rings.xy_text(frame)
+        colour = COVERAGE_COLOURS[index % len(COVERAGE_COLOURS)]
+        shown = any(np.isclose(altitude, SHOWN_COVERAGE_ALTITUDES_M)) or len(altitudes_m) <= 2
+        traces.append(go.Scatter(
+            x=x, y=y, mode="lines", fill="toself", name=f"radar coverage at {distance_text(altitude)}",
+            line=dict(color=colour, width=1), fillcolor=_rgba(colour, 0.05), text=hover, hoverinfo="text",
+            visible=True if shown else "legendonly",
+        ))
+    return traces
+
+
+def _site_traces(record: RunRecord, frame: MapFrame) -> list[go.Scatter]:
+    """Defended assets, fire units (coloured by their longest layer) and stand-alone radars."""
+    scenario = record.scenario
+    traces = []
+    if scenario.assets:
+        x, y = frame.xy_km([a.position.lat for a in scenario.assets], [a.position.lon for a in scenario.assets])
+        names = [escape.text(a.name) for a in scenario.assets]
+        traces.append(go.Scatter(
+            x=x, y=y, mode="markers+text", name="defended assets", text=names, textposition="top center",
+            hovertext=[f"{name} (value {a.value:g})" for name, a in zip(names, scenario.assets, strict=True)],
+            hoverinfo="text", marker=dict(symbol="square", size=11, color="#8c2d04", line=dict(color="#fff", width=1)),
+        ))
+    if scenario.units:
+        x, y = frame.xy_km([u.position.lat for u in scenario.units], [u.position.lon for u in scenario.units])
+        layers = [_longest_layer(record, unit.inventory) for unit in scenario.units]
+        names = [escape.text(u.name) for u in scenario.units]
+        traces.append(go.Scatter(
+            x=x, y=y, mode="markers+text", name="fire units", text=names, textposition="bottom center",
+            hovertext=[f"{name}: {escape.text(u.type)}, "
+                       + ", ".join(f"{n} × {escape.text(m)}" for m, n in u.inventory.items())
+                       for name, u in zip(names, scenario.units, strict=True)],
+            hoverinfo="text", textfont=dict(size=10),
+            marker=dict(symbol="triangle-up", size=12, color=[LAYER_COLOURS.get(layer, "#444") for layer in layers],
+                        line=dict(color="#fff", width=1)),
+        ))
+    if scenario.sensors:
+        x, y = frame.xy_km([s.position.lat for s in scenario.sensors], [s.position.lon for s in scenario.sensors])
+        traces.append(go.Scatter(
+            x=x, y=y, mode="markers", name="stand-alone radars",
+            hovertext=[f"{escape.text(s.name)}: {escape.text(s.type)}" for s in scenario.sensors], hoverinfo="text",
+            marker=dict(symbol="diamond", size=10, color="#3f007d", line=dict(color="#fff", width=1)),
+        ))
+    return traces
+
+
+def _longest_layer(record: RunRecord, inventory: dict[str, int]) -> str:
+    layers = [record.catalog.interceptor(name).layer for name in inventory]
+    return min(layers, key=list(LAYER_COLOURS).index) if layers else ""
+
+
+def _path_traces(record: RunRecord, frame: MapFrame) -> list[go.Scatter]:
+    """Threat paths, one trace per outcome, then interceptor paths."""
+    paths = record.drawn_threat_paths
+    x, y = project_paths(frame, paths)
+    by_id = {outcome["threat_id"]: outcome for outcome in record.outcomes}
+    keys = np.array([outcome_key(by_id[int(i)]) for i in paths.ids], dtype=object)
+    labels = np.array([escape.text(record.threat_label(by_id[int(i)])) for i in paths.ids], dtype=object)
+    traces = []
+    for key in OUTCOME_KEYS:
+        entities = np.flatnonzero(keys == key)
+        if len(entities) == 0:
+            continue
+        rows = gapped_rows(paths, entities)
+        traces.append(_gapped_line(x, y, rows, np.repeat(labels[entities], np.diff(paths.offsets)[entities] + 1),
+                                   paths.t_s, name=f"threats {outcome_name(key)}",
+                                   line=dict(color=outcome_colour(key), width=2)))
+    missiles = record.drawn_interceptor_paths
+    if len(missiles):
+        mx, my = project_paths(frame, missiles)
+        launch = record.launches
+        weapon = dict(zip(launch["interceptor_id"].tolist(), launch["weapon"].tolist(), strict=True))
+        labels = np.array([f"interceptor #{i} ({escape.text(weapon.get(int(i), '?'))})" for i in missiles.ids],
+                          dtype=object)
+        every = np.arange(len(missiles))
+        traces.append(_gapped_line(mx, my, gapped_rows(missiles, every),
+                                   np.repeat(labels, np.diff(missiles.offsets) + 1), missiles.t_s,
+                                   name="interceptor paths", line=dict(color=INTERCEPTOR_COLOUR, width=1)))
+    return traces
+
+
+def _gapped_line(x: F64, y: F64, rows: NDArray[np.int64], labels: NDArray[np.object_], t_s: F64, name: str,
+                 line: dict[str, object]) -> go.Scatter:
+    gap = rows < 0
+    minutes = np.where(gap, np.nan, t_s[rows] / 60.0)
+    hover = [f"{label}<br>t {m:.1f} min" for label, m in zip(labels, minutes, strict=True)]
+    return go.Scatter(x=np.where(gap, np.nan, x[rows]), y=np.where(gap, np.nan, y[rows]), mode="lines", name=name,
+                      line=line, text=hover, hoverinfo="text", connectgaps=False)
+
+
+def _point_traces(record: RunRecord, frame: MapFrame) -> list[go.Scatter]:
+    """Where interceptors killed their targets, and where leaking threats struck."""
+    kind = record.events.column("kind").cast("string").to_numpy(zero_copy_only=False)
+    traces = []
+    for event, name, marker in (
+        ("intercept", "intercepts", dict(symbol="x", size=9, color="#111")),
+        ("impact", "impacts", dict(symbol="star", size=13, color=LEAKED_COLOUR, line=dict(color="#400", width=1))),
+    ):
+        rows = np.flatnonzero(kind == event)
+        if len(rows) == 0:
+            continue
+        column = {name: record.events.column(name).to_numpy()[rows]
+                  for name in ("lat_deg", "lon_deg", "t_s", "threat_id", "alt_m")}
+        x, y = frame.xy_km(column["lat_deg"], column["lon_deg"])
+        hover = [f"{event} of threat #{threat} at {t / 60:.1f} min, altitude {alt:,.0f} m"
+                 for threat, t, alt in zip(column["threat_id"], column["t_s"], column["alt_m"], strict=True)]
+        traces.append(go.Scatter(x=x, y=y, mode="markers", name=name, marker=marker, text=hover, hoverinfo="text"))
+    return traces
+
+
+def distance_text(length_m: float) -> str:
+    """A length as people read it on a map: ``"30 m"``, ``"3 km"``, ``"66 km"``."""
+    if length_m < 1000.0:
+        return f"{length_m:,.0f} m"
+    km = length_m / 1000.0
+    return f"{km:,.0f} km" if km >= 10.0 else f"{km:.1f}".removesuffix(".0") + " km"
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"

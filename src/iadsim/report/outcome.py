@@ -1,0 +1,42 @@
+"""A threat's outcome as reports and exports show it: one key, one name, one colour.
+
+The key is ``killed_<layer>`` for a threat killed by an interceptor of that
+layer (see :data:`iadsim.catalog.schema.LAYERS`), ``leaked``, or ``flying``
+for a threat still in the air when the run ended.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from iadsim.catalog.schema import LAYERS
+
+LAYER_COLOURS = {"very_long": "#08306b", "long": "#2166ac", "medium": "#762a83", "short": "#1b7837",
+                 "point": "#5aae61"}
+LAYER_NAMES = {"very_long": "very-long-range", "long": "long-range", "medium": "medium-range",
+               "short": "short-range", "point": "point-defence"}
+LEAKED_COLOUR = "#d62728"
+FLYING_COLOUR = "#e69f00"
+INTERCEPTOR_COLOUR = "#6b7b8c"
+OUTCOME_KEYS: tuple[str, ...] = (*(f"killed_{layer}" for layer in LAYERS), "leaked", "flying")
+
+
+def outcome_key(outcome: dict[str, Any]) -> str:
+    """The key of one record of :func:`iadsim.metrics.threat_outcomes`."""
+    if outcome["fate"] == "killed":
+        return f"killed_{outcome['layer']}"
+    return str(outcome["fate"])
+
+
+def outcome_name(key: str) -> str:
+    """What a legend says for an outcome key."""
+    if key.startswith("killed_"):
+        return f"killed by the {LAYER_NAMES[key.removeprefix('killed_')]} layer"
+    return {"leaked": "leaked", "flying": "still flying at the end"}[key]
+
+
+def outcome_colour(key: str) -> str:
+    """``#rrggbb`` of an outcome key: the layer's colour for a kill, red for a leak, amber for still flying."""
+    if key.startswith("killed_"):
+        return LAYER_COLOURS[key.removeprefix("killed_")]
+    return {"leaked": LEAKED_COLOUR, "flying": FLYING_COLOUR}[key]
