@@ -35,7 +35,7 @@ class Launcher:
         self.layer = np.array([m.layer for m in types], dtype=object)
         unit_types = [compiled.unit_types[i] for i in compiled.world.units.type_index]
         self.interval_s = np.array([u.min_launch_interval for u in unit_types])
-        self.reload_s = np.array([u.reload_time for u in unit_types])
+        self.reload_s = np.array([u.reload_time or 0.0 for u in unit_types])
 
     def wake_s(self, world: World) -> float:
         """The next time a reload is done (inf when none is under way): the engine wakes for it."""
