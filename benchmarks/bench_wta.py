@@ -23,17 +23,21 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 
 from iadsim.c2.wta import exact, local_search, marginal_return, objective
 from iadsim.c2.wta.instances import ahuja_instance
 
+T = TypeVar("T")
 INSTANCES = {10: 20, 50: 10, 100: 5, 200: 3, 1000: 3}
 EXACT_UP_TO = 200
 
 
-def timed(function, *args):  # noqa: ANN001, ANN202
+def timed(function: Callable[..., T], *args: object) -> tuple[T, float]:
+    """``function(*args)`` and its wall time (s)."""
     start = time.perf_counter()
     out = function(*args)
     return out, time.perf_counter() - start

@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 
 import iadsim
 from iadsim.catalog import load_catalog
+from iadsim.catalog.schema import InterceptorType
 from iadsim.engine import build_stages, stream
 from iadsim.scenario.compile import compile_scenario
-from iadsim.world import FLYING
+from iadsim.world import FLYING, World
 
 CITY = (38.42, 27.14)
 THREATS = ["generic-drone", "generic-cruise-missile", "generic-fighter", "generic-ballistic-missile"]
@@ -95,7 +96,7 @@ class Checker:
                 if role == "launch":
                     self.check_fire_control(world, t, produced)
 
-    def check_decisions(self, world, t, produced) -> None:  # noqa: ANN001
+    def check_decisions(self, world: World, t: float, produced: dict) -> None:
         orders, tracks, units = world.assignments, world.tracks, world.units
         if len(orders.unit_index) == 0:
             return
@@ -115,7 +116,8 @@ class Checker:
     def missile_index(self, name: str) -> int:
         return [m.name for m in self.missiles].index(name)
 
-    def check_envelope(self, u, missile, lat, lon, alt, target_speed) -> None:  # noqa: ANN001
+    def check_envelope(self, u: int, missile: InterceptorType, lat: float, lon: float, alt: float,
+                       target_speed: float) -> None:
         spec = self.scenario.units[u]
         line = Geodesic.WGS84.Inverse(spec.position.lat, spec.position.lon, lat, lon)
         assert missile.min_range * 0.99 - 1.0 <= line["s12"] <= missile.max_range + 1.0, "intercept out of range"
@@ -126,7 +128,7 @@ class Checker:
             off = abs((np.deg2rad(line["azi1"]) - spec.heading + np.pi) % (2 * np.pi) - np.pi)
             assert off <= sector / 2 + 1e-3, "intercept outside the unit's sector"
 
-    def check_fire_control(self, world, t, produced) -> None:  # noqa: ANN001
+    def check_fire_control(self, world: World, t: float, produced: dict) -> None:
         units, missiles = world.units, world.interceptors
         launchers = units.launchers
         assert (units.rounds >= 0).all() and (launchers.ready >= 0).all(), "an inventory below zero"

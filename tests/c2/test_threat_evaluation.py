@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 
 from iadsim import geo
-from iadsim.c2.threat_evaluation import DefendedPoints, class_probabilities, default_parameters, evaluate
+from iadsim.c2.threat_evaluation import (
+    DefendedPoints,
+    class_probabilities,
+    default_parameters,
+    evaluate,
+)
 from iadsim.catalog.schema import THREAT_CLASSES
 
 LAT, LON = np.deg2rad(38.4), np.deg2rad(27.1)

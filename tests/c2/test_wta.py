@@ -6,8 +6,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iadsim.c2.wta import (
-    UNLIMITED, WTAProblem, brute_force, choose_solver, exact, local_search, marginal_return, objective, remaining,
-    solve, violations,
+    UNLIMITED,
+    WTAProblem,
+    brute_force,
+    choose_solver,
+    exact,
+    local_search,
+    marginal_return,
+    objective,
+    remaining,
+    solve,
+    violations,
 )
 from iadsim.c2.wta.instances import ahuja_instance, constrained_instance
 

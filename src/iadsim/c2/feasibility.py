@@ -63,9 +63,14 @@ class Feasibility:
 
 def in_sector(local_enu_m: F64, heading_rad: F64, half_sector_rad: F64) -> NDArray[np.bool_]:
     """Whether points in a unit's local frame (K, 3) lie within ``half_sector_rad`` of its heading."""
-    bearing = np.arctan2(local_enu_m[:, 0], local_enu_m[:, 1])
-    off = np.abs(np.angle(np.exp(1j * (bearing - heading_rad))))
-    return (half_sector_rad >= np.pi) | (off <= half_sector_rad)
+    limited = np.broadcast_to(half_sector_rad < np.pi, (len(local_enu_m),))
+    inside = np.ones(len(local_enu_m), dtype=bool)
+    if limited.any():
+        bearing = np.arctan2(local_enu_m[limited, 0], local_enu_m[limited, 1])
+        heading = np.broadcast_to(heading_rad, limited.shape)[limited]
+        half = np.broadcast_to(half_sector_rad, limited.shape)[limited]
+        inside[limited] = np.abs((bearing - heading + np.pi) % (2.0 * np.pi) - np.pi) <= half
+    return inside
 
 
 def feasible_now(
@@ -84,17 +89,22 @@ def feasible_now(
         rows = np.flatnonzero(usable & (weapons.missile == missile))
         unit = weapons.unit[rows]
         reach = (envelope.max_range_m[missile] + envelope.max_altitude_m[missile]) * (
-            1.0 + speed[None, :] / envelope.average_speed_mps[missile])
-        distance = np.linalg.norm(pos_m[None, :, :] - units.pos_ecef_m[unit][:, None, :], axis=2)
-        w, t = np.nonzero((units.picture[unit][:, None] == track_picture[None, :]) & (distance <= reach))
+            1.0 + speed / envelope.average_speed_mps[missile])
+        w, t = np.nonzero(units.picture[unit][:, None] == track_picture[None, :])
+        shooter = units.pos_ecef_m[unit[w]]
+        near = np.einsum("ki,ki->k", pos_m[t] - shooter, pos_m[t] - shooter) <= reach[t] ** 2
+        w, t = w[near], t[near]
         if len(w) == 0:
             continue
         u = unit[w]
         ok, flight_s = envelope.intercepts(int(missile), units.pos_ecef_m[u], units.rotation[u],
                                            pos_m[t], vel_mps[t], t_go_s[t])
-        pip = pos_m[t] + vel_mps[t] * np.where(np.isfinite(flight_s), flight_s, 0.0)[:, None]
-        local = np.einsum("kij,kj->ki", units.rotation[u], pip - units.pos_ecef_m[u])
-        ok &= in_sector(local, units.heading_rad[u], units.half_sector_rad[u])
+        sectored = ok & (units.half_sector_rad[u] < np.pi)
+        if sectored.any():
+            k = np.flatnonzero(sectored)
+            pip = pos_m[t[k]] + vel_mps[t[k]] * flight_s[k, None]
+            local = np.einsum("kij,kj->ki", units.rotation[u[k]], pip - units.pos_ecef_m[u[k]])
+            ok[k] = in_sector(local, units.heading_rad[u[k]], units.half_sector_rad[u[k]])
         now[rows[w[ok]], t[ok]] = True
         tof[rows[w[ok]], t[ok]] = flight_s[ok]
     return Feasibility(now, tof)

@@ -35,7 +35,12 @@ from iadsim import geo
 from iadsim.c2 import doctrine as rules
 from iadsim.c2.engagement import Envelope
 from iadsim.c2.feasibility import UnitGeometry, Weapons, feasible_now, reachable_later
-from iadsim.c2.threat_evaluation import DefendedPoints, ThreatAssessment, default_parameters, evaluate
+from iadsim.c2.threat_evaluation import (
+    DefendedPoints,
+    ThreatAssessment,
+    default_parameters,
+    evaluate,
+)
 from iadsim.c2.wta import WTAProblem, remaining, solve
 from iadsim.catalog.schema import LAYERS, THREAT_CLASSES
 from iadsim.events import NO_EVENTS, EventColumns, events, merge
@@ -187,31 +192,43 @@ class WTADecider:
             return NO_EVENTS
         columns, now = columns[reachable], feasible.now[:, reachable]
         pk = np.where(now, self.pk[:, None], 0.0)
-        if doctrine.layer_policy == "save_long_range":
-            pos, vel = picture.pos_m[columns], picture.vel_mps[columns]
-            lat, lon, alt = geo.ecef_to_geodetic(pos)
-            ballistic = assessment.class_index[columns] == THREAT_CLASSES.index("ballistic_missile")
-            climb = np.where(ballistic, np.einsum("ti,ti->t", vel, geo.n_vector(lat, lon)), 0.0)
-            destination = self.defended.pos_ecef_m[assessment.aim_index[columns]]
-            cover = now | reachable_later(self.envelope, self.weapons, self.geometry, track_picture[columns],
-                                          pos, np.linalg.norm(vel, axis=1), alt, climb, destination,
-                                          (left > 0)[:, None] & ~now)
-            held = rules.layer_holds(now, cover, self.layer_rank, left, self.pk, assessment.t_go_s[columns])
-            pk = np.where(held, 0.0, pk)
         problem = WTAProblem.build(
             assessment.value[columns], pk, ready, cost=self.cost, survival=control.survival[columns],
             target_limit=limit[columns], group=w_unit, group_capacity=control.launches,
             group_channels=control.channels_free, group_engaged=control.engaged[:, columns])
+        # Self-defence first: each unit against the threats aimed at itself, every round and layer allowed.
         x = problem.empty_assignment()
         if doctrine.self_defence:
             own = assessment.threatened_unit[columns][None, :] == w_unit[:, None]
             x = solve(replace(problem, pk=np.where(own, pk, 0.0)), self.solver, self._budget())
-        outside = rules.engageable(doctrine, assessment)[columns]
+        # Then everyone against the rest, under weapons control, layer policy and reserves.
+        allowed = rules.engageable(doctrine, assessment)[columns][None, :] & (pk > 0.0)
+        available = np.maximum(left - doctrine.reserve_rounds, 0)
+        if doctrine.layer_policy == "save_long_range":
+            allowed &= ~self._held(picture, columns, track_picture[columns], now, available)
         rest = remaining(problem, x)
-        beyond_reserve = np.maximum(np.minimum(ready, left - doctrine.reserve_rounds) - x.sum(axis=1), 0)
-        rest = replace(rest, pk=np.where(outside[None, :], pk, 0.0), capacity=np.minimum(rest.capacity, beyond_reserve))
+        beyond_reserve = np.maximum(np.minimum(ready, available) - x.sum(axis=1), 0)
+        rest = replace(rest, pk=np.where(allowed, pk, 0.0), capacity=np.minimum(rest.capacity, beyond_reserve))
         x += solve(rest, self.solver, self._budget())
         return self._orders(world, t_s, picture, columns, x, feasible.time_of_flight_s[:, reachable])
+
+    def _held(self, picture: _Picture, columns: I64, track_picture: I64, now: NDArray[np.bool_],
+              rounds: I64) -> NDArray[np.bool_]:
+        """(W, C) rounds of longer layers held for the tracks a shorter layer will reach (``save_long_range``).
+
+        ``rounds`` (W,) are each weapon's rounds beyond its reserve: what a shorter
+        layer can be counted on for.
+        """
+        assessment = picture.assessment
+        pos, vel = picture.pos_m[columns], picture.vel_mps[columns]
+        lat, lon, alt = geo.ecef_to_geodetic(pos)
+        ballistic = assessment.class_index[columns] == THREAT_CLASSES.index("ballistic_missile")
+        climb = np.where(ballistic, np.einsum("ti,ti->t", vel, geo.n_vector(lat, lon)), 0.0)
+        destination = self.defended.pos_ecef_m[assessment.aim_index[columns]]
+        cover = now | reachable_later(self.envelope, self.weapons, self.geometry, track_picture, pos,
+                                      np.linalg.norm(vel, axis=1), alt, climb, destination,
+                                      (rounds > 0)[:, None] & ~now)
+        return rules.layer_holds(now, cover, self.layer_rank, rounds, self.pk, assessment.t_go_s[columns])
 
     def _orders(self, world: World, t_s: float, picture: _Picture, columns: I64, x: I64, tof: F64) -> EventColumns:
         """Turn the assignment into orders for the launch stage and ``assign`` events at the intercept points."""
@@ -232,8 +249,9 @@ class WTADecider:
             f"{self.class_name[c]} ({conf:.2f}), value {v:.3g}, t_go {tg:.0f} s, pk {p:.2f}, flight {f:.0f} s"
             for c, conf, v, tg, p, f in zip(a.class_index[row], a.confidence[row], a.value[row], a.t_go_s[row],
                                             self.pk[weapon], flight_s, strict=True)], dtype=object)
-        return events("assign", t_s, len(weapon), intercept, unit_id=world.units.id[unit], track_id=tracks.id[track_row],
-                      threat_id=tracks.threat_index[track_row], weapon=self.weapon_name[missile],
+        return events("assign", t_s, len(weapon), intercept, unit_id=world.units.id[unit],
+                      track_id=tracks.id[track_row], threat_id=tracks.threat_index[track_row],
+                      weapon=self.weapon_name[missile],
                       layer=self.layer_name[missile], value=rounds, detail=detail)
 
     def _budget(self) -> float:

@@ -86,7 +86,7 @@ class _Model:
     def __init__(self, problem: WTAProblem) -> None:
         self.problem = problem
         p = problem
-        n_weapons, n_targets = p.shape
+        n_targets = p.shape[1]
         self.pairs_w, self.pairs_t = np.nonzero(p.pk > 0.0)
         n_pairs = len(self.pairs_w)
         self.slope = log_miss(p.pk[self.pairs_w, self.pairs_t])  # ds_t / dx_pair

@@ -330,7 +330,7 @@ def _best_matching(gain: F64, own_target: I64) -> tuple[I64, I64]:
     edge_gain = np.where(columns < n_targets, gain[rows, np.minimum(columns, n_targets - 1)], 0.0)
     usable = np.isfinite(edge_gain)
     rows, columns, edge_gain = rows[usable], columns[usable], edge_gain[usable]
-    pair, first = np.unique(rows * (n_targets + n_rounds) + columns, return_index=True)
+    _, first = np.unique(rows * (n_targets + n_rounds) + columns, return_index=True)
     rows, columns, edge_gain = rows[first], columns[first], edge_gain[first]
     # Positive weights (the algorithm needs them non-zero): a constant minus the gain.
     weight = edge_gain.max(initial=0.0) + 1.0 - edge_gain
