@@ -20,7 +20,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from iadsim.units import Angle, Area, Duration, Length, Speed
+from iadsim.units import Acceleration, Angle, Area, Duration, Length, Speed
 
 Layer = Literal["very_long", "long", "medium", "short", "point"]
 ThreatClass = Literal["aircraft", "drone", "cruise_missile", "ballistic_missile"]
@@ -98,6 +98,23 @@ class InterceptorType(Entry):
     single_shot_pk: Probability = Field(description="Kill probability of one interceptor that reaches its target.")
     lethal_radius: PositiveLength = Field(description="Miss distance within which the warhead can kill (m).")
     cost_usd: float = Field(ge=0.0, description="Unit price (US dollars).")
+    burnout_speed: PositiveSpeed | None = Field(
+        None, description="Speed at the end of the boost, the peak of the flyout (m/s); flyout model.")
+    boost_time: PositiveDuration | None = Field(None, description="Duration of the boost (s); flyout model.")
+    sustain_time: NonNegativeDuration | None = Field(
+        None, description="Duration of a sustain phase after the boost, thrust holding the speed (s); flyout model.")
+    ballistic_coefficient: float | None = Field(
+        None, gt=0.0, description="m / (C_D A) when coasting (kg/m²); flyout model.")
+    max_load_factor: Annotated[Acceleration, Field(gt=0.0)] | None = Field(
+        None, description="Largest lateral acceleration the airframe can pull (m/s², write it in g); flyout model.")
+    manoeuvre_dynamic_pressure: float | None = Field(
+        None, gt=0.0, description="Dynamic pressure ½ρv² at and above which max_load_factor is available (Pa); "
+                                  "below it the lateral limit falls in proportion; flyout model.")
+    navigation_constant: float | None = Field(
+        None, gt=2.0, le=8.0, description="Proportional-navigation gain N' of the homing phase; flyout model.")
+    damage_function: Literal["cookie_cutter", "carleton"] | None = Field(
+        None, description="Kill probability against miss distance: cookie_cutter (pk within lethal_radius, 0 "
+                          "beyond; the default) or carleton (pk exp(-(miss/lethal_radius)²)).")
 
 
 class FireUnitType(Entry):
@@ -139,6 +156,19 @@ class ThreatType(Entry):
     cost_usd: float = Field(ge=0.0, description="Unit price (US dollars).")
     launcher: str | None = Field(
         None, description="What fires it and how many it carries, as public sources describe it (text).")
+    burnout_speed: PositiveSpeed | None = Field(
+        None, description="Speed at the end of the boost of a ballistic missile (m/s); flight model.")
+    burn_time: PositiveDuration | None = Field(
+        None, description="Duration of the boost of a ballistic missile (s); without it the boost is impulsive.")
+    ballistic_coefficient: float | None = Field(
+        None, gt=0.0, description="m / (C_D A) of the re-entering body (kg/m²); without it, no drag.")
+    trajectory: Literal["minimum_energy", "apogee", "lofted", "depressed"] | None = Field(
+        None, description="Ballistic trajectory flown (default: apogee when an apogee is given, else "
+                          "minimum_energy; lofted and depressed need burnout_speed); flight model.")
+    max_load_factor: Annotated[Acceleration, Field(gt=1.0)] | None = Field(
+        None, description="Load factor of its coordinated turns (m/s², write it in g); flight model.")
+    climb_rate: PositiveSpeed | None = Field(
+        None, description="Largest rate of climb or dive (m/s); flight model.")
 
 
 CatalogEntry = Annotated[

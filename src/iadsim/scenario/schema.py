@@ -83,6 +83,8 @@ class Raid(_Strict):
     waypoints: list[Position] = Field(default_factory=list, description="Route before the target, in order.")
     altitude: Length | None = Field(None, ge=0.0, description="Cruise altitude; defaults to the type's.")
     speed: Speed | None = Field(None, gt=0.0, description="Speed; defaults to the type's.")
+    trajectory: Literal["minimum_energy", "apogee", "lofted", "depressed"] | None = Field(
+        None, description="Ballistic trajectory (move model `flight`); defaults to the type's.")
 
     @model_validator(mode="after")
     def _needs_a_destination(self) -> Raid:
