@@ -36,8 +36,9 @@ def predict_intercept(
     return t_go, target_pos_m + v * finite[:, None]
 
 
-def closest_approach(relative_pos_m: Array, relative_vel_mps: Array, horizon_s: float) -> tuple[Array, Array]:
-    """Time (s, within [0, horizon_s]) and distance (m) of closest approach of linear relative motion."""
+def closest_approach(relative_pos_m: Array, relative_vel_mps: Array, horizon_s: float | Array) -> tuple[Array, Array]:
+    """Time (s, within [0, horizon_s], one horizon or one per row) and distance (m) of closest approach of
+    linear relative motion."""
     speed_sq = np.einsum("ki,ki->k", relative_vel_mps, relative_vel_mps)
     with np.errstate(divide="ignore", invalid="ignore"):
         t_min = -np.einsum("ki,ki->k", relative_pos_m, relative_vel_mps) / speed_sq
