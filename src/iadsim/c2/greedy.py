@@ -16,6 +16,7 @@ import numpy as np
 
 from iadsim import geo
 from iadsim.c2.engagement import Envelope
+from iadsim.physics.flyout_table import tables_for
 from iadsim.events import NO_EVENTS, EventColumns, events
 from iadsim.registry import register
 from iadsim.scenario.compile import CompiledScenario
@@ -29,7 +30,7 @@ class GreedyDecider:
     def __init__(self, compiled: CompiledScenario) -> None:
         world = compiled.world
         types = compiled.interceptor_types
-        self.envelope = Envelope.of(types)
+        self.envelope = Envelope.of(types, tables_for(types, compiled.scenario.models.fly))
         self.cost_usd = np.array([m.cost_usd for m in types])
         self.weapon = np.array([m.name for m in types], dtype=object)
         self.layer = np.array([m.layer for m in types], dtype=object)

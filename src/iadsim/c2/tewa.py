@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 from iadsim import geo
 from iadsim.c2 import doctrine as rules
 from iadsim.c2.engagement import Envelope
+from iadsim.physics.flyout_table import tables_for
 from iadsim.c2.feasibility import UnitGeometry, Weapons, feasible_now, reachable_later
 from iadsim.c2.threat_evaluation import (
     DefendedPoints,
@@ -89,7 +90,7 @@ class WTADecider:
         world, scenario = compiled.world, compiled.scenario
         self.doctrine = scenario.doctrine
         types = compiled.interceptor_types
-        self.envelope = Envelope.of(types)
+        self.envelope = Envelope.of(types, tables_for(types, compiled.scenario.models.fly))
         self.weapon_name = np.array([m.name for m in types], dtype=object)
         self.layer_name = np.array([m.layer for m in types], dtype=object)
         self.pk_of_type = np.array([m.single_shot_pk for m in types])
