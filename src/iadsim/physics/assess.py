@@ -1,8 +1,9 @@
 """Fates: which interceptors kill their target, which threats reach theirs.
 
-An interceptor that reached its target (see the fly stage) kills it with its
-type's single-shot kill probability if the miss distance is within its lethal
-radius (a cookie-cutter lethality); a threat that reaches its aim point alive
+An interceptor that reached its target (see the fly stage) kills it with the
+probability its type's damage function gives for its miss distance
+(:mod:`iadsim.physics.lethality`: the single-shot kill probability within the
+lethal radius, a cookie-cutter, unless the type asks for the Carleton form); a threat that reaches its aim point alive
 leaks, and strikes there.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from iadsim.events import EventColumns, events, merge
+from iadsim.physics.lethality import kill_probability
 from iadsim.registry import register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import DONE, FLYING, KILLED, LEAKED, World
@@ -24,6 +26,7 @@ class Assessor:
         types = compiled.interceptor_types
         self.pk = np.array([m.single_shot_pk for m in types])
         self.lethal_radius_m = np.array([m.lethal_radius for m in types])
+        self.carleton = np.array([m.damage_function == "carleton" for m in types], dtype=bool)
         self.weapon = np.array([m.name for m in types], dtype=object)
         self.layer = np.array([m.layer for m in types], dtype=object)
         threats = compiled.world.threats
@@ -45,7 +48,8 @@ class Assessor:
         miss = missiles.miss_distance_m[rows]
         alive = threats.status[target] == FLYING
         within = miss <= self.lethal_radius_m[kind]
-        kill = alive & within & (draw < self.pk[kind])
+        pk = kill_probability(miss, self.lethal_radius_m[kind], self.pk[kind], self.carleton[kind])
+        kill = alive & (draw < pk)
         # Two interceptors killing one threat in the same tick: the first one counts.
         first = np.zeros(len(rows), bool)
         _, index = np.unique(np.where(kill, target, -1), return_index=True)
