@@ -85,6 +85,16 @@ class Raid(_Strict):
     speed: Speed | None = Field(None, gt=0.0, description="Speed; defaults to the type's.")
     trajectory: Literal["minimum_energy", "apogee", "lofted", "depressed"] | None = Field(
         None, description="Ballistic trajectory (move model `flight`); defaults to the type's.")
+    altitude_reference: Literal["ellipsoid", "ground"] = Field(
+        "ellipsoid", description="Altitude measured above the WGS-84 ellipsoid, or above the ground "
+                                 "(terrain-following, sea-skimming; the terrain is flat at 0 m); move model `flight`.")
+    terminal: Literal["level", "dive", "pop_up"] = Field(
+        "level", description="End of the route: level flight onto the aim point; dive onto it at the type's "
+                             "climb rate; or pop up to pop_up_altitude within terminal_range, then dive; "
+                             "move model `flight`.")
+    terminal_range: Length = Field(10_000.0, gt=0.0, description="Ground distance before the aim at which a "
+                                                                 "pop-up starts (m).")
+    pop_up_altitude: Length = Field(1_000.0, gt=0.0, description="Altitude a pop-up climbs to (m).")
 
     @model_validator(mode="after")
     def _needs_a_destination(self) -> Raid:

@@ -157,3 +157,39 @@ def carleton_lethal_area() -> CaseResult:
         reference="∫ 2πd exp(−d²/R²) dd = πR² (Driels, Weaponeering, ch. 8)", expected=f"{expected:.2f} m²",
         got=f"{area:.2f} m²", tolerance="0.1 %", passed=error < 1e-3,
     )
+
+
+def turn_samples(speed_mps: float, load_factor: float) -> tuple[np.ndarray, float]:
+    """Local east-north positions (m) sampled every 0.5 s through a 90° corner flown by the route planner,
+    and the time spent on the turn (s)."""
+    from iadsim.physics.route import coordinated_turn_radius_m, plan_route
+
+    lat0, lon0 = np.deg2rad(38.0), np.deg2rad(27.0)
+    origin, rotation = geo.geodetic_to_ecef(lat0, lon0, 0.0), geo.enu_rotation(lat0, lon0)
+    corners = geo.enu_to_ecef(np.array([[0.0, -60e3, 0.0], [0.0, 0.0, 0.0], [60e3, 0.0, 0.0]]), origin, rotation)
+    lat, lon, _ = geo.ecef_to_geodetic(corners)
+    points = geo.n_vector(lat, lon)[None]
+    radius = coordinated_turn_radius_m(np.array([speed_mps]), np.array([load_factor]))
+    pieces = plan_route(points, np.array([3], np.int32), np.array([speed_mps]), radius, np.zeros(1))
+    t0, t1 = pieces.start_s[0, 1], pieces.start_s[0, 2]
+    times = np.arange(t0, t1, 0.5)
+    n = pieces.n_vector(np.zeros(len(times), np.int64), np.ones(len(times), np.int64), times)
+    return geo.ecef_to_enu(geo.ecef_from_n_vector(n, 0.0), origin, rotation)[:, :2], t1 - t0
+
+
+@case("coordinated-turn-radius")
+def coordinated_turn_radius() -> CaseResult:
+    """A 90° turn at 250 m/s and 3 g: the flown path's radius (circle fit) vs v²/(g√(n²−1)) within 1 %."""
+    speed, load = 250.0, 3.0
+    path, turn_s = turn_samples(speed, load)
+    # Algebraic circle fit (Kåsa): x² + y² = 2 c_x x + 2 c_y y + k.
+    design = np.column_stack([2.0 * path, np.ones(len(path))])
+    (cx, cy, k), *_ = np.linalg.lstsq(design, np.sum(path**2, axis=1), rcond=None)
+    fitted = float(np.sqrt(k + cx * cx + cy * cy))
+    expected = speed**2 / (STANDARD_GRAVITY_MPS2 * np.sqrt(load**2 - 1.0))
+    error = max(abs(fitted / expected - 1.0), abs(turn_s * speed / (0.5 * np.pi * expected) - 1.0))
+    return CaseResult(
+        case="coordinated-turn-radius", model="physics.route (coordinated turns)",
+        reference="r = v²/(g√(n²−1)) (Anderson, Introduction to Flight, §6.17)", expected=f"{expected:.1f} m",
+        got=f"{fitted:.1f} m, turn {turn_s:.1f} s", tolerance="1 %", passed=bool(error < 0.01),
+    )
