@@ -53,6 +53,10 @@ GIVE_UP_SPEED_FRACTION = 0.25
 """After the boost, a missile slower than this fraction of its burnout speed can no longer manoeuvre usefully."""
 ENDURANCE_MARGIN = 2.0
 """Flight time allowed, as a multiple of max range / average speed."""
+LOFT_FRACTION = 0.2
+"""Mid-course loft: the missile steers at a point this fraction of the remaining distance above the target."""
+LOFT_END_S = 10.0
+"""The loft fades out this many seconds of closing before the intercept."""
 FLYOUT_FIELDS: tuple[str, ...] = ("burnout_speed", "boost_time", "ballistic_coefficient", "max_load_factor",
                                   "manoeuvre_dynamic_pressure", "navigation_constant")
 
@@ -171,7 +175,9 @@ def fly_tick(
         t_cpa, cpa_miss = closest_approach(rel_pos, rel_vel, step)
         arrive = (t_cpa < step) & (distance <= np.linalg.norm(rel_vel, axis=1) * step + 1.0)
         homing = t_go < SEEKER_LOCK_S
-        seen = np.where(homing[:, None], rel_pos, rel_pos + offset[rows])
+        up = sub.pos_m / np.linalg.norm(sub.pos_m, axis=1, keepdims=True)
+        loft = LOFT_FRACTION * np.maximum(distance - LOFT_END_S * np.maximum(closing, 0.0), 0.0)
+        seen = np.where(homing[:, None], rel_pos, rel_pos + offset[rows] + loft[:, None] * up)
         accel = None if target_accel_mps2 is None else target_accel_mps2[rows]
         command = pn_acceleration(seen, rel_vel, airframes.navigation_constant[sub.kind], accel)
         a = acceleration(sub, airframes, command)
