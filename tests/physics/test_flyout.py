@@ -39,9 +39,22 @@ def test_carleton_has_the_cookie_cutters_lethal_area():
     assert list(pk) == [0.8, 0.8, 0.0, 0.0]
 
 
-def test_a_type_without_flyout_figures_is_a_clear_user_error():
-    with pytest.raises(UserError, match="average_speed"):
-        Airframes.of([load_catalog().interceptor("pac3-mse-class")])
+def test_a_type_with_some_flyout_figures_missing_is_a_clear_user_error():
+    partial = load_catalog().interceptor("pac3-mse-class").model_copy(update={"navigation_constant": None})
+    with pytest.raises(UserError, match="navigation_constant"):
+        Airframes.of([partial])
+
+
+def test_a_gun_without_flyout_figures_flies_at_its_average_speed(tmp_path, monkeypatch):
+    """The KORKUT-class burst has no flyout figures: the flyout stage flies it as `average_speed` does."""
+    monkeypatch.setenv("IADSIM_CACHE", str(tmp_path))
+    gun = {"name": "gun", "type": "steel-dome-korkut-system", "position": {"lat": 38.42, "lon": 27.15},
+           "inventory": {"steel-dome-korkut-35mm-class": 20}}
+    sc = scenario(raids=[raid("generic-cruise-missile", count=3, launch_interval="30 s")], units=[gun],
+                  models={"move": "flight", "fly": "flyout"})
+    events = iadsim.simulate(sc).events.to_pandas()
+    assert (events.kind == "launch").sum() >= 1
+    assert events.kind.isin(["intercept", "miss"]).sum() >= 1
 
 
 def test_flyout_table_is_cached_and_agrees_with_the_envelope(tmp_path, monkeypatch):

@@ -28,11 +28,11 @@ class Envelope:
     max_altitude_m: Array
     max_target_speed_mps: Array
     average_speed_mps: Array
-    flyout: list[FlyoutTable] | None = None
+    flyout: list[FlyoutTable | None] | None = None
     """Flyout tables per type (:mod:`iadsim.physics.flyout_table`); without them, flight at the average speed."""
 
     @classmethod
-    def of(cls, types: list[InterceptorType], flyout: list[FlyoutTable] | None = None) -> Envelope:
+    def of(cls, types: list[InterceptorType], flyout: list[FlyoutTable | None] | None = None) -> Envelope:
         def column(name: str) -> Array:
             return np.array([getattr(t, name) for t in types], dtype=float)
 
@@ -55,9 +55,10 @@ class Envelope:
         launcher = np.broadcast_to(launcher_ecef_m, target_pos_m.shape)
         t_go, pip = predict_intercept(launcher, target_pos_m, target_vel_mps, self.average_speed_mps[missile])
         ground_m, altitude_m = self._ground_and_altitude(launcher_ecef_m, launcher_rotation, pip)
-        if self.flyout is not None:
+        table = None if self.flyout is None else self.flyout[missile]
+        if table is not None:
             t_go, pip, ground_m, altitude_m = self._flyout_intercept(
-                self.flyout[missile], launcher_ecef_m, launcher_rotation, target_pos_m, target_vel_mps, t_go)
+                table, launcher_ecef_m, launcher_rotation, target_pos_m, target_vel_mps, t_go)
         speed = np.linalg.norm(target_vel_mps, axis=1)
         feasible = (
             np.isfinite(t_go) & (t_go < target_t_go_s)

@@ -35,10 +35,14 @@ class AverageSpeedFlyout:
         self.max_flight_s = np.array([ENDURANCE_MARGIN * m.max_range / m.average_speed for m in types])
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
+        self.advance(world, np.flatnonzero(world.interceptors.in_flight), t_s, dt_s)
+        return NO_EVENTS
+
+    def advance(self, world: World, rows: np.ndarray, t_s: float, dt_s: float) -> None:
+        """Fly the interceptors ``rows`` (all in flight) over the tick ending at ``t_s``."""
         missiles, tracks, threats = world.interceptors, world.tracks, world.threats
-        rows = np.flatnonzero(missiles.in_flight)
         if len(rows) == 0:
-            return NO_EVENTS
+            return
         speed = self.speed_mps[missiles.missile_index[rows]]
         target = missiles.threat_index[rows]
         track = missiles.track_row[rows]
@@ -62,4 +66,3 @@ class AverageSpeedFlyout:
         gone = threats.status[target] != FLYING
         missiles.endgame[rows] = reached | expired | gone
         missiles.miss_distance_m[rows] = np.where(reached & ~gone, miss, np.nan)
-        return NO_EVENTS

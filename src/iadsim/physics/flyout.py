@@ -21,6 +21,8 @@ The kinematics of each missile type come from the catalog (``burnout_speed``,
   time to go, between :data:`MIN_STEP_S` and a quarter of the tick, so that near
   the target the step shrinks to a millisecond; the closest approach of the
   last sub-step (relative motion taken as straight over it) is the miss distance;
+- **unguided types**: a type the catalog gives none of these figures (a gun's
+  burst) flies as in the `average_speed` model;
 - **giving up**: below :data:`GIVE_UP_SPEED_FRACTION` of the burnout speed after
   the boost, into the ground, or after the flight time the type's range allows.
 
@@ -38,6 +40,7 @@ from numpy.typing import NDArray
 from iadsim.catalog.schema import InterceptorType
 from iadsim.errors import Problem, UserError
 from iadsim.events import NO_EVENTS, EventColumns
+from iadsim.physics.average_speed import AverageSpeedFlyout
 from iadsim.physics.environment import F64, air_density_kg_m3, central_gravity, height_m
 from iadsim.physics.guidance import closing_speed_mps, pn_acceleration
 from iadsim.physics.intercept import closest_approach, predict_intercept
@@ -74,12 +77,19 @@ class Airframes:
     navigation_constant: F64
     max_flight_s: F64
 
+    guided: NDArray[np.bool_]
+
     @classmethod
     def of(cls, types: list[InterceptorType]) -> Airframes:
-        """Read the flyout figures of ``types``; a type without them is a user error naming what is missing."""
+        """Read the flyout figures of ``types``.
+
+        A type with none of them (a gun's burst) is not ``guided``: the flyout
+        stage flies it as the `average_speed` model does. One with some but not all
+        is a user error naming what is missing.
+        """
         for kind in types:
             missing = [name for name in FLYOUT_FIELDS if getattr(kind, name) is None]
-            if missing:
+            if missing and len(missing) < len(FLYOUT_FIELDS):
                 raise UserError([Problem(
                     f"interceptor type {kind.name!r} has no {', '.join(missing)}: the flyout model needs them",
                     path="models.fly", expected="catalog figures " + ", ".join(FLYOUT_FIELDS),
@@ -97,7 +107,13 @@ class Airframes:
             manoeuvre_dynamic_pressure_pa=column("manoeuvre_dynamic_pressure"),
             navigation_constant=column("navigation_constant"),
             max_flight_s=ENDURANCE_MARGIN * column("max_range") / column("average_speed"),
+            guided=np.array([has_flyout_figures(kind) for kind in types], dtype=bool),
         )
+
+
+def has_flyout_figures(kind: InterceptorType) -> bool:
+    """Whether the catalog gives ``kind`` the figures of the flyout model."""
+    return all(getattr(kind, name) is not None for name in FLYOUT_FIELDS)
 
 
 @dataclass
@@ -223,6 +239,7 @@ class FlyoutStage:
     def __init__(self, compiled: CompiledScenario) -> None:
         self.airframes = Airframes.of(compiled.interceptor_types)
         self.average_speed_mps = np.array([m.average_speed for m in compiled.interceptor_types])
+        self.unguided = AverageSpeedFlyout(compiled)
         self.last_threat_vel_mps = compiled.world.threats.vel_ecef_mps.copy()
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
@@ -230,6 +247,9 @@ class FlyoutStage:
         target_accel = (threats.vel_ecef_mps - self.last_threat_vel_mps) / dt_s
         self.last_threat_vel_mps = threats.vel_ecef_mps.copy()
         rows = np.flatnonzero(missiles.in_flight)
+        guided = self.airframes.guided[missiles.missile_index[rows]]
+        self.unguided.advance(world, rows[~guided], t_s, dt_s)
+        rows = rows[guided]
         if len(rows) == 0:
             return NO_EVENTS
         target, track = missiles.threat_index[rows], missiles.track_row[rows]

@@ -24,7 +24,7 @@ import numpy as np
 from iadsim import geo
 from iadsim.catalog.schema import InterceptorType
 from iadsim.physics.environment import F64
-from iadsim.physics.flyout import Airframes, FlightState, fly_tick, launch_direction
+from iadsim.physics.flyout import Airframes, FlightState, fly_tick, has_flyout_figures, launch_direction
 
 TABLE_VERSION = 1
 """Bump when the flyout model changes, so cached tables are rebuilt."""
@@ -115,6 +115,11 @@ def flyout_table(kind: InterceptorType) -> FlyoutTable:
     return table
 
 
-def tables_for(types: list[InterceptorType], fly_model: str) -> list[FlyoutTable] | None:
-    """Flyout tables of ``types`` when the scenario flies interceptors with a flyout model, else None."""
-    return [flyout_table(kind) for kind in types] if fly_model.startswith("flyout") else None
+def tables_for(types: list[InterceptorType], fly_model: str) -> list[FlyoutTable | None] | None:
+    """Flyout tables of ``types`` when the scenario flies interceptors with a flyout model, else None.
+
+    A type without flyout figures (flown at its average speed) gets None.
+    """
+    if not fly_model.startswith("flyout"):
+        return None
+    return [flyout_table(kind) if has_flyout_figures(kind) else None for kind in types]
