@@ -86,3 +86,22 @@ def test_the_flight_model_lands_ballistic_missiles_on_their_aim_and_knows_when()
     assert peak[1] > peak[0], "minimum energy flies higher than the catalog's flattened arc"
     assert arrived == pytest.approx(np.ceil(mover.arrival_t_s), abs=1.0)
     assert np.linalg.norm(mover.impact_pos_ecef_m[:2] - world.threats.target_pos_ecef_m[:2], axis=1).max() < 25.0
+
+
+def test_a_quasi_ballistic_missile_weaves_on_the_way_down_and_still_lands_on_its_aim():
+    sc = scenario(raids=[raid("iskander-m-class", launch_point={"lat": 41.6, "lon": 26.5})], models={"move": "flight"})
+    compiled = compile_scenario(sc, load_catalog(), stream(0, "compile"))
+    mover = dict(build_stages(compiled))["move"]
+    flight = mover.trajectories
+    t_end = int(flight.impact_t_s[0])
+    vel = flight.vel_mps[0, : t_end + 1]
+    pos = flight.pos_m[0, : t_end + 1]
+    across = np.cross(vel, pos)
+    across /= np.linalg.norm(across, axis=1, keepdims=True)
+    sideways = np.einsum("ti,ti->t", np.diff(vel, axis=0), across[:-1])  # m/s gained sideways each second
+    low = height_m(pos[:-1]) < 20e3
+    descending = np.einsum("ti,ti->t", pos[:-1], vel[:-1]) < 0.0
+    assert np.abs(sideways[low & descending]).max() > 30.0, "weaves at several g below 20 km"
+    high = (height_m(pos[:-1]) > 20e3) & (height_m(pos[1:]) > 20e3)
+    assert np.abs(sideways[high]).max() < 1.0, "no weave above it"
+    assert np.linalg.norm(mover.impact_pos_ecef_m[0] - compiled.world.threats.target_pos_ecef_m[0]) < 50.0

@@ -169,6 +169,11 @@ class ThreatType(Entry):
         None, description="Load factor of its coordinated turns (m/s², write it in g); flight model.")
     climb_rate: PositiveSpeed | None = Field(
         None, description="Largest rate of climb or dive (m/s); flight model.")
+    terminal_manoeuvre: Annotated[Acceleration, Field(gt=0.0)] | None = Field(
+        None, description="Lateral acceleration of a quasi-ballistic missile's weave on the way down (m/s², "
+                          "write it in g); flight model.")
+    terminal_manoeuvre_altitude: PositiveLength | None = Field(
+        None, description="Altitude below which the terminal manoeuvre starts (m); flight model.")
 
 
 CatalogEntry = Annotated[

@@ -17,7 +17,8 @@ speed, the *lofted* (high) or *depressed* (low) root.
 The flight is then integrated (RK4, step :data:`STEP_S`): a powered phase of
 constant thrust along the planned burnout direction for the type's burn time,
 free flight under central gravity, and drag in the exponential atmosphere
-(:mod:`iadsim.physics.environment`) with the type's ballistic coefficient. The
+(:mod:`iadsim.physics.environment`) with the type's ballistic coefficient, and
+for a quasi-ballistic type a sideways weave on the way down. The
 boost and the drag move the impact point, so the aim point is corrected by
 shooting the difference (:data:`AIM_ITERATIONS` times), all threats at once;
 the planned apogee is corrected the same way.
@@ -44,6 +45,8 @@ AIM_ITERATIONS = 5
 """Aim-point corrections for boost and drag; each shrinks the impact error about tenfold."""
 MAX_FLIGHT_S = 4000.0
 """Longest flight integrated (s): more than an intermediate-range missile needs."""
+WEAVE_PERIOD_S = 6.0
+"""Period of the terminal weave of quasi-ballistic missiles (s): a model choice, no public figure."""
 _SEARCH_ITERATIONS = 80
 
 Accel = Callable[[F64, F64, float], F64]
@@ -209,6 +212,8 @@ class BallisticPlan:
     apogee_alt_m: F64  # NaN where not given
     burn_time_s: F64  # 0 for an impulsive burnout
     ballistic_coefficient_kg_m2: F64  # inf for no drag
+    weave_mps2: F64 | None = None  # lateral acceleration of the terminal manoeuvre, 0 for none
+    weave_below_m: F64 | None = None  # altitude below which it weaves
 
 
 @dataclass(frozen=True)
@@ -247,20 +252,30 @@ def _planned_burnout(plan: BallisticPlan, aim_m: F64, apogee_alt_m: F64) -> tupl
 
 
 def flight_accel(plan: BallisticPlan, thrust_mps2: F64, direction: F64, gravity: Gravity = central_gravity) -> Accel:
-    """Acceleration of every threat: gravity, thrust along ``direction`` until burnout, drag on re-entry.
+    """Acceleration of every threat: gravity, thrust along ``direction`` until burnout, drag on re-entry,
+    and a quasi-ballistic type's terminal weave.
 
     Drag acts on the way down only: the ascent's losses are part of the thrust
-    profile, which is sized to give the planned burnout speed.
+    profile, which is sized to give the planned burnout speed. The weave is a
+    sideways (horizontal, across the velocity) acceleration ``weave_mps2`` ×
+    sin(2πt / :data:`WEAVE_PERIOD_S`) below ``weave_below_m`` on the way down.
     """
     drag_on = np.isfinite(plan.ballistic_coefficient_kg_m2)
     beta = np.where(drag_on, plan.ballistic_coefficient_kg_m2, 1.0)
+    weave = np.zeros(len(beta)) if plan.weave_mps2 is None else plan.weave_mps2
+    weave_below = np.zeros(len(beta)) if plan.weave_below_m is None else plan.weave_below_m
 
     def accel(pos: F64, vel: F64, t: float) -> F64:
         a = gravity(pos) + np.where((t < plan.burn_time_s)[:, None], thrust_mps2[:, None] * direction, 0.0)
+        descending = np.einsum("bi,bi->b", pos, vel) < 0.0
         if drag_on.any():
-            descending = np.einsum("bi,bi->b", pos, vel) < 0.0
             rho = np.where(drag_on & descending, air_density_kg_m3(height_m(pos)), 0.0)
             a = a + drag_acceleration(vel, rho, beta)
+        weaving = descending & (weave > 0.0) & (height_m(pos) < weave_below)
+        if weaving.any():
+            across = np.cross(vel, pos)
+            across /= np.maximum(np.linalg.norm(across, axis=1, keepdims=True), 1e-9)
+            a = a + np.where(weaving, weave * np.sin(2.0 * np.pi * t / WEAVE_PERIOD_S), 0.0)[:, None] * across
         return a
 
     return accel

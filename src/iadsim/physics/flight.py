@@ -14,7 +14,8 @@
 - Ballistic missiles fly the integrated trajectories of
   :mod:`iadsim.physics.ballistic` (boost, free flight under central gravity,
   drag on re-entry), planned once when the stage is built, from their launch
-  point to their aim point, on the trajectory their raid or type asks for.
+  point to their aim point, on the trajectory their raid or type asks for, with
+  the terminal weave of quasi-ballistic types (``terminal_manoeuvre``).
 
 Every threat knows from the start when it arrives (:attr:`FlightMover.arrival_t_s`)
 and where it comes down (:attr:`FlightMover.impact_pos_ecef_m`).
@@ -116,6 +117,8 @@ class FlightMover(WaypointMover):
             apogee_alt_m=figure("apogee", np.nan),
             burn_time_s=figure("burn_time", 0.0),
             ballistic_coefficient_kg_m2=figure("ballistic_coefficient", np.inf),
+            weave_mps2=figure("terminal_manoeuvre", 0.0),
+            weave_below_m=figure("terminal_manoeuvre_altitude", 0.0),
         )
         self.trajectories = fly_ballistic(plan)
         self.flight_time_s[rows] = self.trajectories.impact_t_s
