@@ -3,11 +3,13 @@
 1. **Threats**: 10,000 mixed threats (the demo's raids scaled up: drones, cruise
    missiles, fighters, ballistic missiles), all airborne at once, moved by the
    `flight` model for 600 simulated seconds at 1 s ticks (building the stage,
-   which integrates the ballistic trajectories, is timed apart).
+   which integrates the ballistic trajectories, is timed apart); the skeleton's
+   `waypoint` model on the same threats is the baseline measured in the same run.
 2. **Interceptors**: 1,000 generic long-range interceptors kept in flight for 600
    s with the `flyout` model's tick (PN, drag, endgame sub-steps) against the
    threats; a round that ends its flight is launched again at once.
-3. **Flyout table**: the time to build one type's table from the flyout model.
+3. **Flyout table**: the time to build one type's table from the flyout model, and
+   what C2's intercept check costs per (launcher, track) pair with it.
 4. **Share of a tick**: the demo scaled to 10,000 threats run through every stage
    (as `iadsim.simulate` does), each stage timed: physics is move + fly + assess.
 
@@ -45,20 +47,20 @@ from bench_engine import scaled_demo  # noqa: E402
 PHYSICS_ROLES = ("move", "fly", "assess")
 
 
-def all_airborne(threats: int) -> iadsim.scenario.schema.Scenario:
+def all_airborne(threats: int, move: str = "flight") -> iadsim.scenario.schema.Scenario:
     """The demo scaled to ``threats``, every raid launched at t = 0 (so all fly at once), no defenders."""
     data = copy.deepcopy(scaled_demo(threats).model_dump(mode="json"))
     for raid in data["raids"]:
         raid["launch_time"], raid["launch_interval"] = 0.0, 0.0
         raid["spread"] = max(raid["spread"], 20_000.0)
     data["units"], data["sensors"], data["networks"] = [], [], []
-    data["models"] = {"move": "flight"}
+    data["models"] = {"move": move}
     return iadsim.load_scenario(data)
 
 
-def threat_rate(threats: int, seconds: int) -> tuple[float, float]:
-    """Threat-steps per second of the `flight` move stage, and its build time (s)."""
-    compiled = compile_scenario(all_airborne(threats), load_catalog(), stream(0, "compile"))
+def threat_rate(threats: int, seconds: int, move: str = "flight") -> tuple[float, float]:
+    """Threat-steps per second of a move stage, and its build time (s)."""
+    compiled = compile_scenario(all_airborne(threats, move), load_catalog(), stream(0, "compile"))
     start = time.perf_counter()
     mover = dict(build_stages(compiled))["move"]
     build_s = time.perf_counter() - start
@@ -103,6 +105,29 @@ def interceptor_rate(count: int, seconds: int) -> float:
     return count * seconds / (time.perf_counter() - start)
 
 
+def envelope_cost_us(pairs: int = 20_000) -> tuple[float, float]:
+    """Microseconds per (launcher, track) pair of `Envelope.intercepts`, with the flyout table and without."""
+    from iadsim import geo
+    from iadsim.c2.engagement import Envelope
+    from iadsim.physics.flyout_table import flyout_table
+
+    kind = load_catalog().interceptor("generic-lr-interceptor")
+    rng = np.random.default_rng(2)
+    lat0, lon0 = np.deg2rad(38.4), np.deg2rad(27.1)
+    origin, rotation = geo.geodetic_to_ecef(lat0, lon0, 0.0), geo.enu_rotation(lat0, lon0)
+    enu = np.column_stack([rng.uniform(-150e3, 150e3, pairs), rng.uniform(-150e3, 150e3, pairs),
+                           rng.uniform(30.0, 20e3, pairs)])
+    pos = geo.enu_to_ecef(enu, origin, rotation)
+    vel = np.einsum("ji,kj->ki", rotation, np.column_stack([rng.uniform(-300, 300, (pairs, 2)), np.zeros(pairs)]))
+    t_go = np.full(pairs, 1e4)
+    costs = []
+    for envelope in (Envelope.of([kind], [flyout_table(kind)]), Envelope.of([kind])):
+        start = time.perf_counter()
+        envelope.intercepts(0, origin, rotation, pos, vel, t_go)
+        costs.append((time.perf_counter() - start) / pairs * 1e6)
+    return costs[0], costs[1]
+
+
 def tick_shares(threats: int) -> dict[str, float]:
     """Seconds spent in each stage over a whole run of the demo scaled to ``threats`` (as `simulate` runs it)."""
     scenario = scaled_demo(threats)
@@ -131,14 +156,20 @@ def main() -> None:
     args = parser.parse_args()
 
     threat_steps, build_s = threat_rate(args.threats, args.seconds)
+    baseline, _ = threat_rate(args.threats, args.seconds, move="waypoint")
     print(f"threats:      {args.threats:,} for {args.seconds} s  {threat_steps:>14,.0f} threat-steps/s"
           f"  (stage build with ballistic trajectories {build_s:.2f} s)")
+    print(f"              the skeleton's `waypoint` model in the same run: {baseline:,.0f} threat-steps/s "
+          f"(flight / waypoint = {threat_steps / baseline:.2f})")
     interceptor_steps = interceptor_rate(args.interceptors, args.seconds)
     print(f"interceptors: {args.interceptors:,} for {args.seconds} s  {interceptor_steps:>11,.0f} interceptor-steps/s")
     start = time.perf_counter()
     build_table(load_catalog().interceptor("generic-lr-interceptor"))
     table_s = time.perf_counter() - start
     print(f"flyout table: generic-lr-interceptor, 40 x 20 points  {table_s:.2f} s")
+    with_table_us, average_speed_us = envelope_cost_us()
+    print(f"C2 intercept check (Envelope.intercepts): {with_table_us:.2f} us per pair with the flyout table, "
+          f"{average_speed_us:.2f} us at average speed")
     spent = tick_shares(args.threats)
     total = sum(spent.values())
     share = sum(spent.get(role, 0.0) for role in PHYSICS_ROLES) / total

@@ -68,7 +68,7 @@ def altitude_ramps(
     duration = np.stack((climb_s, np.where(pop_up, (top - cruise_alt_m) / rate, 0.0),
                          flight_time_s - dive_start), axis=1)
     change = np.stack((cruise_alt_m - launch_alt_m, top - cruise_alt_m, aim_alt_m - top), axis=1)
-    return start, np.nan_to_num(duration), change
+    return start, np.maximum(np.nan_to_num(duration), 1e-9), change
 
 
 @register("move", "flight")
@@ -141,9 +141,9 @@ class FlightMover(WaypointMover):
             piece = piece + ahead
         self.piece[rows] = piece
         n = self.pieces.n_vector(rows, piece, elapsed_s)
-        start, duration, change = (ramp[rows] for ramp in self.ramps)
+        start, duration, change = (ramp.take(rows, axis=0) for ramp in self.ramps)
         alt = self.launch_alt_m[rows] + np.einsum(
-            "kr,kr->k", change, np.clip((elapsed_s[:, None] - start) / np.maximum(duration, 1e-9), 0.0, 1.0))
+            "kr,kr->k", change, np.clip((elapsed_s[:, None] - start) / duration, 0.0, 1.0))
         alt = np.where(self.on_ground[rows], alt + terrain_height_m(n), alt)
         pos = geo.ecef_from_n_vector(n, alt)
         on_table = self.table_row[rows] >= 0

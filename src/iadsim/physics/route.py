@@ -53,12 +53,17 @@ class Pieces:
 
     def n_vector(self, rows: NDArray[np.int64], piece: NDArray[np.int64], elapsed_s: F64) -> F64:
         """Horizontal positions (n-vectors ``(K, 3)``) of threats ``rows`` on ``piece`` after ``elapsed_s``."""
-        t0, t1 = self.start_s[rows, piece], self.start_s[rows, piece + 1]
+        pieces = self.angle.shape[1]
+        at = rows * pieces + piece  # flat indexes: one gather per array
+        start = rows * (pieces + 1) + piece
+        t0, t1 = self.start_s.ravel().take(start), self.start_s.ravel().take(start + 1)
         fraction = np.clip((elapsed_s - t0) / np.maximum(t1 - t0, 1e-12), 0.0, 1.0)
-        theta = fraction * self.angle[rows, piece]
-        ring = self.a[rows, piece] * np.cos(theta)[:, None] + self.b[rows, piece] * np.sin(theta)[:, None]
-        return self.axis[rows, piece] * self.cos_radius[rows, piece][:, None] \
-            + ring * self.sin_radius[rows, piece][:, None]
+        theta = fraction * self.angle.ravel().take(at)
+        sin_radius = self.sin_radius.ravel().take(at)
+        ring_a = (np.cos(theta) * sin_radius)[:, None]
+        ring_b = (np.sin(theta) * sin_radius)[:, None]
+        return (self.axis.reshape(-1, 3).take(at, axis=0) * self.cos_radius.ravel().take(at)[:, None]
+                + self.a.reshape(-1, 3).take(at, axis=0) * ring_a + self.b.reshape(-1, 3).take(at, axis=0) * ring_b)
 
 
 def plan_route(n_points: F64, count: NDArray[np.int32], speed_mps: F64, turn_radius_m: F64,
