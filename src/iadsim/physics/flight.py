@@ -29,7 +29,7 @@ from iadsim import geo
 from iadsim.physics.ballistic import TRAJECTORIES, BallisticPlan, fly_ballistic
 from iadsim.physics.environment import F64
 from iadsim.physics.route import coordinated_turn_radius_m, plan_route
-from iadsim.physics.waypoint import WaypointMover
+from iadsim.physics.waypoint import WaypointMover, current_segment
 from iadsim.registry import register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.units import STANDARD_GRAVITY_MPS2
@@ -131,14 +131,7 @@ class FlightMover(WaypointMover):
 
     def position(self, rows: np.ndarray, elapsed_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """ECEF position and altitude of threats ``rows`` after ``elapsed_s`` of flight."""
-        starts = self.pieces.start_s
-        piece = self.piece[rows]
-        last = starts.shape[1] - 2
-        while True:
-            ahead = (piece < last) & (elapsed_s > starts[rows, piece + 1])
-            if not ahead.any():
-                break
-            piece = piece + ahead
+        piece = current_segment(self.piece[rows], rows, elapsed_s, self.pieces.start_s)
         self.piece[rows] = piece
         n = self.pieces.n_vector(rows, piece, elapsed_s)
         start, duration, change = (ramp.take(rows, axis=0) for ramp in self.ramps)

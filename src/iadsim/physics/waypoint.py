@@ -77,13 +77,7 @@ class WaypointMover:
     def position(self, rows: np.ndarray, elapsed_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """ECEF position and altitude of threats ``rows`` after ``elapsed_s`` of flight."""
         times = self.waypoint_t_s
-        leg = self.leg[rows]
-        last_leg = times.shape[1] - 2
-        while True:
-            ahead = (leg < last_leg) & (elapsed_s > times[rows, leg + 1])
-            if not ahead.any():
-                break
-            leg = leg + ahead
+        leg = current_segment(self.leg[rows], rows, elapsed_s, times)
         self.leg[rows] = leg
         t0, t1 = times[rows, leg], times[rows, leg + 1]
         fraction = np.clip((elapsed_s - t0) / np.maximum(t1 - t0, 1e-12), 0.0, 1.0)
@@ -100,3 +94,16 @@ class WaypointMover:
             + 4.0 * self.apogee_m[rows] * progress * (1.0 - progress)
         alt = np.where(self.ballistic[rows], arc, self.cruise_alt_m[rows])
         return geo.ecef_from_n_vector(n, alt), alt
+
+
+def current_segment(segment: np.ndarray, rows: np.ndarray, elapsed_s: np.ndarray, start_s: np.ndarray) -> np.ndarray:
+    """The segment (leg, turn) each of ``rows`` is on after ``elapsed_s``, moving on from ``segment``, its last one.
+
+    ``start_s`` ``(N, S + 1)`` holds each row's segment start times, then its end time.
+    """
+    last = start_s.shape[1] - 2
+    while True:
+        ahead = (segment < last) & (elapsed_s > start_s[rows, segment + 1])
+        if not ahead.any():
+            return segment
+        segment = segment + ahead
