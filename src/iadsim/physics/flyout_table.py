@@ -6,8 +6,8 @@ for thousands of (unit, track) pairs every cycle. Flying the flyout model
 missile type's flyout is flown once against stationary points on a grid of
 ground range and altitude, and C2 interpolates (bilinear) in the table, a few
 microseconds per pair. A point the missile cannot reach (it gives up on the
-way) holds ``inf``. Tables are cached on disk, keyed by the type's figures and
-:data:`TABLE_VERSION`, in ``$IADSIM_CACHE`` (default ``~/.cache/iadsim``)/flyout.
+way) holds ``inf``. Tables are cached on disk, keyed by the type's figures, the
+flyout model's constants and :data:`TABLE_VERSION`, in ``$IADSIM_CACHE`` (default ``~/.cache/iadsim``)/flyout.
 """
 
 from __future__ import annotations
@@ -23,11 +23,12 @@ import numpy as np
 
 from iadsim import geo
 from iadsim.catalog.schema import InterceptorType
+from iadsim.physics import flyout
 from iadsim.physics.environment import F64
 from iadsim.physics.flyout import Airframes, FlightState, fly_tick, has_flyout_figures, launch_direction
 
 TABLE_VERSION = 1
-"""Bump when the flyout model changes, so cached tables are rebuilt."""
+"""Bump when the flyout model's code changes, so cached tables are rebuilt (its constants are in the key)."""
 GROUND_POINTS, ALTITUDE_POINTS = 40, 20
 REACH_MARGIN = 1.25
 """The grid spans this multiple of the catalog's maximum range and altitude."""
@@ -95,8 +96,11 @@ def cache_dir() -> Path:
 
 def _key(kind: InterceptorType) -> str:
     figures = kind.model_dump(mode="json", exclude={"description", "cost_usd", "single_shot_pk"})
+    model = {name: float(getattr(flyout, name)) for name in (
+        "SEEKER_LOCK_S", "MIN_STEP_S", "GIVE_UP_SPEED_FRACTION", "ENDURANCE_MARGIN", "LOFT_FRACTION", "LOFT_END_S",
+        "LAUNCH_ELEVATION_RAD")}
     text = json.dumps({"version": TABLE_VERSION, "grid": [GROUND_POINTS, ALTITUDE_POINTS, REACH_MARGIN],
-                       "figures": figures}, sort_keys=True)
+                       "model": model, "figures": figures}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
