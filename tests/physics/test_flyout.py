@@ -11,13 +11,20 @@ from iadsim.physics import flyout_table
 from iadsim.physics.flyout import Airframes
 from iadsim.physics.guidance import pn_acceleration
 from iadsim.physics.lethality import kill_probability
-from iadsim.verify.physics import carleton_lethal_area, pn_miss_straight_target, pn_step_manoeuvre
+from iadsim.verify.physics import (
+    apn_step_manoeuvre, carleton_lethal_area, pn_miss_straight_target, pn_step_manoeuvre,
+)
 from tests.helpers import raid, scenario, unit
 
 
 def test_pn_against_a_step_manoeuvre_follows_zarchans_closed_form():
     """n_c = N' n_T/(N'−2) [1 − (1 − t/t_F)^(N'−2)] (Zarchan ch. 2) within 2 %."""
     assert pn_step_manoeuvre().passed
+
+
+def test_augmented_pn_against_a_step_manoeuvre_follows_its_closed_form():
+    """n_c = ½ N' n_T (1 − t/t_F)^(N'−2) (Zarchan ch. 8) within 2 %."""
+    assert apn_step_manoeuvre().passed
 
 
 def test_endgame_sub_steps_resolve_the_miss_against_a_straight_target():

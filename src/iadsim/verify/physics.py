@@ -61,8 +61,10 @@ def round_earth_free_flight_range() -> CaseResult:
 
 
 def pn_step_response(navigation_constant: float = 4.0, flight_time_s: float = 10.0, step_s: float = 1e-3,
-                     target_accel_mps2: float = 3.0 * STANDARD_GRAVITY_MPS2) -> tuple[np.ndarray, np.ndarray]:
-    """Head-on engagement, zero-lag true PN, target stepping into a constant lateral manoeuvre at t = 0.
+                     target_accel_mps2: float = 3.0 * STANDARD_GRAVITY_MPS2,
+                     augmented: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Head-on engagement, zero-lag true PN (or augmented PN), target stepping into a constant lateral
+    manoeuvre at t = 0.
 
     Missile at 2,000 m/s and target at 1,000 m/s head-on (V_c = 3,000 m/s), so
     the geometry stays close to the linearised one of the closed form. Returns
@@ -76,7 +78,8 @@ def pn_step_response(navigation_constant: float = 4.0, flight_time_s: float = 10
     times = np.arange(0.0, flight_time_s * 0.98, step_s)
     commands = np.empty(len(times))
     for i in range(len(times)):
-        command = pn_acceleration(target_pos - missile_pos, target_vel - missile_vel, navigation_constant)
+        command = pn_acceleration(target_pos - missile_pos, target_vel - missile_vel, navigation_constant,
+                                  manoeuvre if augmented else None)
         commands[i] = command[0, 1]
         missile_vel = missile_vel + command * step_s
         target_vel = target_vel + manoeuvre * step_s
@@ -97,6 +100,25 @@ def pn_step_manoeuvre() -> CaseResult:
         reference="Zarchan, Tactical and Strategic Missile Guidance, ch. 2",
         expected=f"n_c → {final / STANDARD_GRAVITY_MPS2:.1f} g", got=f"worst {error:.1e} of final",
         tolerance="2 %", passed=error < 0.02,
+    )
+
+
+@case("apn-step-manoeuvre")
+def apn_step_manoeuvre() -> CaseResult:
+    """Zero-lag augmented PN (N' = 4) against a 3 g step: n_c = ½ N' n_T (1 − t/t_F)^(N'−2) within 2 % of ½ N' n_T.
+
+    The closed form follows from the zero-effort miss of APN, ZEM = ZEM₀ (t_go/t_F)^N' (Zarchan, ch. 8).
+    """
+    times, commands = pn_step_response(augmented=True)
+    target_accel = 3.0 * STANDARD_GRAVITY_MPS2
+    expected = 0.5 * 4.0 * target_accel * (1.0 - times / 10.0) ** 2.0
+    scale = 0.5 * 4.0 * target_accel
+    error = _worst((commands - expected) / scale)
+    return CaseResult(
+        case="apn-step-manoeuvre", model="physics.guidance.pn_acceleration (augmented)",
+        reference="Zarchan, Tactical and Strategic Missile Guidance, ch. 8",
+        expected=f"n_c from {scale / STANDARD_GRAVITY_MPS2:.1f} g down to 0", got=f"worst {error:.1e} of initial",
+        tolerance="2 %", passed=bool(error < 0.02),
     )
 
 
