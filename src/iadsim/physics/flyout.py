@@ -163,13 +163,18 @@ def acceleration(state: FlightState, airframes: Airframes, command_mps2: F64) ->
 
 def fly_tick(
     state: FlightState, airframes: Airframes, target_pos_m: F64, target_vel_mps: F64, dt_s: float,
-    track_offset_m: F64 | None = None, target_accel_mps2: F64 | None = None,
+    track_offset_m: F64 | None = None, target_accel_mps2: F64 | None = None, augmented: bool = False,
 ) -> TickOutcome:
     """Advance missiles over one tick of ``dt_s`` towards targets that end the tick at ``target_pos_m``.
 
-    ``track_offset_m`` (``(K, 3)``, track position minus true position) is what
-    mid-course guidance sees besides the truth; ``target_accel_mps2`` turns on
-    augmented PN. Updates ``state`` in place; see the module docstring.
+    ``target_vel_mps`` is each target's mean velocity over the tick (its chord)
+    and ``target_accel_mps2`` its acceleration (``None``: straight); the target
+    is taken on the parabola through its start and end points with that
+    curvature, p(τ) = p_end − v (Δt − τ) − ½ a τ (Δt − τ), so the endgame follows
+    a turning or weaving target within the tick. ``track_offset_m`` (``(K, 3)``,
+    track position minus true position) is what mid-course guidance sees besides
+    the truth; ``augmented`` feeds the target's acceleration forward (APN).
+    Updates ``state`` in place; see the module docstring.
     """
     n = len(state.kind)
     tau = np.zeros(n)
@@ -177,13 +182,16 @@ def fly_tick(
     gave_up = np.zeros(n, bool)
     miss = np.full(n, np.nan)
     offset = np.zeros((n, 3)) if track_offset_m is None else track_offset_m
+    curvature = np.zeros((n, 3)) if target_accel_mps2 is None else target_accel_mps2
     while True:
         rows = np.flatnonzero(~reached & ~gave_up & (tau < dt_s - 1e-9))
         if len(rows) == 0:
             break
         sub = FlightState(state.pos_m[rows], state.vel_mps[rows], state.kind[rows], state.flown_s[rows])
-        true_pos = target_pos_m[rows] - target_vel_mps[rows] * (dt_s - tau[rows])[:, None]
-        rel_pos, rel_vel = true_pos - sub.pos_m, target_vel_mps[rows] - sub.vel_mps
+        left = (dt_s - tau[rows])[:, None]
+        true_pos = target_pos_m[rows] - target_vel_mps[rows] * left - 0.5 * curvature[rows] * tau[rows, None] * left
+        true_vel = target_vel_mps[rows] - 0.5 * curvature[rows] * (left - tau[rows, None])
+        rel_pos, rel_vel = true_pos - sub.pos_m, true_vel - sub.vel_mps
         distance = np.linalg.norm(rel_pos, axis=1)
         closing = closing_speed_mps(rel_pos, rel_vel)
         t_go = np.where(closing > 0.0, distance / np.maximum(closing, 1e-9), np.inf)
@@ -194,8 +202,8 @@ def fly_tick(
         up = sub.pos_m / np.linalg.norm(sub.pos_m, axis=1, keepdims=True)
         loft = LOFT_FRACTION * np.maximum(distance - LOFT_END_S * np.maximum(closing, 0.0), 0.0)
         seen = np.where(homing[:, None], rel_pos, rel_pos + offset[rows] + loft[:, None] * up)
-        accel = None if target_accel_mps2 is None else target_accel_mps2[rows]
-        command = pn_acceleration(seen, rel_vel, airframes.navigation_constant[sub.kind], accel)
+        command = pn_acceleration(seen, rel_vel, airframes.navigation_constant[sub.kind],
+                                  curvature[rows] if augmented else None)
         a = acceleration(sub, airframes, command)
         h = np.where(arrive, t_cpa, step)
         vel = sub.vel_mps + a * h[:, None]
@@ -241,10 +249,14 @@ class FlyoutStage:
         self.average_speed_mps = np.array([m.average_speed for m in compiled.interceptor_types])
         self.unguided = AverageSpeedFlyout(compiled)
         self.last_threat_vel_mps = compiled.world.threats.vel_ecef_mps.copy()
+        self.last_flying = np.zeros(len(compiled.world.threats.id), bool)
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         missiles, tracks, threats = world.interceptors, world.tracks, world.threats
-        target_accel = (threats.vel_ecef_mps - self.last_threat_vel_mps) / dt_s
+        # Each threat's acceleration from its mean velocities over this tick and the last (0 just after launch).
+        flying_then, self.last_flying = self.last_flying, threats.status == FLYING
+        steady = (flying_then & self.last_flying)[:, None]
+        target_accel = np.where(steady, (threats.vel_ecef_mps - self.last_threat_vel_mps) / dt_s, 0.0)
         self.last_threat_vel_mps = threats.vel_ecef_mps.copy()
         rows = np.flatnonzero(missiles.in_flight)
         guided = self.airframes.guided[missiles.missile_index[rows]]
@@ -269,7 +281,7 @@ class FlyoutStage:
         outcome = fly_tick(state, self.airframes, threats.pos_ecef_m[target[flying]],
                            threats.vel_ecef_mps[target[flying]], dt_s,
                            track_offset_m=track_pos[flying] - threats.pos_ecef_m[target[flying]],
-                           target_accel_mps2=target_accel[target[flying]] if self.augmented else None)
+                           target_accel_mps2=target_accel[target[flying]], augmented=self.augmented)
         missiles.pos_ecef_m[r], missiles.vel_ecef_mps[r] = state.pos_m, state.vel_mps
         missiles.endgame[rows] = gone
         missiles.miss_distance_m[rows] = np.nan
