@@ -112,10 +112,13 @@ def flyout_table(kind: InterceptorType) -> FlyoutTable:
             return FlyoutTable(*(data[name] for name in ("ground_range_m", "altitude_m", "time_of_flight_s",
                                                          "speed_mps")))
     table = build_table(kind)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as handle:
-        np.savez(handle, **table.__dict__)
-    os.replace(handle.name, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as handle:
+            np.savez(handle, **table.__dict__)
+        os.replace(handle.name, path)
+    except OSError:
+        pass  # a read-only cache only costs the rebuild next time
     return table
 
 
