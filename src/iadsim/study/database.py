@@ -17,6 +17,9 @@ from iadsim.study.store import EVENTS_FOLDER, METRICS_FOLDER, POINTS_FILE, SUMMA
 from iadsim.study.worker import KEY_COLUMNS
 
 POINT_IDENTITY_COLUMNS = ("point", "label", "scenario_hash", "scenario_json")
+STORAGE_COMPATIBILITY = "v1.0.0"
+"""Written in the storage format of DuckDB 1.0, so that any DuckDB from 1.0 on (the ``duckdb`` command
+of the duckdb-cli package, R, a notebook) opens the file, not only the library that wrote it."""
 
 
 def write_views(database: Path, folder: Path, points: pa.Table) -> None:
@@ -24,7 +27,7 @@ def write_views(database: Path, folder: Path, points: pa.Table) -> None:
     import duckdb
 
     database.unlink(missing_ok=True)  # DuckDB refuses to open an existing empty file
-    connection = duckdb.connect(str(database))
+    connection = duckdb.connect(str(database), config={"storage_compatibility_version": STORAGE_COMPATIBILITY})
     try:
         for statement in view_statements(folder, points):
             connection.execute(statement)

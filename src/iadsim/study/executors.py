@@ -8,7 +8,7 @@ the batches, so results do not depend on the executor.
 
 * ``inprocess``: runs each batch when submitted; for debugging (a breakpoint in
   a model works) and for tiny studies.
-* ``processes`` (the default): a pool of worker processes on this machine, one
+* ``local`` (the default): a pool of worker processes on this machine, one
   per core, started from a forkserver that has imported iadsim once. Workers
   ignore Ctrl-C; the study's own process handles it.
 * ``dask``: a Dask distributed cluster: a running scheduler at ``address``
@@ -29,7 +29,7 @@ from typing import Any
 from iadsim.errors import Problem, UserError
 from iadsim.study.worker import Batch, BatchResult, run_batch
 
-EXECUTORS = ("inprocess", "processes", "dask")
+EXECUTORS = ("inprocess", "local", "dask")
 DASK_CONNECT_TIMEOUT_S = 20.0
 
 
@@ -145,8 +145,8 @@ class DaskExecutor(Executor):
 
 
 def make_executor(kind: str | None = None, workers: int | None = None, cluster: str | None = None) -> Executor:
-    """The executor ``kind`` (one of :data:`EXECUTORS`; default ``processes``, or ``dask`` with a ``cluster``)."""
-    kind = kind or ("dask" if cluster is not None else "processes")
+    """The executor ``kind`` (one of :data:`EXECUTORS`; default ``local``, or ``dask`` with a ``cluster``)."""
+    kind = kind or ("dask" if cluster is not None else "local")
     if kind not in EXECUTORS:
         raise UserError([Problem(f"unknown executor '{kind}'", "--executor", expected=", ".join(EXECUTORS))])
     if cluster is not None and kind != "dask":
@@ -157,6 +157,6 @@ def make_executor(kind: str | None = None, workers: int | None = None, cluster: 
     count = workers or available_cores()
     if kind == "inprocess":
         return InProcessExecutor()
-    if kind == "processes":
+    if kind == "local":
         return ProcessExecutor(count)
     return DaskExecutor(count, cluster)

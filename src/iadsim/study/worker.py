@@ -49,13 +49,19 @@ class BatchResult:
 
 
 def run_batch(batch: Batch) -> BatchResult:
-    """Simulate every replication of ``batch``; metrics become float64 columns, keyed by replication."""
+    """Simulate every replication of ``batch``; metrics become float64 columns, keyed by replication.
+
+    Besides the run's own metrics, ``leaked_any`` is 1 when at least one threat
+    leaked: a yes/no outcome per replication, whose mean is the probability
+    that the defence lets something through (with a Wilson interval in the summary).
+    """
     rows: list[dict[str, float]] = []
     logs: list[pa.Table] = []
     for replication, seed in zip(range(batch.first, batch.stop), batch.seeds, strict=True):
         start = time.perf_counter()
         result = simulate(batch.scenario, seed=seed)
-        rows.append({**result.metrics, "run_time_s": time.perf_counter() - start})
+        rows.append({**result.metrics, "leaked_any": float(result.metrics["leaked"] > 0),
+                     "run_time_s": time.perf_counter() - start})
         if batch.events:
             column = pa.array([replication] * result.events.num_rows, pa.int32())
             logs.append(result.events.add_column(0, "replication", column))
