@@ -86,7 +86,7 @@ def run_study_command(
     folder = output or Path("results") / study_file.stem
     wanted = replications or plan.study.replications
     started = time.perf_counter()
-    with StudyStore.create_or_resume(folder, plan) as store:
+    with StudyStore.create_or_resume(folder, plan, wanted) as store:
         left = sum(len(missing) for missing in store.missing(wanted).values())
         total = wanted * len(plan.points)
         outcome = None

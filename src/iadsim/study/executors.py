@@ -9,8 +9,9 @@ the batches, so results do not depend on the executor.
 * ``inprocess``: runs each batch when submitted; for debugging (a breakpoint in
   a model works) and for tiny studies.
 * ``local`` (the default): a pool of worker processes on this machine, one
-  per core, started from a forkserver that has imported iadsim once. Workers
-  ignore Ctrl-C; the study's own process handles it.
+  per core, spawned by the study's process (a fresh interpreter each). Workers
+  ignore Ctrl-C (the study's own process handles it) and exit when the study's
+  process dies, even by SIGKILL.
 * ``dask``: a Dask distributed cluster: a running scheduler at ``address``
   (``tcp://host:8786``), or a ``LocalCluster`` of ``workers`` single-threaded
   worker processes on the loopback interface when no address is given.
@@ -22,6 +23,8 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from abc import ABC, abstractmethod
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
@@ -81,18 +84,35 @@ class InProcessExecutor(Executor):
         return "in this process"
 
 
-def _ignore_interrupts() -> None:
+ORPHAN_CHECK_S = 0.5
+
+
+def _start_worker() -> None:
+    """In each local worker: ignore Ctrl-C (the study's process handles it) and exit when orphaned.
+
+    A worker's parent is the study's process (workers are spawned, not forked
+    from a server, so that this holds); when that process ends, even by
+    SIGKILL, the worker is re-parented and exits instead of running on (and
+    holding the terminal's pipes).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(ORPHAN_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="iadsim-orphan-watch", daemon=True).start()
 
 
 class ProcessExecutor(Executor):
-    """A pool of local worker processes, forked from a server that has imported iadsim."""
+    """A pool of local worker processes, children of this process."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["iadsim.study.worker"])
-        self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
+        context = multiprocessing.get_context("spawn")
+        self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
 
     def submit(self, batch: Batch) -> Future[BatchResult]:
         return self._pool.submit(run_batch, batch)

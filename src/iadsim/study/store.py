@@ -82,9 +82,10 @@ class StudyStore:
         return cls(folder, manifest, _scan_batches(folder, manifest["points"], clean=False))
 
     @classmethod
-    def create_or_resume(cls, folder: str | Path, plan: StudyPlan) -> StudyStore:
-        """Open ``folder`` to run ``plan``: a new (or empty) folder is laid out; a folder of the
-        same study is resumed; anything else is refused with a message saying why."""
+    def create_or_resume(cls, folder: str | Path, plan: StudyPlan, replications: int | None = None) -> StudyStore:
+        """Open ``folder`` to run ``plan`` (``replications`` per point, default the study file's): a new
+        (or empty) folder is laid out; a folder of the same study is resumed; anything else is refused
+        with a message saying why."""
         folder = Path(folder)
         if folder.exists() and not folder.is_dir():
             raise UserError([Problem(f"{folder} is a file, not a folder", "--output",
@@ -99,7 +100,8 @@ class StudyStore:
                 raise _not_a_study(folder)
             manifest = {
                 **plan.manifest(),
-                "replications": max(plan.study.replications, previous["replications"] if previous else 0),
+                "replications": max(replications or plan.study.replications,
+                                    previous["replications"] if previous else 0),
                 "created": previous["created"] if previous else datetime.now(UTC).isoformat(timespec="seconds"),
             }
             # The manifest first: a run killed after it resumes; every other file here is rewritten.
