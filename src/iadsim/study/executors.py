@@ -33,7 +33,6 @@ from iadsim.errors import Problem, UserError
 from iadsim.study.worker import Batch, BatchResult, run_batch
 
 EXECUTORS = ("inprocess", "local", "dask")
-DASK_CONNECT_TIMEOUT_S = 20.0
 
 
 def available_cores() -> int:
@@ -141,7 +140,7 @@ class DaskExecutor(Executor):
             self._client = Client(self._cluster)
         else:
             try:
-                self._client = Client(address, timeout=DASK_CONNECT_TIMEOUT_S)
+                self._client = Client(address)  # waits distributed.comm.timeouts.connect (30 s)
             except (OSError, TimeoutError, ValueError) as error:
                 raise UserError([Problem(
                     f"cannot reach a Dask scheduler at {address}: {error}", "--cluster",
