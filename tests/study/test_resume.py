@@ -25,23 +25,29 @@ def study_command(study_file: Path, folder: Path, *options: str) -> list[str]:
             "--quiet", *options]
 
 
-def start_and_stop(study_file: Path, folder: Path, sig: int, options: tuple[str, ...], after_files: int) -> int:
-    """Start the study in a subprocess, send ``sig`` once ``after_files`` batch files exist; its exit code."""
+def start_and_stop(study_file: Path, folder: Path, sig: int, options: tuple[str, ...],
+                   after_files: int) -> subprocess.CompletedProcess:
+    """Start the study in a subprocess of its own process group, and once ``after_files`` batch files exist
+    send ``sig``: SIGINT to the whole group, as Ctrl-C in a terminal does; any other signal to the study's
+    process alone (``kill -9 PID``). Returns when every process holding its output has ended."""
     process = subprocess.Popen(study_command(study_file, folder, *options), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 120
     try:
         while len(list((folder / "metrics").glob("p*.parquet"))) < after_files:
             assert process.poll() is None, f"the study ended before it was stopped: {process.communicate()}"
             assert time.monotonic() < deadline, "the study made no progress"
             time.sleep(0.02)
-        os.kill(process.pid, sig)
-        process.communicate(timeout=120)
+        if sig == signal.SIGINT:
+            os.killpg(process.pid, sig)
+        else:
+            os.kill(process.pid, sig)
+        stdout, stderr = process.communicate(timeout=120)  # returns once orphaned workers, too, have exited
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
-    return process.returncode
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +64,7 @@ def uninterrupted(tmp_path_factory: pytest.TempPathFactory):
 def test_sigkill_mid_study_then_resume(tmp_path, uninterrupted, options):
     study_file = write_study(tmp_path, REPLICATIONS)
     folder = tmp_path / "out"
-    assert start_and_stop(study_file, folder, signal.SIGKILL, options, after_files=5) == -signal.SIGKILL
+    assert start_and_stop(study_file, folder, signal.SIGKILL, options, after_files=5).returncode == -signal.SIGKILL
     kept = StudyStore.open(folder)  # whole, readable: every stored batch checked
     stored = sum(batch.stop - batch.first for batch in kept.batches)
     assert 5 <= stored < 2 * REPLICATIONS
@@ -71,11 +77,15 @@ def test_sigkill_mid_study_then_resume(tmp_path, uninterrupted, options):
     assert StudyStore.open(folder).metrics().drop_columns(["run_time_s"]).equals(uninterrupted)
 
 
-def test_ctrl_c_stops_cleanly_and_resumes(tmp_path, uninterrupted):
+@pytest.mark.parametrize("options", [("--workers", "2", "--batch", "2"), ("--executor", "dask", "-w", "2", "--batch", "2")],
+                         ids=["local-2", "dask-2"])
+def test_ctrl_c_stops_cleanly_and_resumes(tmp_path, uninterrupted, options):
     study_file = write_study(tmp_path, REPLICATIONS)
     folder = tmp_path / "out"
-    options = ("--workers", "2", "--batch", "2")
-    assert start_and_stop(study_file, folder, signal.SIGINT, options, after_files=3) == 130
+    stopped = start_and_stop(study_file, folder, signal.SIGINT, options, after_files=3)
+    assert stopped.returncode == 130, stopped.stderr
+    assert "interrupted:" in stopped.stdout and "run the same command again to resume" in stopped.stdout
+    assert "Traceback" not in stopped.stderr and "WARNING" not in stopped.stderr, stopped.stderr
     stored = StudyStore.open(folder).metrics()
     assert 0 < stored.num_rows < 2 * REPLICATIONS
     assert (folder / "summary.parquet").is_file() and (folder / "study.duckdb").is_file()

@@ -115,7 +115,7 @@ def sweep_figure(record: StudyRecord, path: str, metric: str, stats: dict[int, d
     others = [other for other in record.sweep_paths if other != path]
     columns = record.points.to_pydict()
     groups: dict[tuple, list[int]] = defaultdict(list)
-    for row, point in enumerate(columns["point"]):
+    for row in range(len(columns["point"])):
         groups[tuple(columns[other][row] for other in others)].append(row)
     traces = []
     for index, (key, rows) in enumerate(groups.items()):

@@ -19,6 +19,7 @@ the batches, so results do not depend on the executor.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -26,6 +27,7 @@ import signal
 import threading
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
@@ -123,6 +125,34 @@ class ProcessExecutor(Executor):
         return f"{self.workers} local worker process(es)"
 
 
+@contextlib.contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    """Ignore SIGINT in this process while the block starts processes, which inherit it (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def _environment(**variables: str) -> Iterator[None]:
+    """Set environment variables while the block starts processes, which inherit them."""
+    previous = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 class DaskExecutor(Executor):
     """Batches as tasks of a Dask distributed cluster (a running scheduler, or a LocalCluster started here)."""
 
@@ -135,8 +165,10 @@ class DaskExecutor(Executor):
         self._cluster: Any = None
         self.address = address
         if address is None:
-            self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                         host="127.0.0.1", dashboard_address=None)
+            # Its worker processes inherit both: Ctrl-C is the study's to handle, and they log only errors.
+            with _interrupts_ignored(), _environment(DASK_LOGGING__DISTRIBUTED="error"):
+                self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                             host="127.0.0.1", dashboard_address=None)
             self._client = Client(self._cluster)
         else:
             try:
