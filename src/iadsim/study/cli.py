@@ -40,23 +40,23 @@ def study(
     folder: Annotated[Path | None, typer.Argument(
         help="With 'summary': the study's results folder.", show_default=False)] = None,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Results folder [default: results/<study file name>]; rerun to resume.")] = None,
+        "--output", "-o", help="Results folder \\[default: results/<study file name>]; rerun to resume.")] = None,
     workers: Annotated[int | None, typer.Option(
-        "--workers", "-w", help="Worker processes [default: one per core; with --cluster, the cluster's].")] = None,
+        "--workers", "-w", help="Worker processes \\[default: one per core; with --cluster, the cluster's].")] = None,
     cluster: Annotated[str | None, typer.Option(
         "--cluster", help="Address of a running Dask scheduler, e.g. tcp://host:8786.")] = None,
     executor: Annotated[str | None, typer.Option(
-        "--executor", help=f"Where replications run: {', '.join(EXECUTORS)} [default: local; dask with --cluster].",
+        "--executor", help=f"Where replications run: {', '.join(EXECUTORS)} \\[default: local; dask with --cluster].",
         show_default=False)] = None,
     events: Annotated[bool | None, typer.Option(
-        "--events/--no-events", help="Keep every replication's event log [default: the study file's 'events'].",
+        "--events/--no-events", help="Keep every replication's event log \\[default: the study file's 'events'].",
         show_default=False)] = None,
     replications: Annotated[int | None, typer.Option(
-        "--replications", "-n", min=1, help="Replications per point [default: the study file's].")] = None,
+        "--replications", "-n", min=1, help="Replications per point \\[default: the study file's].")] = None,
     batch: Annotated[int | None, typer.Option(
-        "--batch", min=1, help="Replications per batch file [default: about 10 s of work each].")] = None,
+        "--batch", min=1, help="Replications per batch file \\[default: about 10 s of work each].")] = None,
     metric: Annotated[list[str] | None, typer.Option(
-        "--metric", "-m", help="Metrics to print ('all' for every one) [default: leak, kills, interceptors, cost].")]
+        "--metric", "-m", help="Metrics to print ('all' for every one) \\[default: leak, kills, interceptors, cost].")]
     = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no table.")] = False,
 ) -> None:
@@ -106,7 +106,7 @@ def run_study_command(
     elapsed = time.perf_counter() - started
     ran = outcome.ran if outcome else 0
     console.print(f"results: {folder}/ ({ran} replications run in {elapsed:.1f} s, {total - left} were stored "
-                  f"before; study.duckdb, summary.parquet)", highlight=False)
+                  f"before; study.duckdb, summary.parquet; the report: iadsim report {folder})", highlight=False)
     if outcome is not None and outcome.interrupted:
         console.print(f"interrupted: {outcome.missing} replications left; run the same command again to resume",
                       highlight=False)
