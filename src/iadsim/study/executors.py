@@ -116,7 +116,8 @@ class ProcessExecutor(Executor):
         self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
 
     def submit(self, batch: Batch) -> Future[BatchResult]:
-        return self._pool.submit(run_batch, batch)
+        with _interrupts_ignored():  # a worker started by this submit inherits it until its initializer runs
+            return self._pool.submit(run_batch, batch)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
