@@ -166,8 +166,10 @@ class DaskExecutor(Executor):
         self._cluster: Any = None
         self.address = address
         if address is None:
-            # Its worker processes inherit both: Ctrl-C is the study's to handle, and they log only errors.
-            with _interrupts_ignored(), _environment(DASK_LOGGING__DISTRIBUTED="error"):
+            # Its worker processes inherit these: Ctrl-C is the study's to handle; they log only errors; and
+            # they do not sample their own stacks every 10 ms (Dask's profiler, a cost on every replication).
+            with _interrupts_ignored(), _environment(DASK_LOGGING__DISTRIBUTED="error",
+                                                     DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED="False"):
                 self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                              host="127.0.0.1", dashboard_address=None)
             self._client = Client(self._cluster)
