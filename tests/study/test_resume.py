@@ -21,8 +21,11 @@ REPLICATIONS = 20
 
 
 def study_command(study_file: Path, folder: Path, *options: str) -> list[str]:
-    return [sys.executable, "-c", "from iadsim.cli import main; main()", "study", str(study_file), "-o", str(folder),
-            "--quiet", *options]
+    """The study command, with Ctrl-C live as in a terminal even when this test runs where SIGINT is ignored
+    (a background job inherits SIG_IGN, and Python then leaves it so)."""
+    live_interrupts = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    return [sys.executable, "-c", live_interrupts + "from iadsim.cli import main; main()", "study", str(study_file),
+            "-o", str(folder), "--quiet", *options]
 
 
 def start_and_stop(study_file: Path, folder: Path, sig: int, options: tuple[str, ...],
