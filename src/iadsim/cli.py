@@ -21,6 +21,7 @@ from iadsim.catalog.document import entry_fields, range_text
 from iadsim.catalog.schema import KINDS
 from iadsim.errors import UserError, did_you_mean
 from iadsim.report import cli as report_commands
+from iadsim.study import cli as study_commands
 
 app = typer.Typer(
     help="Simulate layered air and missile defence from public, cited figures.",
@@ -188,6 +189,7 @@ def common(
 
 
 report_commands.register(app)
+study_commands.register(app)
 
 
 def main() -> None:

@@ -22,7 +22,8 @@ console = Console()
 FORMATS: dict[str, str] = {"czml": "czml", "geojson": "geojson", "kml": "kml"}
 """Export formats and the file extension each writes."""
 
-FolderArgument = Annotated[Path, typer.Argument(help="A results folder written by `iadsim run`.", show_default=False)]
+FolderArgument = Annotated[Path, typer.Argument(
+    help="A results folder written by `iadsim run` (or, for `report`, by `iadsim study`).", show_default=False)]
 
 
 def register(app: typer.Typer) -> None:
@@ -38,7 +39,13 @@ def report(
         "--altitude", help="Target altitude for the map's radar coverage, e.g. '30 m' or '10 km'; repeat for more "
                            "[default: 30 m, 300 m, 3 km, 10 km].")] = None,
 ) -> None:
-    """Rebuild a run's report (one HTML file that needs no network) from its results folder."""
+    """Rebuild a run's report (one HTML file that needs no network) from its results folder, or make a
+    study's report from a study folder (written by `iadsim study`)."""
+    from iadsim.study.store import MANIFEST_FILE
+
+    if (folder / MANIFEST_FILE).is_file():
+        _study_report(folder, output)
+        return
     from iadsim.report.map_figure import DEFAULT_COVERAGE_ALTITUDES_M
     from iadsim.report.page import render_run_report
     from iadsim.report.record import read_run_folder
@@ -50,6 +57,18 @@ def report(
     _check_writable(target)
     atomic_write_text(target, render_run_report(record, altitudes))
     console.print(f"report: {target}", highlight=False)
+
+
+def _study_report(folder: Path, output: Path | None) -> None:
+    from iadsim.report.study_page import StudyRecord, render_study_report
+    from iadsim.results import REPORT_FILE, atomic_write_text
+    from iadsim.study.store import StudyStore
+
+    record = StudyRecord.read(StudyStore.open(folder))
+    target = output or folder / REPORT_FILE
+    _check_writable(target)
+    atomic_write_text(target, render_study_report(record))
+    console.print(f"study report: {target}", highlight=False)
 
 
 def export(
