@@ -31,7 +31,16 @@ from numpy.typing import NDArray
 from iadsim import geo
 from iadsim.events import NO_EVENTS, EventColumns, events, merge
 from iadsim.scenario.compile import CompiledScenario
-from iadsim.world import DEPLOYED, DESTROYED, LEAKED, MARCHING, SETTING_UP, UNIT_STATES, World
+from iadsim.world import (
+    DEPLOYED,
+    DESTROYED,
+    FLYING,
+    LEAKED,
+    MARCHING,
+    SETTING_UP,
+    UNIT_STATES,
+    World,
+)
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -114,9 +123,15 @@ class Posture:
     # -- what happens -------------------------------------------------------------------------------
 
     def _strikes(self, world: World, t_s: float) -> EventColumns:
-        """Units within the lethal radius of a threat that struck since the last tick are destroyed."""
+        """Units within the lethal radius of a threat that reached its aim point are destroyed.
+
+        The move stage marks arrivals before this stage runs, so a strike counts in
+        the tick it lands, even if an interceptor meets the threat at its aim point
+        in that same tick (its warhead is there).
+        """
         threats, units = world.threats, world.units
-        struck = np.flatnonzero((threats.status == LEAKED) & ~self.strike_seen)
+        landing = (threats.arrived & (threats.status == FLYING)) | (threats.status == LEAKED)
+        struck = np.flatnonzero(landing & ~self.strike_seen)
         if len(struck) == 0:
             return NO_EVENTS
         self.strike_seen[struck] = True
@@ -208,7 +223,7 @@ class Posture:
         self.arrive_t_s[unit] = self.depart_t_s[unit] + road_m / speed_mps
         self.ready_t_s[unit] = self.arrive_t_s[unit] + self.setup_s[unit]
         self._set_state(world, unit, MARCHING)
-        detail = np.array([f"to {b[0]:.4f}, {b[1]:.4f} ({d / 1e3:.1f} km): packs {p:.0f} s, drives {r:.0f} s, "
+        detail = np.array([f"marching to {b[0]:.4f}, {b[1]:.4f} ({d / 1e3:.1f} km): packs {p:.0f} s, drives {r:.0f} s, "
                            f"sets up {s:.0f} s" for b, d, p, r, s in
                            zip(destination, road_m, self.march_s[unit], road_m / speed_mps, self.setup_s[unit],
                                strict=True)], dtype=object)
