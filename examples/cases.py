@@ -131,13 +131,13 @@ def case5(seeds: range) -> None:
     rows = {}
     for label, change in (("with a daily convoy", None), ("without resupply", no_resupply)):
         runs = casebook.replications(scenario("case5_magazine_depth.yaml", change), seeds)
-        first = [casebook.first_leak_night(run) for run in runs]
+        first = [casebook.shortage_night(run) for run in runs]
         nights = pd.concat([casebook.nightly(run) for run in runs]).groupby(level=0).mean()
         print(f"## Case 5 ({label}): per night, mean over seeds\n")
         print(markdown(nights.assign(spent_musd=nights.spent_usd / 1e6, drones_musd=nights.drones_usd / 1e6)
                        .drop(columns=["spent_usd", "drones_usd"]), 2))
         print()
-        rows[label] = {"first night with a leak (mean)": np.nanmean(first),
+        rows[label] = {"shortage night (mean)": np.nanmean(first),
                        "earliest": np.nanmin(first), "latest": np.nanmax(first),
                        **casebook.mean_metrics(runs, ["leak_fraction", "interceptors_fired", "cost_defender",
                                                       "cost_attacker", "cost_threats_killed"])}

@@ -82,11 +82,15 @@ def nightly(result: RunResult, day_s: float = DAY_S) -> pd.DataFrame:
     return table.astype({name: int for name in ("threats", "leaked", "fired", "delivered")})
 
 
-def first_leak_night(result: RunResult, day_s: float = DAY_S) -> float:
-    """The night (from 1) of the first leak, or NaN if nothing leaked."""
+def shortage_night(result: RunResult, fraction: float = 0.25, day_s: float = DAY_S) -> float:
+    """The first night (from 1) in which at least ``fraction`` of that night's threats leaked, or NaN.
+
+    A stray leak from a missed intercept is not a shortage; a quarter of a wave
+    getting through is (the defence no longer has the rounds to engage them all).
+    """
     table = nightly(result, day_s)
-    leaking = table.index[table.leaked > 0]
-    return float(leaking.min()) if len(leaking) else float("nan")
+    short = table.index[table.leaked >= fraction * table.threats]
+    return float(short.min()) if len(short) else float("nan")
 
 
 def unit_survival(results: list[RunResult]) -> float:
