@@ -4,7 +4,6 @@ write-up in docs/cases/ tells (few seeds, fewer nights; the full tables come fro
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 import iadsim
 from iadsim import casebook
