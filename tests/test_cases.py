@@ -76,15 +76,19 @@ def test_case3_relocating_after_firing_saves_the_battery_unless_the_strike_comes
     assert all(run.metrics.get("unit_moves", 0) == 0 for run in stayed)
 
 
-def test_case4_only_the_ballistic_capable_defences_stop_the_iskander_class_missiles():
-    results = {name: casebook.replications(case(f"case4_{name}.yaml"), [0])
+def test_case4_the_steel_dome_spends_its_only_ballistic_capable_rounds_on_drones_and_patriot_costs_most():
+    results = {name: casebook.replications(case(f"case4_{name}.yaml"), [0])[0]
                for name in ("two_s400", "steel_dome", "two_patriot")}
-    ballistic = {name: casebook.leaks_by_type(runs).leak_fraction["iskander-m-class"]
-                 for name, runs in results.items()}
+    ballistic = {name: casebook.leaks_by_type([run]).leak_fraction["iskander-m-class"]
+                 for name, run in results.items()}
     assert ballistic["steel_dome"] == 1.0
     assert ballistic["two_s400"] < 1.0 and ballistic["two_patriot"] < 1.0
-    spent = {name: runs[0].metrics["cost_defender"] for name, runs in results.items()}
-    assert spent["two_patriot"] > spent["two_s400"]  # dearer rounds for a similar number fired
+    events = results["steel_dome"].to_pandas()
+    siper = events[(events.kind == "launch") & (events.weapon == "steel-dome-siper-class")]
+    first_ballistic_s = events[(events.kind == "threat_launch") & (events.weapon == "iskander-m-class")].t_s.min()
+    assert len(siper) == 16 and siper.t_s.max() < first_ballistic_s  # all gone before the missiles fly
+    spent = {name: run.metrics["cost_defender"] for name, run in results.items()}
+    assert spent["two_patriot"] > 2 * spent["two_s400"] > 2 * spent["steel_dome"]
 
 
 def _nights(resupply):
