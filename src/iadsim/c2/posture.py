@@ -46,8 +46,8 @@ F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 
 CONTACT_M = 1.0
-"""Distance within which a strike counts as on the unit when its raid gives no lethal radius (m):
-the aim point and the unit's position are computed alike, so only rounding separates them."""
+"""Added to every raid's lethal radius (m): with ``lethal_radius: 0`` a strike aimed at a unit that
+has not moved lands on it, as the aim point and the unit's position differ only by rounding."""
 
 
 class Posture:
