@@ -24,11 +24,12 @@ def table(result, kind):
     return events[events.kind == kind]
 
 
-def test_a_scheduled_move_marches_sets_up_with_the_catalog_times_and_stays_silent_meanwhile():
+@pytest.mark.parametrize("decide", ["wta", "greedy"])
+def test_a_scheduled_move_marches_sets_up_with_the_catalog_times_and_stays_silent_meanwhile(decide):
     kind = load_catalog().fire_unit("s400-battalion")
     move = {"time": "10 min", "to": {"lat": 38.40, "lon": 27.3}, "speed": "36 km/h"}
     # Drones take off while the battalion is on the road and arrive after it is set up again.
-    sc = scenario(units=[s400(moves=[move])], duration="3 h",
+    sc = scenario(units=[s400(moves=[move])], duration="3 h", models={"decide": decide},
                   raids=[raid("shahed-136-class", count=4, launch_interval="1 min", launch_time="11 min",
                               launch_point={"lat": 39.9, "lon": 27.1})])
     result = iadsim.simulate(sc, seed=1)
