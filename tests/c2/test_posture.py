@@ -138,7 +138,7 @@ def test_waves_repeat_a_raid_and_the_engine_sleeps_between_them():
 
 
 @pytest.mark.parametrize(("unit_fields", "raid_fields", "message"), [
-    ({"resupply": [{"rounds": {"generic-lr-interceptor": 4}, "every": "1 h"}]}, {}, "does not carry"),
+    ({"resupply": [{"rounds": {"generic-lr-interceptor": 4}, "every": "1 h"}]}, {}, "carries no rounds of"),
     ({"resupply": [{"rounds": {"generic-sr-interceptor": 4}}]}, {}, "needs 'times' or 'every'"),
     ({}, {"waves": 3}, "wave_interval"),
     ({"relocate_after_firing": {"distance": "2 km"}}, {}, "speed"),

@@ -107,17 +107,8 @@ class Unit(_Strict):
     relocate_after_firing: Relocation | None = Field(
         None, description="Move after each engagement (shoot and scoot); default: stay.")
     moves: list[Move] = Field(default_factory=list, description="Scheduled moves to new positions.")
-    resupply: list[Resupply] = Field(default_factory=list, description="Scheduled deliveries of interceptors.")
-
-    @model_validator(mode="after")
-    def _resupplies_what_it_carries(self) -> Unit:
-        carried = {name for name, n in self.inventory.items() if n > 0}
-        for delivery in self.resupply:
-            for name in delivery.rounds:
-                if name not in carried:
-                    raise ValueError(f"resupply of '{name}', which the unit's inventory does not carry: "
-                                     f"resupply only types with rounds in 'inventory' ({', '.join(sorted(carried))})")
-        return self
+    resupply: list[Resupply] = Field(default_factory=list, description="Scheduled deliveries of interceptors "
+                                                                       "(only of types with rounds in 'inventory').")
 
 
 class Sensor(_Strict):
