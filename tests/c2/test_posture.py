@@ -146,3 +146,17 @@ def test_waves_repeat_a_raid_and_the_engine_sleeps_between_them():
 def test_bad_posture_input_is_a_clear_error(unit_fields, raid_fields, message):
     with pytest.raises(UserError, match=message):
         scenario(units=[unit("generic-sr-sam", **unit_fields)], raids=[raid(**raid_fields)])
+
+
+def test_marches_and_deliveries_in_quiet_time_cost_a_few_ticks_each():
+    moves = [{"time": "1 h", "to": {"lat": 38.40, "lon": 27.2}, "speed": "30 km/h"},
+             {"time": "61 min", "to": {"lat": 38.40, "lon": 27.1}, "speed": "30 km/h"}]  # waits for the first
+    supply = [{"rounds": {"s400-9m96e-class": 2}, "every": "2 h", "start": "1 h"}]
+    sc = scenario(units=[s400(moves=moves, resupply=supply)], duration="12 h",
+                  raids=[raid("shahed-136-class", count=1, launch_time="10 h", launch_point={"lat": 38.7, "lon": 27.3})])
+    result = iadsim.simulate(sc, seed=6)
+    states = table(result, "unit_state").detail.str.split().str[0].tolist()
+    assert states == ["marching", "setting_up", "deployed"] * 2
+    assert len(table(result, "resupply")) == 5  # at 1, 3, 5, 7 and 9 h
+    active_s = result.to_pandas().t_s.max() - 36000.0  # from the drone's launch to the last event
+    assert result.ticks < 50 + active_s  # a tick per unit event, not one per second of the quiet hours

@@ -107,11 +107,11 @@ class Posture:
     def wake_s(self, world: World) -> float:
         """The next time a quiet world needs a tick for a unit: a delivery, a move, a phase's end, a relocation."""
         units = world.units
-        alive = units.state != DESTROYED
         times = [np.inf]
         if self.next_delivery < len(self.deliveries.t_s):
             times.append(self.deliveries.t_s[self.next_delivery])
-        pending = ~self.move_done & alive[self.move_unit]
+        # A move ordered while its unit marches waits for the unit's set-up to end, itself a wake time.
+        pending = ~self.move_done & units.deployed[self.move_unit]
         if pending.any():
             times.append(self.move_t_s[pending].min())
         times.append(np.where(units.state == MARCHING, self.arrive_t_s, np.inf).min(initial=np.inf))
