@@ -55,11 +55,9 @@ def rounds_by_layer(results: list[RunResult]) -> pd.DataFrame:
     frames = []
     for result in results:
         events = _events(result)
-        kind = dict(zip(events.threat_id[events.kind == "threat_launch"],
-                        events.weapon[events.kind == "threat_launch"], strict=True))
         launches = events[events.kind == "launch"]
         frames.append(pd.DataFrame({"layer": launches.layer.astype(str),
-                                    "at": launches.threat_id.map(kind).astype(str)}))
+                                    "at": launches.threat_id.map(_threat_types(events))}))
     fired = pd.concat(frames) if frames else pd.DataFrame(columns=["layer", "at"])
     return fired.groupby(["layer", "at"]).size().unstack(fill_value=0) / max(len(results), 1)
 
