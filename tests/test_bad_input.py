@@ -54,6 +54,9 @@ EXPECTED: dict[str, tuple[int | None, list[str]]] = {
     "alias_bomb.yaml": (3, ["alias bomb"]),
     "binary_garbage.yaml": (None, ["binary data, not a text file"]),
     "non_utf8.yaml": (1, ["not valid UTF-8", "re-save the file as UTF-8"]),
+    "resupply_uncarried_type.yaml": (15, ["units[0].resupply[0].rounds.generic-sr-interceptor:",
+                                          "carries no rounds of", "did you mean 'generic-lr-interceptor'?"]),
+    "waves_without_interval.yaml": (10, ["raids[0]:", "needs a 'wave_interval'", "24 h"]),
 }
 
 

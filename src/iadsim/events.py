@@ -28,6 +28,10 @@ path_point       where a threat (``threat_id``) or an interceptor      its speed
 reload           a launcher was reloaded from its unit's magazine      rounds loaded
 classify         the command post classified a track (first time, or   class confidence
                  when the class changes; ``detail``: the class)
+unit_state       a fire unit changed state (``detail``: ``marching``   seconds until deployed
+                 with its destination, ``setting_up``, ``deployed``,   again; for destroyed:
+                 ``destroyed``, with the ``threat_id`` that struck)   the strike's distance (m)
+resupply         rounds of a type were delivered to a unit's magazine  rounds delivered
 ===============  ===================================================  =========================
 """
 
@@ -43,6 +47,7 @@ from iadsim.geo import ecef_to_geodetic
 KINDS: tuple[str, ...] = (
     "threat_launch", "detect", "track_start", "track_drop", "assign", "launch",
     "out_of_rounds", "intercept", "miss", "leak", "impact", "path_point", "reload", "classify",
+    "unit_state", "resupply",
 )
 ID_COLUMNS: tuple[str, ...] = ("threat_id", "track_id", "unit_id", "sensor_id", "interceptor_id")
 STRING_COLUMNS: tuple[str, ...] = ("weapon", "layer", "detail")

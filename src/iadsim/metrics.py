@@ -18,7 +18,12 @@ def compute_metrics(events: pa.Table, scenario: Scenario, catalog: Catalog) -> d
     count distinct threats; ``leak_fraction`` is leaked / threats;
     ``interceptors_<type>`` counts launches of each interceptor type the units
     carry, ``killed_<layer>`` kills by each layer in play; ``cost_defender`` and
-    ``cost_attacker`` are the prices of interceptors fired and threats launched (USD).
+    ``cost_attacker`` are the prices of interceptors fired and threats launched (USD),
+    ``cost_threats_killed`` and ``cost_threats_leaked`` the prices of the threats
+    shot down and of those that got through (USD). With fire units that move,
+    are struck or are resupplied: ``units_destroyed``, ``unit_moves`` (marches
+    begun), ``rounds_resupplied``; ``first_out_of_rounds_s`` is when a unit first
+    fired its last round of a type (absent when none ran out).
     """
     kind = events.column("kind").cast(pa.string())
 
@@ -51,7 +56,20 @@ def compute_metrics(events: pa.Table, scenario: Scenario, catalog: Catalog) -> d
         if any(catalog.interceptor(name).layer == layer for name in carried):
             metrics[f"killed_{layer}"] = int(np.count_nonzero(kill_layers == layer))
     metrics["cost_defender"] = float(np.nansum(launches.column("value").to_numpy()))
-    metrics["cost_attacker"] = float(np.nansum(rows("threat_launch").column("value").to_numpy()))
+    launched = rows("threat_launch")
+    metrics["cost_attacker"] = float(np.nansum(launched.column("value").to_numpy()))
+    price = dict(zip(launched.column("threat_id").to_pylist(), launched.column("value").to_pylist(), strict=True))
+    for fate, kind_name in (("killed", "intercept"), ("leaked", "leak")):
+        ids = np.unique(rows(kind_name).column("threat_id").to_numpy())
+        metrics[f"cost_threats_{fate}"] = float(sum(price.get(int(i), 0.0) for i in ids))
+    states = rows("unit_state").column("detail").to_numpy(zero_copy_only=False).astype(str)
+    if len(scenario.units):
+        metrics["units_destroyed"] = int(np.count_nonzero(states == "destroyed"))
+        metrics["unit_moves"] = int(np.count_nonzero(np.char.startswith(states, "marching")))
+        metrics["rounds_resupplied"] = int(np.nansum(rows("resupply").column("value").to_numpy()))
+        dry = rows("out_of_rounds").column("t_s").to_numpy()
+        if len(dry):
+            metrics["first_out_of_rounds_s"] = float(dry.min())
     return metrics
 
 

@@ -14,7 +14,9 @@ units         launch (rounds, launch times, launchers and reloads)
 interceptors  launch (new rows), fly (motion, endgame), assess (status)
 ============  ==========================================
 
-Assets, sensors and pictures are fixed after compilation. Positions are ECEF
+Assets and pictures are fixed after compilation; sensors too, except that the
+launch stage, which owns the units, moves a fire unit's radars with it and
+switches their ``emitting`` mask while it marches and sets up. Positions are ECEF
 metres, velocities ECEF metres per second, times seconds from the start.
 """
 
@@ -33,6 +35,9 @@ Bool = NDArray[np.bool_]
 PENDING, FLYING, KILLED, LEAKED = 0, 1, 2, 3
 # Interceptor status codes.
 IN_FLIGHT, DONE = 1, 2
+# Fire unit states (``Units.state``): only a deployed unit emits and fires.
+DEPLOYED, MARCHING, SETTING_UP, DESTROYED = 0, 1, 2, 3
+UNIT_STATES: tuple[str, ...] = ("deployed", "marching", "setting_up", "destroyed")
 
 
 def _grow(array: np.ndarray, capacity: int, fill: object) -> np.ndarray:
@@ -86,6 +91,7 @@ class Sensors:
     antenna_alt_m: F64  # height of the antenna above the ellipsoid
     ground_alt_m: F64  # height of the ground under it above the ellipsoid
     feeds_picture: Bool  # (S, P): the radar's reports reach picture p
+    emitting: Bool  # (S,) radiating now: a fire unit's radars fall silent while it marches or sets up
 
 
 @dataclass
@@ -250,6 +256,12 @@ class Units:
     rounds: I32  # (U, M) rounds left per interceptor type
     next_launch_t_s: F64  # earliest time of the next launch
     launchers: Launchers = field(default_factory=Launchers.empty)
+    state: NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, np.int8))  # UNIT_STATES code per unit
+
+    @property
+    def deployed(self) -> Bool:
+        """(U,) units able to fire now."""
+        return self.state == DEPLOYED
 
     def ready_rounds(self) -> I32:
         """(U, M) rounds ready on launchers now."""

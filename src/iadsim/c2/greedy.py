@@ -65,7 +65,7 @@ class GreedyDecider:
         chosen_unit, chosen_missile, chosen_row = [], [], []
         for u in range(len(units.id)):
             capacity = min(self.channels[u] - engaging[u], self.guided[u] - in_flight[u], self.launches_per_tick[u])
-            if capacity <= 0 or units.next_launch_t_s[u] > t_s:
+            if capacity <= 0 or units.next_launch_t_s[u] > t_s or not units.deployed[u]:
                 continue
             candidates = np.flatnonzero((tracks.picture[live] == units.picture[u]) & ~taken[live])
             if len(candidates) == 0:

@@ -2,9 +2,11 @@
 
 Each tick, in order:
 
+0. the units' posture (:mod:`iadsim.c2.posture`): strikes on units, resupply,
+   marches and set-ups, new moves;
 1. reloads that are done put their rounds on their launcher (a ``reload`` event);
 2. assigned rounds are fired from ready rounds only, launcher by launcher, never
-   more than a unit's launchers hold (``launch`` events; ``out_of_rounds`` when a
+   more than a unit's launchers hold, and only by deployed units (``launch`` events; ``out_of_rounds`` when a
    unit fires its last round of a type);
 3. every launcher that is now empty starts a reload from the unit's magazine if
    the magazine still holds rounds of its type: they are ready ``reload_time``
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from iadsim.c2.posture import Posture
 from iadsim.events import NO_EVENTS, EventColumns, events, merge
 from iadsim.registry import register
 from iadsim.scenario.compile import CompiledScenario
@@ -36,14 +39,16 @@ class Launcher:
         unit_types = [compiled.unit_types[i] for i in compiled.world.units.type_index]
         self.interval_s = np.array([u.min_launch_interval for u in unit_types])
         self.reload_s = np.array([u.reload_time or 0.0 for u in unit_types])
+        self.posture = Posture(compiled)
 
     def wake_s(self, world: World) -> float:
-        """The next time a reload is done (inf when none is under way): the engine wakes for it."""
+        """The next time a reload is done or a unit's posture changes (inf when none): the engine wakes for it."""
         done = world.units.launchers.reload_done_t_s
-        return float(done.min()) if len(done) else np.inf
+        return min(float(done.min()) if len(done) else np.inf, self.posture.wake_s(world))
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
-        return merge(self._finish_reloads(world, t_s), self._fire(world, t_s), self._start_reloads(world, t_s))
+        return merge(self.posture.step(world, t_s), self._finish_reloads(world, t_s), self._fire(world, t_s),
+                     self._start_reloads(world, t_s))
 
     def _fire(self, world: World, t_s: float) -> EventColumns:
         orders = world.assignments
@@ -58,7 +63,7 @@ class Launcher:
         n_types = units.rounds.shape[1]
         pair = unit.astype(np.int64) * n_types + kind
         rank = cumulative_within(np.ones(len(pair), dtype=np.int64), pair)
-        keep = rank < units.ready_rounds()[unit, kind]
+        keep = (rank < units.ready_rounds()[unit, kind]) & units.deployed[unit]
         unit, kind, track = unit[keep], kind[keep], track[keep]
         fired = np.zeros(units.rounds.shape, dtype=np.int32)
         np.add.at(fired, (unit, kind), 1)
@@ -70,6 +75,7 @@ class Launcher:
         before = units.rounds.copy()
         units.rounds -= fired
         units.next_launch_t_s[unit] = t_s + self.interval_s[unit]
+        self.posture.launched(unit, t_s)
         rows = np.arange(missiles.count, missiles.count + len(unit))
         missiles.count += len(unit)
         missiles.id[rows] = rows

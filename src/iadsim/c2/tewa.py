@@ -9,7 +9,8 @@ Every tick (one command cycle), from the tracks of every air picture, never the 
    may get this cycle (shoot-look-shoot or shoot-shoot, the cap per threat),
    weapons control; and from fire control: each unit's free fire-control
    channels (targets), free guidance channels (rounds in flight), launch rate
-   and ready rounds, less its reserve;
+   and ready rounds, less its reserve; a unit not deployed (marching, setting
+   up, destroyed: :mod:`iadsim.c2.posture`) launches nothing;
 3. **feasibility** of every (weapon, track) pair (:mod:`iadsim.c2.feasibility`)
    and, under ``save_long_range``, the rounds of longer layers held back for
    threats a shorter layer will reach;
@@ -165,7 +166,8 @@ class WTADecider:
         pairs = np.unique(unit.astype(np.int64) * max(tracks.count, 1) + missiles.track_row[flying])
         engaged_count = np.bincount(pairs // max(tracks.count, 1), minlength=n_units)
         guiding = np.bincount(unit, minlength=n_units)
-        launches = np.where(units.next_launch_t_s <= t_s, np.minimum(self.launches_per_cycle, self.guided - guiding), 0)
+        launches = np.where((units.next_launch_t_s <= t_s) & units.deployed,
+                            np.minimum(self.launches_per_cycle, self.guided - guiding), 0)
         return _FireControl(
             in_flight=np.bincount(row[on_live], minlength=len(live)),
             fired=np.bincount(fired_rows[fired_rows >= 0], minlength=len(live)),

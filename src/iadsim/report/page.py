@@ -154,6 +154,8 @@ def _sentence(record: RunRecord, event: dict[str, Any]) -> str:
         "miss": lambda: f"{missile} misses {threat}: {detail}",
         "leak": lambda: f"{threat} leaks through to {detail}",
         "impact": lambda: f"{threat} strikes {detail}",
+        "unit_state": lambda: f"{unit} {detail.replace('_', ' ')}" + (f" by {threat}" if event['threat_id'] >= 0 else ""),
+        "resupply": lambda: f"{unit} receives {value:g} × {weapon}",
     }
     return sentences[kind]() if kind in sentences else f"{kind} {threat} {detail}".strip()
 

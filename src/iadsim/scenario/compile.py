@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from iadsim import geo
 from iadsim.catalog import Catalog
 from iadsim.catalog.schema import FireUnitType, InterceptorType, RadarType, ThreatType
+from iadsim.scenario.schedule import Deliveries, raid_launch_times_s
 from iadsim.scenario.schema import Position, Scenario
 from iadsim.world import PENDING, Assets, Interceptors, Launchers, Sensors, Threats, Units, World
 
@@ -50,6 +51,8 @@ class CompiledScenario:
     routes: Routes
     world: World
     sensor_names: list[str]
+    deliveries: Deliveries | None = None
+    """Scheduled resupply of the units' magazines (see :mod:`iadsim.scenario.schedule`)."""
 
     @property
     def n_ticks(self) -> int:
@@ -82,12 +85,14 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, rng: np.random.Genera
     units.launchers = Launchers.loaded(
         units.rounds, np.array([u.launchers for u in unit_types], dtype=np.int32)[units.type_index],
         np.array([u.rounds_per_launcher or 0 for u in unit_types], dtype=np.int32)[units.type_index])
+    deliveries = Deliveries.of(scenario, missile_names)
     world = World(
         assets=assets, threats=threats, sensors=sensors, units=units,
-        interceptors=Interceptors.with_capacity(int(units.rounds.sum())), n_pictures=n_pictures,
+        interceptors=Interceptors.with_capacity(int(units.rounds.sum() + deliveries.rounds.sum())),
+        n_pictures=n_pictures,
     )
     return CompiledScenario(scenario=scenario, catalog=catalog, routes=routes, world=world,
-                            sensor_names=sensor_names, **compiled_types)
+                            sensor_names=sensor_names, deliveries=deliveries, **compiled_types)
 
 
 def _ecef(positions: list[Position]) -> NDArray[np.float64]:
@@ -115,6 +120,7 @@ def _units(scenario: Scenario, unit_names: list[str], missile_names: list[str]) 
         picture=np.zeros(count, dtype=np.int32),
         rounds=rounds,
         next_launch_t_s=np.zeros(count),
+        state=np.zeros(count, dtype=np.int8),
     )
 
 
@@ -129,23 +135,25 @@ def _threats(
     for index, raid in enumerate(scenario.raids):
         kind = catalog.threat(raid.type)
         points = [*raid.waypoints, *([targets[raid.target]] if raid.target is not None else [])]
-        starts = _scatter(raid.launch_point, raid.spread, raid.count, rng)
+        launch_times = raid_launch_times_s(raid)
+        n = len(launch_times)
+        starts = _scatter(raid.launch_point, raid.spread, n, rng)
         route = np.array([[np.deg2rad(p.lat), np.deg2rad(p.lon), p.alt] for p in points])
         route = np.vstack([route, np.repeat(route[-1:], width - 1 - len(points), axis=0)])
-        block = np.empty((raid.count, width, 3))
+        block = np.empty((n, width, 3))
         block[:, 0, :2] = starts
         block[:, 0, 2] = raid.launch_point.alt
         block[:, 1:] = route
         lat.append(block[..., 0])
         lon.append(block[..., 1])
         alt.append(block[..., 2])
-        n_points += [1 + len(points)] * raid.count
-        launch_t.append(raid.launch_time + raid.launch_interval * np.arange(raid.count))
-        raid_index += [index] * raid.count
-        type_index += [threat_names.index(raid.type)] * raid.count
-        cruise += [kind.cruise_altitude if raid.altitude is None else raid.altitude] * raid.count
-        speed += [kind.speed if raid.speed is None else raid.speed] * raid.count
-        target_value += [values.get(raid.target, np.nan)] * raid.count
+        n_points += [1 + len(points)] * n
+        launch_t.append(launch_times)
+        raid_index += [index] * n
+        type_index += [threat_names.index(raid.type)] * n
+        cruise += [kind.cruise_altitude if raid.altitude is None else raid.altitude] * n
+        speed += [kind.speed if raid.speed is None else raid.speed] * n
+        target_value += [values.get(raid.target, np.nan)] * n
     routes = Routes(np.vstack(lat), np.vstack(lon), np.vstack(alt), np.array(n_points, np.int32),
                     np.array(cruise), np.array(speed))
     count = len(raid_index)
@@ -222,5 +230,6 @@ def _sensors(
         pos_ecef_m=geo.geodetic_to_ecef(lat, lon, antenna) if count else np.zeros((0, 3)),
         lat_rad=lat, lon_rad=lon, antenna_alt_m=antenna, ground_alt_m=ground,
         feeds_picture=np.ascontiguousarray(columns.T),
+        emitting=np.ones(count, dtype=bool),
     )
     return sensors, names, len(columns), unit_picture.astype(np.int32).reshape(-1)

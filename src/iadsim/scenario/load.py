@@ -99,6 +99,15 @@ def check_references(scenario: Scenario, catalog: Catalog) -> list[Problem]:
                 problems.append(Problem(
                     f"a {unit.type} cannot fire '{missile}'", f"units[{index}].inventory.{missile}",
                     expected=f"one of {', '.join(fireable)}", suggestion=did_you_mean(missile, fireable)))
+        carried = sorted(name for name, n in unit.inventory.items() if n > 0)
+        for k, delivery in enumerate(unit.resupply):
+            for missile in delivery.rounds:
+                if missile not in carried:
+                    problems.append(Problem(
+                        f"resupply of '{missile}', which the unit carries no rounds of",
+                        f"units[{index}].resupply[{k}].rounds.{missile}",
+                        expected=f"a type with rounds in the unit's inventory ({', '.join(carried) or 'none'})",
+                        suggestion=did_you_mean(missile, carried)))
 
     for index, sensor in enumerate(scenario.sensors):
         check_type(f"sensors[{index}].type", sensor.type, "radar")

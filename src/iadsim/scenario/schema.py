@@ -9,6 +9,7 @@ see :mod:`iadsim.units`. Latitude and longitude are in degrees (WGS-84).
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -47,6 +48,51 @@ class Network(_Strict):
     latency: Duration = Field(0.0, ge=0.0, description="Delay before a member's report reaches the others (s).")
 
 
+class Relocation(_Strict):
+    """Shoot and scoot: after firing, the unit packs up, drives ``distance`` along ``bearing`` and sets up again.
+
+    March-out and set-up take the catalog's ``march_time`` and ``setup_time`` of
+    the unit's type; the drive takes distance / speed.
+    """
+
+    distance: Length = Field(gt=0.0, le=500e3, description="How far each move takes the unit (m).")
+    bearing: Angle = Field(math.pi / 2.0, description="Direction of each move, clockwise from north (rad); default east.")
+    speed: Speed = Field(gt=0.0, le=100.0, description="Road speed of the march (m/s), e.g. '30 km/h'.")
+    delay: Duration = Field(0.0, ge=0.0, description="Time after its last launch, with none of its interceptors "
+                                                    "still in flight, before the unit starts packing (s).")
+
+
+class Move(_Strict):
+    """A scheduled move: at ``time`` the unit packs up, drives to ``to`` at ``speed`` and sets up there."""
+
+    time: Duration = Field(ge=0.0, description="When the unit is ordered to move (s after start); a unit not "
+                                               "deployed then moves as soon as it is deployed again.")
+    to: Position
+    speed: Speed = Field(gt=0.0, le=100.0, description="Road speed of the march (m/s), e.g. '30 km/h'.")
+
+
+class Resupply(_Strict):
+    """Deliveries of interceptors to a unit's magazine: at ``times``, or every ``every`` from ``start``."""
+
+    rounds: dict[str, Annotated[int, Field(ge=1)]] = Field(
+        min_length=1, description="Rounds of each interceptor type per delivery, e.g. {generic-lr-interceptor: 8}.")
+    times: list[Duration] = Field(default_factory=list, description="Delivery times (s after start).")
+    every: Duration | None = Field(None, gt=0.0, description="Period of regular deliveries (s).")
+    start: Duration = Field(0.0, ge=0.0, description="First regular delivery (s after start); with 'every'.")
+    count: int | None = Field(None, ge=1, le=100_000, description="Number of regular deliveries; "
+                                                                  "default: until the end of the scenario.")
+
+    @model_validator(mode="after")
+    def _has_a_schedule(self) -> Resupply:
+        if not self.times and self.every is None:
+            raise ValueError("a resupply needs 'times' or 'every'")
+        if self.every is None and (self.count is not None or self.start):
+            raise ValueError("'start' and 'count' need 'every'")
+        if any(t < 0 for t in self.times):
+            raise ValueError("delivery times cannot be negative")
+        return self
+
+
 class Unit(_Strict):
     """A fire unit of a catalog ``fire_unit`` type, with its radars at its position."""
 
@@ -58,6 +104,11 @@ class Unit(_Strict):
         description="Rounds per interceptor type, e.g. {generic-lr-interceptor: 16}."
     )
     networks: list[Name] = Field(default_factory=list, description="Networks the unit belongs to.")
+    relocate_after_firing: Relocation | None = Field(
+        None, description="Move after each engagement (shoot and scoot); default: stay.")
+    moves: list[Move] = Field(default_factory=list, description="Scheduled moves to new positions.")
+    resupply: list[Resupply] = Field(default_factory=list, description="Scheduled deliveries of interceptors "
+                                                                       "(only of types with rounds in 'inventory').")
 
 
 class Sensor(_Strict):
@@ -95,11 +146,20 @@ class Raid(_Strict):
     terminal_range: Length = Field(10_000.0, gt=0.0, description="Ground distance before the aim at which a "
                                                                  "pop-up starts (m).")
     pop_up_altitude: Length = Field(1_000.0, gt=0.0, description="Altitude a pop-up climbs to (m).")
+    waves: int = Field(1, ge=1, le=10_000, description="Times the raid is repeated (e.g. one wave a night).")
+    wave_interval: Duration = Field(0.0, ge=0.0, description="Time between the first launches of successive "
+                                                             "waves (s), e.g. '24 h'.")
+    lethal_radius: Length | None = Field(
+        None, ge=0.0, le=10e3, description="A threat of this raid that strikes within this distance of a fire unit "
+                                           "destroys it (m); 0: only a unit still where it was aimed; default: "
+                                           "strikes do not harm fire units.")
 
     @model_validator(mode="after")
     def _needs_a_destination(self) -> Raid:
         if self.target is None and not self.waypoints:
             raise ValueError("a raid needs a 'target' (an asset or unit name) or 'waypoints' to fly")
+        if self.waves > 1 and self.wave_interval <= 0.0:
+            raise ValueError("a raid of several waves needs a 'wave_interval' greater than 0, e.g. '24 h'")
         return self
 
 

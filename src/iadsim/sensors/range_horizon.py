@@ -47,6 +47,7 @@ class RangeHorizonSensor:
         world.detections = Detections.empty()
         looking = np.flatnonzero(self.next_look_s <= t_s + 1e-9)
         self._advance(looking, t_s)
+        looking = looking[world.sensors.emitting[looking]]  # a marching unit's radars are silent
         threat_rows = np.flatnonzero(world.threats.status == FLYING)
         if len(looking) == 0 or len(threat_rows) == 0:
             return NO_EVENTS

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 CASE_MODULES: tuple[str, ...] = ("iadsim.verify.geodesy", "iadsim.verify.report_map", "iadsim.verify.c2",
-                                 "iadsim.verify.physics", "iadsim.verify.study")
+                                 "iadsim.verify.physics", "iadsim.verify.study",
+                                 "iadsim.verify.posture")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,249 @@
+"""Fire unit posture: deployed, marching, setting up or destroyed; moves, shoot and scoot, resupply.
+
+A unit fires and its radars emit only while **deployed**. Ordered to move (a
+scheduled ``moves:`` entry, or ``relocate_after_firing:`` once it has fired,
+its own interceptors are down and ``delay`` has passed), it goes silent and
+**marches**: it packs up for its type's catalog ``march_time`` in place, then
+drives to the new position at the ordered road speed (position interpolated in
+latitude, longitude and altitude along the way: moves are a few kilometres to a
+few tens), then **sets up** there for the catalog ``setup_time`` and is
+deployed again. A type without those figures packs and sets up at once.
+
+A threat that strikes within its raid's ``lethal_radius`` of a unit (with 0,
+a unit still exactly where the threat was aimed; without it, no unit is
+harmed) **destroys** it: it
+never fires or emits again. Scheduled deliveries add rounds to a unit's
+magazine (a destroyed unit's are lost); the launch stage moves them onto
+emptied launchers as for any reload.
+
+Every change is an event: ``unit_state`` (``detail``: the new state; ``value``:
+seconds until the unit is deployed again, or for ``destroyed`` the strike's
+distance) and ``resupply`` (``value``: rounds delivered). The launch stage owns
+the units and runs this before it fires; the decide stage reads
+``world.units.deployed``; the sense stage reads ``world.sensors.emitting``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from iadsim import geo
+from iadsim.events import NO_EVENTS, EventColumns, events, merge
+from iadsim.scenario.compile import CompiledScenario
+from iadsim.world import (
+    DEPLOYED,
+    DESTROYED,
+    FLYING,
+    LEAKED,
+    MARCHING,
+    SETTING_UP,
+    UNIT_STATES,
+    World,
+)
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+
+CONTACT_M = 1.0
+"""Added to every raid's lethal radius (m): with ``lethal_radius: 0`` a strike aimed at a unit that
+has not moved lands on it, as the aim point and the unit's position differ only by rounding."""
+
+
+class Posture:
+    """Unit states, moves, strikes on units and resupply, advanced by the launch stage each tick."""
+
+    def __init__(self, compiled: CompiledScenario) -> None:
+        scenario, world = compiled.scenario, compiled.world
+        units, threats = world.units, world.threats
+        unit_types = [compiled.unit_types[i] for i in units.type_index]
+        count = len(units.id)
+        self.march_s = np.array([u.march_time or 0.0 for u in unit_types])
+        self.setup_s = np.array([u.setup_time or 0.0 for u in unit_types])
+        hops = [spec.relocate_after_firing for spec in scenario.units]
+        self.hops = np.array([hop is not None for hop in hops], dtype=bool)
+        self.hop_m = np.array([hop.distance if hop else 0.0 for hop in hops])
+        self.hop_bearing_rad = np.array([hop.bearing if hop else 0.0 for hop in hops])
+        self.hop_speed_mps = np.array([hop.speed if hop else 1.0 for hop in hops])
+        self.hop_delay_s = np.array([hop.delay if hop else 0.0 for hop in hops])
+        moves = sorted(((move.time, u, move) for u, spec in enumerate(scenario.units) for move in spec.moves),
+                       key=lambda item: (item[0], item[1]))
+        self.move_t_s = np.array([m[0] for m in moves], dtype=float)
+        self.move_unit = np.array([m[1] for m in moves], dtype=np.int64)
+        self.move_to = np.array([[m[2].to.lat, m[2].to.lon, m[2].to.alt] for m in moves], dtype=float).reshape(-1, 3)
+        self.move_speed_mps = np.array([m[2].speed for m in moves], dtype=float)
+        self.move_done = np.zeros(len(moves), dtype=bool)
+        self.deliveries = compiled.deliveries
+        self.next_delivery = 0
+        self.weapon = np.array([m.name for m in compiled.interceptor_types], dtype=object)
+        self.layer = np.array([m.layer for m in compiled.interceptor_types], dtype=object)
+        # The march under way: from (deg, deg, m) to (deg, deg, m), departing, arriving, ready.
+        self.origin = np.zeros((count, 3))
+        self.destination = np.zeros((count, 3))
+        self.depart_t_s = np.full(count, np.inf)
+        self.arrive_t_s = np.full(count, np.inf)
+        self.ready_t_s = np.full(count, np.inf)
+        self.fired = np.zeros(count, dtype=bool)  # fired since last deployed
+        self.last_launch_t_s = np.full(count, -np.inf)
+        self.strike_seen = np.zeros(len(threats.id), dtype=bool)
+        radius = [-np.inf if raid.lethal_radius is None else raid.lethal_radius for raid in scenario.raids]
+        self.kill_radius_m = np.array(radius)[threats.raid_index] + CONTACT_M
+        sensors = world.sensors
+        self.antenna_height_m = sensors.antenna_alt_m - sensors.ground_alt_m
+        self.state_name = np.array(UNIT_STATES, dtype=object)
+
+    # -- the launch stage's calls ------------------------------------------------------------------
+
+    def step(self, world: World, t_s: float) -> EventColumns:
+        """Strikes on units, deliveries, marches and set-ups that end, and new moves, up to ``t_s``."""
+        return merge(self._strikes(world, t_s), self._deliver(world, t_s), self._progress(world, t_s),
+                     self._orders(world, t_s))
+
+    def launched(self, unit: NDArray[np.integer], t_s: float) -> None:
+        """Note the units that fired at ``t_s`` (for relocation after firing)."""
+        self.fired[unit] = True
+        self.last_launch_t_s[unit] = t_s
+
+    def wake_s(self, world: World) -> float:
+        """The next time a quiet world needs a tick for a unit: a delivery, a move, a phase's end, a relocation."""
+        units = world.units
+        times = [np.inf]
+        if self.next_delivery < len(self.deliveries.t_s):
+            times.append(self.deliveries.t_s[self.next_delivery])
+        # A move ordered while its unit marches waits for the unit's set-up to end, itself a wake time.
+        pending = ~self.move_done & units.deployed[self.move_unit]
+        if pending.any():
+            times.append(self.move_t_s[pending].min())
+        times.append(np.where(units.state == MARCHING, self.arrive_t_s, np.inf).min(initial=np.inf))
+        times.append(np.where(units.state == SETTING_UP, self.ready_t_s, np.inf).min(initial=np.inf))
+        due = units.deployed & self.hops & self.fired
+        times.append(np.where(due, self.last_launch_t_s + self.hop_delay_s, np.inf).min(initial=np.inf))
+        return float(min(times))
+
+    # -- what happens -------------------------------------------------------------------------------
+
+    def _strikes(self, world: World, t_s: float) -> EventColumns:
+        """Units within the lethal radius of a threat that reached its aim point are destroyed.
+
+        The move stage marks arrivals before this stage runs, so a strike counts in
+        the tick it lands, even if an interceptor meets the threat at its aim point
+        in that same tick (its warhead is there).
+        """
+        threats, units = world.threats, world.units
+        landing = (threats.arrived & (threats.status == FLYING)) | (threats.status == LEAKED)
+        struck = np.flatnonzero(landing & ~self.strike_seen)
+        if len(struck) == 0:
+            return NO_EVENTS
+        self.strike_seen[struck] = True
+        standing = np.flatnonzero(units.state != DESTROYED)
+        distance = np.linalg.norm(threats.target_pos_ecef_m[struck][:, None, :]
+                                  - units.pos_ecef_m[standing][None, :, :], axis=2)  # (strikes, units)
+        hit = distance <= self.kill_radius_m[struck][:, None]
+        destroyed = standing[hit.any(axis=0)]
+        if len(destroyed) == 0:
+            return NO_EVENTS
+        column = np.flatnonzero(hit.any(axis=0))
+        by = np.argmax(hit[:, column], axis=0)
+        self._set_state(world, destroyed, DESTROYED)
+        self.arrive_t_s[destroyed] = self.ready_t_s[destroyed] = self.depart_t_s[destroyed] = np.inf
+        return events("unit_state", t_s, len(destroyed), units.pos_ecef_m[destroyed], unit_id=units.id[destroyed],
+                      threat_id=threats.id[struck[by]], value=distance[by, column], detail="destroyed")
+
+    def _deliver(self, world: World, t_s: float) -> EventColumns:
+        """Deliveries due by ``t_s`` go into the magazines of the units still standing."""
+        plan = self.deliveries
+        end = int(np.searchsorted(plan.t_s, t_s + 1e-9, side="right"))
+        rows = np.arange(self.next_delivery, end)
+        self.next_delivery = max(end, self.next_delivery)
+        units = world.units
+        rows = rows[units.state[plan.unit[rows]] != DESTROYED]
+        if len(rows) == 0:
+            return NO_EVENTS
+        unit, missile = plan.unit[rows], plan.missile[rows]
+        np.add.at(units.rounds, (unit, missile), plan.rounds[rows].astype(np.int32))
+        return events("resupply", plan.t_s[rows], len(rows), units.pos_ecef_m[unit], unit_id=units.id[unit],
+                      weapon=self.weapon[missile], layer=self.layer[missile], value=plan.rounds[rows])
+
+    def _progress(self, world: World, t_s: float) -> EventColumns:
+        """Marching units move; those that arrived set up; those set up are deployed again."""
+        units = world.units
+        marching = np.flatnonzero(units.state == MARCHING)
+        if len(marching):
+            span = np.maximum(self.arrive_t_s[marching] - self.depart_t_s[marching], 1e-9)
+            fraction = np.clip((t_s - self.depart_t_s[marching]) / span, 0.0, 1.0)
+            self._place(world, marching, self.origin[marching]
+                        + fraction[:, None] * (self.destination[marching] - self.origin[marching]))
+        arrived = marching[self.arrive_t_s[marching] <= t_s + 1e-9]
+        self._set_state(world, arrived, SETTING_UP)
+        setting_up = events("unit_state", self.arrive_t_s[arrived], len(arrived), units.pos_ecef_m[arrived],
+                            unit_id=units.id[arrived], value=self.ready_t_s[arrived] - self.arrive_t_s[arrived],
+                            detail="setting_up")
+        ready = np.flatnonzero((units.state == SETTING_UP) & (self.ready_t_s <= t_s + 1e-9))
+        self._set_state(world, ready, DEPLOYED)
+        self.fired[ready] = False
+        deployed = events("unit_state", self.ready_t_s[ready], len(ready), units.pos_ecef_m[ready],
+                          unit_id=units.id[ready], value=0.0, detail="deployed")
+        self.arrive_t_s[ready] = self.ready_t_s[ready] = self.depart_t_s[ready] = np.inf
+        return merge(setting_up, deployed)
+
+    def _orders(self, world: World, t_s: float) -> EventColumns:
+        """Deployed units start the moves due: scheduled ones first, then relocation after firing."""
+        units = world.units
+        deployed = units.deployed
+        due = np.flatnonzero(~self.move_done & (self.move_t_s <= t_s + 1e-9) & deployed[self.move_unit])
+        _, first = np.unique(self.move_unit[due], return_index=True)
+        due = due[first]
+        self.move_done[due] = True
+        unit = self.move_unit[due]
+        destination, speed = self.move_to[due], self.move_speed_mps[due]
+        guiding = np.bincount(world.interceptors.unit_index[np.flatnonzero(world.interceptors.in_flight)],
+                              minlength=len(units.id)) > 0
+        hop = deployed & self.hops & self.fired & ~guiding & (t_s + 1e-9 >= self.last_launch_t_s + self.hop_delay_s)
+        hop[unit] = False
+        hopping = np.flatnonzero(hop)
+        if len(hopping):
+            lat, lon = np.rad2deg(units.lat_rad[hopping]), np.rad2deg(units.lon_rad[hopping])
+            ahead = np.array([geo.geodesic_direct(a, o, b, d) for a, o, b, d in
+                              zip(lat, lon, self.hop_bearing_rad[hopping], self.hop_m[hopping], strict=True)])
+            destination = np.vstack([destination, np.column_stack([ahead, units.alt_m[hopping]])])
+            unit = np.concatenate([unit, hopping])
+            speed = np.concatenate([speed, self.hop_speed_mps[hopping]])
+        if len(unit) == 0:
+            return NO_EVENTS
+        return self._march(world, unit, destination, speed, t_s)
+
+    def _march(self, world: World, unit: I64, destination: F64, speed_mps: F64, t_s: float) -> EventColumns:
+        """Start marches: pack up in place, drive, then set up at ``destination`` (deg, deg, m)."""
+        units = world.units
+        origin = np.column_stack([np.rad2deg(units.lat_rad[unit]), np.rad2deg(units.lon_rad[unit]), units.alt_m[unit]])
+        road_m = np.array([geo.geodesic_inverse(a[0], a[1], b[0], b[1])[0]
+                           for a, b in zip(origin, destination, strict=True)])
+        self.origin[unit], self.destination[unit] = origin, destination
+        self.depart_t_s[unit] = t_s + self.march_s[unit]
+        self.arrive_t_s[unit] = self.depart_t_s[unit] + road_m / speed_mps
+        self.ready_t_s[unit] = self.arrive_t_s[unit] + self.setup_s[unit]
+        self._set_state(world, unit, MARCHING)
+        detail = np.array([f"marching to {b[0]:.4f}, {b[1]:.4f} ({d / 1e3:.1f} km): packs {p:.0f} s, drives {r:.0f} s, "
+                           f"sets up {s:.0f} s" for b, d, p, r, s in
+                           zip(destination, road_m, self.march_s[unit], road_m / speed_mps, self.setup_s[unit],
+                               strict=True)], dtype=object)
+        return events("unit_state", t_s, len(unit), units.pos_ecef_m[unit], unit_id=units.id[unit],
+                      value=self.ready_t_s[unit] - t_s, detail=detail)
+
+    def _set_state(self, world: World, unit: I64, state: int) -> None:
+        world.units.state[unit] = state
+        world.sensors.emitting[np.isin(world.sensors.unit_index, unit)] = state == DEPLOYED
+
+    def _place(self, world: World, unit: I64, where: F64) -> None:
+        """Put units (and their radars) at (lat deg, lon deg, alt m), in place in the world's arrays."""
+        units, sensors = world.units, world.sensors
+        lat, lon, alt = np.deg2rad(where[:, 0]), np.deg2rad(where[:, 1]), where[:, 2]
+        units.lat_rad[unit], units.lon_rad[unit], units.alt_m[unit] = lat, lon, alt
+        units.pos_ecef_m[unit] = geo.geodetic_to_ecef(lat, lon, alt)
+        radar = np.flatnonzero(np.isin(sensors.unit_index, unit))
+        order = np.argsort(unit)
+        owner = order[np.searchsorted(unit[order], sensors.unit_index[radar])]
+        sensors.lat_rad[radar], sensors.lon_rad[radar] = lat[owner], lon[owner]
+        sensors.ground_alt_m[radar] = alt[owner]
+        sensors.antenna_alt_m[radar] = alt[owner] + self.antenna_height_m[radar]
+        sensors.pos_ecef_m[radar] = geo.geodetic_to_ecef(lat[owner], lon[owner], sensors.antenna_alt_m[radar])
