@@ -13,7 +13,7 @@ vectorised:
    Pd 0.5 at Pfa 1e-6, Swerling 1: ``data/detection_conventions.yaml``). The
    per-pulse SNR that gives that Pd is solved once; a target of RCS σ at range
    R then has SNR = SNR_ref (σ/σ_ref) (R_ref/R)⁴ (the radar equation, Skolnik
-   2001 eq. 2.1). σ depends on aspect when the threat type gives a nose / beam /
+   2001 eq. 1.6). σ depends on aspect when the threat type gives a nose / beam /
    tail table (interpolated in dB against the angle between the target's
    velocity and the line of sight);
 3. **detection**: Pd for the target's Swerling case after non-coherent

@@ -13,7 +13,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-CASE_MODULES: tuple[str, ...] = ("iadsim.verify.geodesy", "iadsim.verify.report_map")
+CASE_MODULES: tuple[str, ...] = ("iadsim.verify.geodesy", "iadsim.verify.report_map", "iadsim.verify.sensors")
 
 
 @dataclass(frozen=True)
