@@ -30,7 +30,8 @@ app = typer.Typer(
 )
 catalog_app = typer.Typer(help="List and show the system types of the catalog.", no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 160)
+"""Standard output; piped or redirected output gets wide tables instead of rich's 80 columns."""
 
 ScenarioPath = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
 OutputOption = Annotated[

@@ -25,6 +25,9 @@ impact           where a leaking threat struck                         its unit 
 path_point       where a threat (``threat_id``) or an interceptor      its speed (m/s)
                  (``interceptor_id``) in flight was: a sample every
                  ``path_interval`` seconds, for maps and replays
+reload           a launcher was reloaded from its unit's magazine      rounds loaded
+classify         the command post classified a track (first time, or   class confidence
+                 when the class changes; ``detail``: the class)
 ===============  ===================================================  =========================
 """
 
@@ -39,7 +42,7 @@ from iadsim.geo import ecef_to_geodetic
 
 KINDS: tuple[str, ...] = (
     "threat_launch", "detect", "track_start", "track_drop", "assign", "launch",
-    "out_of_rounds", "intercept", "miss", "leak", "impact", "path_point",
+    "out_of_rounds", "intercept", "miss", "leak", "impact", "path_point", "reload", "classify",
 )
 ID_COLUMNS: tuple[str, ...] = ("threat_id", "track_id", "unit_id", "sensor_id", "interceptor_id")
 STRING_COLUMNS: tuple[str, ...] = ("weapon", "layer", "detail")

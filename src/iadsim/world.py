@@ -10,7 +10,7 @@ threats       move (position, velocity, arrival); assess (status)
 detections    sense (replaced every tick)
 tracks        track
 assignments   decide (replaced every command cycle)
-units         launch (rounds, launch times)
+units         launch (rounds, launch times, launchers and reloads)
 interceptors  launch (new rows), fly (motion, endgame), assess (status)
 ============  ==========================================
 
@@ -170,6 +170,80 @@ class Assignments:
 
 
 @dataclass
+class Launchers:
+    """Every fire unit's launchers: the missile type each holds, its ready rounds, its reload.
+
+    A unit's inventory (``Units.rounds``) counts every round it has, ready on a
+    launcher or in its magazine; a launcher holds at most ``capacity`` ready
+    rounds of one type and, once empty, is reloaded from the magazine by
+    ``reload_done_t_s``, when the ``loading`` rounds become ready.
+    """
+
+    unit_index: I32
+    missile_index: I32
+    capacity: I32
+    ready: I32
+    loading: I32  # rounds on their way from the magazine
+    reload_done_t_s: F64  # inf when not reloading
+
+    @classmethod
+    def empty(cls) -> Launchers:
+        return cls(*(np.empty(0, np.int32) for _ in range(5)), np.empty(0))
+
+    @classmethod
+    def loaded(cls, rounds: I32, launchers_per_unit: I32, capacity_per_unit: I32) -> Launchers:
+        """Launchers of every unit, shared among its missile types and filled from its ``rounds`` (U, M).
+
+        Each type with rounds gets at least one launcher and the rest in proportion
+        to its rounds (largest remainders first); a capacity of 0 means the unit's
+        launchers hold all its rounds (one launcher per type, never reloaded).
+        """
+        unit, missile, capacity = [], [], []
+        for u, stock in enumerate(rounds):
+            carried = np.flatnonzero(stock > 0)
+            if len(carried) == 0:
+                continue
+            unlimited = capacity_per_unit[u] <= 0
+            total = len(carried) if unlimited else max(int(launchers_per_unit[u]), len(carried))
+            share = stock[carried] / stock[carried].sum() * (total - len(carried))
+            count = 1 + np.floor(share).astype(int)
+            count[np.argsort(-(share - np.floor(share)), kind="stable")[: total - count.sum()]] += 1
+            for m, n in zip(carried, count, strict=True):
+                unit += [u] * n
+                missile += [m] * n
+                capacity += [int(stock[m]) if unlimited else int(capacity_per_unit[u])] * n
+        unit_a, missile_a, capacity_a = (np.array(a, dtype=np.int32) for a in (unit, missile, capacity))
+        # Fill launchers in order from each (unit, type) stock.
+        stock = rounds[unit_a, missile_a] if len(unit_a) else np.empty(0, np.int32)
+        before = cumulative_within(capacity_a, unit_a.astype(np.int64) * max(rounds.shape[1], 1) + missile_a)
+        ready = np.clip(stock - before, 0, capacity_a).astype(np.int32)
+        return cls(unit_a, missile_a, capacity_a, ready, np.zeros_like(ready), np.full(len(ready), np.inf))
+
+    def ready_rounds(self, shape: tuple[int, int]) -> I32:
+        """(U, M) rounds ready to fire per unit and missile type."""
+        ready = np.zeros(shape, dtype=np.int32)
+        np.add.at(ready, (self.unit_index, self.missile_index), self.ready)
+        return ready
+
+    def in_hand(self, shape: tuple[int, int]) -> I32:
+        """(U, M) rounds on launchers or being loaded onto them (the rest of the inventory is in the magazine)."""
+        held = np.zeros(shape, dtype=np.int32)
+        np.add.at(held, (self.unit_index, self.missile_index), self.ready + self.loading)
+        return held
+
+
+def cumulative_within(amount: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """For each row, the sum of ``amount`` over the earlier rows with the same ``key`` (rows in any order)."""
+    order = np.argsort(key, kind="stable")
+    running = np.cumsum(amount[order]) - amount[order]
+    first = np.searchsorted(key[order], key[order])
+    start = running[first]
+    out = np.empty_like(running)
+    out[order] = running - start
+    return out
+
+
+@dataclass
 class Units:
     """Fire units: where they are, which picture they fight from, their rounds."""
 
@@ -183,6 +257,11 @@ class Units:
     picture: I32  # the air picture its command post sees
     rounds: I32  # (U, M) rounds left per interceptor type
     next_launch_t_s: F64  # earliest time of the next launch
+    launchers: Launchers = field(default_factory=Launchers.empty)
+
+    def ready_rounds(self) -> I32:
+        """(U, M) rounds ready on launchers now."""
+        return self.launchers.ready_rounds(self.rounds.shape)
 
 
 @dataclass

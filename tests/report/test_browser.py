@@ -56,9 +56,9 @@ def test_the_replay_slider_moves_threats_and_interceptors_and_scrolls_the_log(br
     past = page.locator("#replay-log tr.past").count()
     assert 0 < past < page.locator("#replay-log tbody tr").count()
     assert page.locator("#replay-log").evaluate("log => log.scrollTop") >= 0
-    slider.fill("960")
-    assert len(replay_positions(page, "interceptors")) > 0, "interceptors fly at 16 min, against the fighters"
-    page.locator("#map-section").screenshot(path=str(tmp_path / "replay-16min.png"))
+    slider.fill("600")
+    assert len(replay_positions(page, "interceptors")) > 0, "interceptors fly at 10 min, against the fighters"
+    page.locator("#map-section").screenshot(path=str(tmp_path / "replay-10min.png"))
     slider.fill("0")
     assert replay_positions(page, "interceptors") == []
     assert opened.errors == [] and opened.blocked == []

@@ -1,5 +1,5 @@
-"""Command and control: engagement envelopes, weapon assignment, launchers and magazines."""
+"""Command and control: threat evaluation, weapon assignment, doctrine, launchers and magazines."""
 
-from iadsim.c2 import greedy, launch
+from iadsim.c2 import greedy, launch, tewa
 
-__all__ = ["greedy", "launch"]
+__all__ = ["greedy", "launch", "tewa"]

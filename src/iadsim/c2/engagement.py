@@ -40,13 +40,15 @@ class Envelope:
         """Which targets missile type ``missile`` fired now from the launcher can intercept, and when.
 
         Targets are ``(K, 3)`` positions and velocities; ``target_t_go_s`` is the
-        time left before each reaches its aim point. An intercept must fall inside
-        the ground-range and altitude band, before the target arrives, against a
-        target no faster than the type allows. Returns (feasible, time of flight s).
+        time left before each reaches its aim point. The launcher is one position
+        ``(3,)`` with its ENU rotation ``(3, 3)``, or one per target ``(K, 3)`` and
+        ``(K, 3, 3)``. An intercept must fall inside the ground-range and altitude
+        band, before the target arrives, against a target no faster than the type
+        allows. Returns (feasible, time of flight s).
         """
         launcher = np.broadcast_to(launcher_ecef_m, target_pos_m.shape)
         t_go, pip = predict_intercept(launcher, target_pos_m, target_vel_mps, self.average_speed_mps[missile])
-        local = (pip - launcher_ecef_m) @ launcher_rotation.T
+        local = np.einsum("...ij,...j->...i", launcher_rotation, pip - launcher_ecef_m)
         ground_m = np.hypot(local[:, 0], local[:, 1])
         _, _, altitude_m = geo.ecef_to_geodetic(pip)
         speed = np.linalg.norm(target_vel_mps, axis=1)

@@ -71,12 +71,13 @@ class GreedyDecider:
                 continue
             best = np.full(len(candidates), -1)
             best_cost = np.full(len(candidates), np.inf)
-            for m in np.flatnonzero(units.rounds[u] > 0):
+            ready = units.ready_rounds()[u]
+            for m in np.flatnonzero(ready > 0):
                 feasible, _ = self.envelope.intercepts(m, units.pos_ecef_m[u], self.rotation[u], pos[candidates],
                                                        vel[candidates], t_go[candidates])
                 better = feasible & (self.cost_usd[m] < best_cost)
                 best[better], best_cost[better] = m, self.cost_usd[m]
-            rounds = units.rounds[u].copy()
+            rounds = ready.copy()
             for k in candidates[best >= 0][np.argsort(t_go[candidates[best >= 0]], kind="stable")]:
                 m = best[np.searchsorted(candidates, k)]
                 if rounds[m] == 0:

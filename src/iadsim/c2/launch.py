@@ -1,4 +1,18 @@
-"""Launchers and magazines: turn assignments into interceptors in flight, never below zero rounds."""
+"""Launchers and magazines: turn assignments into interceptors in flight, reload emptied launchers.
+
+Each tick, in order:
+
+1. reloads that are done put their rounds on their launcher (a ``reload`` event);
+2. assigned rounds are fired from ready rounds only, launcher by launcher, never
+   more than a unit's launchers hold (``launch`` events; ``out_of_rounds`` when a
+   unit fires its last round of a type);
+3. every launcher that is now empty starts a reload from the unit's magazine if
+   the magazine still holds rounds of its type: they are ready ``reload_time``
+   later (the catalog figure of the unit's type).
+
+Inventories never go below zero: a unit's rounds (ready plus magazine) and each
+launcher's ready rounds only fall by what is fired, and fire is clamped to what is ready.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +21,12 @@ import numpy as np
 from iadsim.events import NO_EVENTS, EventColumns, events, merge
 from iadsim.registry import register
 from iadsim.scenario.compile import CompiledScenario
-from iadsim.world import IN_FLIGHT, World
+from iadsim.world import IN_FLIGHT, World, cumulative_within
 
 
 @register("launch", "default")
 class Launcher:
-    """Fires the assigned rounds, spends inventory, and reports units that run dry."""
+    """Fires the assigned rounds from ready launchers, spends inventory, reloads, and reports units that run dry."""
 
     def __init__(self, compiled: CompiledScenario) -> None:
         types = compiled.interceptor_types
@@ -21,25 +35,40 @@ class Launcher:
         self.layer = np.array([m.layer for m in types], dtype=object)
         unit_types = [compiled.unit_types[i] for i in compiled.world.units.type_index]
         self.interval_s = np.array([u.min_launch_interval for u in unit_types])
+        self.reload_s = np.array([u.reload_time or 0.0 for u in unit_types])
+
+    def wake_s(self, world: World) -> float:
+        """The next time a reload is done (inf when none is under way): the engine wakes for it."""
+        done = world.units.launchers.reload_done_t_s
+        return float(done.min()) if len(done) else np.inf
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
+        return merge(self._finish_reloads(world, t_s), self._fire(world, t_s), self._start_reloads(world, t_s))
+
+    def _fire(self, world: World, t_s: float) -> EventColumns:
         orders = world.assignments
         if len(orders.unit_index) == 0:
             return NO_EVENTS
         units, missiles, tracks = world.units, world.interceptors, world.tracks
+        launchers = units.launchers
         unit = np.repeat(orders.unit_index, orders.salvo)
         kind = np.repeat(orders.missile_index, orders.salvo)
         track = np.repeat(orders.track_row, orders.salvo)
-        # Keep only as many rounds per (unit, type) as the magazine holds.
-        pair = unit.astype(np.int64) * units.rounds.shape[1] + kind
-        order = np.argsort(pair, kind="stable")
-        rank = np.empty(len(pair), dtype=np.int64)
-        first_of_pair = np.searchsorted(pair[order], pair[order])
-        rank[order] = np.arange(len(pair)) - first_of_pair
-        keep = rank < units.rounds[unit, kind]
+        # Keep only as many rounds per (unit, type) as its launchers hold ready.
+        n_types = units.rounds.shape[1]
+        pair = unit.astype(np.int64) * n_types + kind
+        rank = cumulative_within(np.ones(len(pair), dtype=np.int64), pair)
+        keep = rank < units.ready_rounds()[unit, kind]
         unit, kind, track = unit[keep], kind[keep], track[keep]
+        fired = np.zeros(units.rounds.shape, dtype=np.int32)
+        np.add.at(fired, (unit, kind), 1)
+        # Take them from the launchers of each (unit, type) in turn.
+        key = launchers.unit_index.astype(np.int64) * n_types + launchers.missile_index
+        earlier = cumulative_within(launchers.ready, key)
+        taken = np.clip(fired[launchers.unit_index, launchers.missile_index] - earlier, 0, launchers.ready)
+        launchers.ready -= taken.astype(np.int32)
         before = units.rounds.copy()
-        np.subtract.at(units.rounds, (unit, kind), 1)
+        units.rounds -= fired
         units.next_launch_t_s[unit] = t_s + self.interval_s[unit]
         rows = np.arange(missiles.count, missiles.count + len(unit))
         missiles.count += len(unit)
@@ -60,3 +89,36 @@ class Launcher:
             events("out_of_rounds", t_s, len(dry_unit), units.pos_ecef_m[dry_unit], unit_id=dry_unit,
                    weapon=self.weapon[dry_kind], layer=self.layer[dry_kind]),
         )
+
+    def _start_reloads(self, world: World, t_s: float) -> EventColumns:
+        """Empty launchers take rounds from the magazine; instant when the type's reload time is 0."""
+        units = world.units
+        launchers = units.launchers
+        empty = (launchers.ready == 0) & (launchers.loading == 0)
+        if not empty.any():
+            return NO_EVENTS
+        magazine = units.rounds - launchers.in_hand(units.rounds.shape)
+        n_types = units.rounds.shape[1]
+        key = np.where(empty, launchers.unit_index.astype(np.int64) * n_types + launchers.missile_index, -1)
+        earlier = cumulative_within(np.where(empty, launchers.capacity, 0), key)
+        stock = magazine[launchers.unit_index, launchers.missile_index]
+        load = np.where(empty, np.clip(stock - earlier, 0, launchers.capacity), 0).astype(np.int32)
+        starting = load > 0
+        launchers.loading[starting] = load[starting]
+        launchers.reload_done_t_s[starting] = t_s + self.reload_s[launchers.unit_index[starting]]
+        return self._finish_reloads(world, t_s)
+
+    def _finish_reloads(self, world: World, t_s: float) -> EventColumns:
+        units = world.units
+        launchers = units.launchers
+        done = np.flatnonzero(launchers.reload_done_t_s <= t_s)
+        if len(done) == 0:
+            return NO_EVENTS
+        loaded = launchers.loading[done].copy()
+        launchers.ready[done] += loaded
+        launchers.loading[done] = 0
+        launchers.reload_done_t_s[done] = np.inf
+        unit, kind = launchers.unit_index[done], launchers.missile_index[done]
+        return events("reload", t_s, len(done), units.pos_ecef_m[unit], unit_id=unit, weapon=self.weapon[kind],
+                      layer=self.layer[kind], value=loaded,
+                      detail=np.array([f"launcher {i}" for i in done], dtype=object))

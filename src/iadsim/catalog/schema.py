@@ -140,6 +140,13 @@ class FireUnitType(Entry):
         None, ge=0.0, description="Published yearly operating and sustainment cost of one unit (US dollars).")
     links: list[str] | None = Field(
         None, description="Data links its command post and radars speak (network `link` names); without it, any.")
+    rounds_per_launcher: int | None = Field(
+        None, gt=0, description="Ready rounds one launcher holds; without it every round of the inventory is ready.")
+    reload_time: NonNegativeDuration | None = Field(
+        None, description="Time to reload an emptied launcher from the unit's magazine (s); without it, at once.")
+    engagement_sector: Annotated[Angle, Field(gt=0.0, le=6.2832)] | None = Field(
+        None, description="Width of the sector its fire-control radar covers, centred on the unit's heading "
+                          "(rad); without it, all round.")
 
 
 class ThreatType(Entry):

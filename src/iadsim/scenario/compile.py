@@ -18,7 +18,7 @@ from iadsim import geo
 from iadsim.catalog import Catalog
 from iadsim.catalog.schema import FireUnitType, InterceptorType, RadarType, ThreatType
 from iadsim.scenario.schema import Position, Scenario
-from iadsim.world import PENDING, Assets, Interceptors, Sensors, Threats, Units, World
+from iadsim.world import PENDING, Assets, Interceptors, Launchers, Sensors, Threats, Units, World
 
 
 @dataclass
@@ -79,6 +79,9 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, rng: np.random.Genera
     threats, routes = _threats(scenario, catalog, threat_names, rng)
     sensors, sensor_names, n_pictures, unit_picture = _sensors(scenario, catalog, radar_names)
     units.picture = unit_picture
+    units.launchers = Launchers.loaded(
+        units.rounds, np.array([u.launchers for u in unit_types], dtype=np.int32)[units.type_index],
+        np.array([u.rounds_per_launcher or 0 for u in unit_types], dtype=np.int32)[units.type_index])
     world = World(
         assets=assets, threats=threats, sensors=sensors, units=units,
         interceptors=Interceptors.with_capacity(int(units.rounds.sum())), n_pictures=n_pictures,

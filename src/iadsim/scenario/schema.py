@@ -9,7 +9,7 @@ see :mod:`iadsim.units`. Latitude and longitude are in degrees (WGS-84).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -99,7 +99,7 @@ class Models(_Strict):
     move: str = Field("waypoint", description="Threat motion.")
     sense: str = Field("range_horizon", description="Radar detection.")
     track: str = Field("truth_noise", description="Tracking.")
-    decide: str = Field("greedy", description="Threat evaluation and weapon assignment.")
+    decide: str = Field("wta", description="Threat evaluation and weapon assignment.")
     fly: str = Field("average_speed", description="Interceptor flyout.")
 
 
@@ -142,6 +142,57 @@ class Terrain(_Strict):
                                   "lon_deg and height_m, relative to the working directory.")
 
 
+class Doctrine(_Strict):
+    """How the command posts fight: engagement rules, layers, price of rounds, reserves.
+
+    Every field has a default, so a scenario without ``doctrine:`` fights the
+    usual layered way: shoot-look-shoot, long-range rounds kept for the threats
+    only they can reach, weapons free, units defending themselves first.
+    """
+
+    mode: Literal["shoot_look_shoot", "shoot_shoot"] = Field(
+        "shoot_look_shoot", description="shoot_look_shoot: fire, wait for the result, fire again if it missed; "
+                                        "shoot_shoot: fire the next round while the first is still flying.")
+    salvo: int | None = Field(
+        None, ge=1, le=8, description="Rounds in the air at one threat at once (default: 1 for shoot_look_shoot, "
+                                      "2 for shoot_shoot).")
+    max_interceptors_per_threat: int = Field(
+        4, ge=1, le=64, description="Most rounds fired at one threat over its whole flight.")
+    layer_policy: Literal["save_long_range", "max_range"] = Field(
+        "save_long_range", description="save_long_range: a round of a longer layer is not fired at a threat a "
+                                       "shorter layer of the same air picture will reach in time; "
+                                       "max_range: engage as soon as any layer can.")
+    weapons_control: Literal["free", "tight", "hold"] = Field(
+        "free", description="free: engage any track; tight: only tracks classified with at least "
+                            "identification_confidence and heading for a defended point; hold: self-defence only.")
+    identification_confidence: float = Field(
+        0.8, ge=0.0, le=1.0, description="Class confidence a track needs to be engaged under weapons tight.")
+    self_defence: bool = Field(
+        True, description="A unit first engages the threats aimed at itself (its radar), with all its rounds.")
+    reserve_rounds: int = Field(
+        0, ge=0, description="Rounds of each missile type a unit keeps back for its own defence.")
+    cost_weight: float = Field(
+        0.0, ge=0.0, description="Value a million US dollars of interceptors is worth, in the units of asset "
+                                 "value: a round is fired only if it lowers the expected surviving threat value "
+                                 "by more than its price times this; 0 ignores prices.")
+    unit_value: float | None = Field(
+        None, gt=0.0, description="Value of a fire unit as a defended point (default: the highest asset value, "
+                                  "or 1 without assets).")
+
+    @model_validator(mode="after")
+    def _salvo_fits_the_cap(self) -> Doctrine:
+        if self.salvo is not None and self.salvo > self.max_interceptors_per_threat:
+            raise ValueError(f"a salvo of {self.salvo} exceeds max_interceptors_per_threat "
+                             f"({self.max_interceptors_per_threat})")
+        return self
+
+    @property
+    def rounds_in_the_air(self) -> int:
+        """Most rounds at one threat at once: the salvo, or the mode's default."""
+        default = 1 if self.mode == "shoot_look_shoot" else 2
+        return min(self.salvo or default, self.max_interceptors_per_threat)
+
+
 class Scenario(_Strict):
     """A whole scenario: one engagement to simulate."""
 
@@ -156,6 +207,7 @@ class Scenario(_Strict):
     networks: list[Network] = Field(default_factory=list)
     raids: list[Raid] = Field(min_length=1)
     models: Models = Field(default_factory=Models)
+    doctrine: Doctrine = Field(default_factory=Doctrine)
     log_all_detections: bool = Field(False, description="Log every detection, not only the first per radar.")
     tracking: Tracking = Field(default_factory=Tracking)
     terrain: Terrain | None = Field(None, description="Ground heights for radar masking; without it, no terrain.")

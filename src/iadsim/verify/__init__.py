@@ -13,7 +13,8 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-CASE_MODULES: tuple[str, ...] = ("iadsim.verify.geodesy", "iadsim.verify.report_map", "iadsim.verify.sensors")
+CASE_MODULES: tuple[str, ...] = ("iadsim.verify.geodesy", "iadsim.verify.report_map", "iadsim.verify.c2",
+                                 "iadsim.verify.sensors")
 
 
 @dataclass(frozen=True)

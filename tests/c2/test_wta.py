@@ -1,0 +1,106 @@
+"""Weapon-target assignment solvers: feasible, optimal where they claim to be, and never worse than greedy."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from iadsim.c2.wta import (
+    UNLIMITED,
+    WTAProblem,
+    brute_force,
+    choose_solver,
+    exact,
+    local_search,
+    marginal_return,
+    objective,
+    remaining,
+    solve,
+    violations,
+)
+from iadsim.c2.wta.instances import ahuja_instance, constrained_instance
+
+
+def test_objective_is_the_expected_surviving_value_plus_prices():
+    problem = WTAProblem.build([10.0, 20.0], [[0.5, 0.0], [0.2, 0.9]], capacity=[2, 1], cost=[1.0, 3.0])
+    x = np.array([[2, 0], [0, 1]])
+    # target 0: 10 (1 - 0.5)^2 = 2.5; target 1: 20 (1 - 0.9) = 2; prices 2 × 1 + 3
+    assert objective(problem, x) == pytest.approx(2.5 + 2.0 + 5.0)
+
+
+def test_greedy_takes_the_largest_marginal_return_first():
+    """First round: 0.9 × 100 on target 0; second: 20 × 0.5 = 10 on target 1 beats 100 × 0.1 × 0.5 = 5."""
+    problem = WTAProblem.build([100.0, 20.0], [[0.9, 0.9], [0.5, 0.5]])
+    assert marginal_return(problem).tolist() == [[1, 0], [0, 1]]
+    assert objective(problem, marginal_return(problem)) == pytest.approx(brute_force(problem)[1])
+
+
+def test_a_round_not_worth_its_price_is_not_fired():
+    problem = WTAProblem.build([10.0], [[0.5]], cost=[6.0])  # gain 5 < price 6
+    assert marginal_return(problem).sum() == 0
+    assert exact(problem).x.sum() == 0
+
+
+def test_exact_matches_brute_force_on_small_constrained_instances():
+    rng = np.random.default_rng(1)
+    for _ in range(40):
+        problem = constrained_instance(rng)
+        result = exact(problem)
+        assert result.optimal and not violations(problem, result.x)
+        assert result.objective == pytest.approx(brute_force(problem)[1], rel=1e-7, abs=1e-7)
+
+
+def test_local_search_reaches_the_optimum_on_ahuja_instances():
+    rng = np.random.default_rng(3)
+    for size in (5, 12):
+        problem = ahuja_instance(size, size, rng)
+        local = local_search(problem, marginal_return(problem))
+        assert objective(problem, local) == pytest.approx(exact(problem).objective, rel=1e-9)
+
+
+def test_channels_limit_the_targets_a_group_takes_on():
+    """One unit, three weapons, one free channel and one target already engaged: two targets at most."""
+    problem = WTAProblem.build([50.0, 40.0, 30.0], np.full((3, 3), 0.7), capacity=[1, 1, 1], group=[0, 0, 0],
+                               group_channels=[1], group_engaged=[[False, False, True]])
+    for x in (marginal_return(problem), local_search(problem, marginal_return(problem)), exact(problem).x):
+        assert not violations(problem, x)
+        assert np.count_nonzero(x.sum(axis=0)) <= 2
+
+
+def test_remaining_takes_fired_rounds_off_every_limit():
+    problem = WTAProblem.build([10.0, 10.0], [[0.5, 0.5], [0.5, 0.5]], capacity=[2, 2], group=[0, 0],
+                               group_capacity=[3], group_channels=[2], target_limit=[2, 2])
+    left = remaining(problem, np.array([[1, 0], [1, 0]]))
+    assert left.capacity.tolist() == [1, 1]
+    assert left.group_capacity.tolist() == [1]
+    assert left.group_channels.tolist() == [1]
+    assert left.target_limit.tolist() == [0, 2]
+    assert left.survival.tolist() == pytest.approx([0.25, 1.0])
+    assert left.group_engaged.tolist() == [[True, False]]
+
+
+def test_solve_dispatches_and_refuses_unknown_solvers():
+    problem = ahuja_instance(4, 4, np.random.default_rng(0))
+    assert choose_solver(problem, time_budget_s=1.0) == "exact"
+    assert choose_solver(ahuja_instance(60, 60, np.random.default_rng(0)), time_budget_s=1.0) == "local_search"
+    optimum = exact(problem).objective
+    for solver in ("greedy", "local_search", "exact", "auto"):
+        assert objective(problem, solve(problem, solver, 1.0)) >= optimum - 1e-9
+    with pytest.raises(ValueError, match="unknown WTA solver"):
+        solve(problem, "simplex")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_heuristics_keep_every_limit_and_local_search_never_loses_to_greedy(seed):
+    problem = constrained_instance(np.random.default_rng(seed), max_weapons=6, max_targets=6, max_rounds=3)
+    greedy = marginal_return(problem)
+    local = local_search(problem, greedy)
+    assert not violations(problem, greedy)
+    assert not violations(problem, local)
+    assert objective(problem, local) <= objective(problem, greedy) + 1e-9
+
+
+def test_limits_that_never_bind_are_unlimited():
+    problem = WTAProblem.build([1.0], [[0.5]])
+    assert problem.target_limit[0] == UNLIMITED and problem.group_channels[0] == UNLIMITED
