@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 CASE_MODULES: tuple[str, ...] = ("iadsim.verify.geodesy", "iadsim.verify.report_map", "iadsim.verify.c2",
-                                 "iadsim.verify.sensors")
+                                 "iadsim.verify.sensors", "iadsim.verify.tracking")
 
 
 @dataclass(frozen=True)
