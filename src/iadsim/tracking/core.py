@@ -40,6 +40,9 @@ Array = NDArray[np.float64]
 I64 = NDArray[np.int64]
 Bool = NDArray[np.bool_]
 
+MIN_MODE_PROBABILITY = 1e-6
+"""Floor of an IMM model's probability after an update."""
+
 
 @dataclass
 class _Store:
@@ -162,6 +165,8 @@ class ArrayTracker:
             transition = np.where(moving[:, None, None], self.transition[None], np.eye(self.models)[None])
             predicted_mu = np.einsum("tij,ti->tj", transition, mu)
             weight = transition * mu[:, :, None] / np.maximum(predicted_mu[:, None, :], 1e-300)  # μ_{i|j}
+            # A model of zero probability keeps its own estimate rather than mixing to nothing.
+            weight = np.where(predicted_mu[:, None, :] > 0.0, weight, np.eye(self.models)[None])
             mixed_x = np.einsum("tij,tix->tjx", weight, mode_x)
             spread = mode_x[:, :, None, :] - mixed_x[:, None, :, :]  # (T, i, j, 6)
             mixed_p = np.einsum("tij,tijxy->tjxy", weight, mode_p[:, :, None]
@@ -227,6 +232,8 @@ class ArrayTracker:
             mu = mu * likelihood
             total = mu.sum(axis=1, keepdims=True)
             mu = np.where(total > 0, mu / np.where(total > 0, total, 1.0), pred_mu[assigned])
+            mu = np.maximum(mu, MIN_MODE_PROBABILITY)  # no model dies out for good (it could not come back)
+            mu /= mu.sum(axis=1, keepdims=True)
         self._commit(rows[assigned], new_x, new_p, mu, scan.t_s)
 
     def _commit(self, rows: I64, mode_x: Array, mode_p: Array, mu: Array, t_s: float) -> None:
