@@ -10,7 +10,7 @@ from iadsim.sensors.radar import spherical
 from iadsim.tracking import filters
 from iadsim.tracking.backend import TrackerParameters
 from iadsim.tracking.core import ArrayTracker
-from iadsim.tracking.scoring import gospa, nees
+from iadsim.tracking.scoring import nees, score_run
 from iadsim.tracking.synthetic import standard_scenario
 from iadsim.verify import CaseResult, case
 
@@ -88,16 +88,9 @@ def ekf_nees_nis() -> CaseResult:
 def standard_gospa(targets: int = 50, interacting_models: bool = False, seed: int = 1) -> tuple[float, float]:
     """Mean GOSPA (p = 1, c = 1 km, α = 2) over the scans after the first minute, and per target present."""
     run = standard_scenario(targets, seed=seed)
-    tracker = ArrayTracker(TrackerParameters(interacting_models=interacting_models), run.sensors)
-    total, per_target = [], []
-    for k, scan in enumerate(run.scans):
-        tracker.process(scan)
-        truth = run.positions_m[k][run.present[k]]
-        distance = gospa(tracker.confirmed().x[:, :3], truth, GOSPA_CUTOFF_M)[0]
-        if scan.t_s > 60.0:
-            total.append(distance)
-            per_target.append(distance / max(len(truth), 1))
-    return float(np.mean(total)), float(np.mean(per_target))
+    score = score_run(ArrayTracker(TrackerParameters(interacting_models=interacting_models), run.sensors), run,
+                      GOSPA_CUTOFF_M)
+    return score.mean_gospa_m, score.mean_gospa_per_target_m
 
 
 @case("gospa-standard-50")
