@@ -92,6 +92,8 @@ class Sensors:
     ground_alt_m: F64  # height of the ground under it above the ellipsoid
     feeds_picture: Bool  # (S, P): the radar's reports reach picture p
     emitting: Bool  # (S,) radiating now: a fire unit's radars fall silent while it marches or sets up
+    heading_rad: F64 = field(default_factory=lambda: np.empty(0))  # (S,) centre of its azimuth sector
+    feed_latency_s: F64 = field(default_factory=lambda: np.empty((0, 0)))  # (S, P) delay to picture p, inf if none
 
 
 @dataclass
@@ -101,6 +103,9 @@ class Detections:
     sensor_index: I32
     threat_index: I32  # truth label, -1 for a false alarm
     pos_ecef_m: F64  # (D, 3) measured position
+    range_az_el: F64 = field(default_factory=lambda: np.empty((0, 3)))  # (D, 3) measured in the radar's ENU frame
+    t_s: F64 = field(default_factory=lambda: np.empty(0))  # (D,) time of the measurement
+    looked: I32 = field(default_factory=lambda: np.empty(0, np.int32))  # radars that looked this tick
 
     @classmethod
     def empty(cls) -> Detections:
@@ -119,6 +124,7 @@ class Tracks:
     last_update_t_s: F64
     active: Bool
     count: int = 0
+    covariance: F64 = field(default_factory=lambda: np.zeros((0, 6, 6)))  # (T, 6, 6) of (pos, vel), m and m/s
 
     @classmethod
     def empty(cls, capacity: int = 64) -> Tracks:
@@ -126,11 +132,12 @@ class Tracks:
             id=np.full(capacity, -1, np.int32), picture=np.full(capacity, -1, np.int32),
             threat_index=np.full(capacity, -1, np.int32), pos_ecef_m=np.zeros((capacity, 3)),
             vel_ecef_mps=np.zeros((capacity, 3)), last_update_t_s=np.zeros(capacity),
-            active=np.zeros(capacity, bool),
+            active=np.zeros(capacity, bool), covariance=np.zeros((capacity, 6, 6)),
         )
 
-    def append(self, picture: I32, threat_index: I32, pos: F64, vel: F64, t_s: float) -> NDArray[np.int64]:
-        """Add tracks; return their row numbers (also their ids)."""
+    def append(self, picture: I32, threat_index: I32, pos: F64, vel: F64, t_s: float | F64,
+               covariance: F64 | None = None) -> NDArray[np.int64]:
+        """Add tracks; return their row numbers (also their ids). ``covariance`` (n, 6, 6) defaults to zeros."""
         rows = np.arange(self.count, self.count + len(picture))
         self.reserve(self.count + len(picture))
         self.id[rows] = rows
@@ -139,6 +146,7 @@ class Tracks:
         self.pos_ecef_m[rows] = pos
         self.vel_ecef_mps[rows] = vel
         self.last_update_t_s[rows] = t_s
+        self.covariance[rows] = 0.0 if covariance is None else covariance
         self.active[rows] = True
         self.count += len(picture)
         return rows

@@ -82,6 +82,27 @@ class RadarType(Entry):
     range_sigma: NonNegativeLength = Field(description="Standard deviation of range measurement (m).")
     azimuth_sigma: Annotated[Angle, Field(ge=0.0)] = Field(description="Standard deviation of azimuth (rad).")
     elevation_sigma: Annotated[Angle, Field(ge=0.0)] = Field(description="Standard deviation of elevation (rad).")
+    reference_pd: Probability | None = Field(
+        None, description="Probability of detection at detection_range against reference_rcs; without it, the "
+                          "textbook convention (sensors/data/detection_conventions.yaml).")
+    reference_pfa: Annotated[float, Field(gt=0.0, lt=0.1)] | None = Field(
+        None, description="False-alarm probability per resolution cell the quoted range refers to; without it, "
+                          "the textbook convention.")
+    pulses_integrated: Annotated[int, Field(ge=1, le=100)] | None = Field(
+        None, description="Pulses integrated non-coherently in one dwell on a target; without it, one.")
+    sector_width: Annotated[Angle, Field(gt=0.0, le=6.2832)] | None = Field(
+        None, description="Width of the azimuth sector it covers, centred on its unit's (or its own) heading "
+                          "(rad); without it, all round.")
+    max_elevation: Annotated[Angle, Field(gt=0.0, le=1.5708)] | None = Field(
+        None, description="Top of the elevation coverage, stacked from beams of `beamwidth` (rad); without it, "
+                          "a 2-D radar whose fan beam covers every elevation.")
+    range_resolution: PositiveLength | None = Field(
+        None, description="Length of one range cell (m); with `beamwidth`, sets the cells that can false-alarm.")
+    beamwidth: Annotated[Angle, Field(gt=0.0)] | None = Field(
+        None, description="Beamwidth in azimuth and elevation (rad); without it (or range_resolution), no false "
+                          "alarms are drawn.")
+    links: list[str] | None = Field(
+        None, description="Data links it reports over when stand-alone (network `link` names); without it, any.")
 
 
 class InterceptorType(Entry):
@@ -134,6 +155,8 @@ class FireUnitType(Entry):
         None, description="From ceasing fire to packed and moving (march-out) (s); catalog figure, optional.")
     sustainment_cost_usd_per_year: float | None = Field(
         None, ge=0.0, description="Published yearly operating and sustainment cost of one unit (US dollars).")
+    links: list[str] | None = Field(
+        None, description="Data links its command post and radars speak (network `link` names); without it, any.")
     rounds_per_launcher: int | None = Field(
         None, gt=0, description="Ready rounds one launcher holds; without it every round of the inventory is ready.")
     reload_time: NonNegativeDuration | None = Field(
@@ -174,6 +197,13 @@ class ThreatType(Entry):
                           "write it in g); flight model.")
     terminal_manoeuvre_altitude: PositiveLength | None = Field(
         None, description="Altitude below which the terminal manoeuvre starts (m); flight model.")
+    rcs_beam: Annotated[Area, Field(gt=0.0)] | None = Field(
+        None, description="RCS seen from the side (m²); with rcs_tail, an aspect table nose-beam-tail, "
+                          "interpolated in dB; without it, `rcs` from every aspect.")
+    rcs_tail: Annotated[Area, Field(gt=0.0)] | None = Field(None, description="RCS seen from behind (m²).")
+    swerling: Literal[0, 1, 3] = Field(
+        1, description="Fluctuation of its RCS from scan to scan: Swerling 1 (many scatterers, the default), "
+                       "3 (one dominant scatterer) or 0 (steady).")
 
 
 CatalogEntry = Annotated[

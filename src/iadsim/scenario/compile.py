@@ -196,40 +196,57 @@ def _scatter(centre: Position, radius_m: float, count: int, rng: np.random.Gener
 def _sensors(
     scenario: Scenario, catalog: Catalog, radar_names: list[str]
 ) -> tuple[Sensors, list[str], int, NDArray[np.int32]]:
-    """Place every radar; group units that hear the same radars into one air picture each."""
-    names, types, owners, positions, memberships = [], [], [], [], []
+    """Place every radar; group units that hear the same radars, as soon, into one air picture each.
+
+    A radar's reports reach a unit's command post at once if it is the unit's own
+    radar, and after a network's latency if both are on that network (members
+    speak its link: checked when the scenario is loaded); over several shared
+    networks, the fastest counts. A unit that shares no network fights with its own radars.
+    """
+    names, types, owners, positions, headings, memberships = [], [], [], [], [], []
     for row, unit in enumerate(scenario.units):
         for radar in catalog.fire_unit(unit.type).radars:
             names.append(f"{unit.name}/{radar}")
             types.append(radar)
             owners.append(row)
             positions.append(unit.position)
+            headings.append(unit.heading)
             memberships.append(set(unit.networks))
     for sensor in scenario.sensors:
         names.append(sensor.name)
         types.append(sensor.type)
         owners.append(-1)
         positions.append(sensor.position)
+        headings.append(sensor.heading)
         memberships.append(set(sensor.networks))
     count = len(names)
     lat = np.deg2rad([p.lat for p in positions])
     lon = np.deg2rad([p.lon for p in positions])
     ground = np.array([p.alt for p in positions], dtype=float)
     antenna = ground + np.array([catalog.radar(name).antenna_height for name in types], dtype=float)
-    # hears[s, u]: radar s reaches unit u's command post, being its own or on a shared network.
-    hears = np.zeros((count, len(scenario.units)), dtype=bool)
-    for u, unit in enumerate(scenario.units):
-        for s in range(count):
-            hears[s, u] = owners[s] == u or bool(memberships[s] & set(unit.networks))
-    columns, unit_picture = np.unique(hears.T, axis=0, return_inverse=True) if count and scenario.units else (
-        np.zeros((0, count), bool), np.zeros(len(scenario.units), np.int64))
+    # latency[s, u]: delay before radar s's reports reach unit u's command post (inf: they never do).
+    latency = np.full((count, len(scenario.units)), np.inf)
+    for s in range(count):
+        if owners[s] >= 0:
+            latency[s, owners[s]] = 0.0
+    for network in scenario.networks:
+        radars = [s for s in range(count) if network.name in memberships[s]]
+        posts = [u for u, unit in enumerate(scenario.units) if network.name in unit.networks]
+        for s in radars:
+            latency[s, posts] = np.minimum(latency[s, posts], network.latency)
+    if count and scenario.units:
+        columns, unit_picture = np.unique(latency.T, axis=0, return_inverse=True)
+    else:
+        columns, unit_picture = np.zeros((0, count)), np.zeros(len(scenario.units), np.int64)
     sensors = Sensors(
         id=np.arange(count, dtype=np.int32),
         type_index=np.array([radar_names.index(name) for name in types], dtype=np.int32),
         unit_index=np.array(owners, dtype=np.int32),
         pos_ecef_m=geo.geodetic_to_ecef(lat, lon, antenna) if count else np.zeros((0, 3)),
         lat_rad=lat, lon_rad=lon, antenna_alt_m=antenna, ground_alt_m=ground,
-        feeds_picture=np.ascontiguousarray(columns.T),
+        feeds_picture=np.ascontiguousarray(np.isfinite(columns.T)),
+        heading_rad=np.array(headings, dtype=float),
+        feed_latency_s=np.ascontiguousarray(columns.T),
         emitting=np.ones(count, dtype=bool),
     )
     return sensors, names, len(columns), unit_picture.astype(np.int32).reshape(-1)

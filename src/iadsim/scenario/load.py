@@ -81,14 +81,23 @@ def check_references(scenario: Scenario, catalog: Catalog) -> list[Problem]:
             seen.add(item.name)
 
     network_names = [network.name for network in scenario.networks]
-    for group in ("units", "sensors"):
+    link_of = {network.name: network.link for network in scenario.networks}
+    for group, kind in (("units", "fire_unit"), ("sensors", "radar")):
         for index, item in enumerate(getattr(scenario, group)):
+            entry = catalog.find(item.type, kind)
+            speaks = getattr(entry, "links", None)
             for n, network in enumerate(item.networks):
                 if network not in network_names:
                     problems.append(Problem(
                         f"unknown network '{network}'", f"{group}[{index}].networks[{n}]",
                         expected=f"a network listed under 'networks:' ({', '.join(network_names) or 'none'})",
                         suggestion=did_you_mean(network, network_names)))
+                elif speaks is not None and link_of[network] not in speaks:
+                    problems.append(Problem(
+                        f"a {item.type} does not speak '{link_of[network]}', the link of network '{network}'",
+                        f"{group}[{index}].networks[{n}]",
+                        expected=f"a network whose link it speaks ({', '.join(speaks)})",
+                        suggestion="leave it off this network: it then fights with its own radars"))
 
     for index, unit in enumerate(scenario.units):
         if not check_type(f"units[{index}].type", unit.type, "fire_unit"):

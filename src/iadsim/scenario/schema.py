@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from iadsim.units import Angle, Duration, Length, Speed
+from iadsim.units import Acceleration, Angle, AngularRate, Duration, Length, Speed
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 TypeName = Annotated[str, Field(min_length=1, max_length=100)]
@@ -118,6 +118,8 @@ class Sensor(_Strict):
     type: TypeName = Field(description="A catalog radar type.")
     position: Position
     networks: list[Name] = Field(default_factory=list, description="Networks it reports to.")
+    heading: Angle = Field(0.0, description="Centre of its azimuth sector, clockwise from north (rad), for a "
+                                            "radar type with a sector_width.")
 
 
 class Raid(_Strict):
@@ -171,6 +173,45 @@ class Models(_Strict):
     track: str = Field("truth_noise", description="Tracking.")
     decide: str = Field("wta", description="Threat evaluation and weapon assignment.")
     fly: str = Field("average_speed", description="Interceptor flyout.")
+
+
+class Tracking(_Strict):
+    """How every air picture's tracker starts, keeps and ends tracks (models `ekf`, `imm`, `stonesoup`).
+
+    The defaults are the usual textbook choices (Blackman & Popoli 1999, ch. 6-7;
+    Bar-Shalom, Li & Kirubarajan 2001): 3-of-5 confirmation, a 99.97 % gate,
+    deletion after 3 missed looks in a row.
+    """
+
+    confirm_hits: int = Field(3, ge=1, le=20, description="M of M-of-N: detections that confirm a new track.")
+    confirm_looks: int = Field(5, ge=1, le=50, description="N of M-of-N: looks within which the M must come.")
+    coast_misses: int = Field(3, ge=1, le=50, description="A confirmed track is dropped after this many missed "
+                                                         "looks in a row.")
+    max_position_sigma: Length = Field(10_000.0, gt=0.0, description="A track is dropped when its position "
+                                                                     "uncertainty (1 sigma, 3-D) grows past this (m).")
+    gate_probability: float = Field(0.9997, gt=0.5, lt=1.0, description="Probability that the gate holds the "
+                                                                        "true target's measurement.")
+    acceleration_sigma: Acceleration = Field(5.0, gt=0.0, le=1000.0, description="Process noise of the constant-"
+                                                                          "velocity model (m/s²).")
+    initial_speed_sigma: Speed = Field(500.0, gt=0.0, description="Uncertainty of a new track's speed in each "
+                                                                  "axis (m/s).")
+    turn_rate: AngularRate = Field(0.0873, gt=0.0, le=1.0, description="Turn rate of the IMM's coordinated-turn "
+                                                                 "models, left and right (rad/s).")
+    mode_persistence: float = Field(0.95, gt=0.0, lt=1.0, description="IMM: probability that the target keeps "
+                                                                      "its motion model from one look to the next.")
+
+    @model_validator(mode="after")
+    def _window_holds_the_hits(self) -> Tracking:
+        if self.confirm_hits > self.confirm_looks:
+            raise ValueError(f"confirm_hits ({self.confirm_hits}) cannot exceed confirm_looks ({self.confirm_looks})")
+        return self
+
+
+class Terrain(_Strict):
+    """A height grid of the ground, so that ridges mask low flyers from radars."""
+
+    file: str = Field(description="A GeoTIFF in latitude-longitude (EPSG:4326) or a NumPy .npz with lat_deg, "
+                                  "lon_deg and height_m, relative to the working directory.")
 
 
 class Doctrine(_Strict):
@@ -240,6 +281,8 @@ class Scenario(_Strict):
     models: Models = Field(default_factory=Models)
     doctrine: Doctrine = Field(default_factory=Doctrine)
     log_all_detections: bool = Field(False, description="Log every detection, not only the first per radar.")
+    tracking: Tracking = Field(default_factory=Tracking)
+    terrain: Terrain | None = Field(None, description="Ground heights for radar masking; without it, no terrain.")
     path_interval: Duration = Field(
         10.0, ge=0.0, le=3600.0,
         description="Time between samples of each threat's and interceptor's position in the event log, "

@@ -1,5 +1,5 @@
 """Radar detection models."""
 
-from iadsim.sensors import range_horizon
+from iadsim.sensors import radar, range_horizon
 
-__all__ = ["range_horizon"]
+__all__ = ["radar", "range_horizon"]

@@ -1,5 +1,5 @@
 """Trackers: from detections to the air picture of each command post."""
 
-from iadsim.tracking import truth_noise
+from iadsim.tracking import stage, truth_noise
 
-__all__ = ["truth_noise"]
+__all__ = ["stage", "truth_noise"]
