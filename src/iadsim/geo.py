@@ -138,3 +138,19 @@ def altitude_above(xyz: Array, origin_ecef: Array, up: Array) -> Array:
     rise = delta @ up
     horizontal_sq = np.einsum("...i,...i->...", delta, delta) - rise * rise
     return rise + horizontal_sq / (2.0 * MEAN_EARTH_RADIUS_M)
+
+
+REFRACTION_BEND_PER_M = (1.0 - 1.0 / EFFECTIVE_EARTH_FACTOR) / (2.0 * MEAN_EARTH_RADIUS_M)
+"""Apparent rise of a target per square metre of ground range under standard (4/3-Earth) refraction."""
+
+
+def radar_look(rotation: np.ndarray, radar_ecef_m: np.ndarray, target_ecef_m: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every target as each radar sees it: (S, N) local ENU offsets (m), ground and slant range (m),
+    and apparent elevation (rad) bent by standard refraction. ``rotation`` is (S, 3, 3) from
+    :func:`enu_rotation`, ``radar_ecef_m`` (S, 3), ``target_ecef_m`` (N, 3)."""
+    enu = np.einsum("sij,snj->sni", rotation, target_ecef_m[None, :, :] - radar_ecef_m[:, None, :])
+    ground_m = np.hypot(enu[..., 0], enu[..., 1])
+    slant_m = np.sqrt(ground_m * ground_m + enu[..., 2] ** 2)
+    elevation = np.arctan2(enu[..., 2] + ground_m * ground_m * REFRACTION_BEND_PER_M, ground_m)
+    return enu, ground_m, slant_m, elevation

@@ -47,8 +47,6 @@ from iadsim.terrain import Terrain, line_of_sight_clear, load_terrain
 from iadsim.world import FLYING, Detections, World
 from iadsim.yamlio import read_yaml_file
 
-REFRACTION_BEND_PER_M = (1.0 - 1.0 / geo.EFFECTIVE_EARTH_FACTOR) / (2.0 * geo.MEAN_EARTH_RADIUS_M)
-"""Apparent rise of a target per square metre of ground range under standard (4/3-Earth) refraction."""
 
 Array = NDArray[np.float64]
 
@@ -200,11 +198,8 @@ class RadarSensor:
                 rng: np.random.Generator) -> tuple[NDArray[np.int64], NDArray[np.int64], Array, Array]:
         """Which looking radars detect which flying threats: measured (range, az, el) and true range (m)."""
         sensors, threats = world.sensors, world.threats
-        enu = np.einsum("sij,snj->sni", self.rotation[looking],
-                        threats.pos_ecef_m[rows][None, :, :] - sensors.pos_ecef_m[looking][:, None, :])
-        ground = np.hypot(enu[..., 0], enu[..., 1])
-        slant = np.sqrt(ground * ground + enu[..., 2] ** 2)
-        apparent = np.arctan2(enu[..., 2] + ground * ground * REFRACTION_BEND_PER_M, ground)
+        enu, ground, slant, apparent = geo.radar_look(self.rotation[looking], sensors.pos_ecef_m[looking],
+                                                      threats.pos_ecef_m[rows])
         azimuth = np.arctan2(enu[..., 0], enu[..., 1])
         horizon = geo.radar_horizon_m(sensors.antenna_alt_m[looking][:, None], threats.alt_m[rows][None, :])
         covered = ((slant <= self.max_range_m[looking][:, None]) & (ground <= horizon)

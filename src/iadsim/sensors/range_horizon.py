@@ -20,9 +20,6 @@ from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import FLYING, Detections, World
 
 
-REFRACTION_BEND_PER_M = (1.0 - 1.0 / geo.EFFECTIVE_EARTH_FACTOR) / (2.0 * geo.MEAN_EARTH_RADIUS_M)
-"""Apparent rise of a target per square metre of ground range under standard (4/3-Earth) refraction."""
-
 
 @register("sense", "range_horizon")
 class RangeHorizonSensor:
@@ -52,11 +49,8 @@ class RangeHorizonSensor:
         if len(looking) == 0 or len(threat_rows) == 0:
             return NO_EVENTS
         sensors, threats = world.sensors, world.threats
-        enu = np.einsum("sij,snj->sni", self.rotation[looking],
-                        threats.pos_ecef_m[threat_rows][None, :, :] - sensors.pos_ecef_m[looking][:, None, :])
-        ground_m = np.hypot(enu[..., 0], enu[..., 1])
-        slant_m = np.sqrt(ground_m * ground_m + enu[..., 2] ** 2)
-        elevation = np.arctan2(enu[..., 2] + ground_m * ground_m * REFRACTION_BEND_PER_M, ground_m)
+        enu, ground_m, slant_m, elevation = geo.radar_look(self.rotation[looking], sensors.pos_ecef_m[looking],
+                                                         threats.pos_ecef_m[threat_rows])
         rcs_factor = (threats.rcs_m2[threat_rows][None, :] / self.reference_rcs_m2[looking][:, None]) ** 0.25
         detection_range = np.minimum(self.reference_range_m[looking][:, None] * rcs_factor,
                                      self.max_range_m[looking][:, None])

@@ -25,7 +25,7 @@ from iadsim import geo
 from iadsim.events import EventColumns, events, merge
 from iadsim.registry import register
 from iadsim.scenario.compile import CompiledScenario
-from iadsim.sensors.radar import REFRACTION_BEND_PER_M, wrap_angle
+from iadsim.sensors.radar import wrap_angle
 from iadsim.tracking.backend import Scan, SensorGeometry, TrackerParameters
 from iadsim.tracking.core import ArrayTracker
 from iadsim.world import FLYING, KILLED, World
@@ -55,7 +55,7 @@ class RadarCoverage:
         slant = np.hypot(ground, enu[:, 2])
         altitude = geo.ecef_to_geodetic(position_ecef_m)[2]
         horizon = geo.radar_horizon_m(self.antenna_alt_m[sensor], np.maximum(altitude, 0.0))
-        apparent = np.arctan2(enu[:, 2] + ground * ground * REFRACTION_BEND_PER_M, ground)
+        apparent = np.arctan2(enu[:, 2] + ground * ground * geo.REFRACTION_BEND_PER_M, ground)
         azimuth = np.arctan2(enu[:, 0], enu[:, 1])
         return ((slant <= self.max_range_m[sensor]) & (ground <= horizon)
                 & (apparent >= self.min_elevation_rad[sensor] - np.deg2rad(1.0))
