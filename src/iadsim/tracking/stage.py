@@ -17,6 +17,15 @@ track (its rounds in flight and fired still count, it is not engaged again as
 a new threat) and interceptors guided on it get its updates again; this is
 track re-acquisition on the kinematics alone, never on the truth label.
 
+A confirmed track is handed to command and control (written to
+``world.tracks``, a ``track_start`` event) once it is firm: its speed
+uncertainty (1 sigma, 3-D) is below ``handover_speed_sigma``. A track confirmed
+on three looks at long range can carry a velocity error of a hundred metres per
+second; command and control, which reads a track's state and not its
+covariance, would classify it wrongly and fire at an intercept point that is
+not there (in case 2, 11 of 36 misses over 5 seeds were rounds that gave up).
+Once handed over, a track stays in the picture until it ends.
+
 False tracks (no real detection behind them) are kept in the tracker but not
 handed to command and control: the interceptor flyout flies at a track's
 truth label, which a false track lacks.
@@ -86,6 +95,7 @@ class KalmanTrackStage:
         self.parameters = TrackerParameters.from_settings(compiled.scenario.tracking, self.interacting_models)
         self.tracker = ArrayTracker(self.parameters, geometry)
         self.lost_rows = np.empty(0, np.int64)  # rows of tracks lost to misses, which a new track may resume
+        self.handover_speed_sigma_mps = compiled.scenario.tracking.handover_speed_sigma
         sensors = world.sensors
         self.latency_s = (sensors.feed_latency_s if sensors.feed_latency_s.shape == sensors.feeds_picture.shape
                           else np.where(sensors.feeds_picture, 0.0, np.inf))
@@ -141,9 +151,11 @@ class KalmanTrackStage:
                       threat_id=tracks.threat_index[rows], detail=ended.reason[known].astype(object))
 
     def _publish(self, world: World, t_s: float) -> EventColumns:
-        """Write the real confirmed tracks into ``world.tracks``; start rows for new ones."""
+        """Write the real confirmed tracks into ``world.tracks``; start rows for new ones once they are firm."""
         table = self.tracker.confirmed()
-        keep = table.label >= 0
+        speed_sigma_mps = np.sqrt(np.trace(table.p[:, 3:, 3:], axis1=1, axis2=2))
+        handed = np.isin(table.id, np.fromiter(self.row_of, np.int64, len(self.row_of)))
+        keep = (table.label >= 0) & (handed | (speed_sigma_mps <= self.handover_speed_sigma_mps))
         ids, x, p = table.id[keep], table.x[keep], table.p[keep]
         new = np.array([i not in self.row_of for i in ids.tolist()], bool)
         tracks = world.tracks
