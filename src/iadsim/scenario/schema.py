@@ -203,9 +203,9 @@ class Tracking(_Strict):
     resume_within: Duration = Field(60.0, ge=0.0, description="A new track that falls within the gate of a track "
                                                           "lost less than this long ago resumes it: same track id, "
                                                           "same engagements (s; 0: never).")
-    handover_speed_sigma: Speed = Field(30.0, gt=0.0, description="A confirmed track is handed to command and "
-                                                                 "control once its speed uncertainty (1 sigma, "
-                                                                 "3-D) is below this (m/s).")
+    fire_control_speed_sigma: Speed = Field(30.0, gt=0.0, description="Command and control may fire at a track "
+                                                                     "once its speed uncertainty (1 sigma, 3-D) "
+                                                                     "is below this (m/s).")
 
     @model_validator(mode="after")
     def _window_holds_the_hits(self) -> Tracking:
