@@ -103,6 +103,25 @@ def verify(
         raise typer.Exit(1)
 
 
+@app.command()
+def models() -> None:
+    """List the models a scenario can choose for each stage (its `models:` section)."""
+    import inspect
+    import re
+
+    from iadsim import registry
+    from iadsim.scenario.schema import Models
+
+    defaults = Models()
+    table = Table("stage", "model", "default", "what it does", title="iadsim models")
+    for role in registry.CHOOSABLE_ROLES:
+        for name in registry.available(role):
+            summary = (inspect.getdoc(registry.factory(role, name)) or "").split("\n\n")[0].replace("\n", " ")
+            summary = re.sub(r":\w+:`~?([^`]+)`|``([^`]+)``", lambda m: m[1] or m[2], summary)  # reST to plain text
+            table.add_row(role, name, "yes" if getattr(defaults, role) == name else "", summary)
+    console.print(table)
+
+
 @catalog_app.command("list")
 def catalog_list(
     kind: Annotated[str | None, typer.Option("--kind", help=f"Only one kind: {', '.join(KINDS)}.")] = None,
