@@ -79,3 +79,10 @@ def test_models_lists_every_registered_model_with_the_defaults():
     rows = {tuple(cell.strip() for cell in line.split("│")[1:4]) for line in done.stdout.splitlines() if "│" in line}
     assert ("track", "ekf", "") in rows and ("move", "waypoint", "yes") in rows and ("fly", "flyout", "") in rows
     assert "``" not in done.stdout and ":class:" not in done.stdout
+
+
+@pytest.mark.parametrize("verb", [["run"], ["demo"], ["report"], ["export"], ["study"]])
+def test_help_shows_the_defaults_written_in_option_help(verb):
+    """Rich reads "[default: ...]" as markup and drops it unless the bracket is escaped."""
+    done = iadsim_cli(*verb, "--help")
+    assert done.returncode == 0 and "[default:" in done.stdout

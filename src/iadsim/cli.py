@@ -36,7 +36,7 @@ console = Console(width=None if sys.stdout.isatty() else 160)
 
 ScenarioPath = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
 OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Results folder [default: results/<scenario file name>].")
+    Path | None, typer.Option("--output", "-o", help="Results folder \\[default: results/<scenario file name>].")
 ]
 SeedOption = Annotated[int | None, typer.Option("--seed", help="Override the scenario's seed.", min=0)]
 
