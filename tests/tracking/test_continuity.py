@@ -20,6 +20,7 @@ import yaml
 import iadsim
 
 CASE = Path(__file__).resolve().parents[2] / "examples" / "case6_low_observable.yaml"
+DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo.yaml"
 
 
 def _run(track: str) -> iadsim.RunResult:
@@ -52,3 +53,15 @@ def test_fights_as_well_as_on_the_ideal_picture(ekf: iadsim.RunResult) -> None:
     ideal = _run("truth_noise").metrics
     assert ekf.metrics["killed"] >= ideal["killed"] - 1
     assert ekf.metrics["interceptors_fired"] <= ideal["interceptors_fired"] + 2
+
+
+def test_the_ideal_tracker_ignores_false_alarms() -> None:
+    """``truth_noise`` once read a false alarm's threat index -1 as the last threat, and
+    started and dropped a track on it every tick after that threat's end."""
+    document = yaml.safe_load(DEMO.read_text())
+    document["models"]["track"] = "truth_noise"
+    events = iadsim.simulate(iadsim.load_scenario(document), seed=0).events.to_pandas()
+    ended = events[events.kind.isin(["intercept", "leak"])].groupby("threat_id").t_s.min()
+    starts = events[events.kind == "track_start"]
+    late = starts[starts.t_s > starts.threat_id.map(ended).fillna(float("inf"))]
+    assert late.empty, late
