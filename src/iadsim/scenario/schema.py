@@ -206,6 +206,9 @@ class Tracking(_Strict):
     fire_control_speed_sigma: Speed = Field(30.0, gt=0.0, description="Command and control may fire at a track "
                                                                      "once its speed uncertainty (1 sigma, 3-D) "
                                                                      "is below this (m/s).")
+    ballistic_acceleration_sigma: Acceleration = Field(
+        20.0, gt=0.0, le=1000.0, description="Process noise of the IMM's ballistic mode (free flight under gravity; "
+                                             "re-entry drag and terminal manoeuvres are noise) (m/s²).")
 
     @model_validator(mode="after")
     def _window_holds_the_hits(self) -> Tracking:

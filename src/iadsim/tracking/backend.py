@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
 
+from iadsim.physics.environment import Gravity, central_gravity
 from iadsim.scenario.schema import Tracking
 
 Array = NDArray[np.float64]
@@ -32,7 +33,9 @@ class TrackerParameters:
     """Numbers of one tracker: confirmation, deletion, gate, motion models.
 
     ``gate_distance`` is the Mahalanobis distance (not squared) of the gate;
-    ``process_intensity`` the white-noise acceleration intensity q (m²/s³).
+    ``process_intensity`` the white-noise acceleration intensity q (m²/s³);
+    ``ballistic_intensity`` that of the IMM's ballistic mode (free flight under
+    gravity, the drag and the terminal manoeuvre as noise).
     """
 
     confirm_hits: int = 3
@@ -46,6 +49,7 @@ class TrackerParameters:
     turn_rate_rps: float = 0.0873
     mode_persistence: float = 0.95
     resume_within_s: float = 60.0
+    ballistic_intensity: float = 400.0
 
     @classmethod
     def from_settings(cls, settings: Tracking, interacting_models: bool = False) -> TrackerParameters:
@@ -58,17 +62,26 @@ class TrackerParameters:
             interacting_models=interacting_models, turn_rate_rps=settings.turn_rate,
             mode_persistence=settings.mode_persistence,
             resume_within_s=settings.resume_within,
+            ballistic_intensity=settings.ballistic_acceleration_sigma**2,
         )
 
 
 @dataclass(frozen=True)
 class SensorGeometry:
-    """The radars feeding the tracker: where they are, their frames, their measurement errors, their coverage."""
+    """The radars feeding the tracker: where they are, their frames, their measurement errors, their coverage.
+
+    ``gravity`` is the gravity field of the tracker's frame (acceleration at
+    positions (K, 3)): the central field for ECEF (the engine),
+    :func:`~iadsim.physics.environment.uniform_gravity` for a flat frame with z
+    up (the synthetic scans). It gives the ballistic mode its acceleration and
+    the coordinated turns their axis, the local vertical (against gravity).
+    """
 
     pos: Array  # (S, 3) in the tracker's frame
     rotation: Array  # (S, 3, 3), rows east, north, up
     sigma: Array  # (S, 3) range (m), azimuth, elevation (rad)
     covers: Coverage | None = None  # None: a look covers everything
+    gravity: Gravity = central_gravity
 
     def noise(self, sensor: I64) -> Array:
         """Measurement covariances R (K, 3, 3) of radars ``sensor``."""

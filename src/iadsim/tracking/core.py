@@ -4,8 +4,9 @@ For each look (a :class:`~iadsim.tracking.backend.Scan`), in the order Stone
 Soup's ``MultiTargetTracker`` with a ``MultiMeasurementInitiator`` uses:
 
 1. predict the tracks of the pictures the look reaches to its time (an EKF with
-   a constant-velocity model, or an IMM of constant velocity and two
-   coordinated turns, left and right);
+   a constant-velocity model, or an IMM of four modes: constant velocity, two
+   coordinated turns, left and right, about the local vertical, and ballistic
+   free flight under gravity, :data:`IMM_MODES`);
 2. gate and associate the confirmed tracks with the look's measurements by
    global nearest neighbour (:mod:`iadsim.tracking.association`); update the
    assigned ones; a confirmed track the look covered but did not detect
@@ -47,6 +48,21 @@ Bool = NDArray[np.bool_]
 
 MIN_MODE_PROBABILITY = 1e-6
 """Floor of an IMM model's probability after an update."""
+
+
+@dataclass(frozen=True)
+class MotionMode:
+    """One motion model of the filter: turn rate (rad/s, + left, 0 straight) and whether gravity acts (ballistic)."""
+
+    turn_sign: int = 0
+    ballistic: bool = False
+
+
+EKF_MODES = (MotionMode(),)
+IMM_MODES = (MotionMode(), MotionMode(turn_sign=1), MotionMode(turn_sign=-1), MotionMode(ballistic=True))
+"""The IMM's modes: constant velocity (process noise ``process_intensity``), coordinated turns at
+±``turn_rate_rps`` about the local vertical (the same noise), and ballistic free flight under gravity
+(noise ``ballistic_intensity``: drag and terminal manoeuvres; Li & Jilkov 2010, Part II)."""
 
 
 @dataclass
@@ -104,11 +120,11 @@ class ArrayTracker:
     def __init__(self, parameters: TrackerParameters, sensors: SensorGeometry) -> None:
         self.parameters = parameters
         self.sensors = sensors
-        self.models = 3 if parameters.interacting_models else 1
+        self.modes = IMM_MODES if parameters.interacting_models else EKF_MODES
+        self.models = len(self.modes)
         persistence = parameters.mode_persistence
         self.transition = (np.full((self.models, self.models), (1.0 - persistence) / max(self.models - 1, 1))
                            + np.eye(self.models) * (persistence - (1.0 - persistence) / max(self.models - 1, 1)))
-        self.turn = (0.0, parameters.turn_rate_rps, -parameters.turn_rate_rps)[: self.models]
         self.n_sensors = len(sensors.pos)
         self.threshold = deletion_threshold(parameters.coast_misses)
         self.store = _Store.empty(self.models, self.n_sensors)
@@ -176,7 +192,7 @@ class ArrayTracker:
 
     def _predict(self, rows: I64, dt: Array) -> tuple[Array, Array, Array]:
         """Model-wise predictions (IMM mixing first); reports older than the state retrodict without noise."""
-        store, q = self.store, self.parameters.process_intensity
+        store, parameters = self.store, self.parameters
         mode_x, mode_p, mu = store.mode_x[rows], store.mode_p[rows], store.mu[rows]
         forward = dt >= 0.0
         if self.models > 1:
@@ -191,12 +207,16 @@ class ArrayTracker:
             mixed_p = np.einsum("tij,tijxy->tjxy", weight, mode_p[:, :, None]
                                 + spread[..., :, None] * spread[..., None, :])
             mode_x, mode_p, mu = mixed_x, mixed_p, predicted_mu
-        noise = filters.cv_process_noise(dt, q) * forward[:, None, None]
         out_x, out_p = np.empty_like(mode_x), np.empty_like(mode_p)
-        for model, rate in enumerate(self.turn):
-            f = (filters.cv_transition(dt) if rate == 0.0
-                 else filters.ct_transition(dt, rate, mode_x[:, model, :3]))
-            out_x[:, model], out_p[:, model] = filters.predict(mode_x[:, model], mode_p[:, model], f, noise)
+        for model, mode in enumerate(self.modes):  # a loop over the motion models, each vectorised over tracks
+            x_m = mode_x[:, model]
+            intensity = parameters.ballistic_intensity if mode.ballistic else parameters.process_intensity
+            noise = filters.cv_process_noise(dt, intensity) * forward[:, None, None]
+            f = (filters.ct_transition(dt, mode.turn_sign * parameters.turn_rate_rps,
+                                       filters.local_vertical(x_m[:, :3], self.sensors.gravity))
+                 if mode.turn_sign else filters.cv_transition(dt))
+            offset = filters.gravity_offset(x_m, dt, self.sensors.gravity) if mode.ballistic else None
+            out_x[:, model], out_p[:, model] = filters.predict(x_m, mode_p[:, model], f, noise, offset)
         return out_x, out_p, mu
 
     def _associate(self, rows: I64, local: I64, x: Array, cov: Array, scan: Scan,

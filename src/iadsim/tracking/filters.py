@@ -6,13 +6,17 @@ in the engine), covariances ``(T, 6, 6)``. A radar measures range, azimuth
 position and rotation matrix (rows east, north, up). References: Bar-Shalom,
 Li & Kirubarajan, *Estimation with Applications to Tracking and Navigation*
 (2001), ch. 5 (EKF), 6 (motion models), 11 (IMM); Blackman & Popoli, *Design
-and Analysis of Modern Tracking Systems* (1999).
+and Analysis of Modern Tracking Systems* (1999); Li & Jilkov, "Survey of
+Maneuvering Target Tracking, Part II: Motion Models of Ballistic and Space
+Targets", IEEE TAES 46(1), 2010 (the ballistic mode).
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
+
+from iadsim.physics.environment import Gravity
 
 Array = NDArray[np.float64]
 
@@ -60,9 +64,33 @@ def ct_transition(dt_s: Array, turn_rate: float, axis: Array) -> Array:
     return f
 
 
-def predict(x: Array, p: Array, f: Array, q: Array) -> tuple[Array, Array]:
-    """Kalman prediction x' = F x, P' = F P Fᵀ + Q, for (T, 6) and (T, 6, 6) arrays."""
+def local_vertical(pos: Array, gravity: Gravity) -> Array:
+    """Unit vectors (T, 3) of the local vertical (up, against gravity) at positions ``pos`` (T, 3) of a frame."""
+    g = gravity(pos)
+    return -g / np.linalg.norm(g, axis=1, keepdims=True)
+
+
+def gravity_offset(x: Array, dt_s: Array, gravity: Gravity) -> Array:
+    """What gravity adds (T, 6) to a constant-velocity prediction over ``dt_s`` (T,): free flight under gravity.
+
+    The ballistic motion model of Li & Jilkov (IEEE TAES 2010, Part II, §III:
+    a body in free flight under the Earth's gravity, drag and thrust left to
+    the process noise): p' = p + v dt + g dt²/2, v' = v + g dt, with g taken
+    at the mid-point p + v dt/2 of the step (second order in dt; the gravity
+    gradient, about 2g/R = 3·10⁻⁶ s⁻², changes g by 0.1 % over 10 s of flight,
+    and is left out of the Jacobian, which is then the constant-velocity one).
+    Negative ``dt_s`` retrodicts.
+    """
+    dt = dt_s[:, None]
+    g = gravity(x[:, :3] + 0.5 * dt * x[:, 3:])
+    return np.concatenate((0.5 * g * dt * dt, g * dt), axis=1)
+
+
+def predict(x: Array, p: Array, f: Array, q: Array, offset: Array | None = None) -> tuple[Array, Array]:
+    """Kalman prediction x' = F x (+ ``offset``, e.g. gravity's), P' = F P Fᵀ + Q, for (T, 6) and (T, 6, 6) arrays."""
     x_new = np.einsum("tij,tj->ti", f, x)
+    if offset is not None:
+        x_new = x_new + offset
     p_new = f @ p @ np.swapaxes(f, 1, 2) + q
     return x_new, p_new
 

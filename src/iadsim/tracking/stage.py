@@ -39,6 +39,7 @@ from numpy.typing import NDArray
 
 from iadsim import geo
 from iadsim.events import EventColumns, events, merge
+from iadsim.physics.environment import central_gravity
 from iadsim.registry import register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.sensors.radar import wrap_angle
@@ -90,7 +91,7 @@ class KalmanTrackStage:
         world = compiled.world
         coverage = RadarCoverage(compiled)
         geometry = SensorGeometry(pos=world.sensors.pos_ecef_m, rotation=coverage.rotation, sigma=coverage.sigma,
-                                  covers=coverage)
+                                  covers=coverage, gravity=central_gravity)
         self.parameters = TrackerParameters.from_settings(compiled.scenario.tracking, self.interacting_models)
         self.tracker = ArrayTracker(self.parameters, geometry)
         self.lost_rows = np.empty(0, np.int64)  # rows of tracks lost to misses, which a new track may resume
@@ -197,6 +198,6 @@ class KalmanTrackStage:
 
 @register("track", "imm")
 class InteractingModelsTrackStage(KalmanTrackStage):
-    """As ``ekf``, with an IMM of constant velocity and coordinated turns left and right."""
+    """As ``ekf``, with an IMM of constant velocity, coordinated turns left and right, and ballistic free flight."""
 
     interacting_models = True

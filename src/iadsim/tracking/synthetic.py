@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from iadsim.physics.environment import uniform_gravity
 from iadsim.sensors.radar import spherical
 from iadsim.tracking.backend import Scan, SensorGeometry
 
@@ -61,7 +62,8 @@ def simulate_scans(start_m: Array, velocity_mps: Array, times_s: Array, birth_s:
     position, velocity = start_m.astype(float).copy(), velocity_mps.astype(float).copy()
     positions, velocities, present, scans = [], [], [], []
     previous = 0.0
-    sensors = SensorGeometry(pos=np.zeros((1, 3)), rotation=np.eye(3)[None], sigma=sigma[None, :])
+    sensors = SensorGeometry(pos=np.zeros((1, 3)), rotation=np.eye(3)[None], sigma=sigma[None, :],
+                             gravity=uniform_gravity)
     for t in times_s:
         dt = t - previous
         previous = t
