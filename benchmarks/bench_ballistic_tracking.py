@@ -10,6 +10,7 @@ firm tracks), and leaks. Also the wall time of each model's runs and its ratio
 to ``ekf``'s. The last line is one JSON object keyed "scenario/model/type".
 
     python benchmarks/bench_ballistic_tracking.py [--seeds 0 1 2 3 4] [--models ekf imm truth_noise]
+        [--scenarios demo case1] [--tracking ballistic_acceleration_sigma=10]
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--models", nargs="+", default=["ekf", "imm", "truth_noise"])
     parser.add_argument("--scenarios", nargs="+", default=list(SCENARIOS))
+    parser.add_argument("--tracking", nargs="*", default=[], metavar="FIELD=VALUE",
+                        help="override fields of the scenarios' tracking: section, e.g. ballistic_acceleration_sigma=10")
     args = parser.parse_args()
     result: dict[str, dict[str, float]] = {}
     print(f"{'scenario':>8} {'model':>11} {'type':>28} {'threats':>7} {'lost/threat':>11} {'det->trk s':>10} "
@@ -75,6 +78,8 @@ def main() -> None:
         seconds: dict[str, float] = {}
         for model in args.models:
             document["models"] = {"move": "flight", "fly": "flyout", "sense": "radar", "track": model}
+            document["tracking"] = {**document.get("tracking", {}),
+                                    **{k: yaml.safe_load(v) for k, v in (item.split("=", 1) for item in args.tracking)}}
             totals: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
             start = time.perf_counter()
             for seed in args.seeds:

@@ -207,8 +207,8 @@ class Tracking(_Strict):
                                                                      "once its speed uncertainty (1 sigma, 3-D) "
                                                                      "is below this (m/s).")
     ballistic_acceleration_sigma: Acceleration = Field(
-        20.0, gt=0.0, le=1000.0, description="Process noise of the IMM's ballistic mode (free flight under gravity; "
-                                             "re-entry drag and terminal manoeuvres are noise) (m/s²).")
+        5.0, gt=0.0, le=1000.0, description="Process noise of the IMM's ballistic mode, free flight under gravity "
+                                            "(m/s²); drag and terminal manoeuvres are left to it.")
 
     @model_validator(mode="after")
     def _window_holds_the_hits(self) -> Tracking:

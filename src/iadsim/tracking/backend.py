@@ -49,7 +49,7 @@ class TrackerParameters:
     turn_rate_rps: float = 0.0873
     mode_persistence: float = 0.95
     resume_within_s: float = 60.0
-    ballistic_intensity: float = 400.0
+    ballistic_intensity: float = 25.0
 
     @classmethod
     def from_settings(cls, settings: Tracking, interacting_models: bool = False) -> TrackerParameters:

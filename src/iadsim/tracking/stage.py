@@ -11,8 +11,9 @@ row); a track whose target was destroyed or leaked is dropped.
 
 Track continuity: a new confirmed track that falls inside the gate of a track
 of the same picture lost less than ``resume_within`` ago (the lost track
-predicted to its time, constant velocity) resumes the lost track's row, one
-to one by global nearest neighbour. Command and control then sees the same
+predicted to its time at constant velocity and, with ``imm``, also in
+ballistic free flight, the nearer of the two counting) resumes the lost
+track's row, one to one by global nearest neighbour. Command and control then sees the same
 track (its rounds in flight and fired still count, it is not engaged again as
 a new threat) and interceptors guided on it get its updates again; this is
 track re-acquisition on the kinematics alone, never on the truth label.
@@ -186,10 +187,15 @@ class KalmanTrackStage:
             return resumed
         lost = self.lost_rows[old]
         dt = state_t_s[new] - tracks.last_update_t_s[lost]
-        old_x = np.concatenate((tracks.pos_ecef_m[lost], tracks.vel_ecef_mps[lost]), axis=1)
-        old_x, old_p = filters.predict(old_x, tracks.covariance[lost], filters.cv_transition(dt),
-                                       filters.cv_process_noise(dt, self.parameters.process_intensity))
-        distance = np.sqrt(filters.mahalanobis_squared(x[new, :3] - old_x[:, :3], p[new, :3, :3] + old_p[:, :3, :3]))
+        last_x = np.concatenate((tracks.pos_ecef_m[lost], tracks.vel_ecef_mps[lost]), axis=1)
+        distance = np.full(len(new), np.inf)
+        for ballistic in sorted({mode.ballistic for mode in self.tracker.modes}):  # straight, and in free flight
+            intensity = self.parameters.ballistic_intensity if ballistic else self.parameters.process_intensity
+            offset = filters.gravity_offset(last_x, dt, central_gravity) if ballistic else None
+            old_x, old_p = filters.predict(last_x, tracks.covariance[lost], filters.cv_transition(dt),
+                                           filters.cv_process_noise(dt, intensity), offset)
+            distance = np.minimum(distance, np.sqrt(filters.mahalanobis_squared(
+                x[new, :3] - old_x[:, :3], p[new, :3, :3] + old_p[:, :3, :3])))
         chosen_new, chosen_old = global_nearest_neighbour(new, old, distance, self.parameters.gate_distance)
         resumed[chosen_new] = self.lost_rows[chosen_old]
         self.lost_rows = np.delete(self.lost_rows, chosen_old)
