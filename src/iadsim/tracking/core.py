@@ -135,7 +135,7 @@ class ArrayTracker:
     # --- the interface -------------------------------------------------------------------------
 
     def process(self, scan: Scan) -> None:
-        store, p = self.store, self.parameters
+        store = self.store
         pictures = np.union1d(scan.look_pictures, scan.picture)
         rows = np.flatnonzero(np.isin(store.picture, pictures))
         dt = scan.t_s - store.t_s[rows]

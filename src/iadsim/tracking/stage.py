@@ -73,7 +73,8 @@ class RadarCoverage:
         enu = np.einsum("kij,kj->ki", self.rotation[sensor], position_ecef_m - self.pos_ecef_m[sensor])
         ground = np.hypot(enu[:, 0], enu[:, 1])
         slant = np.hypot(ground, enu[:, 2])
-        altitude = geo.ecef_to_geodetic(position_ecef_m)[2]
+        with np.errstate(invalid="ignore"):  # a stale track predicted deep inside the Earth: NaN, not covered
+            altitude = geo.ecef_to_geodetic(position_ecef_m)[2]
         horizon = geo.radar_horizon_m(self.antenna_alt_m[sensor], np.maximum(altitude, 0.0))
         apparent = np.arctan2(enu[:, 2] + ground * ground * geo.REFRACTION_BEND_PER_M, ground)
         azimuth = np.arctan2(enu[:, 0], enu[:, 1])
