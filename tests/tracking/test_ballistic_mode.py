@@ -8,8 +8,13 @@ White 1971 §4.5), itself checked here against RK4 integration of central gravit
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+import yaml
+
+import iadsim
 
 from iadsim import geo
 from iadsim.physics.ballistic import BallisticPlan, fly_ballistic, rk4_step
@@ -94,3 +99,26 @@ def _tracks_lost_on_a_ballistic_arc(interacting_models: bool, runs: int = 10, pe
 def test_imm_holds_a_ballistic_missile_that_constant_velocity_loses():
     assert _tracks_lost_on_a_ballistic_arc(interacting_models=True) == 0.0
     assert _tracks_lost_on_a_ballistic_arc(interacting_models=False) >= 2.0
+
+
+CASE1 = Path(__file__).resolve().parents[2] / "examples" / "case1_s400_city.yaml"
+
+
+def _ballistic_lost_and_engaged(track: str) -> tuple[float, int]:
+    """Case 1, seed 0, radar sensing: tracks of the ballistic missiles lost per missile, and missiles fired at."""
+    document = yaml.safe_load(CASE1.read_text())
+    document["models"] = {"move": "flight", "fly": "flyout", "sense": "radar", "track": track}
+    events = iadsim.simulate(iadsim.load_scenario(document), seed=0).events.to_pandas()
+    launched = events[events.kind == "threat_launch"]
+    ballistic = set(launched.threat_id[launched.weapon.str.startswith("iskander")])
+    mine = events[events.threat_id.isin(ballistic)]
+    lost = mine[(mine.kind == "track_drop") & mine.detail.str.startswith("lost")]
+    return len(lost) / len(ballistic), mine[mine.kind == "launch"].threat_id.nunique()
+
+
+def test_imm_holds_case_1_ballistic_missiles_better_than_ekf():
+    """Seed 0: ekf loses 3.25 tracks per Iskander-class missile and fires at none; imm loses 1.25 and fires."""
+    ekf_lost, _ = _ballistic_lost_and_engaged("ekf")
+    imm_lost, imm_engaged = _ballistic_lost_and_engaged("imm")
+    assert imm_lost <= 0.5 * ekf_lost
+    assert imm_engaged >= 1
