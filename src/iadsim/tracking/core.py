@@ -52,7 +52,8 @@ MIN_MODE_PROBABILITY = 1e-6
 
 @dataclass(frozen=True)
 class MotionMode:
-    """One motion model of the filter: turn rate (rad/s, + left, 0 straight) and whether gravity acts (ballistic)."""
+    """One motion model of the filter: its turn (+1 left, -1 right at ``turn_rate_rps``; 0 straight) and
+    whether gravity acts (ballistic)."""
 
     turn_sign: int = 0
     ballistic: bool = False

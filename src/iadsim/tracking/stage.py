@@ -13,9 +13,9 @@ Track continuity: a new confirmed track that falls inside the gate of a track
 of the same picture lost less than ``resume_within`` ago (the lost track
 predicted to its time at constant velocity and, with ``imm``, also in
 ballistic free flight, the nearer of the two counting) resumes the lost
-track's row, one to one by global nearest neighbour. Command and control then sees the same
-track (its rounds in flight and fired still count, it is not engaged again as
-a new threat) and interceptors guided on it get its updates again; this is
+track's row, one to one by global nearest neighbour. Command and control then
+sees the same track (its rounds in flight and fired still count, it is not
+engaged again as a new threat) and interceptors guided on it get its updates again; this is
 track re-acquisition on the kinematics alone, never on the truth label.
 
 A track is *firm* (``world.tracks.firm``: command and control may fire at it)
@@ -192,7 +192,7 @@ class KalmanTrackStage:
         distance = np.full(len(new), np.inf)
         for ballistic in sorted({mode.ballistic for mode in self.tracker.modes}):  # straight, and in free flight
             intensity = self.parameters.ballistic_intensity if ballistic else self.parameters.process_intensity
-            offset = filters.gravity_offset(last_x, dt, central_gravity) if ballistic else None
+            offset = filters.gravity_offset(last_x, dt, self.tracker.sensors.gravity) if ballistic else None
             old_x, old_p = filters.predict(last_x, tracks.covariance[lost], filters.cv_transition(dt),
                                            filters.cv_process_noise(dt, intensity), offset)
             distance = np.minimum(distance, np.sqrt(filters.mahalanobis_squared(
