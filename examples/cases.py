@@ -157,7 +157,7 @@ def case2(studies: list[CaseStudy], out: Path) -> Blocks:
             "rounds fired": ci_of(study.metric(point, "interceptors_fired"), 1),
         }
     figure, axis = plt.subplots(figsize=(8, 3.2))
-    axis.boxplot(list(warnings.values()), vert=False, whis=(0, 100))
+    axis.boxplot(list(warnings.values()), orientation="horizontal", whis=(0, 100))
     axis.set_yticks(range(1, len(warnings) + 1), list(warnings))
     axis.set_xlabel("warning: flight time left to the city at the first track (s)")
     axis.invert_yaxis()
@@ -340,8 +340,8 @@ def fill(text: str, blocks: Blocks) -> str:
     if sorted(found) != sorted(blocks):
         raise ValueError(f"write-up markers {sorted(found)} do not match the generated blocks {sorted(blocks)}")
     for name, body in blocks.items():
-        pattern = re.compile(rf"(<!-- generated:{name} -->\n).*?(\n<!-- /generated:{name} -->)", re.S)
-        text, count = pattern.subn(lambda match, body=body: match.group(1) + body + match.group(2), text)
+        pattern = re.compile(rf"(<!-- generated:{name} -->\n)(?:.*?\n)?(<!-- /generated:{name} -->)", re.S)
+        text, count = pattern.subn(lambda match, body=body: match.group(1) + body + "\n" + match.group(2), text)
         if count != 1:
             raise ValueError(f"block {name}: no closing marker")
     return text
@@ -370,8 +370,7 @@ def run(numbers: list[int], quick: bool, results: Path, docs: Path, workers: int
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("cases", type=int, nargs="*", default=sorted(CASES), choices=sorted(CASES),
-                        help="case numbers (default: all)")
+    parser.add_argument("cases", type=int, nargs="*", help=f"case numbers, of {sorted(CASES)} (default: all)")
     parser.add_argument("--quick", action="store_true",
                         help="1-2 replications a point, into results/cases-quick/ (write-ups there too)")
     parser.add_argument("--results", type=Path, help="study folders [default: results/cases or results/cases-quick]")
@@ -379,9 +378,12 @@ def main(argv: list[str] | None = None) -> None:
                                                   "--quick, <results>/docs]")
     parser.add_argument("--workers", type=int, default=2, help="local worker processes (default 2)")
     args = parser.parse_args(argv)
+    unknown = sorted(set(args.cases) - set(CASES))
+    if unknown:
+        parser.error(f"no case {unknown[0]}: the cases are {sorted(CASES)}")
     results = args.results or Path("results") / ("cases-quick" if args.quick else "cases")
     docs = args.docs or (results / "docs" if args.quick else DOCS)
-    run(args.cases, args.quick, results, docs, args.workers)
+    run(args.cases or sorted(CASES), args.quick, results, docs, args.workers)
 
 
 if __name__ == "__main__":
