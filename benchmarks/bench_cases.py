@@ -32,6 +32,7 @@ LIMIT_S = 600.0
 def _cases_module():
     spec = importlib.util.spec_from_file_location("cases", ROOT / "examples" / "cases.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules["cases"] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 

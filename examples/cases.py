@@ -298,11 +298,13 @@ def case6(studies: list[CaseStudy], out: Path) -> Blocks:
     panels = sorted({(defender, radar) for defender, radar, _ in ranges})
     figure, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3.0), squeeze=False)
     for axis, (defender, radar) in zip(axes[0], panels, strict=True):
-        for colour, kind in zip(("tab:blue", "tab:red"), ("f16-class", "f35-class"), strict=True):
-            if (defender, radar, kind) not in ranges:
-                continue
-            values, closed_km = ranges[(defender, radar, kind)]
-            axis.hist(values, bins=15, alpha=0.6, color=colour, label=short_type(kind))
+        shown = {kind: ranges[(defender, radar, kind)] for kind in ("f16-class", "f35-class")
+                 if (defender, radar, kind) in ranges}
+        top_km = max(max(values.max(), closed_km) for values, closed_km in shown.values())
+        bins = np.linspace(0.0, 1.05 * top_km, 43)
+        for kind, (values, closed_km) in shown.items():
+            colour = {"f16-class": "tab:blue", "f35-class": "tab:red"}[kind]
+            axis.hist(values, bins=bins, alpha=0.6, color=colour, label=short_type(kind))
             axis.axvline(closed_km, color=colour, linestyle="--")
         axis.set_title(radar, fontsize=8)
         axis.set_xlabel("first detection (km)")
