@@ -160,15 +160,21 @@ def shortage_night(events: pd.DataFrame, fraction: float = 0.25, day_s: float = 
 
 def time_not_deployed_s(events: pd.DataFrame, duration_s: float) -> pd.Series:
     """Per replication: seconds units spent marching or setting up (summed over units), from their
-    ``unit_state`` events (a march not ended by ``deployed`` runs to ``duration_s``)."""
+    ``unit_state`` events. A march ends at the unit's next ``deployed``; a unit destroyed before
+    that counts to ``duration_s``; a run that ends first (nothing left to fight) counts the
+    march's planned time (packing, driving and setting up, from the event's detail)."""
     states = events[events.kind == "unit_state"].sort_values("t_s")
     away = states[states.detail.str.startswith("marching")]
-    back = states[states.detail == "deployed"]
-    ends = pd.merge_asof(away[["t_s", "replication", "unit_id"]],
-                         back[["t_s", "replication", "unit_id"]].rename(columns={"t_s": "end_s"}),
-                         left_on="t_s", right_on="end_s", by=["replication", "unit_id"], direction="forward")
-    ends["away_s"] = ends.end_s.fillna(duration_s) - ends.t_s
-    return ends.groupby("replication").away_s.sum().reindex(sorted(events.replication.unique()), fill_value=0.0)
+    planned_s = away.detail.str.findall(r"(\d+(?:\.\d+)?) s\b").map(lambda found: sum(map(float, found)))
+    ends = {}
+    for state, column in (("deployed", "deployed_s"), ("destroyed", "destroyed_s")):
+        ended = states[states.detail == state][["t_s", "replication", "unit_id"]].rename(columns={"t_s": column})
+        ends[column] = pd.merge_asof(away[["t_s", "replication", "unit_id"]], ended, left_on="t_s",
+                                     right_on=column, by=["replication", "unit_id"], direction="forward")[column]
+    destroyed_end = np.where(ends["destroyed_s"].notna(), duration_s, away.t_s.to_numpy() + planned_s.to_numpy())
+    end_s = ends["deployed_s"].fillna(pd.Series(destroyed_end)).to_numpy()
+    away_s = pd.Series(end_s - away.t_s.to_numpy(), index=away.replication.to_numpy())
+    return away_s.groupby(level=0).sum().reindex(sorted(events.replication.unique()), fill_value=0.0)
 
 
 def first_detections(events: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
