@@ -52,7 +52,7 @@ def test_default_output_folder_is_results_slash_file_name(tmp_path):
 
 
 @pytest.mark.parametrize("verb", [[], ["run"], ["validate"], ["demo"], ["verify"], ["catalog"],
-                                  ["catalog", "list"], ["catalog", "show"]])
+                                  ["catalog", "list"], ["catalog", "show"], ["models"]])
 def test_every_verb_has_help(verb):
     done = iadsim_cli(*verb, "--help")
     assert done.returncode == 0 and "Usage" in done.stdout
@@ -71,3 +71,18 @@ def test_unknown_catalog_type_and_kind_are_user_errors():
     shown = iadsim_cli("catalog", "show", "generic-dron")
     assert shown.returncode == 2 and "did you mean 'generic-drone'?" in shown.stderr
     assert iadsim_cli("catalog", "list", "--kind", "tank").returncode == 2
+
+
+def test_models_lists_every_registered_model_with_the_defaults():
+    done = iadsim_cli("models")
+    assert done.returncode == 0, done.stderr
+    rows = {tuple(cell.strip() for cell in line.split("│")[1:4]) for line in done.stdout.splitlines() if "│" in line}
+    assert ("track", "ekf", "") in rows and ("move", "waypoint", "yes") in rows and ("fly", "flyout", "") in rows
+    assert "``" not in done.stdout and ":class:" not in done.stdout
+
+
+@pytest.mark.parametrize("verb", [["run"], ["demo"], ["report"], ["export"], ["study"]])
+def test_help_shows_the_defaults_written_in_option_help(verb):
+    """Rich reads "[default: ...]" as markup and drops it unless the bracket is escaped."""
+    done = iadsim_cli(*verb, "--help")
+    assert done.returncode == 0 and "[default:" in done.stdout

@@ -36,7 +36,7 @@ console = Console(width=None if sys.stdout.isatty() else 160)
 
 ScenarioPath = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
 OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Results folder [default: results/<scenario file name>].")
+    Path | None, typer.Option("--output", "-o", help="Results folder \\[default: results/<scenario file name>].")
 ]
 SeedOption = Annotated[int | None, typer.Option("--seed", help="Override the scenario's seed.", min=0)]
 
@@ -101,6 +101,25 @@ def verify(
     if failures:
         console.print(f"[red]{failures} case(s) failed[/red]")
         raise typer.Exit(1)
+
+
+@app.command()
+def models() -> None:
+    """List the models a scenario can choose for each stage (its `models:` section)."""
+    import inspect
+    import re
+
+    from iadsim import registry
+    from iadsim.scenario.schema import Models
+
+    defaults = Models()
+    table = Table("stage", "model", "default", "what it does", title="iadsim models")
+    for role in registry.CHOOSABLE_ROLES:
+        for name in registry.available(role):
+            summary = (inspect.getdoc(registry.factory(role, name)) or "").split("\n\n")[0].replace("\n", " ")
+            summary = re.sub(r":\w+:`~?([^`]+)`|``([^`]+)``", lambda m: m[1] or m[2], summary)  # reST to plain text
+            table.add_row(role, name, "yes" if getattr(defaults, role) == name else "", summary)
+    console.print(table)
 
 
 @catalog_app.command("list")

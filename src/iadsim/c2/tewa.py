@@ -263,13 +263,13 @@ class WTADecider:
 
 @register("decide", "wta_greedy")
 class GreedyWTADecider(WTADecider):
-    """:class:`WTADecider` with the maximum-marginal-return greedy only."""
+    """As ``wta``, with the maximum-marginal-return greedy only (fast, a few per cent from optimal)."""
 
     solver = "greedy"
 
 
 @register("decide", "wta_exact")
 class ExactWTADecider(WTADecider):
-    """:class:`WTADecider` with the exact solver (HiGHS) every cycle: the reference, for small raids."""
+    """As ``wta``, with the exact solver (HiGHS) every cycle: the reference, for small raids."""
 
     solver = "exact"

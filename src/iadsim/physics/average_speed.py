@@ -27,7 +27,7 @@ ENDURANCE_MARGIN = 1.5
 
 @register("fly", "average_speed")
 class AverageSpeedFlyout:
-    """Moves interceptors in flight; flags those that reach their target or give up."""
+    """Interceptors fly straight at their type's mean speed out to its maximum range; flags hits and give-ups."""
 
     def __init__(self, compiled: CompiledScenario) -> None:
         types = compiled.interceptor_types

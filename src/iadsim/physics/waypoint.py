@@ -23,7 +23,7 @@ from iadsim.world import FLYING, PENDING, World
 
 @register("move", "waypoint")
 class WaypointMover:
-    """Moves every flying threat along its route; marks arrivals at the aim point."""
+    """Straight legs between waypoints at the type's mean speed, ballistic arcs as parabolas; marks arrivals at the aim point."""
 
     def __init__(self, compiled: CompiledScenario) -> None:
         routes = compiled.routes

@@ -34,10 +34,10 @@ def register(app: typer.Typer) -> None:
 
 def report(
     folder: FolderArgument,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="HTML file [default: FOLDER/report.html].")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="HTML file \\[default: FOLDER/report.html].")] = None,
     altitude: Annotated[list[str] | None, typer.Option(
         "--altitude", help="Target altitude for the map's radar coverage, e.g. '30 m' or '10 km'; repeat for more "
-                           "[default: 30 m, 300 m, 3 km, 10 km].")] = None,
+                           "\\[default: 30 m, 300 m, 3 km, 10 km].")] = None,
 ) -> None:
     """Rebuild a run's report (one HTML file that needs no network) from its results folder, or make a
     study's report from a study folder (written by `iadsim study`)."""
@@ -76,9 +76,9 @@ def export(
     format: Annotated[str, typer.Option("--format", "-f", help="czml (Cesium), geojson or kml (Google Earth).",
                                         show_default=False)],
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="File to write [default: FOLDER/run.<format>].")] = None,
+        "--output", "-o", help="File to write \\[default: FOLDER/run.<format>].")] = None,
     epoch: Annotated[str | None, typer.Option(
-        help="Calendar time of simulated time zero for CZML and KML, ISO 8601 [default: 2000-01-01T00:00:00Z].")]
+        help="Calendar time of simulated time zero for CZML and KML, ISO 8601 \\[default: 2000-01-01T00:00:00Z].")]
     = None,
 ) -> None:
     """Export a run's paths, sites and events for other viewers: Cesium (CZML), GIS (GeoJSON), Google Earth (KML)."""

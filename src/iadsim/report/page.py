@@ -69,7 +69,7 @@ def render_run_report(record: RunRecord, coverage_altitudes_m: tuple[float, ...]
         step_s=data["replay"]["step_s"],
         plotly_js=_plotly_js(),
         style=_static("report.css"),
-        script=_static("report.js"),
+        script=_static("figures.js") + _static("report.js"),
         data_json=escape.json_for_script(data),
     )
 

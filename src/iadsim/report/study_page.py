@@ -105,7 +105,7 @@ def render_study_report(record: StudyRecord) -> str:
                                                       for row in record.summary.to_pylist()],
         replications=int(record.metrics.num_rows), number=_number, manifest_json=json.dumps(
             {key: value for key, value in record.manifest.items() if key != "point_scenarios"}, indent=2),
-        plotly_js=_plotly_js(), style=_static("report.css") + _static("study.css"), script=_static("study.js"),
+        plotly_js=_plotly_js(), style=_static("report.css") + _static("study.css"), script=_static("figures.js"),
         data_json=escape.json_for_script(data),
     )
 

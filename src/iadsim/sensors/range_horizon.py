@@ -23,7 +23,7 @@ from iadsim.world import FLYING, Detections, World
 
 @register("sense", "range_horizon")
 class RangeHorizonSensor:
-    """Detections of every radar that looks this tick, vectorised over radars × threats."""
+    """Certain detection inside the radar-equation range and the 4/3-Earth horizon, vectorised over radars × threats."""
 
     def __init__(self, compiled: CompiledScenario) -> None:
         sensors = compiled.world.sensors

@@ -1,17 +1,13 @@
-/* The run report's behaviour: draw the figures, then replay the run on the map.
+/* The run report's behaviour after figures.js has drawn the figures: replay the run on the map.
  *
  * The replay moves two traces of the map (threats and interceptors in flight)
  * along their recorded paths, interpolating between samples, and marks in the
  * event log beside the map every event up to the current time. All data comes
- * from the JSON element #report-data; every label in it is already escaped.
+ * from the JSON element #report-data, as figures.js read it (iadsimReportData).
  */
 (function () {
   "use strict";
-  var data = JSON.parse(document.getElementById("report-data").textContent);
-  Object.keys(data.figures).forEach(function (id) {
-    var figure = data.figures[id];
-    Plotly.newPlot(id, figure.data, figure.layout, data.config);
-  });
+  var data = iadsimReportData;
 
   var replay = data.replay;
   var map = document.getElementById("map");
