@@ -220,19 +220,20 @@ def case4(studies: list[CaseStudy], out: Path) -> Blocks:
             }
             by_type = casebook.intervals(casebook.leak_fraction_by_type(study.events(point)))
             leaks[(name, doctrine)] = {short_type(t): ci_of(row) for t, row in by_type.iterrows()}
-            if point == 0:
-                means[name] = by_type
-    figure, axis = plt.subplots(figsize=(8, 3.2))
-    types = list(next(iter(means.values())).index)
-    width = 0.8 / len(means)
-    for i, (name, table) in enumerate(means.items()):
-        table = table.reindex(types)
-        x = np.arange(len(types)) + (i - (len(means) - 1) / 2) * width
-        axis.bar(x, table["mean"], width, yerr=[table["mean"] - table["low"], table["high"] - table["mean"]],
-                 capsize=3, label=name)
-    axis.set_xticks(np.arange(len(types)), [short_type(t) for t in types])
-    axis.set_ylabel("leak fraction (default doctrine), 95 % CI")
-    axis.legend(fontsize=8)
+            means[(name, doctrine)] = by_type
+    figure, axes = plt.subplots(1, 2, figsize=(10, 3.2), sharey=True)
+    types = sorted({kind for table in means.values() for kind in table.index})
+    width = 0.8 / len(names)
+    for axis, doctrine in zip(axes, doctrines.values(), strict=True):
+        for i, name in enumerate(names):
+            table = means[(name, doctrine)].reindex(types)
+            x = np.arange(len(types)) + (i - (len(names) - 1) / 2) * width
+            axis.bar(x, table["mean"], width, yerr=[table["mean"] - table["low"], table["high"] - table["mean"]],
+                     capsize=3, label=name)
+        axis.set_xticks(np.arange(len(types)), [short_type(t).removesuffix("-class") for t in types])
+        axis.set_title(f"{doctrine} doctrine")
+    axes[0].set_ylabel("leak fraction, 95 % CI")
+    axes[0].legend(fontsize=8, loc="upper right")
     return {
         "case4-defences": provenance(studies) + "\n\n" + markdown(pd.DataFrame(rows).T, "defence / doctrine"),
         "case4-leaks": markdown(pd.DataFrame(leaks).T, "defence / doctrine") + "\n\n"
