@@ -158,7 +158,7 @@ def case2(studies: list[CaseStudy], out: Path) -> Blocks:
             "warning, mean (s)": ci_of(casebook.intervals(warning.groupby("replication").warning_s.mean()).iloc[0], 0),
             "warning, least (s)": f"{warning.warning_s.min():.0f}",
             "leak fraction": ci_of(study.metric(point, "leak_fraction")),
-            "P(any leak)": ci_of(study.metric(point, "leaked_any")),
+            "P(any leak)": ci_of(casebook.intervals(study.metric_values(point, "leaked_any")).iloc[0]),
             "rounds fired": ci_of(study.metric(point, "interceptors_fired"), 1),
         }
     figure, axis = plt.subplots(figsize=(8, 3.2))

@@ -23,7 +23,7 @@ from iadsim import geo
 from iadsim.catalog import load_catalog
 from iadsim.scenario.compile import compile_scenario
 from iadsim.scenario.schema import Scenario
-from iadsim.study.stats import Interval, interval_of
+from iadsim.study.stats import Interval, interval_of, wilson_interval
 from iadsim.study.store import StudyStore
 
 DAY_S = 86400.0
@@ -95,13 +95,20 @@ class CaseStudy:
 
 
 def intervals(per_replication: pd.DataFrame | pd.Series) -> pd.DataFrame:
-    """Mean and 95 % interval (the study statistics') of each column over replications (NaNs left out)."""
+    """Mean and 95 % interval (the study statistics') of each column over replications (NaNs left out).
+
+    A yes/no column (every value 0 or 1) gets its Wilson interval even when every replication
+    agrees: 50 survivals out of 50 is a probability of at least 0.93, not exactly 1.
+    """
     frame = per_replication.to_frame() if isinstance(per_replication, pd.Series) else per_replication
     rows = {}
     for column in frame.columns:
         values = frame[column].to_numpy(dtype=float)
         values = values[~np.isnan(values)]
-        found = interval_of(values) if values.size else Interval(np.nan, np.nan, np.nan, "absent")
+        if values.size and np.all((values == 0) | (values == 1)):
+            found = Interval(float(values.mean()), *wilson_interval(int(values.sum()), values.size), "wilson")
+        else:
+            found = interval_of(values) if values.size else Interval(np.nan, np.nan, np.nan, "absent")
         rows[column] = {"mean": found.mean, "low": found.low, "high": found.high, "n": values.size}
     return pd.DataFrame(rows).T
 
