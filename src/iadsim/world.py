@@ -125,6 +125,7 @@ class Tracks:
     active: Bool
     count: int = 0
     covariance: F64 = field(default_factory=lambda: np.zeros((0, 6, 6)))  # (T, 6, 6) of (pos, vel), m and m/s
+    firm: Bool = field(default_factory=lambda: np.zeros(0, bool))  # good enough to fire at (the tracker says)
 
     @classmethod
     def empty(cls, capacity: int = 64) -> Tracks:
@@ -132,7 +133,7 @@ class Tracks:
             id=np.full(capacity, -1, np.int32), picture=np.full(capacity, -1, np.int32),
             threat_index=np.full(capacity, -1, np.int32), pos_ecef_m=np.zeros((capacity, 3)),
             vel_ecef_mps=np.zeros((capacity, 3)), last_update_t_s=np.zeros(capacity),
-            active=np.zeros(capacity, bool), covariance=np.zeros((capacity, 6, 6)),
+            active=np.zeros(capacity, bool), covariance=np.zeros((capacity, 6, 6)), firm=np.zeros(capacity, bool),
         )
 
     def append(self, picture: I32, threat_index: I32, pos: F64, vel: F64, t_s: float | F64,
@@ -148,6 +149,7 @@ class Tracks:
         self.last_update_t_s[rows] = t_s
         self.covariance[rows] = 0.0 if covariance is None else covariance
         self.active[rows] = True
+        self.firm[rows] = True
         self.count += len(picture)
         return rows
 

@@ -24,7 +24,6 @@ CRUISE_MISSILES = range(16, 22)  # the demo's raid order: 16 drones, then 6 crui
 def _demo(track: str, networked: bool) -> dict:
     document = yaml.safe_load(DEMO.read_text())
     document["models"] = {"sense": "radar", "track": track}
-    document["tracking"] = {"coast_misses": 6}
     document["duration"] = "20 min"
     if not networked:
         for unit in document["units"]:
@@ -50,7 +49,7 @@ def test_tracks_follow_detections_and_end_with_their_target(networked: pd.DataFr
     assert (first_track >= first_detect.reindex(first_track.index)).all()
     assert (starts.threat_id >= 0).all()  # false tracks stay in the tracker, out of the picture
     drops = networked[networked.kind == "track_drop"]
-    assert set(drops.detail) <= {"target destroyed", "target leaked", "lost: 6 missed looks in a row",
+    assert set(drops.detail) <= {"target destroyed", "target leaked", "lost: missed looks",
                                  "lost: position uncertainty too large"}
 
 

@@ -67,7 +67,7 @@ class GreedyDecider:
             capacity = min(self.channels[u] - engaging[u], self.guided[u] - in_flight[u], self.launches_per_tick[u])
             if capacity <= 0 or units.next_launch_t_s[u] > t_s or not units.deployed[u]:
                 continue
-            candidates = np.flatnonzero((tracks.picture[live] == units.picture[u]) & ~taken[live])
+            candidates = np.flatnonzero((tracks.picture[live] == units.picture[u]) & ~taken[live] & tracks.firm[live])
             if len(candidates) == 0:
                 continue
             best = np.full(len(candidates), -1)

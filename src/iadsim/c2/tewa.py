@@ -181,7 +181,7 @@ class WTADecider:
         control = self._fire_control(world, t_s, picture.rows)
         ready = units.ready_rounds()[w_unit, w_missile].astype(np.int64)
         left = units.rounds[w_unit, w_missile].astype(np.int64)
-        limit = rules.rounds_allowed(doctrine, control.in_flight, control.fired)
+        limit = rules.rounds_allowed(doctrine, control.in_flight, control.fired) * tracks.firm[picture.rows]
         usable = (ready > 0) & (control.launches[w_unit] > 0)
         columns = np.flatnonzero(limit > 0)
         if not usable.any() or len(columns) == 0:

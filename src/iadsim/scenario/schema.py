@@ -180,13 +180,14 @@ class Tracking(_Strict):
 
     The defaults are the usual textbook choices (Blackman & Popoli 1999, ch. 6-7;
     Bar-Shalom, Li & Kirubarajan 2001): 3-of-5 confirmation, a 99.97 % gate,
-    deletion after 3 missed looks in a row.
+    deletion once the missed looks cost as much as 3 in a row of a radar with Pd 0.9.
     """
 
     confirm_hits: int = Field(3, ge=1, le=20, description="M of M-of-N: detections that confirm a new track.")
     confirm_looks: int = Field(5, ge=1, le=50, description="N of M-of-N: looks within which the M must come.")
-    coast_misses: int = Field(3, ge=1, le=50, description="A confirmed track is dropped after this many missed "
-                                                         "looks in a row.")
+    coast_misses: int = Field(3, ge=1, le=50, description="A confirmed track is dropped once its missed looks "
+                                                         "since its last update weigh as much as this many misses "
+                                                         "in a row of a radar that detects it 9 times in 10.")
     max_position_sigma: Length = Field(10_000.0, gt=0.0, description="A track is dropped when its position "
                                                                      "uncertainty (1 sigma, 3-D) grows past this (m).")
     gate_probability: float = Field(0.9997, gt=0.5, lt=1.0, description="Probability that the gate holds the "
@@ -199,6 +200,12 @@ class Tracking(_Strict):
                                                                  "models, left and right (rad/s).")
     mode_persistence: float = Field(0.95, gt=0.0, lt=1.0, description="IMM: probability that the target keeps "
                                                                       "its motion model from one look to the next.")
+    resume_within: Duration = Field(60.0, ge=0.0, description="A new track that falls within the gate of a track "
+                                                          "lost less than this long ago resumes it: same track id, "
+                                                          "same engagements (s; 0: never).")
+    fire_control_speed_sigma: Speed = Field(30.0, gt=0.0, description="Command and control may fire at a track "
+                                                                     "once its speed uncertainty (1 sigma, 3-D) "
+                                                                     "is below this (m/s).")
 
     @model_validator(mode="after")
     def _window_holds_the_hits(self) -> Tracking:

@@ -45,6 +45,7 @@ class TrackerParameters:
     interacting_models: bool = False
     turn_rate_rps: float = 0.0873
     mode_persistence: float = 0.95
+    resume_within_s: float = 60.0
 
     @classmethod
     def from_settings(cls, settings: Tracking, interacting_models: bool = False) -> TrackerParameters:
@@ -56,6 +57,7 @@ class TrackerParameters:
             process_intensity=settings.acceleration_sigma**2, initial_speed_sigma_mps=settings.initial_speed_sigma,
             interacting_models=interacting_models, turn_rate_rps=settings.turn_rate,
             mode_persistence=settings.mode_persistence,
+            resume_within_s=settings.resume_within,
         )
 
 

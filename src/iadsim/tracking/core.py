@@ -9,15 +9,19 @@ Soup's ``MultiTargetTracker`` with a ``MultiMeasurementInitiator`` uses:
 2. gate and associate the confirmed tracks with the look's measurements by
    global nearest neighbour (:mod:`iadsim.tracking.association`); update the
    assigned ones; a confirmed track the look covered but did not detect
-   misses; after ``coast_misses`` misses in a row, or when its position
-   uncertainty passes ``max_position_sigma``, it is deleted;
+   misses, at a cost that grows with how often that radar detects it
+   (:mod:`iadsim.tracking.deletion`); when the misses since its last update
+   cost more than ``coast_misses`` misses of a radar with Pd 0.9, or when its
+   position uncertainty passes ``max_position_sigma``, it is deleted;
 3. associate the tentative tracks with the measurements left; a tentative
-   track is confirmed at ``confirm_hits`` detections and deleted once it
-   can no longer get them within ``confirm_looks`` looks (M of N);
+   track is confirmed at ``confirm_hits`` detections and deleted as soon as
+   it can no longer get them within ``confirm_looks`` looks (M of N);
 4. start a tentative track on every measurement still left.
 
 A look *covers* a track when the radar's coverage (range, sector, horizon)
-holds its predicted position; tracks outside it neither hit nor miss. A report
+holds its predicted position; tracks outside it neither hit nor miss, and
+neither does a radar that has never detected the track (a far radar that
+cannot see a small target does not delete the track a near one holds). A report
 older than a track's state (a network's latency) can still be associated, to
 the track retrodicted without process noise, and is then absorbed without an
 update, so it does not start a duplicate track. Every track carries the truth
@@ -35,6 +39,7 @@ from iadsim.sensors.radar import from_spherical
 from iadsim.tracking import filters
 from iadsim.tracking.association import candidate_pairs, global_nearest_neighbour
 from iadsim.tracking.backend import Scan, SensorGeometry, TrackEnd, TrackerParameters, TrackTable
+from iadsim.tracking.deletion import LOST_TO_MISSES, deletion_threshold, miss_cost
 
 Array = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -46,7 +51,11 @@ MIN_MODE_PROBABILITY = 1e-6
 
 @dataclass
 class _Store:
-    """Tracks as rows; ``mode_x`` (T, M, 6), ``mode_p`` (T, M, 6, 6) and ``mu`` (T, M) per motion model."""
+    """Tracks as rows; ``mode_x`` (T, M, 6), ``mode_p`` (T, M, 6, 6) and ``mu`` (T, M) per motion model.
+
+    ``looks`` and ``radar_hits`` (T, S) count each radar's covering looks at a track and its detections of
+    it; ``miss_score`` is the score lost to misses since the last update (:mod:`iadsim.tracking.deletion`).
+    """
 
     id: I64
     picture: I64
@@ -54,17 +63,20 @@ class _Store:
     confirmed: Bool
     hits: I64
     misses: I64
-    run_misses: I64
+    miss_score: Array
     t_s: Array  # time of the state
     mode_x: Array
     mode_p: Array
     mu: Array
+    looks: I64
+    radar_hits: I64
 
     @classmethod
-    def empty(cls, models: int) -> _Store:
+    def empty(cls, models: int, sensors: int) -> _Store:
         return cls(*(np.empty(0, np.int64) for _ in range(3)), np.empty(0, bool),
-                   *(np.empty(0, np.int64) for _ in range(3)), np.empty(0),
-                   np.empty((0, models, 6)), np.empty((0, models, 6, 6)), np.empty((0, models)))
+                   *(np.empty(0, np.int64) for _ in range(2)), np.empty(0), np.empty(0),
+                   np.empty((0, models, 6)), np.empty((0, models, 6, 6)), np.empty((0, models)),
+                   np.empty((0, sensors), np.int64), np.empty((0, sensors), np.int64))
 
     def __len__(self) -> int:
         return len(self.id)
@@ -97,7 +109,9 @@ class ArrayTracker:
         self.transition = (np.full((self.models, self.models), (1.0 - persistence) / max(self.models - 1, 1))
                            + np.eye(self.models) * (persistence - (1.0 - persistence) / max(self.models - 1, 1)))
         self.turn = (0.0, parameters.turn_rate_rps, -parameters.turn_rate_rps)[: self.models]
-        self.store = _Store.empty(self.models)
+        self.n_sensors = len(sensors.pos)
+        self.threshold = deletion_threshold(parameters.coast_misses)
+        self.store = _Store.empty(self.models, self.n_sensors)
         self.next_id = 0
         self._ended_id: list[I64] = []
         self._ended_reason: list[NDArray[np.object_]] = []
@@ -125,12 +139,17 @@ class ArrayTracker:
             in_sequence = dt[assigned] >= 0.0
             self._update(rows, assigned[in_sequence], measurement[in_sequence], pred_x, pred_p, pred_mu, scan)
             self._label(rows[assigned], scan.truth[measurement])
-            missed = local[covered[local] & ~hit[local] & (dt[local] >= 0.0)]
+            looked = local[covered[local] & (dt[local] >= 0.0)]
+            held = looked[store.radar_hits[rows[looked], scan.sensor] > 0]  # radars that have seen the track
+            missed = held[~hit[held]]
             self._commit(rows[missed], pred_x[missed], pred_p[missed], pred_mu[missed], scan.t_s)
+            store.miss_score[rows[missed]] += miss_cost(store.radar_hits[rows[missed], scan.sensor],
+                                                        store.looks[rows[missed], scan.sensor])
+            store.looks[rows[np.union1d(looked, assigned)], scan.sensor] += 1  # a hit is a look, covered or not
             store.hits[rows[assigned]] += 1
-            store.run_misses[rows[assigned]] = 0
+            store.radar_hits[rows[assigned], scan.sensor] += 1
+            store.miss_score[rows[assigned]] = 0.0
             store.misses[rows[missed]] += 1
-            store.run_misses[rows[missed]] += 1
             if not tentative:
                 self._delete_confirmed(rows[local])
         self._confirm_or_delete_tentative(rows)
@@ -251,11 +270,10 @@ class ArrayTracker:
 
     def _delete_confirmed(self, rows: I64) -> None:
         store, p = self.store, self.parameters
-        lost = store.run_misses[rows] >= p.coast_misses
+        lost = store.miss_score[rows] > self.threshold
         vague = self._position_sigma(rows) > p.max_position_sigma_m
         gone = lost | vague
-        reason = np.where(lost[gone], f"lost: {p.coast_misses} missed looks in a row",
-                          "lost: position uncertainty too large").astype(object)
+        reason = np.where(lost[gone], LOST_TO_MISSES, "lost: position uncertainty too large").astype(object)
         self._end(rows[gone], reason)
 
     def _confirm_or_delete_tentative(self, rows: I64) -> None:
@@ -279,10 +297,12 @@ class ArrayTracker:
         new = _Store(
             id=np.arange(self.next_id, self.next_id + count), picture=scan.picture[index].astype(np.int64),
             label=scan.truth[index].astype(np.int64), confirmed=np.zeros(count, bool), hits=np.ones(count, np.int64),
-            misses=np.zeros(count, np.int64), run_misses=np.zeros(count, np.int64), t_s=np.full(count, scan.t_s),
+            misses=np.zeros(count, np.int64), miss_score=np.zeros(count), t_s=np.full(count, scan.t_s),
             mode_x=np.repeat(x[:, None], self.models, axis=1), mode_p=np.repeat(cov[:, None], self.models, axis=1),
             mu=np.full((count, self.models), 1.0 / self.models),
+            looks=np.zeros((count, self.n_sensors), np.int64), radar_hits=np.zeros((count, self.n_sensors), np.int64),
         )
+        new.looks[:, scan.sensor] = new.radar_hits[:, scan.sensor] = 1
         if p.confirm_hits <= 1:
             new.confirmed[:] = True
         self.next_id += count

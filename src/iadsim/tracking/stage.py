@@ -9,6 +9,22 @@ with its own radars only. Arrived looks go, in order of arrival, to one
 Its confirmed tracks are written to ``world.tracks`` (a tracker id keeps its
 row); a track whose target was destroyed or leaked is dropped.
 
+Track continuity: a new confirmed track that falls inside the gate of a track
+of the same picture lost less than ``resume_within`` ago (the lost track
+predicted to its time, constant velocity) resumes the lost track's row, one
+to one by global nearest neighbour. Command and control then sees the same
+track (its rounds in flight and fired still count, it is not engaged again as
+a new threat) and interceptors guided on it get its updates again; this is
+track re-acquisition on the kinematics alone, never on the truth label.
+
+A track is *firm* (``world.tracks.firm``: command and control may fire at it)
+once its speed uncertainty (1 sigma, 3-D) has come below
+``fire_control_speed_sigma``; it is in the picture, seen and evaluated, from
+its confirmation. A track confirmed on three looks at long range can carry a
+velocity error of a hundred metres per second; fired at, the round flies to an
+intercept point that is not there (in case 2, 11 of 36 misses over 5 seeds
+were rounds that gave up, against 1 of 15 on ``truth_noise``).
+
 False tracks (no real detection behind them) are kept in the tracker but not
 handed to command and control: the interceptor flyout flies at a track's
 truth label, which a false track lacks.
@@ -26,6 +42,8 @@ from iadsim.events import EventColumns, events, merge
 from iadsim.registry import register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.sensors.radar import wrap_angle
+from iadsim.tracking import filters
+from iadsim.tracking.association import global_nearest_neighbour
 from iadsim.tracking.backend import Scan, SensorGeometry, TrackerParameters
 from iadsim.tracking.core import ArrayTracker
 from iadsim.world import FLYING, KILLED, World
@@ -73,8 +91,10 @@ class KalmanTrackStage:
         coverage = RadarCoverage(compiled)
         geometry = SensorGeometry(pos=world.sensors.pos_ecef_m, rotation=coverage.rotation, sigma=coverage.sigma,
                                   covers=coverage)
-        self.tracker = ArrayTracker(
-            TrackerParameters.from_settings(compiled.scenario.tracking, self.interacting_models), geometry)
+        self.parameters = TrackerParameters.from_settings(compiled.scenario.tracking, self.interacting_models)
+        self.tracker = ArrayTracker(self.parameters, geometry)
+        self.lost_rows = np.empty(0, np.int64)  # rows of tracks lost to misses, which a new track may resume
+        self.fire_control_speed_sigma_mps = compiled.scenario.tracking.fire_control_speed_sigma
         sensors = world.sensors
         self.latency_s = (sensors.feed_latency_s if sensors.feed_latency_s.shape == sensors.feeds_picture.shape
                           else np.where(sensors.feeds_picture, 0.0, np.inf))
@@ -124,27 +144,55 @@ class KalmanTrackStage:
         rows = np.array([self.row_of.pop(i) for i in ended.id[known].tolist()], np.int64)
         tracks = world.tracks
         tracks.active[rows] = False
+        lost = np.array([str(reason).startswith("lost") for reason in ended.reason[known].tolist()], bool)
+        self.lost_rows = np.concatenate((self.lost_rows, rows[lost]))
         return events("track_drop", t_s, len(rows), tracks.pos_ecef_m[rows], track_id=rows,
                       threat_id=tracks.threat_index[rows], detail=ended.reason[known].astype(object))
 
     def _publish(self, world: World, t_s: float) -> EventColumns:
-        """Write the real confirmed tracks into ``world.tracks``; start rows for new ones."""
+        """Write the real confirmed tracks into ``world.tracks``; start rows for new ones; mark the firm ones."""
         table = self.tracker.confirmed()
         keep = table.label >= 0
         ids, x, p = table.id[keep], table.x[keep], table.p[keep]
         new = np.array([i not in self.row_of for i in ids.tolist()], bool)
         tracks = world.tracks
+        resumed = self._resume(world, t_s, table.picture[keep][new], x[new], p[new], table.t_s[keep][new])
+        tracks.active[resumed[resumed >= 0]] = True
+        self.row_of.update(zip(ids[new][resumed >= 0].tolist(), resumed[resumed >= 0].tolist(), strict=True))
+        new[np.flatnonzero(new)[resumed >= 0]] = False
         started = tracks.append(table.picture[keep][new].astype(np.int32), table.label[keep][new].astype(np.int32),
                                 x[new, :3], x[new, 3:], table.t_s[keep][new], p[new])
         self.row_of.update(zip(ids[new].tolist(), started.tolist(), strict=True))
+        started = np.concatenate((resumed[resumed >= 0], started))
         rows = np.array([self.row_of[i] for i in ids.tolist()], np.int64)
         tracks.pos_ecef_m[rows], tracks.vel_ecef_mps[rows] = x[:, :3], x[:, 3:]
         tracks.covariance[rows] = p
         tracks.threat_index[rows] = table.label[keep]
         tracks.last_update_t_s[rows] = table.t_s[keep]
+        tracks.firm[started] = False
+        tracks.firm[rows] |= np.sqrt(np.trace(p[:, 3:, 3:], axis1=1, axis2=2)) <= self.fire_control_speed_sigma_mps
         return events("track_start", t_s, len(started), tracks.pos_ecef_m[started], track_id=started,
                       threat_id=tracks.threat_index[started],
                       detail=np.array([f"picture {p}" for p in tracks.picture[started]], dtype=object))
+
+    def _resume(self, world: World, t_s: float, picture: I64, x: Array, p: Array, state_t_s: Array) -> I64:
+        """For each new track, the row of the lost track it resumes, or -1 (see module doc)."""
+        tracks = world.tracks
+        self.lost_rows = self.lost_rows[t_s - tracks.last_update_t_s[self.lost_rows] <= self.parameters.resume_within_s]
+        resumed = np.full(len(picture), -1, np.int64)
+        new, old = np.nonzero(picture[:, None] == tracks.picture[self.lost_rows][None, :])
+        if len(new) == 0:
+            return resumed
+        lost = self.lost_rows[old]
+        dt = state_t_s[new] - tracks.last_update_t_s[lost]
+        old_x = np.concatenate((tracks.pos_ecef_m[lost], tracks.vel_ecef_mps[lost]), axis=1)
+        old_x, old_p = filters.predict(old_x, tracks.covariance[lost], filters.cv_transition(dt),
+                                       filters.cv_process_noise(dt, self.parameters.process_intensity))
+        distance = np.sqrt(filters.mahalanobis_squared(x[new, :3] - old_x[:, :3], p[new, :3, :3] + old_p[:, :3, :3]))
+        chosen_new, chosen_old = global_nearest_neighbour(new, old, distance, self.parameters.gate_distance)
+        resumed[chosen_new] = self.lost_rows[chosen_old]
+        self.lost_rows = np.delete(self.lost_rows, chosen_old)
+        return resumed
 
 
 @register("track", "imm")

@@ -5,11 +5,12 @@ framework) supplies every step: ``ExtendedKalmanPredictor`` with a
 ``ConstantVelocity`` model per axis, ``ExtendedKalmanUpdater``, a
 ``DistanceHypothesiser`` on the ``Mahalanobis`` distance with the gate as miss
 distance, ``GNNWith2DAssignment``, ``SimpleMeasurementInitiator`` and
-deleters (``UpdateTimeStepsDeleter``, ``CovarianceBasedDeleter``, and a small
-``Deleter`` for M-of-N). The loop around them is the one of
+deleters (``CovarianceBasedDeleter``, and two small ``Deleter``: M-of-N for
+tentative tracks, the missed-look score of :mod:`iadsim.tracking.deletion` for
+confirmed ones). The loop around them is the one of
 :mod:`iadsim.tracking.core`, per air picture: confirmed tracks first, then
-tentative ones, then new tentative tracks, and only looks that cover a track
-count its misses. Reports older than a track (network latency) are not offered
+tentative ones, then new tentative tracks, and only looks that cover a track,
+of a radar that has detected it, count its misses. Reports older than a track (network latency) are not offered
 to it. Stone Soup has no IMM, so this back end runs the EKF only.
 """
 
@@ -24,7 +25,6 @@ from stonesoup.dataassociator.neighbour import GNNWith2DAssignment
 from stonesoup.deleter.base import Deleter
 from stonesoup.deleter.error import CovarianceBasedDeleter
 from stonesoup.deleter.multi import CompositeDeleter
-from stonesoup.deleter.time import UpdateTimeStepsDeleter
 from stonesoup.hypothesiser.distance import DistanceHypothesiser
 from stonesoup.initiator.simple import SimpleMeasurementInitiator
 from stonesoup.measures import Mahalanobis
@@ -38,6 +38,7 @@ from stonesoup.types.update import Update
 from stonesoup.updater.kalman import ExtendedKalmanUpdater
 
 from iadsim.tracking.backend import Scan, SensorGeometry, TrackEnd, TrackerParameters, TrackTable
+from iadsim.tracking.deletion import LOST_TO_MISSES, deletion_threshold, miss_cost
 
 EPOCH = datetime.datetime(2000, 1, 1)
 STONE_SOUP_ORDER = np.array([0, 3, 1, 4, 2, 5])  # (x, vx, y, vy, z, vz) from (x, y, z, vx, vy, vz)
@@ -56,6 +57,20 @@ class LocalFrameElevationBearingRange(CartesianToElevationBearingRange):
     @property
     def rotation_matrix(self) -> np.ndarray:
         return self.frame
+
+
+class MissScoreDeleter(Deleter):
+    """Deletes a confirmed track once its misses since the last update cost more than the threshold.
+
+    The score is kept by :class:`StoneSoupTracker` as :mod:`iadsim.tracking.core` keeps it
+    (:mod:`iadsim.tracking.deletion`).
+    """
+
+    score: dict = Property(doc="Score lost to misses since the last update, per track")
+    threshold: float = Property(doc="Score loss that deletes a track")
+
+    def check_for_deletion(self, track: Track, **kwargs: object) -> bool:
+        return self.score.get(track, 0.0) > self.threshold
 
 
 class MissedLooksDeleter(Deleter):
@@ -87,8 +102,12 @@ class StoneSoupTracker:
         prior = GaussianState(np.zeros((6, 1)), np.diag([0.0, velocity_var] * 3))
         self.initiator = SimpleMeasurementInitiator(prior_state=prior)
         too_vague = CovarianceBasedDeleter(covar_trace_thresh=parameters.max_position_sigma_m**2, mapping=[0, 2, 4])
+        self.miss_score: dict[Track, float] = {}
+        self.looks: dict[Track, np.ndarray] = {}  # per radar: looks covering the track, detections of it
+        self.radar_hits: dict[Track, np.ndarray] = {}
         self.confirmed_deleter = CompositeDeleter(
-            [UpdateTimeStepsDeleter(time_steps_since_update=parameters.coast_misses - 1), too_vague], intersect=False)
+            [MissScoreDeleter(score=self.miss_score, threshold=deletion_threshold(parameters.coast_misses)),
+             too_vague], intersect=False)
         self.tentative_deleter = CompositeDeleter(
             [MissedLooksDeleter(max_misses=parameters.confirm_looks - parameters.confirm_hits), too_vague],
             intersect=False)
@@ -131,11 +150,17 @@ class StoneSoupTracker:
                 self.next_id += 1
                 self.label[track] = track.state.hypothesis.measurement.metadata["truth"]
                 self.picture_of[track] = int(picture)
+                self.looks[track] = np.zeros(len(self.sensors.pos), np.int64)
+                self.radar_hits[track] = np.zeros(len(self.sensors.pos), np.int64)
+                self.looks[track][scan.sensor] = self.radar_hits[track][scan.sensor] = 1
                 holding.add(track)
 
     def _step(self, tracks: set[Track], detections: set[Detection], time: datetime.datetime, sensor: int,
               looked: bool) -> set[Detection]:
-        """Associate ``tracks`` with ``detections``; update, or record a miss where the look covered the track."""
+        """Associate ``tracks`` with ``detections``; update, or record a miss where the look covered the track.
+
+        As :mod:`iadsim.tracking.core`: only a radar that has detected the track records misses against it.
+        """
         eligible = {track for track in tracks if track.timestamp <= time}
         if not eligible:
             return detections
@@ -145,11 +170,18 @@ class StoneSoupTracker:
             if hypothesis:
                 track.append(self.updater.update(hypothesis))
                 used.add(hypothesis.measurement)
+                self.looks[track][sensor] += 1
+                self.radar_hits[track][sensor] += 1
+                self.miss_score[track] = 0.0
                 truth = hypothesis.measurement.metadata["truth"]
                 if truth >= 0:
                     self.label[track] = truth
             elif looked and self._covered(sensor, hypothesis.prediction):
-                track.append(hypothesis.prediction)
+                hits, looks = self.radar_hits[track][sensor:sensor + 1], self.looks[track][sensor:sensor + 1]
+                if hits[0] > 0:
+                    track.append(hypothesis.prediction)
+                    self.miss_score[track] = self.miss_score.get(track, 0.0) + float(miss_cost(hits, looks)[0])
+                self.looks[track][sensor] += 1
         return detections - used
 
     def _covered(self, sensor: int, state: GaussianState) -> bool:
@@ -162,7 +194,7 @@ class StoneSoupTracker:
         trace = float(np.trace(np.asarray(track.covar)[np.ix_([0, 2, 4], [0, 2, 4])]))
         if trace > self.parameters.max_position_sigma_m**2:
             return "lost: position uncertainty too large"
-        return f"lost: {self.parameters.coast_misses} missed looks in a row"
+        return LOST_TO_MISSES
 
     def _end(self, track: Track, reason: str) -> None:
         self.tracks[self.picture_of[track]].discard(track)

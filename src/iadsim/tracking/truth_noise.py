@@ -1,7 +1,7 @@
 """The simplest tracker: each air picture holds the true state of what its radars see, plus noise.
 
 A picture starts a track on a threat the first time a radar feeding it detects
-the threat, refreshes it at every later detection with the true position and
+the threat (false alarms are ignored: this tracker knows the truth), refreshes it at every later detection with the true position and
 velocity plus Gaussian errors, and drops it when the threat is destroyed or
 has leaked, or after :data:`COAST_S` seconds without a detection. The Kalman
 and IMM trackers replace this where fidelity matters.
@@ -35,7 +35,8 @@ class TruthNoiseTracker:
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         tracks, threats, detections = world.tracks, world.threats, world.detections
         seen = np.zeros_like(self.track_of, dtype=bool)
-        fed = world.sensors.feeds_picture[detections.sensor_index]  # (D, P)
+        true_target = detections.threat_index >= 0  # false alarms (threat -1) start no track here
+        fed = world.sensors.feeds_picture[detections.sensor_index] & true_target[:, None]  # (D, P)
         detection, picture = np.nonzero(fed)
         seen[picture, detections.threat_index[detection]] = True
         picture, threat = np.nonzero(seen & (self.track_of < 0))

@@ -8,7 +8,7 @@ from scipy import stats
 
 from iadsim.sensors.radar import spherical
 from iadsim.tracking import filters
-from iadsim.tracking.backend import TrackerParameters
+from iadsim.tracking.backend import Scan, SensorGeometry, TrackerParameters
 from iadsim.tracking.core import ArrayTracker
 from iadsim.tracking.scoring import nees, score_run
 from iadsim.tracking.synthetic import standard_scenario
@@ -106,4 +106,53 @@ def gospa_standard_50() -> CaseResult:
         reference="GOSPA p=1, c=1 km, α=2; Rahmathullah et al. (2017)",
         expected="per target < c/2 = 500 m", got=f"mean {total:.0f} m; {per_target:.0f} m per target",
         tolerance="< 500 m per target", passed=per_target < 500.0,
+    )
+
+
+def deletion_look(detected_looks: int, blind_radar: bool) -> int:
+    """The missed look (1, 2, ...) at which the EKF tracker deletes a track its radar stopped detecting.
+
+    One target flies straight at 200 m/s, 60 km from radar 0, which detects it
+    on its first ``detected_looks`` looks (5 s apart) and never again; with
+    ``blind_radar``, radar 1 beside it also looks every 5 s and never detects it.
+    """
+    radars = 2 if blind_radar else 1
+    sensors = SensorGeometry(pos=np.zeros((radars, 3)), rotation=np.repeat(np.eye(3)[None], radars, axis=0),
+                             sigma=np.tile([30.0, np.deg2rad(0.1), np.deg2rad(0.1)], (radars, 1)))
+    tracker = ArrayTracker(TrackerParameters(), sensors)
+    rng = np.random.default_rng(3)
+    nothing = np.empty((0, 3))
+    for look in range(1, detected_looks + 200):
+        t_s = 5.0 * look
+        position = np.array([[t_s * 200.0, 60e3, 3e3]])
+        z = spherical(position) + rng.standard_normal((1, 3)) * sensors.sigma[0] if look <= detected_looks else nothing
+        tracker.process(Scan(t_s=t_s, sensor=0, z=z, picture=np.zeros(len(z), np.int64),
+                             truth=np.zeros(len(z), np.int64)))
+        if blind_radar:
+            tracker.process(Scan(t_s=t_s + 1.0, sensor=1, z=nothing, picture=np.empty(0, np.int64),
+                                 truth=np.empty(0, np.int64)))
+        if len(tracker.ended().id):
+            return look - detected_looks
+    return -1
+
+
+def expected_deletion_look(detected_looks: int, coast_misses: int = 3, reference_pd: float = 0.9) -> int:
+    """Closed form: the first n with Σ_{j<n} -ln(1 - (K + ½)/(K + j + 1)) > -coast_misses ln(1 - Pd_ref)."""
+    k = detected_looks
+    threshold = -coast_misses * np.log(1.0 - reference_pd)
+    cost = -np.log((np.arange(200) + 0.5) / (k + np.arange(200) + 1.0))  # 1 - (K+½)/(K+j+1) = (j+½)/(K+j+1)
+    return int(np.argmax(np.cumsum(cost) > threshold)) + 1
+
+
+@case("track-deletion-score")
+def track_deletion_score() -> CaseResult:
+    """Deletion by missed-look score (Blackman & Popoli 1999 §6.2) against its closed form, with a blind radar too."""
+    rows = [(k, deletion_look(k, False), deletion_look(k, True), expected_deletion_look(k)) for k in (5, 10, 40)]
+    passed = all(alone == with_blind == expected for _, alone, with_blind, expected in rows)
+    return CaseResult(
+        case="track-deletion-score", model="tracking.core ArrayTracker deletion (tracking.deletion)",
+        reference="SPRT track score, Blackman & Popoli (1999) §6.2; Jeffreys estimate of Pd",
+        expected="deleted at miss " + ", ".join(f"{e} after {k} hits" for k, _, _, e in rows),
+        got="miss " + ", ".join(f"{a} (with a blind radar {b})" for _, a, b, _ in rows),
+        tolerance="exact (0 looks)", passed=passed,
     )
