@@ -78,6 +78,12 @@ def short_type(name: str) -> str:
     return TYPE_NAMES.get(name, name)
 
 
+def error_bars(table: pd.DataFrame) -> np.ndarray:
+    """Matplotlib's ``yerr`` (below, above the mean) from a table of ``mean``, ``low``, ``high`` columns."""
+    mean, low, high = (table[column].to_numpy(dtype=float) for column in ("mean", "low", "high"))
+    return np.maximum(np.vstack([mean - low, high - mean]), 0.0)  # rounding can put a bound a hair inside
+
+
 def save(figure: plt.Figure, out: Path, name: str) -> str:
     """Write ``figure`` to ``out/figures/name.svg`` (reproducible bytes) and return its Markdown image link."""
     path = out / "figures" / f"{name}.svg"
@@ -158,7 +164,7 @@ def case2(studies: list[CaseStudy], out: Path) -> Blocks:
             "warning, mean (s)": ci_of(casebook.intervals(warning.groupby("replication").warning_s.mean()).iloc[0], 0),
             "warning, least (s)": f"{warning.warning_s.min():.0f}",
             "leak fraction": ci_of(study.metric(point, "leak_fraction")),
-            "P(any leak)": ci_of(casebook.intervals(study.metric_values(point, "leaked_any")).iloc[0]),
+            "P(any leak)": ci_of(casebook.intervals(study.metric_values(point, "leaked_any"), yes_no=True).iloc[0]),
             "rounds fired": ci_of(study.metric(point, "interceptors_fired"), 1),
         }
     figure, axis = plt.subplots(figsize=(8, 3.2))
@@ -179,7 +185,8 @@ def case3(studies: list[CaseStudy], out: Path) -> Blocks:
         minutes = scenario.raids[1].launch_time / 60.0
         posture = "relocates after firing" if scenario.units[0].relocate_after_firing else "stays"
         events = study.events(point)
-        survived = casebook.intervals(study.metric_values(point, "units_destroyed").fillna(0.0).eq(0).astype(float))
+        survived = casebook.intervals(study.metric_values(point, "units_destroyed").fillna(0.0).eq(0).astype(float),
+                                      yes_no=True)
         survival.setdefault(posture, []).append((minutes, survived.iloc[0]))
         drones = casebook.leak_fraction_by_type(events).get("shahed-136-class")
         rows[(f"{minutes:.0f}", posture)] = {
@@ -192,10 +199,8 @@ def case3(studies: list[CaseStudy], out: Path) -> Blocks:
     figure, axis = plt.subplots(figsize=(6, 3.2))
     for offset, (posture, values) in zip((-0.3, 0.3), survival.items(), strict=True):
         x = np.array([m for m, _ in values]) + offset
-        mean = np.array([row["mean"] for _, row in values])
-        low = mean - np.array([row["low"] for _, row in values])
-        high = np.array([row["high"] for _, row in values]) - mean
-        axis.errorbar(x, mean, yerr=[low, high], marker="o", capsize=3, label=posture)
+        points = pd.DataFrame([row for _, row in values])
+        axis.errorbar(x, points["mean"], yerr=error_bars(points), marker="o", capsize=3, label=posture)
     axis.set_xlabel("strike launched (minutes after the first drone)")
     axis.set_ylabel("P(battalion survives), 95 % CI")
     axis.set_ylim(-0.05, 1.05)
@@ -228,8 +233,7 @@ def case4(studies: list[CaseStudy], out: Path) -> Blocks:
         for i, name in enumerate(names):
             table = means[(name, doctrine)].reindex(types)
             x = np.arange(len(types)) + (i - (len(names) - 1) / 2) * width
-            axis.bar(x, table["mean"], width, yerr=[table["mean"] - table["low"], table["high"] - table["mean"]],
-                     capsize=3, label=name)
+            axis.bar(x, table["mean"], width, yerr=error_bars(table), capsize=3, label=name)
         axis.set_xticks(np.arange(len(types)), [short_type(t).removesuffix("-class") for t in types])
         axis.set_title(f"{doctrine} doctrine")
     axes[0].set_ylabel("leak fraction, 95 % CI")
@@ -258,8 +262,8 @@ def case5(studies: list[CaseStudy], out: Path) -> Blocks:
             "spent (M$)": (mean.spent_usd / 1e6).map("{:.1f}".format),
             "drones (M$)": (mean.drones_usd / 1e6).map("{:.2f}".format)})
         blocks[f"case5-nights-{point}"] = markdown(table, "night")
-        axis.errorbar(leaked.index.astype(int), leaked["mean"], capsize=3, marker="o", label=variant,
-                      yerr=[leaked["mean"] - leaked["low"], leaked["high"] - leaked["mean"]])
+        axis.errorbar(leaked.index.astype(int), leaked["mean"], yerr=error_bars(leaked), capsize=3, marker="o",
+                      label=variant)
         first = casebook.shortage_night(events)
         rows[variant] = {
             "first shortage night": ci_of(casebook.intervals(first).iloc[0], 1)

