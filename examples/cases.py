@@ -273,6 +273,7 @@ def case5(studies: list[CaseStudy], out: Path) -> Blocks:
             "interceptors fired": ci_of(study.metric(point, "interceptors_fired"), 1),
             "interceptors spent (M$)": ci_of(study.metric(point, "cost_defender"), 1, 1e6),
             "drones launched (M$)": ci_of(study.metric(point, "cost_attacker"), 2, 1e6),
+            "drones shot down (M$)": ci_of(study.metric(point, "cost_threats_killed"), 2, 1e6),
         }
     axis.set_xlabel("night")
     axis.set_ylabel("drones leaked (of 12), 95 % CI")

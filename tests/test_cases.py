@@ -150,7 +150,7 @@ def test_case4_the_steel_dome_loses_the_ballistic_missiles_and_patriot_costs_mos
 def test_case5_resupply_delays_the_shortage_and_the_drones_cost_a_fraction_of_the_rounds(quick):
     results = study(quick, "case5-study")
     with_convoy, without = casebook.shortage_night(results.events(0)), casebook.shortage_night(results.events(1))
-    assert (without == 3).all()
+    assert without.isin([2, 3]).all()
     assert (with_convoy.isna() | (with_convoy >= 4)).all()
     for point in (0, 1):
         assert (results.metric_values(point, "cost_defender") > 10 * results.metric_values(point, "cost_attacker")).all()
