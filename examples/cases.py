@@ -1,176 +1,403 @@
-"""Run the case scenarios over seeded replications and print the tables of docs/cases/ (Markdown).
+"""Run the case studies and write the tables and plots of the case write-ups (docs/cases/).
 
-    python examples/cases.py                 # every case, 20 seeds each (a few minutes on 2 cores)
-    python examples/cases.py 5 3 --seeds 5   # only cases 5 and 3, with 5 seeds each
+    python examples/cases.py                 # every case: run (or resume) its study, rewrite docs/cases/
+    python examples/cases.py 5 3             # only cases 5 and 3
+    python examples/cases.py --quick         # 1-2 replications a point, into results/cases-quick/ (a smoke run)
 
-Each case is the scenario file in examples/ and, where the write-up compares, its
-variants (a field changed in a copy of the scenario). Figures are means over seeds
-0 .. N-1; every run is `iadsim.simulate` on the real scenario.
+Each case is one or more study files (examples/case<N>*-study.yaml). Its study runs with the
+`iadsim study` machinery on local worker processes into results/cases/<study name>/ (rerun
+to resume; a finished study is only read). The tables (means with 95 % intervals from the
+study statistics) and plots (SVG, docs/cases/figures/) are written between the
+`<!-- generated:NAME -->` and `<!-- /generated:NAME -->` markers of each write-up; the prose
+around them is kept as written.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import numpy as np
-import pandas as pd
+import matplotlib
 
-from iadsim import casebook
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from iadsim import casebook  # noqa: E402
+from iadsim.casebook import CaseStudy  # noqa: E402
+from iadsim.catalog import load_catalog  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
+DOCS = HERE.parent / "docs" / "cases"
+plt.rcParams.update({"svg.hashsalt": "iadsim-cases", "svg.fonttype": "none", "font.size": 9,
+                     "figure.dpi": 100})
+Blocks = dict[str, str]
 
 
-def scenario(name: str, change: Any = None) -> dict[str, Any]:
-    return casebook.variant(str(HERE / name), change or (lambda data: None))
+# formatting -------------------------------------------------------------------------------------
 
 
-def markdown(table: pd.DataFrame | pd.Series, digits: int = 2) -> str:
-    """A Markdown table of ``table``, numbers rounded to ``digits``."""
-    frame = table.to_frame() if isinstance(table, pd.Series) else table
-    index = " / ".join(str(name) for name in frame.index.names if name) or ""
-    lines = ["| " + " | ".join([index, *map(str, frame.columns)]) + " |",
+def ci(mean: float, low: float, high: float, digits: int = 2, scale: float = 1.0) -> str:
+    """``mean [low, high]``, each divided by ``scale``; a zero-width interval shows the mean alone."""
+    if not np.isfinite(mean):
+        return "-"
+    mean, low, high = mean / scale, low / scale, high / scale
+    if np.isclose(low, high):
+        return f"{mean:,.{digits}f}"
+    return f"{mean:,.{digits}f} [{low:,.{digits}f}, {high:,.{digits}f}]"
+
+
+def ci_of(interval, digits: int = 2, scale: float = 1.0) -> str:  # an Interval or a row of casebook.intervals
+    if isinstance(interval, pd.Series):
+        return ci(interval["mean"], interval["low"], interval["high"], digits, scale)
+    return ci(interval.mean, interval.low, interval.high, digits, scale)
+
+
+def markdown(frame: pd.DataFrame, index_name: str = "") -> str:
+    """A Markdown table of ``frame`` (cells as they are: format them first)."""
+    lines = ["| " + " | ".join([index_name, *map(str, frame.columns)]) + " |",
              "|" + "---|" * (len(frame.columns) + 1)]
     for key, row in frame.iterrows():
         label = " / ".join(map(str, key)) if isinstance(key, tuple) else str(key)
-        cells = [f"{v:,.{digits}f}" if isinstance(v, float) else str(v) for v in row]
-        lines.append("| " + " | ".join([label, *cells]) + " |")
+        lines.append("| " + " | ".join([label, *map(str, row)]) + " |")
     return "\n".join(lines)
 
 
-def case1(seeds: range) -> None:
-    runs = casebook.replications(scenario("case1_s400_city.yaml"), seeds)
-    print("## Case 1: leaks by threat type\n")
-    print(markdown(casebook.leaks_by_type(runs)))
-    print("\n## Case 1: interceptors fired per run, by layer and target\n")
-    print(markdown(casebook.rounds_by_layer(runs), 1))
-    keys = ["leak_fraction", "interceptors_fired", "cost_defender", "cost_threats_killed", "cost_threats_leaked",
-            "first_out_of_rounds_s"]
-    print("\n", casebook.mean_metrics(runs, keys), "\n")
+TYPE_NAMES = {"shahed-136-class": "Shahed-136-class", "kalibr-class": "Kalibr-class",
+              "iskander-m-class": "Iskander-M-class", "tomahawk-class": "Tomahawk-class",
+              "gmlrs-class": "GMLRS-class", "f16-class": "F-16-class", "f35-class": "F-35-class"}
 
 
-def case2(seeds: range) -> None:
-    def alone(data: dict) -> None:
-        data["units"][0]["networks"] = []
+def short_type(name: str) -> str:
+    """A catalog threat name as the write-ups print it (``iskander-m-class`` -> ``Iskander-M-class``)."""
+    return TYPE_NAMES.get(name, name)
 
-    def salvo(data: dict) -> None:  # three times the missiles, and the rounds for them
-        data["raids"][0].update(count=24, launch_interval=2.0)
-        data["units"][0]["inventory"] = {name: 3 * n for name, n in data["units"][0]["inventory"].items()}
 
+def error_bars(table: pd.DataFrame) -> np.ndarray:
+    """Matplotlib's ``yerr`` (below, above the mean) from a table of ``mean``, ``low``, ``high`` columns."""
+    mean, low, high = (table[column].to_numpy(dtype=float) for column in ("mean", "low", "high"))
+    return np.maximum(np.vstack([mean - low, high - mean]), 0.0)  # rounding can put a bound a hair inside
+
+
+def save(figure: plt.Figure, out: Path, name: str) -> str:
+    """Write ``figure`` to ``out/figures/name.svg`` (reproducible bytes) and return its Markdown image link."""
+    path = out / "figures" / f"{name}.svg"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    figure.savefig(temporary, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    temporary.replace(path)
+    plt.close(figure)
+    return f"![{name}](figures/{name}.svg)"
+
+
+def provenance(studies: list[CaseStudy]) -> str:
+    """Which study folders, how many replications, at which point: the first line of every block."""
+    parts = []
+    for study in studies:
+        leak = study.summary.xs("leak_fraction", level="metric").half_width.max()
+        parts.append(f"`{study.folder.name}` ({study.replications(0)} replications a point, "
+                     f"{len(study.points)} point{'s' if len(study.points) > 1 else ''}; leak fraction "
+                     f"within ±{leak:.3f})")
+    return ("Generated by `python examples/cases.py` from " + ", ".join(parts)
+            + "; 95 % intervals in brackets (± is the largest half-width over the points).")
+
+
+# the cases --------------------------------------------------------------------------------------
+
+
+def case1(studies: list[CaseStudy], out: Path) -> Blocks:
+    study = studies[0]
+    doctrines = {0: "default doctrine", 1: "cost-aware (cost_weight 2)"}
+    leaks, rounds, headline = {}, {}, {}
+    for point, doctrine in doctrines.items():
+        events = study.events(point)
+        by_type = casebook.intervals(casebook.leak_fraction_by_type(events))
+        leaks[doctrine] = {short_type(t): ci_of(row) for t, row in by_type.iterrows()}
+        rounds[doctrine] = casebook.rounds_fired(events).mean()
+        headline[doctrine] = {
+            "leak fraction": ci_of(study.metric(point, "leak_fraction")),
+            "interceptors fired": ci_of(study.metric(point, "interceptors_fired"), 1),
+            "interceptors spent (M$)": ci_of(study.metric(point, "cost_defender"), 1, 1e6),
+            "threats shot down (M$)": ci_of(study.metric(point, "cost_threats_killed"), 1, 1e6),
+            "first type out of rounds (s)": ci_of(study.metric(point, "first_out_of_rounds_s"), 0),
+        }
+    figure, axes = plt.subplots(1, 2, figsize=(9, 3.2), sharey=True)
+    layers = ["very_long", "long", "medium", "short"]
+    for axis, (doctrine, mean) in zip(axes, rounds.items(), strict=True):
+        table = mean.unstack("at").reindex(layers).fillna(0.0)
+        bottom = np.zeros(len(layers))
+        for target in table.columns:
+            axis.bar(layers, table[target], bottom=bottom, label=short_type(target))
+            bottom += table[target].to_numpy()
+        axis.set_title(doctrine)
+        axis.set_xlabel("layer")
+    axes[0].set_ylabel("interceptors fired per run (mean)")
+    axes[1].legend(title="fired at", fontsize=8)
+    rounds_table = pd.DataFrame({doctrine: mean.map(lambda v: f"{v:.1f}") for doctrine, mean in rounds.items()})
+    rounds_table = rounds_table.fillna("0.0").reindex(sorted(rounds_table.index, key=lambda k: (layers.index(k[0])
+                                                                                              if k[0] in layers
+                                                                                              else 9, k[1])))
+    rounds_table.index = [f"{layer} at {short_type(target)}" for layer, target in rounds_table.index]
+    return {
+        "case1-leaks": provenance(studies) + "\n\n" + markdown(pd.DataFrame(leaks), "threat type"),
+        "case1-headline": markdown(pd.DataFrame(headline), "per run"),
+        "case1-rounds": markdown(rounds_table, "layer, fired at") + "\n\n" + save(figure, out, "case1-rounds"),
+    }
+
+
+def case2(studies: list[CaseStudy], out: Path) -> Blocks:
+    study = studies[0]
+    rows, warnings = {}, {}
+    for point in range(len(study.points)):
+        scenario = study.scenario(point)
+        networked = bool(scenario.units[0].networks)
+        label = (f"{scenario.raids[0].count} missiles, "
+                 + (f"gateway at {scenario.networks[1].latency:.0f} s" if networked else "alone"))
+        warning = casebook.warning_s(study.events(point), scenario, "City")
+        warnings[label] = warning.warning_s.to_numpy()
+        rows[label] = {
+            "warning, mean (s)": ci_of(casebook.intervals(warning.groupby("replication").warning_s.mean()).iloc[0], 0),
+            "warning, least (s)": f"{warning.warning_s.min():.0f}",
+            "leak fraction": ci_of(study.metric(point, "leak_fraction")),
+            "P(any leak)": ci_of(casebook.intervals(study.metric_values(point, "leaked_any"), yes_no=True).iloc[0]),
+            "rounds fired": ci_of(study.metric(point, "interceptors_fired"), 1),
+        }
+    figure, axis = plt.subplots(figsize=(8, 3.2))
+    axis.boxplot(list(warnings.values()), orientation="horizontal", whis=(0, 100))
+    axis.set_yticks(range(1, len(warnings) + 1), list(warnings))
+    axis.set_xlabel("warning: flight time left to the city at the first track (s)")
+    axis.invert_yaxis()
+    return {"case2-warning": provenance(studies) + "\n\n" + markdown(pd.DataFrame(rows).T, "variant") + "\n\n"
+            + save(figure, out, "case2-warning")}
+
+
+def case3(studies: list[CaseStudy], out: Path) -> Blocks:
+    study = studies[0]
     rows = {}
-    for label, change in (("networked, 8 missiles", None), ("stand-alone, 8 missiles", alone),
-                          ("networked, 24 missiles", salvo),
-                          ("stand-alone, 24 missiles", lambda d: (alone(d), salvo(d)))):
-        runs = casebook.replications(scenario("case2_networked.yaml", change), seeds)
-        warning = np.concatenate([casebook.warning_s(run, "City") for run in runs])
-        rows[label] = {"warning_s (mean)": warning.mean(), "warning_s (min)": warning.min(),
-                       **casebook.mean_metrics(runs, ["leak_fraction", "interceptors_fired"])}
-    print("## Case 2: warning time and leaks\n")
-    print(markdown(pd.DataFrame(rows).T, 2))
+    survival: dict[str, list[tuple[float, pd.Series]]] = {}
+    for point in range(len(study.points)):
+        scenario = study.scenario(point)
+        minutes = scenario.raids[1].launch_time / 60.0
+        posture = "relocates after firing" if scenario.units[0].relocate_after_firing else "stays"
+        events = study.events(point)
+        survived = casebook.intervals(study.metric_values(point, "units_destroyed").fillna(0.0).eq(0).astype(float),
+                                      yes_no=True)
+        survival.setdefault(posture, []).append((minutes, survived.iloc[0]))
+        drones = casebook.leak_fraction_by_type(events).get("shahed-136-class")
+        rows[(f"{minutes:.0f}", posture)] = {
+            "P(survives)": ci_of(survived.iloc[0]),
+            "drones leaked (fraction)": ci_of(casebook.intervals(drones).iloc[0]) if drones is not None else "-",
+            "rounds fired": ci_of(study.metric(point, "interceptors_fired"), 1),
+            "minutes not deployed": ci_of(casebook.intervals(
+                casebook.time_not_deployed_s(events, scenario.duration) / 60.0).iloc[0], 1),
+        }
+    figure, axis = plt.subplots(figsize=(6, 3.2))
+    for offset, (posture, values) in zip((-0.3, 0.3), survival.items(), strict=True):
+        x = np.array([m for m, _ in values]) + offset
+        points = pd.DataFrame([row for _, row in values])
+        axis.errorbar(x, points["mean"], yerr=error_bars(points), marker="o", capsize=3, label=posture)
+    axis.set_xlabel("strike launched (minutes after the first drone)")
+    axis.set_ylabel("P(battalion survives), 95 % CI")
+    axis.set_ylim(-0.05, 1.05)
+    axis.legend()
+    table = pd.DataFrame(rows).T
+    return {"case3-survival": provenance(studies) + "\n\n" + markdown(table, "strike (min) / battalion") + "\n\n"
+            + save(figure, out, "case3-survival")}
 
 
-def case3(seeds: range) -> None:
-    def stay(data: dict) -> None:
-        data["units"][0]["relocate_after_firing"] = None
-
-    def strike_at(minutes: float) -> Any:
-        def change(data: dict) -> None:
-            for raid in data["raids"][1:]:
-                raid["launch_time"] = minutes * 60.0
-        return change
-
-    rows = {}
-    for minutes in (5, 10, 25):
-        for label, posture in (("stays", stay), ("relocates after firing", None)):
-            def change(data: dict, posture: Any = posture, minutes: float = minutes) -> None:
-                strike_at(minutes)(data)
-                if posture:
-                    posture(data)
-            runs = casebook.replications(scenario("case3_strike_on_battery.yaml", change), seeds)
-            leaks = casebook.leaks_by_type(runs)
-            rows[(minutes, label)] = {
-                "survival": casebook.unit_survival(runs),
-                "drones leaked": leaks.leak_fraction.get("shahed-136-class", 0.0),
-                "rounds fired": casebook.mean_metrics(runs, ["interceptors_fired"])["interceptors_fired"],
-                "minutes not deployed": np.mean([casebook.time_not_deployed_s(run) for run in runs]) / 60.0,
+def case4(studies: list[CaseStudy], out: Path) -> Blocks:
+    names = ["two S-400-class battalions", "Steel Dome-style network", "two Patriot-class batteries"]
+    doctrines = {0: "default", 1: "cost-aware"}
+    rows, leaks, means = {}, {}, {}
+    for name, study in zip(names, studies, strict=True):
+        for point, doctrine in doctrines.items():
+            rows[(name, doctrine)] = {
+                "leak fraction": ci_of(study.metric(point, "leak_fraction")),
+                "interceptors fired": ci_of(study.metric(point, "interceptors_fired"), 1),
+                "spent (M$)": ci_of(study.metric(point, "cost_defender"), 1, 1e6),
+                "threats shot down (M$)": ci_of(study.metric(point, "cost_threats_killed"), 1, 1e6),
+                "threats leaked (M$)": ci_of(study.metric(point, "cost_threats_leaked"), 1, 1e6),
             }
-    table = pd.DataFrame(rows).T
-    table.index.names = ["strike launched (min)", "battalion"]
-    print("## Case 3: survival of the battalion\n")
-    print(markdown(table, 2))
+            by_type = casebook.intervals(casebook.leak_fraction_by_type(study.events(point)))
+            leaks[(name, doctrine)] = {short_type(t): ci_of(row) for t, row in by_type.iterrows()}
+            means[(name, doctrine)] = by_type
+    figure, axes = plt.subplots(1, 2, figsize=(10, 3.2), sharey=True)
+    types = sorted({kind for table in means.values() for kind in table.index})
+    width = 0.8 / len(names)
+    for axis, doctrine in zip(axes, doctrines.values(), strict=True):
+        for i, name in enumerate(names):
+            table = means[(name, doctrine)].reindex(types)
+            x = np.arange(len(types)) + (i - (len(names) - 1) / 2) * width
+            axis.bar(x, table["mean"], width, yerr=error_bars(table), capsize=3, label=name)
+        axis.set_xticks(np.arange(len(types)), [short_type(t).removesuffix("-class") for t in types])
+        axis.set_title(f"{doctrine} doctrine")
+    axes[0].set_ylabel("leak fraction, 95 % CI")
+    axes[0].legend(fontsize=8, loc="upper right")
+    return {
+        "case4-defences": provenance(studies) + "\n\n" + markdown(pd.DataFrame(rows).T, "defence / doctrine"),
+        "case4-leaks": markdown(pd.DataFrame(leaks).T, "defence / doctrine") + "\n\n"
+        + save(figure, out, "case4-leaks-by-type"),
+    }
 
 
-def case4(seeds: range) -> None:
-    def cost_aware(data: dict) -> None:
-        data["doctrine"]["cost_weight"] = 2.0
-
-    rows, leaks = {}, {}
-    for label, name in (("two S-400-class battalions", "case4_two_s400.yaml"),
-                        ("Steel Dome-style network", "case4_steel_dome.yaml"),
-                        ("two Patriot-class batteries", "case4_two_patriot.yaml")):
-        for doctrine, change in (("default", None), ("cost-aware (cost_weight 2)", cost_aware)):
-            runs = casebook.replications(scenario(name, change), seeds)
-            rows[(label, doctrine)] = casebook.mean_metrics(
-                runs, ["leak_fraction", "interceptors_fired", "cost_defender", "cost_threats_killed",
-                       "cost_threats_leaked"])
-            leaks[(label, doctrine)] = casebook.leaks_by_type(runs).leak_fraction
-    table = pd.DataFrame(rows).T
-    for column in ("cost_defender", "cost_threats_killed", "cost_threats_leaked"):
-        table[column] /= 1e6
-    print("## Case 4: the three defences on the same raid (costs in million USD)\n")
-    print(markdown(table, 2))
-    print("\n## Case 4: leak fraction by threat type\n")
-    print(markdown(pd.DataFrame(leaks).T, 2))
-
-
-def case5(seeds: range) -> None:
-    def no_resupply(data: dict) -> None:
-        data["units"][0]["resupply"] = []
-
+def case5(studies: list[CaseStudy], out: Path) -> Blocks:
+    study = studies[0]
+    variants = {0: "with a daily convoy", 1: "without resupply"}
+    blocks: Blocks = {}
     rows = {}
-    for label, change in (("with a daily convoy", None), ("without resupply", no_resupply)):
-        runs = casebook.replications(scenario("case5_magazine_depth.yaml", change), seeds)
-        first = [casebook.shortage_night(run) for run in runs]
-        nights = pd.concat([casebook.nightly(run) for run in runs]).groupby(level=0).mean()
-        print(f"## Case 5 ({label}): per night, mean over seeds\n")
-        print(markdown(nights.assign(spent_musd=nights.spent_usd / 1e6, drones_musd=nights.drones_usd / 1e6)
-                       .drop(columns=["spent_usd", "drones_usd"]), 2))
-        print()
-        rows[label] = {"shortage night (mean)": np.nanmean(first),
-                       "earliest": np.nanmin(first), "latest": np.nanmax(first),
-                       **casebook.mean_metrics(runs, ["leak_fraction", "interceptors_fired", "cost_defender",
-                                                      "cost_attacker", "cost_threats_killed"])}
-    print("## Case 5: when shortages begin\n")
-    print(markdown(pd.DataFrame(rows).T, 2))
+    figure, axis = plt.subplots(figsize=(7, 3.2))
+    for point, variant in variants.items():
+        events = study.events(point)
+        nights = casebook.nightly(events)
+        mean = nights.groupby(level="night").mean()
+        leaked = casebook.intervals(nights.leaked.unstack("night"))
+        table = pd.DataFrame({
+            "threats": mean.threats.map("{:.1f}".format), "leaked": leaked.apply(ci_of, axis=1, digits=1),
+            "fired": mean.fired.map("{:.1f}".format), "delivered": mean.delivered.map("{:.1f}".format),
+            "spent (M$)": (mean.spent_usd / 1e6).map("{:.1f}".format),
+            "drones (M$)": (mean.drones_usd / 1e6).map("{:.2f}".format)})
+        blocks[f"case5-nights-{point}"] = markdown(table, "night")
+        axis.errorbar(leaked.index.astype(int), leaked["mean"], yerr=error_bars(leaked), capsize=3, marker="o",
+                      label=variant)
+        first = casebook.shortage_night(events)
+        rows[variant] = {
+            "first shortage night": ci_of(casebook.intervals(first).iloc[0], 1)
+            + (f" ({int(first.isna().sum())} runs without one)" if first.isna().any() else ""),
+            "earliest / latest": f"{first.min():.0f} / {first.max():.0f}" if first.notna().any() else "-",
+            "leak fraction (week)": ci_of(study.metric(point, "leak_fraction")),
+            "interceptors fired": ci_of(study.metric(point, "interceptors_fired"), 1),
+            "interceptors spent (M$)": ci_of(study.metric(point, "cost_defender"), 1, 1e6),
+            "drones launched (M$)": ci_of(study.metric(point, "cost_attacker"), 2, 1e6),
+            "drones shot down (M$)": ci_of(study.metric(point, "cost_threats_killed"), 2, 1e6),
+        }
+    axis.set_xlabel("night")
+    axis.set_ylabel("drones leaked (of 12), 95 % CI")
+    axis.legend()
+    blocks["case5-shortage"] = (provenance(studies) + "\n\n" + markdown(pd.DataFrame(rows).T, "")
+                                + "\n\n" + save(figure, out, "case5-leaks-per-night"))
+    return blocks
 
 
-def case6(seeds: range) -> None:
-    def only(unit: int) -> Any:
-        def change(data: dict) -> None:
-            data["units"] = [data["units"][unit]]
-        return change
+def case6(studies: list[CaseStudy], out: Path) -> Blocks:
+    study = studies[0]
+    catalog = load_catalog()
+    detected, launched, ranges = {}, {}, {}
+    for point in range(len(study.points)):
+        scenario = study.scenario(point)
+        defender = scenario.units[0].name
+        events = study.events(point)
+        first = casebook.first_detections(events, scenario)
+        for (radar, kind), group in first.groupby(["radar", "type"]):
+            entry = catalog.radar(radar)
+            closed_km = entry.detection_range * (catalog.threat(kind).rcs / entry.reference_rcs) ** 0.25 / 1e3
+            per_run = group.groupby("replication").km.mean()
+            detected[(defender, radar, short_type(kind))] = {
+                "first detection (km)": ci_of(casebook.intervals(per_run).iloc[0], 0),
+                "least / most (km)": f"{group.km.min():.0f} / {group.km.max():.0f}",
+                "radar equation R0 (σ/σ0)^¼ (km)": f"{closed_km:.0f}"}
+            ranges[(defender, radar, kind)] = (group.km.to_numpy(), closed_km)
+        for kind, group in casebook.first_launches(events).groupby("type"):
+            launched[(defender, short_type(kind))] = {
+                "range at first launch (km)": ci_of(casebook.intervals(group.groupby("replication").km.mean()).iloc[0],
+                                                    0),
+                "engaged (threats per run)": f"{group.groupby('replication').size().mean():.1f}"}
+    panels = sorted({(defender, radar) for defender, radar, _ in ranges})
+    figure, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3.0), squeeze=False)
+    for axis, (defender, radar) in zip(axes[0], panels, strict=True):
+        shown = {kind: ranges[(defender, radar, kind)] for kind in ("f16-class", "f35-class")
+                 if (defender, radar, kind) in ranges}
+        top_km = max(max(values.max(), closed_km) for values, closed_km in shown.values())
+        bins = np.linspace(0.0, 1.05 * top_km, 43)
+        for kind, (values, closed_km) in shown.items():
+            colour = {"f16-class": "tab:blue", "f35-class": "tab:red"}[kind]
+            axis.hist(values, bins=bins, alpha=0.6, color=colour, label=short_type(kind))
+            axis.axvline(closed_km, color=colour, linestyle="--")
+        axis.set_title(radar, fontsize=8)
+        axis.set_xlabel("first detection (km)")
+    axes[0][0].set_ylabel("threats (all runs)")
+    axes[0][-1].legend(fontsize=8)
+    return {
+        "case6-detection": provenance(studies) + "\n\n" + markdown(pd.DataFrame(detected).T, "defender / radar / type")
+        + "\n\n" + save(figure, out, "case6-first-detection"),
+        "case6-launch": markdown(pd.DataFrame(launched).T, "defender / type"),
+    }
 
-    for label, change in (("S-400-class battalion alone", only(0)), ("Patriot-class battery alone", only(1))):
-        run = casebook.replications(scenario("case6_low_observable.yaml", change), seeds[:1])[0]
-        print(f"## Case 6 ({label}): first detection range (km)\n")
-        print(markdown(casebook.first_detection_km(run), 1))
-        print(f"\n## Case 6 ({label}): range at first launch (km)\n")
-        print(markdown(casebook.first_launch_km(run), 1))
-        print()
+
+@dataclass(frozen=True)
+class Case:
+    studies: tuple[str, ...]
+    write_up: str
+    figures: Callable[[list[CaseStudy], Path], Blocks]
+    quick_replications: int = 2
 
 
-CASES = {1: case1, 2: case2, 3: case3, 4: case4, 5: case5, 6: case6}
+CASES = {
+    1: Case(("case1-study.yaml",), "s400-city.md", case1),
+    2: Case(("case2-study.yaml",), "networked.md", case2),
+    3: Case(("case3-study.yaml",), "strike-on-battery.md", case3),
+    4: Case(("case4a-study.yaml", "case4b-study.yaml", "case4c-study.yaml"), "three-defences.md", case4, 1),
+    5: Case(("case5-study.yaml",), "magazine-depth.md", case5, 1),
+    6: Case(("case6-study.yaml",), "low-observable.md", case6),
+}
 
 
-def main() -> None:
+def fill(text: str, blocks: Blocks) -> str:
+    """``text`` with the body of every ``<!-- generated:NAME -->`` ... ``<!-- /generated:NAME -->`` block
+    replaced by ``blocks[NAME]``; a block missing from either side is an error (nothing rots silently)."""
+    found = re.findall(r"<!-- generated:([\w-]+) -->", text)
+    if sorted(found) != sorted(blocks):
+        raise ValueError(f"write-up markers {sorted(found)} do not match the generated blocks {sorted(blocks)}")
+    for name, body in blocks.items():
+        pattern = re.compile(rf"(<!-- generated:{name} -->\n)(?:.*?\n)?(<!-- /generated:{name} -->)", re.S)
+        text, count = pattern.subn(lambda match, body=body: match.group(1) + body + "\n" + match.group(2), text)
+        if count != 1:
+            raise ValueError(f"block {name}: no closing marker")
+    return text
+
+
+def run(numbers: list[int], quick: bool, results: Path, docs: Path, workers: int) -> list[Path]:
+    """Run (or resume) each case's studies into ``results``, write its write-up (from the template in
+    docs/cases/) and figures into ``docs``; return the write-ups written."""
+    written = []
+    for number in numbers:
+        case = CASES[number]
+        studies = [casebook.run_case_study(HERE / name, results / Path(name).stem,
+                                           case.quick_replications if quick else None, workers)
+                   for name in case.studies]
+        blocks = case.figures(studies, docs)
+        target = docs / case.write_up
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = fill((DOCS / case.write_up).read_text(encoding="utf-8"), blocks)
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(target)
+        written.append(target)
+        print(f"case {number}: {target}", flush=True)
+    return written
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("cases", type=int, nargs="*", default=sorted(CASES), help="case numbers (default: all)")
-    parser.add_argument("--seeds", type=int, default=20, help="replications per variant")
-    args = parser.parse_args()
-    for number in args.cases:
-        CASES[number](range(args.seeds))
+    parser.add_argument("cases", type=int, nargs="*", help=f"case numbers, of {sorted(CASES)} (default: all)")
+    parser.add_argument("--quick", action="store_true",
+                        help="1-2 replications a point, into results/cases-quick/ (write-ups there too)")
+    parser.add_argument("--results", type=Path, help="study folders [default: results/cases or results/cases-quick]")
+    parser.add_argument("--docs", type=Path, help="where write-ups and figures go [default: docs/cases; with "
+                                                  "--quick, <results>/docs]")
+    parser.add_argument("--workers", type=int, default=2, help="local worker processes (default 2)")
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.cases) - set(CASES))
+    if unknown:
+        parser.error(f"no case {unknown[0]}: the cases are {sorted(CASES)}")
+    results = args.results or Path("results") / ("cases-quick" if args.quick else "cases")
+    docs = args.docs or (results / "docs" if args.quick else DOCS)
+    run(args.cases or sorted(CASES), args.quick, results, docs, args.workers)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -1,130 +1,175 @@
-"""The case scenarios of examples/ in shortened form: each validates, runs, and tells the story its
-write-up in docs/cases/ tells (few seeds, fewer nights; the full tables come from examples/cases.py)."""
+"""The case studies of examples/ in quick form: every study runs with the `iadsim study` machinery
+(1-2 replications a point), `examples/cases.py --quick` regenerates every write-up of docs/cases/
+from them into a temporary folder, and each case tells the story its write-up tells."""
 
+import importlib.util
+import re
+import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import iadsim
 from iadsim import casebook
-from iadsim.catalog import load_catalog
+from iadsim.errors import UserError
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-CASE_FILES = sorted(EXAMPLES.glob("case*.yaml"))
-
-
-def case(name, change=None):
-    return casebook.variant(str(EXAMPLES / name), change or (lambda data: None))
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+CASE_FILES = sorted(EXAMPLES.glob("case*_*.yaml"))
+STUDY_FILES = sorted(EXAMPLES.glob("case*-study.yaml"))
 
 
-def test_every_case_file_validates_and_has_a_write_up():
+def _cases_module():
+    spec = importlib.util.spec_from_file_location("cases", EXAMPLES / "cases.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["cases"] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    """Every case study run quick (into a temporary folder) and every write-up regenerated from it."""
+    folder = tmp_path_factory.mktemp("cases")
+    cases = _cases_module()
+    written = cases.run(sorted(cases.CASES), quick=True, results=folder / "results", docs=folder / "docs", workers=2)
+    return {"results": folder / "results", "docs": folder / "docs", "written": written}
+
+
+def study(quick, name):
+    return casebook.CaseStudy(quick["results"] / name)
+
+
+def test_every_case_file_and_study_validates_and_has_a_write_up():
     from typer.testing import CliRunner
 
     from iadsim.cli import app
+    from iadsim.study.spec import load_study
 
-    assert len(CASE_FILES) == 8
+    assert len(CASE_FILES) == 8 and len(STUDY_FILES) == 8
     for path in CASE_FILES:
         outcome = CliRunner().invoke(app, ["validate", str(path)])
         assert outcome.exit_code == 0, outcome.output
+        assert iadsim.load_scenario(path).models.sense == "radar"
         write_up = path.read_text(encoding="utf-8").split("Write-up: ")[1].split()[0].rstrip(".")
-        assert (EXAMPLES.parent / write_up).is_file(), f"{path.name}: {write_up} missing"
+        assert (ROOT / write_up).is_file(), f"{path.name}: {write_up} missing"
+    for path in STUDY_FILES:
+        assert load_study(path).events, f"{path.name}: the write-up's figures need the event logs"
 
 
-def test_case1_the_drones_drain_the_magazine_before_the_ballistic_missiles_arrive():
-    runs = casebook.replications(case("case1_s400_city.yaml"), range(2))
-    leaks = casebook.leaks_by_type(runs).leak_fraction
+def test_the_quick_run_regenerates_every_write_up_with_its_tables_and_plots(quick):
+    assert len(quick["written"]) == 6
+    for written in quick["written"]:
+        text = written.read_text(encoding="utf-8")
+        committed = (ROOT / "docs" / "cases" / written.name).read_text(encoding="utf-8")
+        names = re.findall(r"<!-- generated:([\w-]+) -->", text)
+        assert names and names == re.findall(r"<!-- generated:([\w-]+) -->", committed)
+        for name in names:
+            body = text.split(f"<!-- generated:{name} -->")[1].split(f"<!-- /generated:{name} -->")[0]
+            assert "|---|" in body, f"{written.name}: block {name} has no table"
+        # The prose outside the generated blocks is the committed write-up's, unchanged.
+        outside = re.sub(r"<!-- generated:([\w-]+) -->.*?<!-- /generated:\1 -->", "", text, flags=re.S)
+        assert outside == re.sub(r"<!-- generated:([\w-]+) -->.*?<!-- /generated:\1 -->", "", committed, flags=re.S)
+        for image in re.findall(r"\]\((figures/[\w-]+\.svg)\)", text):
+            assert (quick["docs"] / image).read_text(encoding="utf-8").lstrip().startswith("<?xml")
+            assert (ROOT / "docs" / "cases" / image).is_file(), f"{image} not committed"
+    assert "2 replications a point" in (quick["docs"] / "s400-city.md").read_text(encoding="utf-8")
+
+
+def test_case1_the_drones_drain_the_magazine_before_the_ballistic_missiles_arrive(quick):
+    results = study(quick, "case1-study")
+    events = results.events(0)  # default doctrine
+    leaks = casebook.leak_fraction_by_type(events).mean()
     assert leaks["shahed-136-class"] <= 0.1 and leaks["kalibr-class"] <= 0.2
     assert leaks["iskander-m-class"] >= 0.25  # the last raid meets an empty magazine
-    ballistic_launch_s = iadsim.load_scenario(EXAMPLES / "case1_s400_city.yaml").raids[2].launch_time
-    for run in runs:
-        assert run.metrics["interceptors_fired"] == 36  # every round fired
-        assert run.metrics["first_out_of_rounds_s"] < ballistic_launch_s
-    layers = casebook.rounds_by_layer(runs)
-    assert set(layers.index) == {"very_long", "long", "medium", "short"}
-    assert layers.loc["long"].get("shahed-136-class", 0) > 0  # long-range rounds go to drones
+    ballistic_launch_s = results.scenario(0).raids[2].launch_time
+    assert (results.metric_values(0, "interceptors_fired") >= 35).all()
+    assert (results.metric_values(0, "first_out_of_rounds_s") < ballistic_launch_s).all()
+    rounds = casebook.rounds_fired(events).mean()
+    assert rounds[("long", "shahed-136-class")] > 10  # long-range rounds go to drones
+    assert rounds[("very_long", "shahed-136-class")] > 0
+    # Cost-aware, the very long layer keeps off the drones and the magazine lasts longer.
+    cost_aware = casebook.rounds_fired(results.events(1)).mean()
+    assert cost_aware.get(("very_long", "shahed-136-class"), 0.0) == 0.0
+    assert results.metric(1, "first_out_of_rounds_s").mean > results.metric(0, "first_out_of_rounds_s").mean
 
 
-def test_case2_the_network_gives_the_battalion_far_more_warning_of_low_cruise_missiles():
-    def alone(data):
-        data["units"][0]["networks"] = []
+def test_case2_the_battalion_cannot_join_the_national_network_and_a_gateway_multiplies_its_warning(quick, tmp_path):
+    text = (EXAMPLES / "case2_networked.yaml").read_text(encoding="utf-8")
+    joined = text.replace("    networks: [gateway]  ", "    networks: [national]  ")
+    assert joined != text
+    (tmp_path / "joined.yaml").write_text(joined, encoding="utf-8")
+    with pytest.raises(UserError, match="does not speak 'national-network'"):
+        iadsim.load_scenario(tmp_path / "joined.yaml")
 
-    networked = casebook.replications(case("case2_networked.yaml"), [0])[0]
-    stand_alone = casebook.replications(case("case2_networked.yaml", alone), [0])[0]
-    assert casebook.warning_s(networked, "City").min() > 2 * casebook.warning_s(stand_alone, "City").max()
-    assert networked.metrics["leak_fraction"] <= stand_alone.metrics["leak_fraction"]
-
-
-def _strike(minutes, relocate):
-    def change(data):
-        for raid in data["raids"][1:]:
-            raid["launch_time"] = minutes * 60.0
-        if not relocate:
-            data["units"][0]["relocate_after_firing"] = None
-    return case("case3_strike_on_battery.yaml", change)
-
-
-def test_case3_relocating_after_firing_saves_the_battery_unless_the_strike_comes_while_it_packs():
-    late_moved = casebook.replications(_strike(25, True), range(2))
-    early_moved = casebook.replications(_strike(5, True), range(2))
-    stayed = casebook.replications(_strike(25, False), range(2))
-    assert casebook.unit_survival(late_moved) == 1.0
-    assert casebook.unit_survival(early_moved) == 0.0  # caught during its march-out
-    assert all(run.metrics["unit_moves"] >= 1 for run in late_moved)
-    # The battery that stays fights the strike off with its own rounds, and it costs it.
-    assert np.mean([r.metrics["interceptors_fired"] for r in stayed]) > np.mean(
-        [r.metrics["interceptors_fired"] for r in late_moved])
-    assert all(run.metrics.get("unit_moves", 0) == 0 for run in stayed)
+    results = study(quick, "case2-study")
+    for alone, gateway in ((0, 2), (1, 3)):  # grid: networks [[], [gateway]] x count [8, 24]
+        assert not results.scenario(alone).units[0].networks and results.scenario(gateway).units[0].networks
+        warned_alone = casebook.warning_s(results.events(alone), results.scenario(alone), "City").warning_s
+        warned_gateway = casebook.warning_s(results.events(gateway), results.scenario(gateway), "City").warning_s
+        assert warned_gateway.median() > 2 * warned_alone.median()
+        assert (warned_gateway > warned_alone.max()).mean() >= 0.9  # a few close pairs resolve late
+    # Eight missiles: alone it still meets every one. Twenty-four: the magazine of 24 runs dry either way.
+    assert results.metric(2, "leak_fraction").mean <= results.metric(0, "leak_fraction").mean
+    for salvo in (1, 3):
+        assert (results.metric_values(salvo, "interceptors_fired") >= 22).all()
+        assert results.metric(salvo, "leak_fraction").mean > 0
 
 
-def test_case4_the_steel_dome_spends_its_only_ballistic_capable_rounds_on_drones_and_patriot_costs_most():
-    results = {name: casebook.replications(case(f"case4_{name}.yaml"), [0])[0]
-               for name in ("two_s400", "steel_dome", "two_patriot")}
-    ballistic = {name: casebook.leaks_by_type([run]).leak_fraction["iskander-m-class"]
-                 for name, run in results.items()}
-    assert ballistic["steel_dome"] == 1.0
-    assert ballistic["two_s400"] < 1.0 and ballistic["two_patriot"] < 1.0
-    events = results["steel_dome"].to_pandas()
+def test_case3_relocating_after_firing_saves_the_battery_unless_the_strike_comes_while_it_packs(quick):
+    results = study(quick, "case3-study")
+    survived = {point: (results.metric_values(point, "units_destroyed").fillna(0) == 0).mean() for point in range(6)}
+    # zip points: (5 min, stays), (5, relocates), (10, stays), (10, relocates), (25, stays), (25, relocates)
+    assert survived[1] == 0.0  # caught during its march-out
+    assert survived[3] == 1.0 and survived[5] == 1.0
+    assert (results.metric_values(5, "unit_moves") >= 1).all()
+    # The battalion that stays fights the strike off with its own rounds, and it costs it.
+    for stays, moves in ((0, 1), (2, 3), (4, 5)):
+        assert survived[stays] >= 0.5
+        assert results.metric(stays, "interceptors_fired").mean > results.metric(moves, "interceptors_fired").mean
+        assert (results.metric_values(stays, "unit_moves").fillna(0) == 0).all()
+
+
+def test_case4_the_steel_dome_loses_the_ballistic_missiles_and_patriot_costs_most(quick):
+    s400, steel_dome, patriot = (study(quick, f"case4{x}-study") for x in "abc")
+    ballistic = {name: casebook.leak_fraction_by_type(found.events(0)).mean()["iskander-m-class"]
+                 for name, found in (("s400", s400), ("steel_dome", steel_dome), ("patriot", patriot))}
+    assert ballistic["steel_dome"] == 1.0 and ballistic["patriot"] < 0.5
+    events = steel_dome.events(0)
     siper = events[(events.kind == "launch") & (events.weapon == "steel-dome-siper-class")]
     first_ballistic_s = events[(events.kind == "threat_launch") & (events.weapon == "iskander-m-class")].t_s.min()
-    assert len(siper) == 16 and siper.t_s.max() < first_ballistic_s  # all gone before the missiles fly
-    spent = {name: run.metrics["cost_defender"] for name, run in results.items()}
-    assert spent["two_patriot"] > 2 * spent["two_s400"] > 2 * spent["steel_dome"]
+    assert len(siper) > 0 and (siper.t_s < first_ballistic_s).mean() > 0.5  # mostly spent before the missiles fly
+    spent = {name: found.metric(0, "cost_defender").mean for name, found in
+             (("s400", s400), ("steel_dome", steel_dome), ("patriot", patriot))}
+    assert spent["patriot"] > 2 * spent["s400"] and spent["s400"] > spent["steel_dome"]
+    # Cost-aware, the Patriot-class batteries let the drones through.
+    assert casebook.leak_fraction_by_type(patriot.events(1)).mean()["shahed-136-class"] >= 0.5
 
 
-def _nights(resupply):
-    def change(data):
-        data["raids"][0]["waves"] = 4
-        data["duration"] = 4 * 86400.0
-        if not resupply:
-            data["units"][0]["resupply"] = []
-    return case("case5_magazine_depth.yaml", change)
+def test_case5_resupply_delays_the_shortage_and_the_drones_cost_a_fraction_of_the_rounds(quick):
+    results = study(quick, "case5-study")
+    with_convoy, without = casebook.shortage_night(results.events(0)), casebook.shortage_night(results.events(1))
+    assert without.isin([2, 3]).all()
+    assert (with_convoy.isna() | (with_convoy >= 4)).all()
+    for point in (0, 1):
+        assert (results.metric_values(point, "cost_defender") > 10 * results.metric_values(point, "cost_attacker")).all()
+    assert (results.metric_values(0, "rounds_resupplied") == 7 * 8).all()
 
 
-def test_case5_resupply_delays_the_shortage_and_the_drones_cost_a_fraction_of_the_rounds():
-    seeds = range(2)
-    with_convoy = casebook.replications(_nights(True), seeds)
-    without = casebook.replications(_nights(False), seeds)
-    assert all(casebook.shortage_night(run) == 3 for run in without)
-    assert all(np.isnan(casebook.shortage_night(run)) or casebook.shortage_night(run) >= 4 for run in with_convoy)
-    for run in with_convoy + without:
-        assert run.metrics["cost_defender"] > 10 * run.metrics["cost_attacker"]
-    assert all(run.metrics["rounds_resupplied"] == 32 for run in with_convoy)
-
-
-def test_case6_the_f35_class_is_seen_at_a_quarter_of_the_range_the_radar_equation_gives():
-    def s400_only(data):
-        data["units"] = data["units"][:1]
-
-    run = casebook.replications(case("case6_low_observable.yaml", s400_only), [0])[0]
-    catalog = load_catalog()
-    radar, f35 = catalog.radar("s400-91n6e-class-radar"), catalog.threat("f35-class")
-    expected_km = radar.detection_range * (f35.rcs / radar.reference_rcs) ** 0.25 / 1e3  # Skolnik (2001) eq. 1.6
-    step_km = f35.speed * radar.scan_period / 1e3  # it closes this much between two looks
-    detected = casebook.first_detection_km(run)
-    assert expected_km - step_km <= detected.loc["s400-91n6e-class-radar", "f35-class"] <= expected_km
-    assert detected.loc["s400-91n6e-class-radar", "f16-class"] > 3 * expected_km
-    launched = casebook.first_launch_km(run)
-    assert launched["f35-class"] < launched["f16-class"] / 3
+def test_case6_every_radar_sees_the_f35_class_far_later_than_the_f16_class(quick):
+    results = study(quick, "case6-study")
+    for point in (0, 1):
+        first = casebook.first_detections(results.events(point), results.scenario(point))
+        ranges = first.groupby(["radar", "type"]).km.mean().unstack()
+        both = ranges.dropna()
+        assert len(both) >= 1
+        assert (both["f35-class"] < 0.6 * both["f16-class"]).all()
+        launched = casebook.first_launches(results.events(point)).groupby("type").km.mean()
+        assert launched["f35-class"] < launched["f16-class"] / 1.5
+    s400 = casebook.first_launches(results.events(0)).groupby("type").km.mean()
+    assert s400["f16-class"] > 2.5 * s400["f35-class"]
+    assert np.isfinite(s400).all()
 
 
 def test_a_case_runs_from_the_command_line(tmp_path):

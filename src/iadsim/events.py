@@ -85,6 +85,11 @@ def events(
     """
     if kind not in KINDS:
         raise ValueError(f"unknown event kind {kind!r}")
+    if n == 0 and _EMPTY:  # most stages have nothing to say most ticks: skip the broadcasts
+        unknown = set(columns) - _COLUMN_NAMES
+        if unknown:
+            raise TypeError(f"unknown event columns: {', '.join(sorted(unknown))}")
+        return dict(_EMPTY)
     out: EventColumns = {"t_s": np.broadcast_to(np.asarray(t_s, dtype=np.float64), (n,)).copy(),
                          "kind": np.full(n, kind, dtype=object)}
     for name in ID_COLUMNS:
@@ -100,6 +105,12 @@ def events(
     else:
         out["lat_deg"] = out["lon_deg"] = out["alt_m"] = np.full(n, np.nan)
     return out
+
+
+_COLUMN_NAMES = frozenset((*ID_COLUMNS, *STRING_COLUMNS, "value"))
+_EMPTY: EventColumns = {}
+_EMPTY.update(events("threat_launch", 0.0, 0))
+"""No events: every column, empty (size-0 arrays, so sharing them is safe)."""
 
 
 def merge(*batches: EventColumns) -> EventColumns:
