@@ -146,11 +146,15 @@ REFRACTION_BEND_PER_M = (1.0 - 1.0 / EFFECTIVE_EARTH_FACTOR) / (2.0 * MEAN_EARTH
 
 def radar_look(rotation: np.ndarray, radar_ecef_m: np.ndarray, target_ecef_m: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Every target as each radar sees it: (S, N) local ENU offsets (m), ground and slant range (m),
-    and apparent elevation (rad) bent by standard refraction. ``rotation`` is (S, 3, 3) from
-    :func:`enu_rotation`, ``radar_ecef_m`` (S, 3), ``target_ecef_m`` (N, 3)."""
-    enu = np.einsum("sij,snj->sni", rotation, target_ecef_m[None, :, :] - radar_ecef_m[:, None, :])
+    """Targets as radars see them: local ENU offsets (..., 3) (m), ground and slant range (...) (m), and
+    apparent elevation (...) (rad) bent by standard refraction.
+
+    ``rotation`` (..., 3, 3) from :func:`enu_rotation`, ``radar_ecef_m`` (..., 3) and ``target_ecef_m``
+    (..., 3) broadcast together: (S, 1, 3, 3), (S, 1, 3) and (N, 3) give every radar against every
+    target (S, N); (K, 3, 3), (K, 3) and (K, 3) give K radar-target pairs.
+    """
+    enu = np.einsum("...ij,...j->...i", rotation, target_ecef_m - radar_ecef_m)
     ground_m = np.hypot(enu[..., 0], enu[..., 1])
-    slant_m = np.sqrt(ground_m * ground_m + enu[..., 2] ** 2)
+    slant_m = np.hypot(ground_m, enu[..., 2])
     elevation = np.arctan2(enu[..., 2] + ground_m * ground_m * REFRACTION_BEND_PER_M, ground_m)
     return enu, ground_m, slant_m, elevation

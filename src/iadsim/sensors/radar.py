@@ -198,8 +198,8 @@ class RadarSensor:
                 rng: np.random.Generator) -> tuple[NDArray[np.int64], NDArray[np.int64], Array, Array]:
         """Which looking radars detect which flying threats: measured (range, az, el) and true range (m)."""
         sensors, threats = world.sensors, world.threats
-        enu, ground, slant, apparent = geo.radar_look(self.rotation[looking], sensors.pos_ecef_m[looking],
-                                                      threats.pos_ecef_m[rows])
+        enu, ground, slant, apparent = geo.radar_look(  # (looking radars, threats)
+            self.rotation[looking, None], sensors.pos_ecef_m[looking, None], threats.pos_ecef_m[rows])
         azimuth = np.arctan2(enu[..., 0], enu[..., 1])
         horizon = geo.radar_horizon_m(sensors.antenna_alt_m[looking][:, None], threats.alt_m[rows][None, :])
         covered = ((slant <= self.max_range_m[looking][:, None]) & (ground <= horizon)

@@ -49,8 +49,8 @@ class RangeHorizonSensor:
         if len(looking) == 0 or len(threat_rows) == 0:
             return NO_EVENTS
         sensors, threats = world.sensors, world.threats
-        enu, ground_m, slant_m, elevation = geo.radar_look(self.rotation[looking], sensors.pos_ecef_m[looking],
-                                                         threats.pos_ecef_m[threat_rows])
+        enu, ground_m, slant_m, elevation = geo.radar_look(  # (looking radars, threats)
+            self.rotation[looking, None], sensors.pos_ecef_m[looking, None], threats.pos_ecef_m[threat_rows])
         rcs_factor = (threats.rcs_m2[threat_rows][None, :] / self.reference_rcs_m2[looking][:, None]) ** 0.25
         detection_range = np.minimum(self.reference_range_m[looking][:, None] * rcs_factor,
                                      self.max_range_m[looking][:, None])

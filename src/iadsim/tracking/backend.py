@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
 
-from iadsim.physics.environment import Gravity, central_gravity
+from iadsim.physics.environment import Gravity
 from iadsim.scenario.schema import Tracking
 
 Array = NDArray[np.float64]
@@ -80,8 +80,8 @@ class SensorGeometry:
     pos: Array  # (S, 3) in the tracker's frame
     rotation: Array  # (S, 3, 3), rows east, north, up
     sigma: Array  # (S, 3) range (m), azimuth, elevation (rad)
+    gravity: Gravity  # of the frame: no default, a flat frame and ECEF need different ones
     covers: Coverage | None = None  # None: a look covers everything
-    gravity: Gravity = central_gravity
 
     def noise(self, sensor: I64) -> Array:
         """Measurement covariances R (K, 3, 3) of radars ``sensor``."""

@@ -70,13 +70,10 @@ class RadarCoverage:
         self.sigma = np.array([[r.range_sigma, r.azimuth_sigma, r.elevation_sigma] for r in radar]).reshape(-1, 3)
 
     def __call__(self, sensor: I64, position_ecef_m: Array) -> NDArray[np.bool_]:
-        enu = np.einsum("kij,kj->ki", self.rotation[sensor], position_ecef_m - self.pos_ecef_m[sensor])
-        ground = np.hypot(enu[:, 0], enu[:, 1])
-        slant = np.hypot(ground, enu[:, 2])
+        enu, ground, slant, apparent = geo.radar_look(self.rotation[sensor], self.pos_ecef_m[sensor], position_ecef_m)
         with np.errstate(invalid="ignore"):  # a stale track predicted deep inside the Earth: NaN, not covered
             altitude = geo.ecef_to_geodetic(position_ecef_m)[2]
         horizon = geo.radar_horizon_m(self.antenna_alt_m[sensor], np.maximum(altitude, 0.0))
-        apparent = np.arctan2(enu[:, 2] + ground * ground * geo.REFRACTION_BEND_PER_M, ground)
         azimuth = np.arctan2(enu[:, 0], enu[:, 1])
         return ((slant <= self.max_range_m[sensor]) & (ground <= horizon)
                 & (apparent >= self.min_elevation_rad[sensor] - np.deg2rad(1.0))

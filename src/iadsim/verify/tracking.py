@@ -7,7 +7,7 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from iadsim import geo
-from iadsim.physics.environment import EARTH_MU_M3_S2, central_gravity
+from iadsim.physics.environment import EARTH_MU_M3_S2, central_gravity, uniform_gravity
 from iadsim.sensors.radar import spherical
 from iadsim.tracking import filters
 from iadsim.tracking.backend import Scan, SensorGeometry, TrackerParameters
@@ -120,7 +120,8 @@ def deletion_look(detected_looks: int, blind_radar: bool) -> int:
     """
     radars = 2 if blind_radar else 1
     sensors = SensorGeometry(pos=np.zeros((radars, 3)), rotation=np.repeat(np.eye(3)[None], radars, axis=0),
-                             sigma=np.tile([30.0, np.deg2rad(0.1), np.deg2rad(0.1)], (radars, 1)))
+                             sigma=np.tile([30.0, np.deg2rad(0.1), np.deg2rad(0.1)], (radars, 1)),
+                             gravity=uniform_gravity)
     tracker = ArrayTracker(TrackerParameters(), sensors)
     rng = np.random.default_rng(3)
     nothing = np.empty((0, 3))
