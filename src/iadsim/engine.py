@@ -11,9 +11,10 @@ event log, and a change in one stage never shifts another stage's draws.
 
 from __future__ import annotations
 
+import time
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,9 @@ class RunResult:
     metrics: dict[str, float]
     ticks: int = 0
     """Ticks the engine ran: quiet stretches with nothing in the air are jumped over."""
+    stage_s: dict[str, float] = field(default_factory=dict)
+    """Wall time (s) spent in each stage role over the run, plus ``setup`` (compile and build) and
+    ``events`` (the event table and metrics): where a replication's time goes (bench_replication.py)."""
 
     def to_pandas(self) -> Any:
         """The event log as a pandas DataFrame (needs pandas installed)."""
@@ -72,23 +76,32 @@ def simulate(
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, catalog)
     seed = scenario.seed if seed is None else seed
+    clock = time.perf_counter
+    started = clock()
     compiled = compile_scenario(scenario, catalog, stream(seed, "compile"))
     stages = build_stages(compiled)
-    streams = {role: stream(seed, role) for role, _ in stages}
+    streams = [stream(seed, role) for role, _ in stages]
+    spent = [0.0] * len(stages)
     world = compiled.world
     log = EventLog()
     dt = scenario.time_step
     tick = ticks_run = 0
+    setup_s = clock() - started
     while tick < compiled.n_ticks and not world.finished():
         tick = max(tick, _tick_before(_wake_s(world, stages), dt)) if world.quiet() else tick
         tick += 1
         ticks_run += 1
         t = min(tick * dt, scenario.duration)
-        for role, stage in stages:
-            log.add(stage.step(world, t, dt, streams[role]))
+        for index, (_, stage) in enumerate(stages):
+            begun = clock()
+            log.add(stage.step(world, t, dt, streams[index]))
+            spent[index] += clock() - begun
+    begun = clock()
     events = log.to_table()
-    return RunResult(scenario, scenario_hash(scenario), seed, events, compute_metrics(events, scenario, catalog),
-                     ticks_run)
+    metrics = compute_metrics(events, scenario, catalog)
+    stage_s = {"setup": setup_s, **{role: s for (role, _), s in zip(stages, spent, strict=True)},
+               "events": clock() - begun}
+    return RunResult(scenario, scenario_hash(scenario), seed, events, metrics, ticks_run, stage_s)
 
 
 def _wake_s(world: World, stages: list[tuple[str, registry.Stage]]) -> float:

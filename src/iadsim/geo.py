@@ -11,6 +11,8 @@ import numpy as np
 from geographiclib.geodesic import Geodesic
 from numpy.typing import ArrayLike, NDArray
 
+from iadsim.jit import kernel
+
 WGS84_A_M = 6378137.0
 WGS84_F = 1 / 298.257223563
 WGS84_B_M = WGS84_A_M * (1 - WGS84_F)
@@ -54,10 +56,17 @@ def ecef_to_geodetic(xyz: ArrayLike) -> tuple[Array, Array, Array]:
     """Geodetic latitude, longitude (rad) and height (m) of ECEF points ``(..., 3)``.
 
     Closed form of Heikkinen (1982) as given by Zhu (1994), exact to well under a
-    millimetre from the Earth's surface to geostationary altitude.
+    millimetre from the Earth's surface to geostationary altitude (:func:`geodetic_of`).
     """
     xyz = np.asarray(xyz, dtype=float)
-    x, y, z = xyz[..., 0], xyz[..., 1], xyz[..., 2]
+    out = _geodetic_rows(np.ascontiguousarray(xyz.reshape(-1, 3)))
+    shape = xyz.shape[:-1]
+    return out[:, 0].reshape(shape), out[:, 1].reshape(shape), out[:, 2].reshape(shape)
+
+
+@kernel
+def geodetic_of(x: float, y: float, z: float) -> tuple[float, float, float]:
+    """Latitude, longitude (rad) and height (m) of one ECEF point (Heikkinen 1982, Zhu 1994); for kernels."""
     a, b, e2, ep2 = WGS84_A_M, WGS84_B_M, WGS84_E2, WGS84_EP2
     r = np.hypot(x, y)
     big_e2 = a * a - b * b
@@ -68,15 +77,20 @@ def ecef_to_geodetic(xyz: ArrayLike) -> tuple[Array, Array, Array]:
     p = f / (3.0 * (s + 1.0 / s + 1.0) ** 2 * g * g)
     q = np.sqrt(1.0 + 2.0 * e2 * e2 * p)
     r0 = -(p * e2 * r) / (1.0 + q) + np.sqrt(
-        np.maximum(0.5 * a * a * (1.0 + 1.0 / q) - p * (1.0 - e2) * z * z / (q * (1.0 + q)) - 0.5 * p * r * r, 0.0)
+        max(0.5 * a * a * (1.0 + 1.0 / q) - p * (1.0 - e2) * z * z / (q * (1.0 + q)) - 0.5 * p * r * r, 0.0)
     )
     u = np.hypot(r - e2 * r0, z)
     v = np.sqrt((r - e2 * r0) ** 2 + (1.0 - e2) * z * z)
     z0 = b * b * z / (a * v)
-    alt = u * (1.0 - b * b / (a * v))
-    lat = np.arctan2(z + ep2 * z0, r)
-    lon = np.arctan2(y, x)
-    return lat, lon, alt
+    return np.arctan2(z + ep2 * z0, r), np.arctan2(y, x), u * (1.0 - b * b / (a * v))
+
+
+@kernel
+def _geodetic_rows(xyz: Array) -> Array:
+    out = np.empty_like(xyz)
+    for k in range(len(xyz)):
+        out[k, 0], out[k, 1], out[k, 2] = geodetic_of(xyz[k, 0], xyz[k, 1], xyz[k, 2])
+    return out
 
 
 def enu_rotation(lat_rad: ArrayLike, lon_rad: ArrayLike) -> Array:

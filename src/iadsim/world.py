@@ -15,8 +15,10 @@ interceptors  launch (new rows), fly (motion, endgame), assess (status)
 ============  ==========================================
 
 Assets and pictures are fixed after compilation; sensors too, except that the
-launch stage, which owns the units, moves a fire unit's radars with it and
-switches their ``emitting`` mask while it marches and sets up. Positions are ECEF
+launch stage, which owns the units, moves a fire unit's radars with it (position,
+latitude, longitude and ENU ``rotation`` change together) and switches their
+``emitting`` mask while it marches and sets up. Stages read positions and
+rotations from these arrays every tick, never from copies of their own. Positions are ECEF
 metres, velocities ECEF metres per second, times seconds from the start.
 """
 
@@ -88,6 +90,7 @@ class Sensors:
     pos_ecef_m: F64  # (S, 3), antenna phase centre
     lat_rad: F64
     lon_rad: F64
+    rotation: F64  # (S, 3, 3) ECEF -> the radar's local east, north, up (rows), kept with its position
     antenna_alt_m: F64  # height of the antenna above the ellipsoid
     ground_alt_m: F64  # height of the ground under it above the ellipsoid
     feeds_picture: Bool  # (S, P): the radar's reports reach picture p
@@ -260,6 +263,7 @@ class Units:
     pos_ecef_m: F64  # (U, 3) launcher position
     lat_rad: F64
     lon_rad: F64
+    rotation: F64  # (U, 3, 3) ECEF -> the unit's local east, north, up (rows), kept with its position
     alt_m: F64
     heading_rad: F64
     picture: I32  # the air picture its command post sees

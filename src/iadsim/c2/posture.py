@@ -240,10 +240,12 @@ class Posture:
         lat, lon, alt = np.deg2rad(where[:, 0]), np.deg2rad(where[:, 1]), where[:, 2]
         units.lat_rad[unit], units.lon_rad[unit], units.alt_m[unit] = lat, lon, alt
         units.pos_ecef_m[unit] = geo.geodetic_to_ecef(lat, lon, alt)
+        units.rotation[unit] = geo.enu_rotation(lat, lon)
         radar = np.flatnonzero(np.isin(sensors.unit_index, unit))
         order = np.argsort(unit)
         owner = order[np.searchsorted(unit[order], sensors.unit_index[radar])]
         sensors.lat_rad[radar], sensors.lon_rad[radar] = lat[owner], lon[owner]
+        sensors.rotation[radar] = geo.enu_rotation(lat[owner], lon[owner])
         sensors.ground_alt_m[radar] = alt[owner]
         sensors.antenna_alt_m[radar] = alt[owner] + self.antenna_height_m[radar]
         sensors.pos_ecef_m[radar] = geo.geodetic_to_ecef(lat[owner], lon[owner], sensors.antenna_alt_m[radar])

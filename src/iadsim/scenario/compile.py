@@ -109,12 +109,13 @@ def _units(scenario: Scenario, unit_names: list[str], missile_names: list[str]) 
     for row, unit in enumerate(scenario.units):
         for missile, n in unit.inventory.items():
             rounds[row, missile_names.index(missile)] = n
+    lat = np.deg2rad([unit.position.lat for unit in scenario.units])
+    lon = np.deg2rad([unit.position.lon for unit in scenario.units])
     return Units(
         id=np.arange(count, dtype=np.int32),
         type_index=np.array([unit_names.index(unit.type) for unit in scenario.units], dtype=np.int32),
         pos_ecef_m=_ecef([unit.position for unit in scenario.units]),
-        lat_rad=np.deg2rad([unit.position.lat for unit in scenario.units]),
-        lon_rad=np.deg2rad([unit.position.lon for unit in scenario.units]),
+        lat_rad=lat, lon_rad=lon, rotation=geo.enu_rotation(lat, lon).reshape(count, 3, 3),
         alt_m=np.array([unit.position.alt for unit in scenario.units], dtype=float),
         heading_rad=np.array([unit.heading for unit in scenario.units], dtype=float),
         picture=np.zeros(count, dtype=np.int32),
@@ -243,7 +244,7 @@ def _sensors(
         type_index=np.array([radar_names.index(name) for name in types], dtype=np.int32),
         unit_index=np.array(owners, dtype=np.int32),
         pos_ecef_m=geo.geodetic_to_ecef(lat, lon, antenna) if count else np.zeros((0, 3)),
-        lat_rad=lat, lon_rad=lon, antenna_alt_m=antenna, ground_alt_m=ground,
+        lat_rad=lat, lon_rad=lon, rotation=geo.enu_rotation(lat, lon).reshape(count, 3, 3), antenna_alt_m=antenna, ground_alt_m=ground,
         feeds_picture=np.ascontiguousarray(np.isfinite(columns.T)),
         heading_rad=np.array(headings, dtype=float),
         feed_latency_s=np.ascontiguousarray(columns.T),
