@@ -60,8 +60,8 @@ from numpy.typing import NDArray
 
 from iadsim.jit import inlined, kernel
 from iadsim.tracking import filters
-from iadsim.tracking.association import (COLUMN_OF_ROW, NEAREST_CANDIDATES, assign, assignment_work, nearest_within,
-                                         sort_order)
+from iadsim.tracking.association import (COLUMN_OF_ROW, NEAREST_CANDIDATES, assign, assignment_work, first_at_least,
+                                         nearest_within, sort_order)
 from iadsim.tracking.backend import Scan, SensorGeometry, TrackEnd, TrackerParameters, TrackTable
 from iadsim.tracking.coverage import beyond_range, covers, radar_view
 from iadsim.tracking.deletion import DropReason, deletion_threshold, miss_cost
@@ -74,8 +74,10 @@ Bool = NDArray[np.bool_]
 # Row status (TrackStore.track[:, STATUS]).
 FREE, TENTATIVE, CONFIRMED, ENDED = 0, 1, 2, 3
 # Columns of TrackStore.track (int32), TrackStore.clock (float64), TrackStore.radar[r, slot] (int32).
-STATUS, PICTURE, LABEL, HITS, MISSES, RADARS = range(6)
-STATE_T, MISS_SCORE = 0, 1
+STATUS, PICTURE, LABEL, HITS, MISSES, RADARS, DETECTED_BY = range(7)
+MASKED_RADARS = 31
+"""Radars below this index are also marked in ``track[:, DETECTED_BY]`` once they detect a track (one bit each)."""
+STATE_T, MISS_SCORE, STATE_X, TRACE_PP, TRACE_PV, TRACE_VV = 0, 1, 2, 8, 9, 10
 SENSOR, LOOKS_BY, HITS_BY = 0, 1, 2
 # Rows of TrackStore.lists and slots of TrackStore.counts.
 LIVE_LIST, FREE_LIST, ENDED_LIST, ENDED_REASON = range(4)
@@ -136,8 +138,11 @@ def constants_of(parameters: TrackerParameters, motion: Array) -> Array:
 class TrackStore(NamedTuple):
     """Every track as a row (capacity C, M motion models, K radar slots per track).
 
-    ``track`` (C, 6) status, picture, truth label, hits, misses, radars used; ``clock`` (C, 2) time of
-    the state and the score lost to misses since the last update (:mod:`iadsim.tracking.deletion`);
+    ``track`` (C, 7) status, picture, truth label, hits, misses, radars used, and a bit per radar that has
+    detected it (the first :data:`MASKED_RADARS`); ``clock`` (C, 11) time of
+    the state, the score lost to misses since the last update (:mod:`iadsim.tracking.deletion`) and a
+    summary of the state for the loops over every track of a look (the combined state and the traces
+    of its position, cross and velocity covariance blocks, one cache line away);
     ``mode_x`` (C, M, 6), ``mode_p`` (C, M, 6, 6), ``mu`` (C, M) per motion model, ``x``, ``p`` their
     moment-matched combination; ``radar`` (C, K, 3) each radar that has looked at a track, with its
     covering looks and detections; ``lists`` (4, C) the live rows, the rows to reuse, the confirmed
@@ -157,9 +162,12 @@ class TrackStore(NamedTuple):
 
 
 def empty_store(capacity: int, models: int, radars: int) -> TrackStore:
-    return TrackStore(np.zeros((capacity, 6), np.int32), np.zeros((capacity, 2)), np.zeros((capacity, models, 6)),
-                      np.zeros((capacity, models, 6, 6)), np.zeros((capacity, models)), np.zeros((capacity, 6)),
-                      np.zeros((capacity, 6, 6)), np.zeros((capacity, radars, 3), np.int32),
+    """An empty store; with one model the combined state is the model's own (the same memory)."""
+    mode_x, mode_p = np.zeros((capacity, models, 6)), np.zeros((capacity, models, 6, 6))
+    x, p = ((mode_x.reshape(capacity, 6), mode_p.reshape(capacity, 6, 6)) if models == 1
+            else (np.zeros((capacity, 6)), np.zeros((capacity, 6, 6))))
+    return TrackStore(np.zeros((capacity, 7), np.int32), np.zeros((capacity, 11)), mode_x, mode_p,
+                      np.zeros((capacity, models)), x, p, np.zeros((capacity, radars, 3), np.int32),
                       np.zeros((4, capacity), np.int64), np.zeros(5, np.int64))
 
 
@@ -326,45 +334,34 @@ def _imm_spread(mode_x: Array, mu: Array, x: Array, velocity_variance: float, dt
     return extra
 
 
-@kernel
-def _predict_into(mode_x: Array, mode_p: Array, mu: Array, dt_s: float, motion: Array, gravity: int,
-                  out_mode_x: Array, out_mode_p: Array, out_mu: Array, out_x: Array, out_p: Array, blocks: Array,
-                  weights: Array, mixed_x: Array, mixed_p: Array) -> None:
-    """A track predicted over ``dt_s``: per model (one model: the EKF's prediction) and combined."""
-    forward = 1.0 if dt_s >= 0.0 else 0.0
-    if len(mu) == 1:
-        filters.predict_mode(mode_x[0], mode_p[0], dt_s, motion[0, TURN_RATE], motion[0, BALLISTIC] > 0.0,
-                             forward * motion[0, INTENSITY], gravity, out_mode_x[0], out_mode_p[0], blocks)
-        out_mu[0] = 1.0
-        for a in range(6):
-            out_x[a] = out_mode_x[0, a]
-            for b in range(6):
-                out_p[a, b] = out_mode_p[0, a, b]
-    else:
-        filters.imm_predict(mode_x, mode_p, mu, dt_s, motion[:, SWITCH:], motion[:, TURN_RATE],
-                            motion[:, BALLISTIC] > 0.0, motion[:, INTENSITY], gravity, out_mode_x, out_mode_p, out_mu,
-                            weights, mixed_x, mixed_p, blocks)
-        filters.combine(out_mode_x, out_mode_p, out_mu, out_x, out_p)
-
-
 @inlined
-def copy_state(mode_x: Array, mode_p: Array, mu: Array, x: Array, p: Array, r: int, pred_mode_x: Array,
-                pred_mode_p: Array, pred_mu: Array, pred_x: Array, pred_p: Array, q: int) -> None:
+def commit(mode_x: Array, mode_p: Array, mu: Array, x: Array, p: Array, r: int, pred_mode_x: Array,
+           pred_mode_p: Array, pred_mu: Array, pred_x: Array, pred_p: Array, q: int) -> None:
     """The prediction in slot ``q`` becomes row ``r``'s state."""
+    for a in range(6):
+        x[r, a] = pred_x[q, a]
+        for b in range(6):
+            p[r, a, b] = pred_p[q, a, b]
     for j in range(mu.shape[1]):
         mu[r, j] = pred_mu[q, j]
         for a in range(6):
             mode_x[r, j, a] = pred_mode_x[q, j, a]
             for b in range(6):
                 mode_p[r, j, a, b] = pred_mode_p[q, j, a, b]
+
+
+@inlined
+def summarize(clock: Array, x: Array, p: Array, r: int) -> None:
+    """Row ``r``'s summary in ``clock``: its combined state and the traces of its covariance blocks."""
     for a in range(6):
-        x[r, a] = pred_x[q, a]
-        for b in range(6):
-            p[r, a, b] = pred_p[q, a, b]
+        clock[r, STATE_X + a] = x[r, a]
+    clock[r, TRACE_PP] = p[r, 0, 0] + p[r, 1, 1] + p[r, 2, 2]
+    clock[r, TRACE_PV] = p[r, 0, 3] + p[r, 1, 4] + p[r, 2, 5]
+    clock[r, TRACE_VV] = p[r, 3, 3] + p[r, 4, 4] + p[r, 5, 5]
 
 
 # Columns of the per-look work tables: rows_of (int64) and row_real (float64).
-ROW, START_STATUS, SLOT, COVERED, COMMITTED, HIT = range(6)
+ROW, START_STATUS, SLOT, COVERED, COMMITTED, HIT, PREDICTED = range(7)
 DT = 0
 # Rows of the pair work table (int64): the associated tracks' first pairs, the pairs' reports, their tracks.
 PAIR_FIRST, PAIR_REPORT, PAIR_TRACK = range(3)
@@ -400,10 +397,12 @@ def _gather_look(look: I64, z_reports: Array, e: int, pos: Array, rotation: Arra
 def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array, x_state: Array, p_state: Array,
                   radar: I32, look: I64, look_time: Array, e: int, pos: Array, rotation: Array, sigma_all: Array,
                   coverage: Array, gravity: int, motion: Array, constants: Array, points: Array, sorted_x: Array,
-                  order: I64, usable: Bool, rows_of: I64, row_real: Array, n_rows: int, pred_mode_x: Array,
-                  pred_mode_p: Array, pred_mu: Array, pred_x: Array, pred_p: Array, candidate: I64,
-                  candidate_d2: Array, blocks: Array, weights: Array, mixed_x: Array, mixed_p: Array,
-                  mu_predicted: Array, start: Array, mean: Array) -> None:
+                  order: I64, rows_of: I64, row_real: Array, n_rows: int, pred_mode_x: Array, pred_mode_p: Array,
+                  pred_mu: Array, pred_x: Array, pred_p: Array, pred_z: Array, pred_s_inverse: Array,
+                  pred_radius: Array, blocks: Array, weights: Array, mixed_x: Array, mixed_p: Array,
+                  mu_predicted: Array, start: Array, mean: Array, x_in: Array, p_in: Array, mu_in: Array,
+                  x_out: Array, p_out: Array, mu_out: Array, combined_x: Array, combined_p: Array, z_out: Array,
+                  hp: Array, s: Array, s_inverse: Array) -> None:
     """Each track of the look: a cheap bound of its prediction, coverage, and a full prediction where it can
     matter (module doc). A track the look covers and that radar has detected before is updated or
     missed: its prediction becomes its state now."""
@@ -418,12 +417,11 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
         dt_s = t_s - clock[r, STATE_T]
         rows_of[i, START_STATUS], rows_of[i, SLOT], rows_of[i, HIT], rows_of[i, COMMITTED] = track[r, STATUS], -1, 0, 0
         row_real[i, DT] = dt_s
-        cx = x_state[r, 0] + dt_s * x_state[r, 3]
-        cy = x_state[r, 1] + dt_s * x_state[r, 4]
-        cz = x_state[r, 2] + dt_s * x_state[r, 5]
-        velocity = p_state[r, 3, 3] + p_state[r, 4, 4] + p_state[r, 5, 5]
-        spread2 = (p_state[r, 0, 0] + p_state[r, 1, 1] + p_state[r, 2, 2]
-                   + 2.0 * dt_s * (p_state[r, 0, 3] + p_state[r, 1, 4] + p_state[r, 2, 5]) + dt_s * dt_s * velocity)
+        cx = clock[r, STATE_X] + dt_s * clock[r, STATE_X + 3]
+        cy = clock[r, STATE_X + 1] + dt_s * clock[r, STATE_X + 4]
+        cz = clock[r, STATE_X + 2] + dt_s * clock[r, STATE_X + 5]
+        velocity = clock[r, TRACE_VV]
+        spread2 = clock[r, TRACE_PP] + 2.0 * dt_s * clock[r, TRACE_PV] + dt_s * dt_s * velocity
         spread, margin = np.sqrt(max(spread2, 0.0)), 0.0
         if models > 1:
             margin = _imm_spread(mode_x[r], mu[r], x_state[r], velocity, dt_s, motion, gravity,
@@ -440,27 +438,81 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
         rows_of[i, COVERED] = covered
         held = False
         if covered and dt_s >= 0.0:
-            for k in range(track[r, RADARS]):
-                held |= radar[r, k, SENSOR] == sensor and radar[r, k, HITS_BY] > 0
+            if sensor < MASKED_RADARS:
+                held = (track[r, DETECTED_BY] >> sensor) & 1 == 1
+            else:
+                for k in range(track[r, RADARS]):
+                    held |= radar[r, k, SENSOR] == sensor and radar[r, k, HITS_BY] > 0
         need = held
         if not need and reports > 0:  # is any report inside a sphere that surely holds the gate?
             d0, d1, d2 = cx - view[0], cy - view[1], cz - view[2]
             reach = np.sqrt(d0 * d0 + d1 * d1 + d2 * d2) + margin
             radius = (1.5 * gate * np.sqrt(bound + sigma[0] * sigma[0] + (reach * reach + 1e-6) * angular)
                       * (1.0 + 1e-9) + 1e-6 + margin)
-            need = nearest_within(points, sorted_x, order, reports, usable, cx, cy, cz, radius, candidate[:1],
-                                  candidate_d2[:1]) > 0
+            k = first_at_least(sorted_x, reports, cx - radius)
+            while k < reports and sorted_x[k] <= cx + radius and not need:
+                point = order[k]
+                d0, d1, d2 = points[point, 0] - cx, points[point, 1] - cy, points[point, 2] - cz
+                need = d0 * d0 + d1 * d1 + d2 * d2 <= radius * radius
+                k += 1
         if need:
-            q = predicted
+            rows_of[i, SLOT] = predicted
+            rows_of[predicted, PREDICTED] = i
             predicted += 1
-            rows_of[i, SLOT] = q
-            _predict_into(mode_x[r], mode_p[r], mu[r], dt_s, motion, gravity, pred_mode_x[q], pred_mode_p[q],
-                          pred_mu[q], pred_x[q], pred_p[q], blocks, weights, mixed_x, mixed_p)
-            if held:
-                copy_state(mode_x, mode_p, mu, x_state, p_state, r, pred_mode_x, pred_mode_p, pred_mu, pred_x, pred_p,
-                            q)
-                clock[r, STATE_T] = t_s
-                rows_of[i, COMMITTED] = 1
+            rows_of[i, COMMITTED] = held
+    # The predictions, and the gate of each: copied in and out of work arrays, so that the filter's steps
+    # are given whole arrays (a view made per call costs two atomic reference-count updates).
+    sensor_pos, frame = pos[sensor], rotation[sensor]
+    transition, turn, ballistic, intensity = (motion[:, SWITCH:].copy(), motion[:, TURN_RATE].copy(),
+                                              motion[:, BALLISTIC] > 0.0, motion[:, INTENSITY].copy())
+    for q in range(predicted):
+        i = rows_of[q, PREDICTED]
+        r, dt_s = rows_of[i, ROW], row_real[i, DT]
+        if models == 1:
+            for a in range(6):
+                mixed_x[a] = mode_x[r, 0, a]
+                for b in range(6):
+                    mixed_p[a, b] = mode_p[r, 0, a, b]
+            forward = 1.0 if dt_s >= 0.0 else 0.0
+            filters.predict_mode(mixed_x, mixed_p, dt_s, turn[0], ballistic[0], forward * intensity[0], gravity,
+                                 combined_x, combined_p, blocks)
+            mu_out[0] = 1.0
+            for a in range(6):
+                x_out[0, a] = combined_x[a]
+                for b in range(6):
+                    p_out[0, a, b] = combined_p[a, b]
+        else:
+            for j in range(models):
+                mu_in[j] = mu[r, j]
+                for a in range(6):
+                    x_in[j, a] = mode_x[r, j, a]
+                    for b in range(6):
+                        p_in[j, a, b] = mode_p[r, j, a, b]
+            filters.imm_predict(x_in, p_in, mu_in, dt_s, transition, turn, ballistic, intensity, gravity, x_out,
+                                p_out, mu_out, weights, mixed_x, mixed_p, blocks)
+            filters.combine(x_out, p_out, mu_out, combined_x, combined_p)
+        filters.measure(combined_x, sensor_pos, frame, z_out, hp)
+        filters.innovation_covariance(combined_p, hp, sigma, s, s_inverse)
+        pred_radius[q] = 1.5 * gate * np.sqrt(combined_p[0, 0] + combined_p[1, 1] + combined_p[2, 2]
+                                             + sigma[0] * sigma[0] + z_out[0] * z_out[0] * angular)
+        for a in range(3):
+            pred_z[q, a] = z_out[a]
+            for b in range(3):
+                pred_s_inverse[q, a, b] = s_inverse[a, b]
+        for a in range(6):
+            pred_x[q, a] = combined_x[a]
+            for b in range(6):
+                pred_p[q, a, b] = combined_p[a, b]
+        for j in range(models):
+            pred_mu[q, j] = mu_out[j]
+            for a in range(6):
+                pred_mode_x[q, j, a] = x_out[j, a]
+                for b in range(6):
+                    pred_mode_p[q, j, a, b] = p_out[j, a, b]
+        if rows_of[i, COMMITTED]:  # updated or missed, the prediction is its state now
+            commit(mode_x, mode_p, mu, x_state, p_state, r, pred_mode_x, pred_mode_p, pred_mu, pred_x, pred_p, q)
+            clock[r, STATE_T] = t_s
+            summarize(clock, x_state, p_state, r)
 
 
 @kernel
@@ -468,7 +520,8 @@ def _associate(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array
                look: I64, look_time: Array, z_reports: Array, truth: I32, e: int, pos: Array, rotation: Array,
                sigma_all: Array, constants: Array, points: Array, sorted_x: Array, order: I64, usable: Bool,
                rows_of: I64, row_real: Array, n_rows: int, pass_status: int, pred_mode_x: Array, pred_mode_p: Array,
-               pred_mu: Array, pred_x: Array, pred_p: Array, pair: I64, cost: Array, candidate: I64,
+               pred_mu: Array, pred_x: Array, pred_p: Array, pred_z: Array, pred_s_inverse: Array,
+               pred_radius: Array, pair: I64, cost: Array, candidate: I64,
                candidate_d2: Array, reals: Array, indices: I64, visited: Bool, heap_key: Array, heap_item: I64,
                z_predicted: Array, nu: Array, hp: Array, s: Array, s_inverse: Array, gains: Array,
                likelihood: Array) -> None:
@@ -476,23 +529,19 @@ def _associate(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array
     nearest neighbour, update the assigned ones and give them their report's truth label."""
     sensor, first_report, reports, t_s = look[e, LOOK_SENSOR], look[e, FIRST], look[e, SIZE], look_time[e, MEASURED]
     sensor_pos, frame, sigma = pos[sensor], rotation[sensor], sigma_all[sensor]
-    gate, angular = constants[GATE], sigma[1] * sigma[1] + sigma[2] * sigma[2]
+    gate = constants[GATE]
     pairs = tracks = 0
     pair[PAIR_FIRST, 0] = 0
     for i in range(n_rows):
         q = rows_of[i, SLOT]
         if rows_of[i, START_STATUS] != pass_status or q < 0:
             continue
-        filters.measure(pred_x[q], sensor_pos, frame, z_predicted, hp)
-        filters.innovation_covariance(pred_p[q], hp, sigma, s, s_inverse)
-        radius = 1.5 * gate * np.sqrt(pred_p[q, 0, 0] + pred_p[q, 1, 1] + pred_p[q, 2, 2] + sigma[0] * sigma[0]
-                                      + z_predicted[0] * z_predicted[0] * angular)
         found = nearest_within(points, sorted_x, order, reports, usable, pred_x[q, 0], pred_x[q, 1], pred_x[q, 2],
-                               radius, candidate, candidate_d2)
+                               pred_radius[q], candidate, candidate_d2)
         for c in range(found):
             point = candidate[c]
-            filters.innovation(z_reports[first_report + point], z_predicted, nu)
-            distance = np.sqrt(filters.mahalanobis_squared(nu, s_inverse))
+            filters.innovation(z_reports[first_report + point], pred_z[q], nu)
+            distance = np.sqrt(filters.mahalanobis_squared(nu, pred_s_inverse[q]))
             if distance < gate:
                 pair[PAIR_REPORT, pairs], cost[pairs] = point, distance - gate
                 pairs += 1
@@ -513,19 +562,20 @@ def _associate(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array
         rows_of[i, HIT] = 1
         if row_real[i, DT] >= 0.0:  # an older report is absorbed without an update
             if not rows_of[i, COMMITTED]:
-                copy_state(mode_x, mode_p, mu, x_state, p_state, r, pred_mode_x, pred_mode_p, pred_mu, pred_x, pred_p,
+                commit(mode_x, mode_p, mu, x_state, p_state, r, pred_mode_x, pred_mode_p, pred_mu, pred_x, pred_p,
                             rows_of[i, SLOT])
                 clock[r, STATE_T] = t_s
                 rows_of[i, COMMITTED] = 1
             filters.imm_update(mode_x[r], mode_p[r], mu[r], z_reports[first_report + point], sensor_pos, frame, sigma,
                                likelihood, z_predicted, nu, hp, s, s_inverse, gains)
             filters.combine(mode_x[r], mode_p[r], mu[r], x_state[r], p_state[r])
+            summarize(clock, x_state, p_state, r)
         if truth[first_report + point] >= 0:
             track[r, LABEL] = truth[first_report + point]
 
 
 @kernel
-def _count_looks(track: I32, clock: Array, p_state: Array, radar: I32, lists: I64, counts: I64, sensor: int,
+def _count_looks(track: I32, clock: Array, radar: I32, lists: I64, counts: I64, sensor: int,
                  looked: bool, rows_of: I64, row_real: Array, n_rows: int, pass_status: int,
                  constants: Array) -> None:
     """Hits, misses and covering looks of the look's tracks of ``pass_status`` (:mod:`iadsim.tracking.deletion`);
@@ -545,6 +595,8 @@ def _count_looks(track: I32, clock: Array, p_state: Array, radar: I32, lists: I6
             counts[MOST_RADARS] = max(counts[MOST_RADARS], k + 1)
         if hit:
             radar[r, k, HITS_BY] += 1
+            if sensor < MASKED_RADARS:
+                track[r, DETECTED_BY] |= 1 << sensor
             track[r, HITS] += 1
             clock[r, MISS_SCORE] = 0.0
         elif radar[r, k, HITS_BY] > 0:
@@ -557,12 +609,12 @@ def _count_looks(track: I32, clock: Array, p_state: Array, radar: I32, lists: I6
         r = rows_of[i, ROW]
         if rows_of[i, START_STATUS] == CONFIRMED and track[r, STATUS] == CONFIRMED:
             lost = clock[r, MISS_SCORE] > constants[DELETION_THRESHOLD]
-            if lost or p_state[r, 0, 0] + p_state[r, 1, 1] + p_state[r, 2, 2] > constants[MAX_POSITION_VARIANCE]:
+            if lost or clock[r, TRACE_PP] > constants[MAX_POSITION_VARIANCE]:
                 end_track(track, lists, counts, r, DropReason.LOST_TO_MISSES if lost else DropReason.LOST_UNCERTAIN)
 
 
 @kernel
-def _confirm_tentative(track: I32, p_state: Array, rows_of: I64, n_rows: int, constants: Array, freed: I64,
+def _confirm_tentative(track: I32, clock: Array, rows_of: I64, n_rows: int, constants: Array, freed: I64,
                        n_freed: int) -> int:
     """M of N: confirm the look's tentative tracks that reached ``confirm_hits``, free those that can no
     longer (or whose position is too uncertain); returns the rows freed so far."""
@@ -572,8 +624,7 @@ def _confirm_tentative(track: I32, p_state: Array, rows_of: I64, n_rows: int, co
             continue
         if track[r, HITS] >= constants[CONFIRM_HITS]:
             track[r, STATUS] = CONFIRMED
-        elif (track[r, MISSES] > constants[TENTATIVE_MISSES]
-              or p_state[r, 0, 0] + p_state[r, 1, 1] + p_state[r, 2, 2] > constants[MAX_POSITION_VARIANCE]):
+        elif track[r, MISSES] > constants[TENTATIVE_MISSES] or clock[r, TRACE_PP] > constants[MAX_POSITION_VARIANCE]:
             track[r, STATUS] = FREE
             freed[n_freed] = r
             n_freed += 1
@@ -609,7 +660,9 @@ def _start_tracks(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
         track[r, PICTURE], track[r, LABEL] = picture, truth[first_report + k]
         track[r, HITS], track[r, MISSES], track[r, RADARS] = 1, 0, 1
         clock[r, STATE_T], clock[r, MISS_SCORE] = look_time[e, MEASURED], 0.0
+        summarize(clock, x_state, p_state, r)
         radar[r, 0, SENSOR], radar[r, 0, LOOKS_BY], radar[r, 0, HITS_BY] = sensor, 1, 1
+        track[r, DETECTED_BY] = 1 << sensor if sensor < MASKED_RADARS else 0
         counts[MOST_RADARS] = max(counts[MOST_RADARS], 1)
         new_rows[n_new] = r
         n_new += 1
@@ -679,12 +732,16 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
     capacity, slots = len(track), radar.shape[1]
     points, sorted_x, order, usable = (np.empty((largest, 3)), np.empty(largest), np.empty(largest, np.int64),
                                        np.empty(largest, np.bool_))
-    rows_of, row_real = np.empty((rows, 6), np.int64), np.empty((rows, 1))
+    rows_of, row_real = np.empty((rows, 7), np.int64), np.empty((rows, 1))
     pred_mode_x, pred_mode_p = np.empty((rows, models, 6)), np.empty((rows, models, 6, 6))
     pred_mu, pred_x, pred_p = np.empty((rows, models)), np.empty((rows, 6)), np.empty((rows, 6, 6))
     pair, cost = np.empty((3, pairs + 1), np.int64), np.empty(pairs + 1)
     candidate, candidate_d2 = np.empty(NEAREST_CANDIDATES, np.int64), np.empty(NEAREST_CANDIDATES)
     reals, indices, visited, heap_key, heap_item = assignment_work(rows, largest, pairs)
+    pred_z, pred_s_inverse, pred_radius = np.empty((rows, 3)), np.empty((rows, 3, 3)), np.empty(rows)
+    x_in, p_in, mu_in = np.empty((models, 6)), np.empty((models, 6, 6)), np.empty(models)
+    x_out, p_out, mu_out = np.empty((models, 6)), np.empty((models, 6, 6)), np.empty(models)
+    combined_x, combined_p, z_out = np.empty(6), np.empty((6, 6)), np.empty(3)
     blocks, weights, mixed_x, mixed_p = np.empty((2, 3, 3)), np.empty((models, models)), np.empty(6), np.empty((6, 6))
     mu_predicted, start, mean = np.empty(models), np.empty(6), np.empty(6)
     z_predicted, nu, hp, s, s_inverse = np.empty(3), np.empty(3), np.empty((3, 3)), np.empty((3, 3)), np.empty((3, 3))
@@ -699,17 +756,19 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
         n_rows = _gather_look(look, z, e, pos, rotation, track, picture_start, picture_rows, changes[0], n_new, points,
                               sorted_x, order, usable, rows_of)
         _predict_rows(track, clock, mode_x, mode_p, mu, x, p, radar, look, look_time, e, pos, rotation, sigma, coverage,
-                      gravity, motion, constants, points, sorted_x, order, usable, rows_of, row_real, n_rows,
-                      pred_mode_x, pred_mode_p, pred_mu, pred_x, pred_p, candidate, candidate_d2, blocks, weights,
-                      mixed_x, mixed_p, mu_predicted, start, mean)
+                      gravity, motion, constants, points, sorted_x, order, rows_of, row_real, n_rows, pred_mode_x,
+                      pred_mode_p, pred_mu, pred_x, pred_p, pred_z, pred_s_inverse, pred_radius, blocks, weights,
+                      mixed_x, mixed_p, mu_predicted, start, mean, x_in, p_in, mu_in, x_out, p_out, mu_out, combined_x,
+                      combined_p, z_out, hp, s, s_inverse)
         for pass_status in (CONFIRMED, TENTATIVE):
             _associate(track, clock, mode_x, mode_p, mu, x, p, look, look_time, z, truth, e, pos, rotation, sigma,
                        constants, points, sorted_x, order, usable, rows_of, row_real, n_rows, pass_status,
-                       pred_mode_x, pred_mode_p, pred_mu, pred_x, pred_p, pair, cost, candidate, candidate_d2, reals,
+                       pred_mode_x, pred_mode_p, pred_mu, pred_x, pred_p, pred_z, pred_s_inverse, pred_radius, pair,
+                       cost, candidate, candidate_d2, reals,
                        indices, visited, heap_key, heap_item, z_predicted, nu, hp, s, s_inverse, gains, mu_predicted)
-            _count_looks(track, clock, p, radar, lists, counts, look[e, LOOK_SENSOR], look[e, LOOKED] != 0, rows_of,
+            _count_looks(track, clock, radar, lists, counts, look[e, LOOK_SENSOR], look[e, LOOKED] != 0, rows_of,
                          row_real, n_rows, pass_status, constants)
-        n_freed = _confirm_tentative(track, p, rows_of, n_rows, constants, changes[1], n_freed)
+        n_freed = _confirm_tentative(track, clock, rows_of, n_rows, constants, changes[1], n_freed)
         n_new = _start_tracks(track, clock, mode_x, mode_p, mu, x, p, radar, lists, counts, look, look_time, z, truth,
                               e, pos, rotation, sigma, constants, usable, changes[0], n_new)
         look[e, DONE_LOOK] = 1
@@ -721,14 +780,34 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
 
 @kernel
 def _settle(track: I32, lists: I64, counts: I64, changes: I64, n_new: int, n_freed: int) -> None:
-    """The live list without the tracks that ended or failed, with those started; failed rows free for reuse."""
+    """The live list without the tracks that ended or failed, with those started, in order of rows (the
+    loops over a look's tracks then walk memory forwards); failed rows free for reuse."""
     kept = 0
-    for index in range(counts[LIVE] + n_new):
-        r = lists[LIVE_LIST, index] if index < counts[LIVE] else changes[0, index - counts[LIVE]]
+    for index in range(counts[LIVE]):
+        r = lists[LIVE_LIST, index]
         if track[r, STATUS] == TENTATIVE or track[r, STATUS] == CONFIRMED:
             lists[LIVE_LIST, kept] = r
             kept += 1
-    counts[LIVE] = kept
+    started = 0
+    for index in range(n_new):
+        r = changes[0, index]
+        if track[r, STATUS] == TENTATIVE or track[r, STATUS] == CONFIRMED:
+            changes[0, started] = r
+            started += 1
+    order = np.empty(started, np.int64)
+    sort_order(changes[0], started, order)
+    merged = np.empty(kept + started, np.int64)
+    a = b = 0
+    for index in range(kept + started):
+        if b == started or (a < kept and lists[LIVE_LIST, a] < changes[0, order[b]]):
+            merged[index] = lists[LIVE_LIST, a]
+            a += 1
+        else:
+            merged[index] = changes[0, order[b]]
+            b += 1
+    for index in range(kept + started):
+        lists[LIVE_LIST, index] = merged[index]
+    counts[LIVE] = kept + started
     for index in range(n_freed):
         lists[FREE_LIST, counts[FREE_ROWS]] = changes[1, index]
         counts[FREE_ROWS] += 1

@@ -47,7 +47,7 @@ def gravity_at(x: float, y: float, z: float, field: int) -> tuple[float, float, 
     return 0.0, 0.0, -STANDARD_GRAVITY_MPS2
 
 
-@kernel
+@inlined
 def transition_blocks(dt_s: float, turn_rate_rps: float, x: Array, field: int, blocks: Array) -> None:
     """Blocks A = ``blocks[0]`` and B = ``blocks[1]`` (3 × 3, written) of a coordinated turn over ``dt_s``.
 
@@ -73,7 +73,7 @@ def transition_blocks(dt_s: float, turn_rate_rps: float, x: Array, field: int, b
             blocks[1, i, j] = same + sin_t * k[i][j] + one_minus_cos * k2
 
 
-@kernel
+@inlined
 def predict_mean(x: Array, dt_s: float, turn_rate_rps: float, ballistic: bool, field: int, out: Array,
                  blocks: Array) -> None:
     """Mean (6,) of one motion model's prediction of ``x`` over ``dt_s`` (``blocks``: :func:`transition_blocks`'s).
@@ -105,7 +105,7 @@ def predict_mean(x: Array, dt_s: float, turn_rate_rps: float, ballistic: bool, f
     out[5] += dt_s * gz
 
 
-@kernel
+@inlined
 def predict_mode(x: Array, p: Array, dt_s: float, turn_rate_rps: float, ballistic: bool, intensity: float,
                  field: int, out_x: Array, out_p: Array, blocks: Array) -> None:
     """One motion model's Kalman prediction x' = F x (+ gravity), P' = F P Fᵀ + Q (``blocks``: (2, 3, 3) work).
@@ -154,7 +154,7 @@ def enu_of(z: Array) -> tuple[float, float, float]:
     return z[0] * cos_el * np.sin(z[1]), z[0] * cos_el * np.cos(z[1]), z[0] * np.sin(z[2])
 
 
-@kernel
+@inlined
 def measure(x: Array, sensor_pos: Array, rotation: Array, z: Array, hp: Array) -> None:
     """Predicted (range, azimuth, elevation) ``z`` (3,) of state ``x`` and the measurement Jacobian's
     position block ``hp`` (3 × 3; the velocity block is zero)."""
@@ -182,7 +182,7 @@ def innovation(z: Array, z_predicted: Array, nu: Array) -> None:
     nu[1] = (nu[1] + np.pi) % (2.0 * np.pi) - np.pi
 
 
-@kernel
+@inlined
 def invert_3x3(s: Array, s_inverse: Array) -> float:
     """The inverse of a symmetric 3 × 3 matrix (by cofactors, written); returns its determinant."""
     c00 = s[1, 1] * s[2, 2] - s[1, 2] * s[2, 1]
@@ -199,7 +199,7 @@ def invert_3x3(s: Array, s_inverse: Array) -> float:
     return det
 
 
-@kernel
+@inlined
 def innovation_covariance(p: Array, hp: Array, sigma: Array, s: Array, s_inverse: Array) -> float:
     """S = H P Hᵀ + R (3 × 3) for a radar of errors ``sigma`` (range m, azimuth, elevation rad), its inverse;
     returns det S."""
@@ -363,7 +363,7 @@ def imm_predict(mode_x: Array, mode_p: Array, mu: Array, dt_s: float, transition
 
 @kernel
 def combine(mode_x: Array, mode_p: Array, mu: Array, x: Array, p: Array) -> None:
-    """Moment-matched mean (6,) and covariance (6, 6) of the mixture of model estimates."""
+    """Moment-matched mean (6,) and covariance (6, 6) of the mixture of model estimates (one model: its own)."""
     for k in range(6):
         total = 0.0
         for j in range(len(mu)):

@@ -37,7 +37,7 @@ from iadsim.jit import kernel
 from iadsim.tracking import filters
 from iadsim.tracking.association import COLUMN_OF_ROW, assign, assignment_work
 from iadsim.tracking.core import (CONFIRMED, DONE, ENDED_LIST, ENDED_REASON, ENDED_ROWS, FREE, FREE_LIST, FREE_ROWS,
-                                  LABEL, LIVE, LIVE_LIST, PICTURE, SENDINGS, STATE_T, STATUS, copy_state, add_look,
+                                  LABEL, LIVE, LIVE_LIST, PICTURE, SENDINGS, STATE_T, STATUS, commit, add_look,
                                   add_reports, end_track, process_due)
 from iadsim.tracking.deletion import DropReason, resumable
 from iadsim.world import FLYING, KILLED
@@ -194,7 +194,7 @@ def _move_track(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
     for k in range(radar.shape[1]):
         for c in range(3):
             radar[target, k, c] = radar[source, k, c]
-    copy_state(mode_x, mode_p, mu, x, p, target, mode_x, mode_p, mu, x, p, source)
+    commit(mode_x, mode_p, mu, x, p, target, mode_x, mode_p, mu, x, p, source)
     track[source, STATUS] = FREE
 
 
