@@ -87,8 +87,11 @@ def simulate(
     dt = scenario.time_step
     tick = ticks_run = 0
     setup_s = clock() - started
-    while tick < compiled.n_ticks and not world.finished():
-        tick = max(tick, _tick_before(_wake_s(world, stages), dt)) if world.quiet() else tick
+    while tick < compiled.n_ticks:
+        finished, quiet = world.activity()
+        if finished:
+            break
+        tick = max(tick, _tick_before(_wake_s(world, stages), dt)) if quiet else tick
         tick += 1
         ticks_run += 1
         t = min(tick * dt, scenario.duration)

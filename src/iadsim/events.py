@@ -1,9 +1,13 @@
 """The event log: one row per thing that happened, the single record of a run.
 
-Stages return events as :class:`EventColumns` (numpy columns of equal length,
-built with :func:`events`); the engine collects them in an :class:`EventLog`,
-which becomes one Arrow table with the schema :data:`EVENT_SCHEMA`. Metrics,
-reports, exports and studies read this table and nothing else from a run.
+Stages return their events as :data:`EventColumns`: a tuple of
+:class:`EventBatch` (one per call of :func:`events`, each holding only the
+columns it was given), empty when nothing happened; the engine collects them
+in an :class:`EventLog`, which becomes one Arrow table with the schema
+:data:`EVENT_SCHEMA` at the end of the run. Building a batch costs about a
+microsecond; defaults, geodetic coordinates and dictionary codes are filled
+once, for the whole log, in :meth:`EventLog.to_table`. Metrics, reports,
+exports and studies read this table and nothing else from a run.
 
 Kinds and the meaning of ``value``:
 
@@ -38,6 +42,8 @@ resupply         rounds of a type were delivered to a unit's magazine  rounds de
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import pyarrow as pa
@@ -67,8 +73,24 @@ EVENT_SCHEMA = pa.schema(
     ]
 )
 
-EventColumns = dict[str, np.ndarray]
-NO_EVENTS: EventColumns = {}
+_KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
+_COLUMN_NAMES = frozenset((*ID_COLUMNS, *STRING_COLUMNS, "value"))
+
+
+@dataclass(frozen=True, slots=True)
+class EventBatch:
+    """``n`` events of one kind, as given to :func:`events`: scalars broadcast, missing columns take defaults."""
+
+    kind: int  # index into KINDS
+    n: int
+    t_s: float | np.ndarray
+    pos_ecef_m: np.ndarray | None
+    columns: dict[str, object]
+
+
+EventColumns = tuple[EventBatch, ...]
+"""What a stage's ``step`` returns: its batches of events, in order (empty: nothing happened)."""
+NO_EVENTS: EventColumns = ()
 
 
 def events(
@@ -78,70 +100,113 @@ def events(
     pos_ecef_m: np.ndarray | None = None,
     **columns: np.ndarray | Sequence | int | float | str,
 ) -> EventColumns:
-    """Build ``n`` events of one ``kind``; unspecified ids are -1, numbers NaN, strings empty.
+    """``n`` events of one ``kind``; unspecified ids are -1, numbers NaN, strings empty.
 
-    ``pos_ecef_m`` (n, 3) is converted to latitude, longitude and altitude.
-    Scalars broadcast to all ``n`` rows.
+    ``pos_ecef_m`` (n, 3) gives their latitude, longitude and altitude. Scalars
+    broadcast to all ``n`` rows. Arrays are copied: a stage may go on changing its own.
     """
-    if kind not in KINDS:
+    code = _KIND_CODE.get(kind)
+    if code is None:
         raise ValueError(f"unknown event kind {kind!r}")
-    if n == 0 and _EMPTY:  # most stages have nothing to say most ticks: skip the broadcasts
-        unknown = set(columns) - _COLUMN_NAMES
-        if unknown:
-            raise TypeError(f"unknown event columns: {', '.join(sorted(unknown))}")
-        return dict(_EMPTY)
-    out: EventColumns = {"t_s": np.broadcast_to(np.asarray(t_s, dtype=np.float64), (n,)).copy(),
-                         "kind": np.full(n, kind, dtype=object)}
-    for name in ID_COLUMNS:
-        out[name] = np.broadcast_to(np.asarray(columns.pop(name, -1), dtype=np.int32), (n,)).copy()
-    for name in STRING_COLUMNS:
-        out[name] = np.broadcast_to(np.asarray(columns.pop(name, ""), dtype=object), (n,)).copy()
-    out["value"] = np.broadcast_to(np.asarray(columns.pop("value", np.nan), dtype=np.float64), (n,)).copy()
-    if columns:
-        raise TypeError(f"unknown event columns: {', '.join(columns)}")
-    if pos_ecef_m is not None and n:
-        lat, lon, alt = ecef_to_geodetic(pos_ecef_m)
-        out["lat_deg"], out["lon_deg"], out["alt_m"] = np.rad2deg(lat), np.rad2deg(lon), alt
-    else:
-        out["lat_deg"] = out["lon_deg"] = out["alt_m"] = np.full(n, np.nan)
-    return out
-
-
-_COLUMN_NAMES = frozenset((*ID_COLUMNS, *STRING_COLUMNS, "value"))
-_EMPTY: EventColumns = {}
-_EMPTY.update(events("threat_launch", 0.0, 0))
-"""No events: every column, empty (size-0 arrays, so sharing them is safe)."""
-
-
-def merge(*batches: EventColumns) -> EventColumns:
-    """Concatenate event batches (empty ones are skipped) into one."""
-    present = [batch for batch in batches if batch and len(batch["t_s"])]
-    if not present:
+    if not columns.keys() <= _COLUMN_NAMES:
+        raise TypeError(f"unknown event columns: {', '.join(sorted(set(columns) - _COLUMN_NAMES))}")
+    if n == 0:
         return NO_EVENTS
-    if len(present) == 1:
-        return present[0]
-    return {name: np.concatenate([batch[name] for batch in present]) for name in present[0]}
+    kept = {name: value.copy() if isinstance(value, np.ndarray) else value for name, value in columns.items()}
+    return (EventBatch(code, n, t_s.copy() if isinstance(t_s, np.ndarray) else t_s,
+                       None if pos_ecef_m is None else np.array(pos_ecef_m, dtype=float), kept),)
+
+
+def merge(*parts: EventColumns) -> EventColumns:
+    """The batches of several event sets, in order."""
+    return tuple(chain.from_iterable(parts))
+
+
+def as_columns(batches: EventColumns) -> dict[str, np.ndarray]:
+    """Batches as full numpy columns (``kind`` and strings as text): for tests and inspection."""
+    table = EventLog.table_of(list(batches), sort=False)
+    return {name: np.asarray(table.column(name).cast(pa.string()) if pa.types.is_dictionary(field.type)
+                             else table.column(name).to_numpy(zero_copy_only=False))
+            for name, field in zip(table.column_names, table.schema, strict=True)}
 
 
 class EventLog:
     """Collects event batches during a run and turns them into one Arrow table."""
 
     def __init__(self) -> None:
-        self._batches: list[EventColumns] = []
+        self._batches: list[EventBatch] = []
 
-    def add(self, batch: EventColumns) -> None:
-        if batch and len(batch["t_s"]):
-            self._batches.append(batch)
+    def add(self, batches: EventColumns) -> None:
+        self._batches.extend(batches)
 
     def to_table(self) -> pa.Table:
         """All events, sorted by time and, at equal times, in the order stages produced them."""
-        merged = merge(*self._batches) or events("threat_launch", 0.0, 0)
-        order = np.argsort(merged["t_s"], kind="stable")
-        arrays = []
-        for column in EVENT_SCHEMA:
-            values = merged[column.name][order]
-            if pa.types.is_dictionary(column.type):
-                arrays.append(pa.array(values, type=pa.string()).dictionary_encode().cast(column.type))
-            else:
-                arrays.append(pa.array(values, type=column.type))
-        return pa.Table.from_arrays(arrays, schema=EVENT_SCHEMA)
+        return self.table_of(self._batches)
+
+    @staticmethod
+    def table_of(batches: list[EventBatch], sort: bool = True) -> pa.Table:
+        """The table of ``batches``: every column filled, positions converted, strings dictionary-coded."""
+        sizes = np.array([batch.n for batch in batches], dtype=np.int64)
+        ends = np.cumsum(sizes)
+        starts = ends - sizes
+        total = int(ends[-1]) if len(batches) else 0
+        t_s = np.empty(total)
+        kind = np.repeat(np.array([batch.kind for batch in batches], dtype=np.int8), sizes)
+        numbers = {name: np.full(total, -1, np.int32) for name in ID_COLUMNS}
+        numbers["value"] = np.full(total, np.nan)
+        strings = {name: _Strings(total) for name in STRING_COLUMNS}
+        pos = np.full((total, 3), np.nan)
+        for batch, start, end in zip(batches, starts.tolist(), ends.tolist(), strict=True):
+            t_s[start:end] = batch.t_s
+            if batch.pos_ecef_m is not None:
+                pos[start:end] = batch.pos_ecef_m
+            for name, value in batch.columns.items():
+                if name in strings:
+                    strings[name].put(start, end, value)
+                else:
+                    numbers[name][start:end] = value
+        order = np.argsort(t_s, kind="stable") if sort else np.arange(total)
+        lat, lon, alt = np.full(total, np.nan), np.full(total, np.nan), np.full(total, np.nan)
+        placed = np.flatnonzero(~np.isnan(pos[:, 0]))
+        if len(placed):
+            lat[placed], lon[placed], alt[placed] = ecef_to_geodetic(pos[placed])
+        columns = {
+            "t_s": pa.array(t_s[order]),
+            "kind": pa.DictionaryArray.from_arrays(pa.array(kind[order]), pa.array(KINDS)),
+            **{name: pa.array(column[order]) for name, column in numbers.items() if name != "value"},
+            "lat_deg": pa.array(np.rad2deg(lat)[order]), "lon_deg": pa.array(np.rad2deg(lon)[order]),
+            "alt_m": pa.array(alt[order]), "value": pa.array(numbers["value"][order]),
+        }
+        for field in EVENT_SCHEMA:
+            if field.name in strings:
+                columns[field.name] = strings[field.name].array(order, field.type)
+        return pa.Table.from_arrays([columns[field.name] for field in EVENT_SCHEMA], schema=EVENT_SCHEMA)
+
+
+class _Strings:
+    """A string column under construction: one code per row into a growing list of distinct texts ("" is 0)."""
+
+    def __init__(self, size: int) -> None:
+        self.codes = np.zeros(size, np.int32)
+        self.texts: list[str] = [""]
+        self.code_of: dict[str, int] = {"": 0}
+
+    def _code(self, text: str) -> int:
+        code = self.code_of.get(text)
+        if code is None:
+            code = self.code_of[text] = len(self.texts)
+            self.texts.append(text)
+        return code
+
+    def put(self, start: int, end: int, value: object) -> None:
+        if isinstance(value, str):
+            self.codes[start:end] = self._code(value)
+        else:
+            distinct, inverse = np.unique(np.asarray(value, dtype=object).astype(str), return_inverse=True)
+            self.codes[start:end] = np.array([self._code(text) for text in distinct.tolist()], np.int32)[inverse]
+
+    def array(self, order: np.ndarray, arrow_type: pa.DataType) -> pa.Array:
+        coded = pa.DictionaryArray.from_arrays(pa.array(self.codes[order].astype(
+            arrow_type.index_type.to_pandas_dtype() if pa.types.is_dictionary(arrow_type) else np.int32)),
+            pa.array(self.texts, pa.string()))
+        return coded if pa.types.is_dictionary(arrow_type) else coded.cast(pa.string())

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 from numpy.typing import NDArray
 
+from iadsim.jit import kernel
+
 F64 = NDArray[np.float64]
 I32 = NDArray[np.int32]
 Bool = NDArray[np.bool_]
@@ -330,16 +332,23 @@ class World:
     detections: Detections = field(default_factory=Detections.empty)
     assignments: Assignments = field(default_factory=Assignments.empty)
 
-    def quiet(self) -> bool:
-        """True when nothing is in the air: no threat flying, no interceptor in flight."""
-        return not np.any(self.threats.status == FLYING) and not np.any(self.interceptors.in_flight)
+    def activity(self) -> tuple[bool, bool]:
+        """(finished, quiet): nothing can happen any more (no threat pending or flying, no interceptor in
+        flight); nothing is in the air (no threat flying, no interceptor in flight). One compiled pass."""
+        return _activity(self.threats.status, self.interceptors.status[: self.interceptors.count])
 
     def next_launch_s(self) -> float:
         """Launch time of the next threat still on the ground (inf when none is left)."""
         pending = self.threats.status == PENDING
         return float(self.threats.launch_t_s[pending].min()) if pending.any() else np.inf
 
-    def finished(self) -> bool:
-        """True when nothing can happen any more: no threat pending or flying, no interceptor in flight."""
-        threats_done = not np.any((self.threats.status == PENDING) | (self.threats.status == FLYING))
-        return threats_done and not np.any(self.interceptors.in_flight)
+
+@kernel
+def _activity(threat_status: NDArray[np.int8], interceptor_status: NDArray[np.int8]) -> tuple[bool, bool]:
+    flying = pending = False
+    for status in threat_status:
+        flying |= status == FLYING
+        pending |= status == PENDING
+    for status in interceptor_status:
+        flying |= status == IN_FLIGHT
+    return not (flying or pending), not flying

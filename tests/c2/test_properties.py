@@ -20,6 +20,7 @@ import iadsim
 from iadsim.catalog import load_catalog
 from iadsim.catalog.schema import InterceptorType
 from iadsim.engine import build_stages, stream
+from iadsim.events import as_columns
 from iadsim.scenario.compile import compile_scenario
 from iadsim.world import FLYING, World
 
@@ -90,13 +91,13 @@ class Checker:
         for tick in range(1, self.compiled.n_ticks + 1):
             t = tick * dt
             for role, stage in stages:
-                produced = stage.step(world, t, dt, streams[role])
+                produced = as_columns(stage.step(world, t, dt, streams[role]))
                 if role == "decide":
                     self.check_decisions(world, t, produced)
                 if role == "launch":
                     self.check_fire_control(world, t, produced)
 
-    def check_decisions(self, world: World, t: float, produced: dict) -> None:
+    def check_decisions(self, world: World, t: float, produced: dict[str, np.ndarray]) -> None:
         orders, tracks, units = world.assignments, world.tracks, world.units
         if len(orders.unit_index) == 0:
             return
@@ -107,7 +108,7 @@ class Checker:
         assigned = np.bincount(orders.unit_index, weights=orders.salvo, minlength=len(units.id))
         assert (assigned <= np.array(self.per_tick)).all(), "more rounds than the launch rate allows"
         assert (assigned <= units.ready_rounds().sum(axis=1)).all(), "more rounds than are ready"
-        assigns = np.flatnonzero(produced["kind"] == "assign") if produced else []
+        assigns = np.flatnonzero(produced["kind"] == "assign") if len(produced["t_s"]) else []
         for i in assigns:
             u, m = int(produced["unit_id"][i]), self.missile_index(produced["weapon"][i])
             self.check_envelope(u, self.missiles[m], produced["lat_deg"][i], produced["lon_deg"][i],
@@ -128,7 +129,7 @@ class Checker:
             off = abs((np.deg2rad(line["azi1"]) - spec.heading + np.pi) % (2 * np.pi) - np.pi)
             assert off <= sector / 2 + 1e-3, "intercept outside the unit's sector"
 
-    def check_fire_control(self, world: World, t: float, produced: dict) -> None:
+    def check_fire_control(self, world: World, t: float, produced: dict[str, np.ndarray]) -> None:
         units, missiles = world.units, world.interceptors
         launchers = units.launchers
         assert (units.rounds >= 0).all() and (launchers.ready >= 0).all(), "an inventory below zero"
@@ -143,7 +144,7 @@ class Checker:
         pairs = np.unique(np.stack([missiles.unit_index[flying], missiles.track_row[flying]]), axis=1)
         targets = np.bincount(pairs[0], minlength=len(units.id)) if pairs.size else np.zeros(len(units.id))
         assert (targets <= [u.fire_control_channels for u in self.unit_types]).all(), "too many targets engaged"
-        if produced:
+        if len(produced["t_s"]):
             launched = np.unique(produced["unit_id"][produced["kind"] == "launch"])
             interval = np.array([u.min_launch_interval for u in self.unit_types])[launched]
             assert (t - self.last_launch_t[launched] >= interval - 1e-9).all(), "launched faster than allowed"

@@ -40,20 +40,24 @@ class Launcher:
         self.interval_s = np.array([u.min_launch_interval for u in unit_types])
         self.reload_s = np.array([u.reload_time or 0.0 for u in unit_types])
         self.posture = Posture(compiled)
+        self.next_reload_done_s = np.inf  # earliest end of a reload under way
+        self.magazines_changed = True  # rounds fired or delivered since empty launchers last took from magazines
 
     def wake_s(self, world: World) -> float:
         """The next time a reload is done or a unit's posture changes (inf when none): the engine wakes for it."""
-        done = world.units.launchers.reload_done_t_s
-        return min(float(done.min()) if len(done) else np.inf, self.posture.wake_s(world))
+        return min(self.next_reload_done_s, self.posture.wake_s(world))
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
-        return merge(self.posture.step(world, t_s), self._finish_reloads(world, t_s), self._fire(world, t_s),
-                     self._start_reloads(world, t_s))
+        self.magazines_changed |= self.posture.delivery_due(t_s)
+        parts = [self.posture.step(world, t_s), self._finish_reloads(world, t_s)]
+        if len(world.assignments.unit_index):
+            parts.append(self._fire(world, t_s))
+        if self.magazines_changed:
+            parts.append(self._start_reloads(world, t_s))
+        return merge(*parts)
 
     def _fire(self, world: World, t_s: float) -> EventColumns:
         orders = world.assignments
-        if len(orders.unit_index) == 0:
-            return NO_EVENTS
         units, missiles, tracks = world.units, world.interceptors, world.tracks
         launchers = units.launchers
         unit = np.repeat(orders.unit_index, orders.salvo)
@@ -74,6 +78,7 @@ class Launcher:
         launchers.ready -= taken.astype(np.int32)
         before = units.rounds.copy()
         units.rounds -= fired
+        self.magazines_changed |= len(unit) > 0
         units.next_launch_t_s[unit] = t_s + self.interval_s[unit]
         self.posture.launched(unit, t_s)
         rows = np.arange(missiles.count, missiles.count + len(unit))
@@ -100,6 +105,7 @@ class Launcher:
         """Empty launchers take rounds from the magazine; instant when the type's reload time is 0."""
         units = world.units
         launchers = units.launchers
+        self.magazines_changed = False
         empty = (launchers.ready == 0) & (launchers.loading == 0)
         if not empty.any():
             return NO_EVENTS
@@ -112,18 +118,20 @@ class Launcher:
         starting = load > 0
         launchers.loading[starting] = load[starting]
         launchers.reload_done_t_s[starting] = t_s + self.reload_s[launchers.unit_index[starting]]
+        self.next_reload_done_s = float(launchers.reload_done_t_s.min(initial=np.inf))
         return self._finish_reloads(world, t_s)
 
     def _finish_reloads(self, world: World, t_s: float) -> EventColumns:
+        if self.next_reload_done_s > t_s:
+            return NO_EVENTS
         units = world.units
         launchers = units.launchers
         done = np.flatnonzero(launchers.reload_done_t_s <= t_s)
-        if len(done) == 0:
-            return NO_EVENTS
         loaded = launchers.loading[done].copy()
         launchers.ready[done] += loaded
         launchers.loading[done] = 0
         launchers.reload_done_t_s[done] = np.inf
+        self.next_reload_done_s = float(launchers.reload_done_t_s.min(initial=np.inf))
         unit, kind = launchers.unit_index[done], launchers.missile_index[done]
         return events("reload", t_s, len(done), units.pos_ecef_m[unit], unit_id=unit, weapon=self.weapon[kind],
                       layer=self.layer[kind], value=loaded,

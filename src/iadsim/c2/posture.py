@@ -88,6 +88,11 @@ class Posture:
         self.strike_seen = np.zeros(len(threats.id), dtype=bool)
         radius = [-np.inf if raid.lethal_radius is None else raid.lethal_radius for raid in scenario.raids]
         self.kill_radius_m = np.array(radius)[threats.raid_index] + CONTACT_M
+        # Cheap tests of whether anything can happen this tick (most ticks nothing does):
+        self.strikes_possible = bool(np.isfinite(self.kill_radius_m).any())
+        self.next_move_s = float(self.move_t_s.min(initial=np.inf))  # earliest move not yet started
+        self.hops_armed = False  # some unit that relocates after firing has fired
+        self.in_motion = False  # some unit marches or sets up
         sensors = world.sensors
         self.antenna_height_m = sensors.antenna_alt_m - sensors.ground_alt_m
         self.state_name = np.array(UNIT_STATES, dtype=object)
@@ -95,14 +100,32 @@ class Posture:
     # -- the launch stage's calls ------------------------------------------------------------------
 
     def step(self, world: World, t_s: float) -> EventColumns:
-        """Strikes on units, deliveries, marches and set-ups that end, and new moves, up to ``t_s``."""
-        return merge(self._strikes(world, t_s), self._deliver(world, t_s), self._progress(world, t_s),
-                     self._orders(world, t_s))
+        """Strikes on units, deliveries, marches and set-ups that end, and new moves, up to ``t_s``.
+
+        Each part runs only when something can happen in it (scalar tests), so a tick
+        in which no unit moves, is struck or resupplied costs next to nothing.
+        """
+        parts = []
+        if self.strikes_possible:
+            parts.append(self._strikes(world, t_s))
+        if self.delivery_due(t_s):
+            parts.append(self._deliver(world, t_s))
+        if self.in_motion:
+            parts.append(self._progress(world, t_s))
+        if self.hops_armed or self.next_move_s <= t_s + 1e-9:
+            parts.append(self._orders(world, t_s))
+        return merge(*parts)
+
+    def delivery_due(self, t_s: float) -> bool:
+        """Whether a delivery falls due by ``t_s``."""
+        plan = self.deliveries
+        return self.next_delivery < len(plan.t_s) and plan.t_s[self.next_delivery] <= t_s + 1e-9
 
     def launched(self, unit: NDArray[np.integer], t_s: float) -> None:
         """Note the units that fired at ``t_s`` (for relocation after firing)."""
         self.fired[unit] = True
         self.last_launch_t_s[unit] = t_s
+        self.hops_armed = self.hops_armed or bool(self.hops[unit].any())
 
     def wake_s(self, world: World) -> float:
         """The next time a quiet world needs a tick for a unit: a delivery, a move, a phase's end, a relocation."""
@@ -181,6 +204,7 @@ class Posture:
         ready = np.flatnonzero((units.state == SETTING_UP) & (self.ready_t_s <= t_s + 1e-9))
         self._set_state(world, ready, DEPLOYED)
         self.fired[ready] = False
+        self.hops_armed = bool((self.hops & self.fired).any())
         deployed = events("unit_state", self.ready_t_s[ready], len(ready), units.pos_ecef_m[ready],
                           unit_id=units.id[ready], value=0.0, detail="deployed")
         self.arrive_t_s[ready] = self.ready_t_s[ready] = self.depart_t_s[ready] = np.inf
@@ -194,6 +218,7 @@ class Posture:
         _, first = np.unique(self.move_unit[due], return_index=True)
         due = due[first]
         self.move_done[due] = True
+        self.next_move_s = float(self.move_t_s[~self.move_done].min(initial=np.inf))
         unit = self.move_unit[due]
         destination, speed = self.move_to[due], self.move_speed_mps[due]
         guiding = np.bincount(world.interceptors.unit_index[np.flatnonzero(world.interceptors.in_flight)],
@@ -231,8 +256,11 @@ class Posture:
                       value=self.ready_t_s[unit] - t_s, detail=detail)
 
     def _set_state(self, world: World, unit: I64, state: int) -> None:
+        if len(unit) == 0:
+            return
         world.units.state[unit] = state
         world.sensors.emitting[np.isin(world.sensors.unit_index, unit)] = state == DEPLOYED
+        self.in_motion = bool(np.isin(world.units.state, (MARCHING, SETTING_UP)).any())
 
     def _place(self, world: World, unit: I64, where: F64) -> None:
         """Put units (and their radars) at (lat deg, lon deg, alt m), in place in the world's arrays."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from iadsim.events import EventColumns, events, merge
+from iadsim.events import NO_EVENTS, EventColumns, events, merge
 from iadsim.physics.lethality import kill_probability
 from iadsim.registry import register
 from iadsim.scenario.compile import CompiledScenario
@@ -39,9 +39,9 @@ class Assessor:
 
     def _endgames(self, world: World, t_s: float, rng: np.random.Generator) -> EventColumns:
         missiles, threats = world.interceptors, world.threats
+        if not missiles.endgame[: missiles.count].any():
+            return NO_EVENTS
         rows = np.flatnonzero(missiles.endgame[: missiles.count])
-        if len(rows) == 0:
-            return {}
         draw = rng.random(len(rows))
         kind = missiles.missile_index[rows]
         target = missiles.threat_index[rows]
@@ -78,6 +78,8 @@ class Assessor:
 
     def _leaks(self, world: World, t_s: float) -> EventColumns:
         threats = world.threats
+        if not threats.arrived.any():
+            return NO_EVENTS
         rows = np.flatnonzero(threats.arrived & (threats.status == FLYING))
         threats.status[rows] = LEAKED
         threats.arrived[rows] = False
