@@ -38,17 +38,29 @@ def n_vector(lat_rad: ArrayLike, lon_rad: ArrayLike) -> Array:
 
 
 def ecef_from_n_vector(n: Array, alt_m: ArrayLike) -> Array:
-    """ECEF position of the point at height ``alt_m`` above the ellipsoid along normal ``n``.
+    """ECEF position of the point at height ``alt_m`` above the ellipsoid along normal ``n`` (broadcast; see
+    :func:`ecef_of_n_vector`)."""
+    n, alt = np.asarray(n, dtype=float), np.asarray(alt_m, dtype=float)
+    shape = np.broadcast_shapes(n.shape[:-1], alt.shape)
+    rows = np.ascontiguousarray(np.broadcast_to(n, (*shape, 3)).reshape(-1, 3))
+    return _ecef_rows(rows, np.ascontiguousarray(np.broadcast_to(alt, shape).reshape(-1))).reshape((*shape, 3))
+
+
+@kernel
+def ecef_of_n_vector(nx: float, ny: float, nz: float, alt_m: float) -> tuple[float, float, float]:
+    """ECEF position of one point at height ``alt_m`` along normal (nx, ny, nz); for kernels.
 
     With N = a / sqrt(1 - e² sin²φ): x = (N + h) n_x, y = (N + h) n_y, z = (N (1 - e²) + h) n_z.
     """
-    alt = np.asarray(alt_m, dtype=float)
-    nz = n[..., 2]
     prime_vertical = WGS84_A_M / np.sqrt(1.0 - WGS84_E2 * nz * nz)
-    out = np.empty(np.broadcast_shapes(n.shape, alt.shape + (3,)))
-    out[..., 0] = (prime_vertical + alt) * n[..., 0]
-    out[..., 1] = (prime_vertical + alt) * n[..., 1]
-    out[..., 2] = (prime_vertical * (1.0 - WGS84_E2) + alt) * nz
+    return (prime_vertical + alt_m) * nx, (prime_vertical + alt_m) * ny, (prime_vertical * (1.0 - WGS84_E2) + alt_m) * nz
+
+
+@kernel
+def _ecef_rows(n: Array, alt_m: Array) -> Array:
+    out = np.empty((len(n), 3))
+    for k in range(len(n)):
+        out[k, 0], out[k, 1], out[k, 2] = ecef_of_n_vector(n[k, 0], n[k, 1], n[k, 2], alt_m[k])
     return out
 
 

@@ -323,6 +323,39 @@ def fly_down_of(p0: F64, v0: F64, flight: F64, floor_m: float, min_time_s: float
     return impact_t, peak, steps
 
 
+def free_flight(count: int) -> F64:
+    """Flight rows ``(count, FLIGHT_COLUMNS)`` of bodies in free flight: no thrust, no drag, no weave."""
+    flight = np.zeros((count, FLIGHT_COLUMNS))
+    flight[:, BETA] = np.inf
+    return flight
+
+
+def fly_to_ground(pos_m: F64, vel_mps: F64, flight: F64, step_s: float, floor_m: F64, min_time_s: F64 | float = 0.0,
+                  flat: bool = False, surface_m: tuple[float, float] = (WGS84_A_M, WGS84_B_M),
+                  max_time_s: float = MAX_FLIGHT_S) -> tuple[F64, F64]:
+    """Integrate bodies ``(K, 3)`` with their flight rows until each comes down through its ``floor_m``
+    (:func:`fly_down_of`): impact times (s, NaN if none) and points ``(K, 3)``.
+
+    ``surface_m`` holds the ground's semi-axes (m; equal for a sphere); with
+    ``flat``, gravity is uniform along −z and the ground is z = 0.
+    """
+    n = len(pos_m)
+    impact_t, impact_pos = np.empty(n), np.empty((n, 3))
+    _ground_rows(np.ascontiguousarray(pos_m, dtype=float), np.ascontiguousarray(vel_mps, dtype=float),
+                 np.ascontiguousarray(flight, dtype=float), step_s, np.broadcast_to(floor_m, (n,)).astype(float),
+                 np.broadcast_to(min_time_s, (n,)).astype(float), flat, *surface_m, max_time_s, impact_t, impact_pos)
+    return impact_t, impact_pos
+
+
+@kernel
+def _ground_rows(pos: F64, vel: F64, flight: F64, step_s: float, floor_m: F64, min_time_s: F64, flat: bool,
+                 a_m: float, b_m: float, max_time_s: float, impact_t: F64, impact_pos: F64) -> None:
+    nothing = np.empty((0, 3))
+    for k in range(len(pos)):
+        impact_t[k] = fly_down_of(pos[k], vel[k], flight[k], floor_m[k], min_time_s[k], step_s, max_time_s, flat,
+                                  a_m, b_m, impact_pos[k], nothing, nothing)[0]
+
+
 @dataclass(frozen=True)
 class BallisticPlan:
     """What each ballistic threat is to fly: ``(B,)`` or ``(B, 3)`` arrays."""

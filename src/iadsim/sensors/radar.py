@@ -43,7 +43,7 @@ from iadsim.events import EventColumns, events
 from iadsim.registry import register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.sensors.detection import DetectionTable, required_snr
-from iadsim.terrain import Terrain, line_of_sight_clear, load_terrain
+from iadsim.terrain import line_of_sight_clear
 from iadsim.world import FLYING, Detections, World
 from iadsim.yamlio import read_yaml_file
 
@@ -165,8 +165,7 @@ class RadarSensor:
         self.table_of = np.array([[keys.index((pfa, pulses, t.swerling)) for t in kinds]
                                   for _, pfa, pulses in references], dtype=np.int64).reshape(count, len(kinds))
         self.pfa = np.array([pfa for _, pfa, _ in references])
-        terrain = compiled.scenario.terrain
-        self.terrain: Terrain | None = load_terrain(terrain.file) if terrain is not None else None
+        self.terrain = None if compiled.terrain.flat else compiled.terrain
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         looking = np.flatnonzero(self.next_look_s <= t_s + 1e-9)
