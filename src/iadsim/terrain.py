@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from iadsim.geo import EFFECTIVE_EARTH_FACTOR, MEAN_EARTH_RADIUS_M, geodetic_of
+from iadsim.geo import REFRACTION_BEND_PER_M, geodetic_of
 from iadsim.errors import Problem, UserError
 from iadsim.jit import kernel
 
@@ -27,8 +27,6 @@ Array = NDArray[np.float64]
 
 LINE_OF_SIGHT_SAMPLES = 64
 """Points checked along a radar ray; at 100 km a ridge narrower than 1.5 km can slip between two."""
-RAY_BOW_PER_M2 = (1.0 - 1.0 / EFFECTIVE_EARTH_FACTOR) / (2.0 * MEAN_EARTH_RADIUS_M)
-"""Rise of a refracted ray above its chord per m² of s (D − s) (standard refraction, Skolnik 2001 §8.2)."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +159,7 @@ def line_of_sight_clear_of(lat_axis: Array, lon_axis: Array, height: Array, from
         lat, lon, alt = geodetic_of(from_ecef_m[0] + fraction * dx, from_ecef_m[1] + fraction * dy,
                                     from_ecef_m[2] + fraction * dz)
         s = fraction * length
-        if alt + s * (length - s) * RAY_BOW_PER_M2 < grid_height_of(lat_axis, lon_axis, height, lat, lon):
+        if alt + s * (length - s) * REFRACTION_BEND_PER_M < grid_height_of(lat_axis, lon_axis, height, lat, lon):
             return False
     return True
 

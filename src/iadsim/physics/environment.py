@@ -103,5 +103,3 @@ def height_m(pos_m: F64) -> F64:
     return _rows_height(_rows(pos_m)).reshape(np.shape(pos_m)[:-1])
 
 
-def air_density_kg_m3(alt_m):  # TEMP
-    return SEA_LEVEL_DENSITY_KG_M3 * np.exp(-np.maximum(alt_m, 0.0) / DENSITY_SCALE_HEIGHT_M)
