@@ -44,7 +44,8 @@ from iadsim.registry import register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.sensors.detection import DetectionTable, required_snr
 from iadsim.sensors.scan import (
-    ScanningSensor, covers_of, first_detections, flying_rows, grown, heading_of, measure_of, to_ecef_of, wrap_angle_of,
+    HALF_SECTOR, MAX_ELEVATION, MAX_RANGE, MIN_ELEVATION, ScanningSensor, covers_of, due_looks, first_detections,
+    flying_rows, grown, heading_of, measure_of, to_ecef_of, wrap_angle_of,
 )
 from iadsim.terrain import LINE_OF_SIGHT_SAMPLES, line_of_sight_clear_of
 from iadsim.world import World
@@ -54,6 +55,8 @@ Array = NDArray[np.float64]
 I32 = NDArray[np.int32]
 I64 = NDArray[np.int64]
 _MIN_DB, _STEP_DB = DetectionTable.MIN_DB, DetectionTable.STEP_DB
+# Columns of RadarSensor.figures: one row per radar.
+REFERENCE_RANGE, REFERENCE_RCS_DB, REFERENCE_SNR_DB, PFA, FALSE_ALARMS, CAPACITY = range(6)
 
 
 @functools.cache
@@ -129,14 +132,11 @@ class RadarSensor(ScanningSensor):
 
     def __init__(self, compiled: CompiledScenario) -> None:
         super().__init__(compiled)
-        sensors = compiled.world.sensors
-        radar = [compiled.radar_types[i] for i in sensors.type_index]
-        count = len(radar)
-        self.reference_range_m = np.array([r.detection_range for r in radar], dtype=float)
-        self.reference_rcs_db = 10.0 * np.log10(np.array([r.reference_rcs for r in radar], dtype=float))
-        self.reference_snr_db = np.array([reference_snr_db(r) for r in radar], dtype=float)
-        self.capacity = np.array([r.track_capacity for r in radar], dtype=np.int64)
-        self.false_alarm_rate = np.array([false_alarms_per_look(r) for r in radar], dtype=float)
+        radar = [compiled.radar_types[i] for i in compiled.world.sensors.type_index]
+        references = [radar_reference(r) for r in radar]
+        self.figures = np.array([[r.detection_range, 10.0 * np.log10(r.reference_rcs), reference_snr_db(r), pfa,
+                                  false_alarms_per_look(r), r.track_capacity]
+                                 for r, (_, pfa, _) in zip(radar, references, strict=True)], dtype=float).reshape(-1, 6)
         kinds = compiled.threat_types
         nose = np.array([10.0 * np.log10(t.rcs) for t in kinds], dtype=float)
         beam = np.array([10.0 * np.log10(t.rcs_beam) if t.rcs_beam else n for t, n in zip(kinds, nose, strict=True)])
@@ -144,26 +144,20 @@ class RadarSensor(ScanningSensor):
         self.rcs_db = np.ascontiguousarray(np.stack((nose, beam, tail), axis=1).reshape(-1, 3))
         self.aspect_dependent = bool(np.any(beam != nose) or np.any(tail != nose))
         # One Pd-versus-SNR table per (radar, Swerling case of the threat type), stacked for indexing.
-        references = [radar_reference(r) for r in radar]
         keys = sorted({(pfa, pulses, t.swerling) for _, pfa, pulses in references for t in kinds})
         self.tables = np.stack([_table(*key).pd for key in keys]) if keys else np.zeros((0, 2))
         self.table_of = np.array([[keys.index((pfa, pulses, t.swerling)) for t in kinds]
-                                  for _, pfa, pulses in references], dtype=np.int64).reshape(count, len(kinds))
-        self.pfa = np.array([pfa for _, pfa, _ in references], dtype=float)
+                                  for _, pfa, pulses in references], dtype=np.int64).reshape(len(radar), len(kinds))
         self.terrain = compiled.terrain
 
-    def _look(self, world: World, looking: I32, rng: np.random.Generator
-              ) -> tuple[I32, I32, Array, Array, Array, NDArray[np.bool_]]:
-        sensors, threats, limits, terrain = world.sensors, world.threats, self.limits, self.terrain
-        sensor, threat, range_az_el, pos, true_range = _radar_looks(
-            looking, flying_rows(threats.status), sensors.rotation, sensors.pos_ecef_m, sensors.antenna_alt_m,
-            heading_of(sensors), limits.max_range_m, limits.min_elevation_rad, limits.max_elevation_rad,
-            limits.half_sector_rad, limits.sigma, threats.pos_ecef_m, threats.alt_m, threats.vel_ecef_mps,
-            threats.type_index, self.rcs_db, self.aspect_dependent, self.reference_snr_db, self.reference_rcs_db,
-            self.reference_range_m, self.pfa, self.table_of, self.tables, self.capacity, terrain.lat_rad,
-            terrain.lon_rad, terrain.height, self.false_alarm_rate, rng)
-        return (sensor, threat, range_az_el, pos, true_range,
-                first_detections(self.seen, sensor, threat, len(true_range), self.log_all))
+    def _look(self, world: World, t_s: float, rng: np.random.Generator
+              ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
+        sensors, threats, terrain = world.sensors, world.threats, self.terrain
+        return _radar_looks(
+            t_s, self.next_look_s, self.limits, sensors.emitting, sensors.rotation, sensors.pos_ecef_m,
+            sensors.antenna_alt_m, heading_of(sensors), threats.status, threats.pos_ecef_m, threats.alt_m,
+            threats.vel_ecef_mps, threats.type_index, self.rcs_db, self.aspect_dependent, self.figures, self.table_of,
+            self.tables, terrain.lat_rad, terrain.lon_rad, terrain.height, self.seen, self.log_all, rng)
 
 
 @kernel
@@ -182,19 +176,20 @@ def _pd_of(table: Array, snr_db: float, pfa: float) -> float:
 
 
 @kernel
-def _radar_looks(looking: I32, rows: I64, rotation: Array, radar_ecef_m: Array, antenna_alt_m: Array,
-                 heading_rad: Array, max_range_m: Array, min_elevation_rad: Array, max_elevation_rad: Array,
-                 half_sector_rad: Array, sigma: Array, threat_ecef_m: Array, threat_alt_m: Array,
-                 threat_vel_mps: Array, type_index: I32, rcs_db: Array, aspect_dependent: bool,
-                 reference_snr_db: Array, reference_rcs_db: Array, reference_range_m: Array, pfa: Array,
-                 table_of: I64, tables: Array, capacity: I64, lat_axis: Array, lon_axis: Array, height: Array,
-                 false_alarm_rate: Array, rng: np.random.Generator) -> tuple[I32, I32, Array, Array, Array]:
-    """Every look of this tick (see the module doc): detections, the real ones first in (radar, threat) order,
-    then the false alarms; the true slant range of the real ones. Draws, in order: one uniform per covered
-    pair, three normals per real detection, one Poisson count per radar, three uniforms per false alarm."""
+def _radar_looks(t_s: float, next_look_s: Array, limits: Array, emitting: NDArray[np.bool_], rotation: Array,
+                 radar_ecef_m: Array, antenna_alt_m: Array, heading_rad: Array, status: NDArray[np.int8],
+                 threat_ecef_m: Array, threat_alt_m: Array, threat_vel_mps: Array, type_index: I32, rcs_db: Array,
+                 aspect_dependent: bool, figures: Array, table_of: I64, tables: Array, lat_axis: Array,
+                 lon_axis: Array, height: Array, seen: NDArray[np.bool_], log_all: bool, rng: np.random.Generator
+                 ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
+    """Every look due at ``t_s`` (see the module doc and :meth:`ScanningSensor._look`): detections, the real
+    ones first in (radar, threat) order, then the false alarms. Draws, in order: one uniform per covered pair,
+    three normals per real detection, one Poisson count per radar, three uniforms per false alarm."""
+    looking = due_looks(next_look_s, limits, emitting, t_s)
+    rows = flying_rows(status)
     room = 0
     for s in looking:
-        room += min(capacity[s], len(rows))
+        room += min(int(figures[s, CAPACITY]), len(rows))
     sensor, threat = np.empty(room, np.int32), np.empty(room, np.int32)
     line, true_range = np.empty((room, 3)), np.empty(room)
     candidate, distance, enu = np.empty(len(rows), np.int64), np.empty(len(rows)), np.empty((len(rows), 3))
@@ -202,9 +197,8 @@ def _radar_looks(looking: I32, rows: I64, rotation: Array, radar_ecef_m: Array, 
     for s in looking:
         heard = 0
         for n in rows:
-            slant = covers_of(rotation[s], radar_ecef_m[s], antenna_alt_m[s], heading_rad[s], max_range_m[s],
-                              min_elevation_rad[s], max_elevation_rad[s], half_sector_rad[s], threat_ecef_m[n],
-                              threat_alt_m[n], enu[heard])
+            slant = covers_of(rotation[s], radar_ecef_m[s], antenna_alt_m[s], heading_rad[s], limits[s],
+                              threat_ecef_m[n], threat_alt_m[n], enu[heard])
             if np.isnan(slant):
                 continue
             kind = type_index[n]
@@ -217,16 +211,17 @@ def _radar_looks(looking: I32, rows: I64, rotation: Array, radar_ecef_m: Array, 
                     along += (threat_ecef_m[n, i] - radar_ecef_m[s, i]) * v[i]
                 target_rcs_db = aspect_rcs_db_of(rcs_db[kind, 0], rcs_db[kind, 1], rcs_db[kind, 2],
                                                  -along / (speed * max(slant, 1e-9)))
-            snr_db = (reference_snr_db[s] + target_rcs_db - reference_rcs_db[s]
-                      + 40.0 * np.log10(reference_range_m[s] / max(slant, 1.0)))
-            if rng.random() < _pd_of(tables[table_of[s, kind]], snr_db, pfa[s]) and line_of_sight_clear_of(
+            snr_db = (figures[s, REFERENCE_SNR_DB] + target_rcs_db - figures[s, REFERENCE_RCS_DB]
+                      + 40.0 * np.log10(figures[s, REFERENCE_RANGE] / max(slant, 1.0)))
+            if rng.random() < _pd_of(tables[table_of[s, kind]], snr_db, figures[s, PFA]) and line_of_sight_clear_of(
                     lat_axis, lon_axis, height, radar_ecef_m[s], threat_ecef_m[n], LINE_OF_SIGHT_SAMPLES):
                 candidate[heard], distance[heard] = n, slant
                 heard += 1
+        capacity = int(figures[s, CAPACITY])
         keep = np.ones(heard, np.bool_)
-        if heard > capacity[s]:  # the nearest first
+        if heard > capacity:  # the nearest first
             keep[:] = False
-            keep[np.argsort(distance[:heard], kind="mergesort")[:capacity[s]]] = True
+            keep[np.argsort(distance[:heard], kind="mergesort")[:capacity]] = True
         for k in range(heard):
             if keep[k]:
                 sensor[found], threat[found], true_range[found] = s, candidate[k], distance[k]
@@ -235,10 +230,11 @@ def _radar_looks(looking: I32, rows: I64, rotation: Array, radar_ecef_m: Array, 
     range_az_el, pos = np.empty((found, 3)), np.empty((found, 3))
     for d in range(found):
         s = sensor[d]
-        measure_of(line[d], sigma[s], rotation[s], radar_ecef_m[s], rng, range_az_el[d], pos[d])
+        measure_of(line[d], limits[s], rotation[s], radar_ecef_m[s], rng, range_az_el[d], pos[d])
     counts = np.zeros(len(looking), np.int64)
     for k in range(len(looking)):
-        counts[k] = rng.poisson(false_alarm_rate[looking[k]]) if false_alarm_rate[looking[k]] > 0.0 else 0
+        rate = figures[looking[k], FALSE_ALARMS]
+        counts[k] = rng.poisson(rate) if rate > 0.0 else 0
     total = found + counts.sum()
     out_sensor, out_threat = np.full(total, -1, np.int32), np.full(total, -1, np.int32)
     out_sensor[:found], out_threat[:found] = sensor[:found], threat[:found]
@@ -248,9 +244,11 @@ def _radar_looks(looking: I32, rows: I64, rotation: Array, radar_ecef_m: Array, 
         s = looking[k]
         for _ in range(counts[k]):
             out_sensor[d] = s
-            range_az_el[d, 0] = max_range_m[s] * rng.random()
-            range_az_el[d, 1] = wrap_angle_of(heading_rad[s] + half_sector_rad[s] * (2.0 * rng.random() - 1.0))
-            range_az_el[d, 2] = min_elevation_rad[s] + (max_elevation_rad[s] - min_elevation_rad[s]) * rng.random()
+            range_az_el[d, 0] = limits[s, MAX_RANGE] * rng.random()
+            range_az_el[d, 1] = wrap_angle_of(heading_rad[s] + limits[s, HALF_SECTOR] * (2.0 * rng.random() - 1.0))
+            range_az_el[d, 2] = limits[s, MIN_ELEVATION] + (
+                limits[s, MAX_ELEVATION] - limits[s, MIN_ELEVATION]) * rng.random()
             to_ecef_of(range_az_el[d], rotation[s], radar_ecef_m[s], pos[d])
             d += 1
-    return out_sensor, out_threat, range_az_el, pos, true_range[:found].copy()
+    log = first_detections(seen, out_sensor, out_threat, found, log_all)
+    return looking, out_sensor, out_threat, range_az_el, pos, true_range[:found].copy(), log

@@ -22,7 +22,7 @@ from iadsim.jit import kernel
 from iadsim.registry import register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.sensors.scan import (
-    ScanningSensor, covers_of, first_detections, flying_rows, grown, heading_of, measure_of,
+    ScanningSensor, covers_of, due_looks, first_detections, flying_rows, grown, heading_of, measure_of,
 )
 from iadsim.world import World
 
@@ -41,26 +41,25 @@ class RangeHorizonSensor(ScanningSensor):
         self.reference_range_m = np.array([r.detection_range for r in radar], dtype=float)
         self.reference_rcs_m2 = np.array([r.reference_rcs for r in radar], dtype=float)
 
-    def _look(self, world: World, looking: I32, rng: np.random.Generator
-              ) -> tuple[I32, I32, Array, Array, Array, NDArray[np.bool_]]:
-        sensors, threats, limits = world.sensors, world.threats, self.limits
-        sensor, threat, range_az_el, pos, true_range = _range_horizon_looks(
-            looking, flying_rows(threats.status), sensors.rotation, sensors.pos_ecef_m, sensors.antenna_alt_m,
-            heading_of(sensors), limits.max_range_m, limits.min_elevation_rad, limits.max_elevation_rad,
-            limits.half_sector_rad, limits.sigma, threats.pos_ecef_m, threats.alt_m, threats.rcs_m2,
-            self.reference_range_m, self.reference_rcs_m2, rng)
-        return (sensor, threat, range_az_el, pos, true_range,
-                first_detections(self.seen, sensor, threat, len(sensor), self.log_all))
+    def _look(self, world: World, t_s: float, rng: np.random.Generator
+              ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
+        sensors, threats = world.sensors, world.threats
+        return _range_horizon_looks(
+            t_s, self.next_look_s, self.limits, sensors.emitting, sensors.rotation, sensors.pos_ecef_m,
+            sensors.antenna_alt_m, heading_of(sensors), threats.status, threats.pos_ecef_m, threats.alt_m,
+            threats.rcs_m2, self.reference_range_m, self.reference_rcs_m2, self.seen, self.log_all, rng)
 
 
 @kernel
-def _range_horizon_looks(looking: I32, rows: I64, rotation: Array, radar_ecef_m: Array, antenna_alt_m: Array,
-                         heading_rad: Array, max_range_m: Array, min_elevation_rad: Array, max_elevation_rad: Array,
-                         half_sector_rad: Array, sigma: Array, threat_ecef_m: Array, threat_alt_m: Array,
-                         rcs_m2: Array, reference_range_m: Array, reference_rcs_m2: Array, rng: np.random.Generator
-                         ) -> tuple[I32, I32, Array, Array, Array]:
-    """Every look of this tick: detections in (radar, threat) order, their measurements (three normals each,
+def _range_horizon_looks(t_s: float, next_look_s: Array, limits: Array, emitting: NDArray[np.bool_],
+                         rotation: Array, radar_ecef_m: Array, antenna_alt_m: Array, heading_rad: Array,
+                         status: NDArray[np.int8], threat_ecef_m: Array, threat_alt_m: Array, rcs_m2: Array,
+                         reference_range_m: Array, reference_rcs_m2: Array, seen: NDArray[np.bool_], log_all: bool,
+                         rng: np.random.Generator) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
+    """Every look due at ``t_s``: detections in (radar, threat) order, their measurements (three normals each,
     in order) and true slant ranges."""
+    looking = due_looks(next_look_s, limits, emitting, t_s)
+    rows = flying_rows(status)
     room = max(len(rows), 16)
     sensor, threat = np.empty(room, np.int32), np.empty(room, np.int32)
     line, true_range = np.empty((room, 3)), np.empty(room)
@@ -71,14 +70,14 @@ def _range_horizon_looks(looking: I32, rows: I64, rotation: Array, radar_ecef_m:
                 room *= 2
                 sensor, threat, line, true_range = (grown(sensor, room), grown(threat, room), grown(line, room),
                                                     grown(true_range, room))
-            slant = covers_of(rotation[s], radar_ecef_m[s], antenna_alt_m[s], heading_rad[s], max_range_m[s],
-                              min_elevation_rad[s], max_elevation_rad[s], half_sector_rad[s], threat_ecef_m[n],
-                              threat_alt_m[n], line[found])
+            slant = covers_of(rotation[s], radar_ecef_m[s], antenna_alt_m[s], heading_rad[s], limits[s],
+                              threat_ecef_m[n], threat_alt_m[n], line[found])
             if not np.isnan(slant) and slant <= reference_range_m[s] * (rcs_m2[n] / reference_rcs_m2[s]) ** 0.25:
                 sensor[found], threat[found], true_range[found] = s, n, slant
                 found += 1
     range_az_el, pos = np.empty((found, 3)), np.empty((found, 3))
     for d in range(found):
         s = sensor[d]
-        measure_of(line[d], sigma[s], rotation[s], radar_ecef_m[s], rng, range_az_el[d], pos[d])
-    return sensor[:found].copy(), threat[:found].copy(), range_az_el, pos, true_range[:found].copy()
+        measure_of(line[d], limits[s], rotation[s], radar_ecef_m[s], rng, range_az_el[d], pos[d])
+    log = first_detections(seen, sensor, threat, found, log_all)
+    return looking, sensor[:found].copy(), threat[:found].copy(), range_az_el, pos, true_range[:found].copy(), log

@@ -6,7 +6,7 @@
   instrumented range, inside the 4/3-Earth radar horizon d = √(2kRh_r) + √(2kRh_t)
   (Skolnik 2001 §8.2), between the beam's minimum and maximum elevation (apparent
   elevation under standard refraction) and, for a sector-scanning radar, within
-  its azimuth sector centred on its heading. The tracker asks the same question
+  its azimuth sector centred on its heading. A tracker asks the same question
   of predicted positions through :func:`covers`.
 - **Measurement** (:func:`measure_of`): range, azimuth and elevation in the
   radar's ENU frame with Gaussian errors from the catalog, and the ECEF point they give.
@@ -16,19 +16,19 @@
 Radar positions, ENU rotations, antenna heights and headings are read from the
 world's ``sensors`` group at every look (the launch stage moves a fire unit's
 radars with it); a stage caches only what the catalog says about each radar
-(:class:`RadarLimits`). Every look of a tick runs in compiled loops over
-radars × flying threats, with no radars × threats temporaries.
+(:func:`radar_limits`). A tick's looks are one compiled pass over radars ×
+flying threats, with no radars × threats temporaries; a tick on which no radar
+is due costs one comparison.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from numpy.typing import NDArray
 
+from iadsim.catalog.schema import RadarType
 from iadsim.events import NO_EVENTS, EventColumns, events
-from iadsim.geo import EFFECTIVE_EARTH_FACTOR, geodetic_of, radar_horizon_of, radar_look_of
+from iadsim.geo import EFFECTIVE_EARTH_FACTOR, REFRACTION_BEND_PER_M, geodetic_of, radar_horizon_of
 from iadsim.jit import kernel
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import FLYING, Detections, Sensors, World
@@ -37,30 +37,35 @@ F64 = NDArray[np.float64]
 I32 = NDArray[np.int32]
 I64 = NDArray[np.int64]
 
+# Columns of a radar's row of :func:`radar_limits`.
+MAX_RANGE, TAN_MIN_ELEVATION, TAN_MAX_ELEVATION, MIN_ELEVATION, MAX_ELEVATION, HALF_SECTOR, SCAN_PERIOD, SIGMA = \
+    range(8)
+LIMIT_COLUMNS = SIGMA + 3
+"""Sigma takes three columns: range (m), azimuth and elevation (rad) errors, 1 sigma."""
 
-@dataclass(frozen=True)
-class RadarLimits:
-    """What the catalog says about each radar's coverage, scan and accuracy, as ``(S,)`` arrays."""
 
-    max_range_m: F64
-    min_elevation_rad: F64
-    max_elevation_rad: F64  # π/2 when the type states none
-    half_sector_rad: F64  # π for a radar that scans all round
-    scan_period_s: F64
-    sigma: F64  # (S, 3) range (m), azimuth and elevation (rad) errors, 1 sigma
+def radar_limits(radar_types: list[RadarType], type_index: I32, elevation_margin_rad: float = 0.0) -> F64:
+    """What the catalog says about each radar's coverage, scan and accuracy: ``(S, LIMIT_COLUMNS)``.
 
-    @classmethod
-    def of(cls, compiled: CompiledScenario) -> RadarLimits:
-        radar = [compiled.radar_types[i] for i in compiled.world.sensors.type_index]
-        return cls(
-            max_range_m=np.array([r.max_range for r in radar], dtype=float),
-            min_elevation_rad=np.array([r.min_elevation for r in radar], dtype=float),
-            max_elevation_rad=np.array([r.max_elevation or np.pi / 2 for r in radar], dtype=float),
-            half_sector_rad=np.array([(r.sector_width or 2.0 * np.pi) / 2.0 for r in radar], dtype=float),
-            scan_period_s=np.array([r.scan_period for r in radar], dtype=float),
-            sigma=np.array([[r.range_sigma, r.azimuth_sigma, r.elevation_sigma] for r in radar],
-                           dtype=float).reshape(-1, 3),
-        )
+    Columns (constants of this module): instrumented range (m); tangents of the
+    minimum and maximum elevation (inf: no upper limit) and the limits themselves
+    (rad; the maximum π/2 where the type states none), widened both ways by
+    ``elevation_margin_rad``; half the azimuth sector (rad, π for a radar that
+    scans all round); scan period (s); the three measurement sigmas.
+    """
+    radar = [radar_types[i] for i in type_index]
+    out = np.empty((len(radar), LIMIT_COLUMNS))
+    out[:, MAX_RANGE] = [r.max_range for r in radar]
+    out[:, MIN_ELEVATION] = [r.min_elevation - elevation_margin_rad for r in radar]
+    out[:, MAX_ELEVATION] = [(r.max_elevation or np.pi / 2) + elevation_margin_rad for r in radar]
+    out[:, TAN_MIN_ELEVATION] = np.tan(np.maximum(out[:, MIN_ELEVATION], -np.pi / 2))
+    with np.errstate(invalid="ignore"):
+        out[:, TAN_MAX_ELEVATION] = np.where(out[:, MAX_ELEVATION] >= np.pi / 2, np.inf, np.tan(out[:, MAX_ELEVATION]))
+    out[:, HALF_SECTOR] = [(r.sector_width or 2.0 * np.pi) / 2.0 for r in radar]
+    out[:, SCAN_PERIOD] = [r.scan_period for r in radar]
+    out[:, SIGMA:SIGMA + 3] = np.array([[r.range_sigma, r.azimuth_sigma, r.elevation_sigma] for r in radar],
+                                       dtype=float).reshape(-1, 3)
+    return out
 
 
 @kernel
@@ -70,51 +75,54 @@ def wrap_angle_of(angle: float) -> float:
 
 
 @kernel
-def covers_of(rotation: F64, radar_ecef_m: F64, antenna_alt_m: float, heading_rad: float, max_range_m: float,
-              min_elevation_rad: float, max_elevation_rad: float, half_sector_rad: float, target_ecef_m: F64,
-              target_alt_m: float, enu: F64) -> float:
+def covers_of(rotation: F64, radar_ecef_m: F64, antenna_alt_m: float, heading_rad: float, limits: F64,
+              target_ecef_m: F64, target_alt_m: float, enu: F64) -> float:
     """Slant range (m) of a target a radar's look covers, NaN when it does not (see the module doc); the
-    target's ENU offset from the radar into ``enu`` (3,). Positions are ECEF (m), ``rotation`` the radar's
-    ECEF -> ENU rotation; a target beyond the instrumented range is rejected before any trigonometry."""
+    target's ENU offset from the radar into ``enu`` (3,).
+
+    Positions are ECEF (m), ``rotation`` the radar's ECEF -> ENU rotation,
+    ``limits`` its row of :func:`radar_limits`. The apparent elevation,
+    atan2(up + ground² (1 − 1/k)/2R, ground), lies between the limits when its
+    rise over the ground range lies between their tangents, which spares a
+    trigonometric call per pair; the azimuth is computed for sector radars only.
+    """
     dx, dy, dz = (target_ecef_m[0] - radar_ecef_m[0], target_ecef_m[1] - radar_ecef_m[1],
                   target_ecef_m[2] - radar_ecef_m[2])
-    if not dx * dx + dy * dy + dz * dz <= max_range_m * max_range_m * (1.0 + 1e-9):
+    if not dx * dx + dy * dy + dz * dz <= limits[MAX_RANGE] * limits[MAX_RANGE]:
         return np.nan
-    ground, slant, elevation = radar_look_of(rotation, radar_ecef_m, target_ecef_m, enu)
-    if not (slant <= max_range_m and min_elevation_rad <= elevation <= max_elevation_rad
+    for i in range(3):
+        enu[i] = rotation[i, 0] * dx + rotation[i, 1] * dy + rotation[i, 2] * dz
+    ground_sq = enu[0] * enu[0] + enu[1] * enu[1]
+    ground = np.sqrt(ground_sq)
+    rise = enu[2] + ground_sq * REFRACTION_BEND_PER_M
+    top = limits[TAN_MAX_ELEVATION]
+    if not (limits[TAN_MIN_ELEVATION] * ground <= rise and (top == np.inf or rise <= top * ground)
             and ground <= radar_horizon_of(antenna_alt_m, target_alt_m, EFFECTIVE_EARTH_FACTOR)):
         return np.nan
-    if half_sector_rad < np.pi and abs(wrap_angle_of(np.arctan2(enu[0], enu[1]) - heading_rad)) > half_sector_rad:
+    half = limits[HALF_SECTOR]
+    if half < np.pi and abs(wrap_angle_of(np.arctan2(enu[0], enu[1]) - heading_rad)) > half:
         return np.nan
-    return slant
+    return np.sqrt(ground_sq + enu[2] * enu[2])
 
 
-def covers(sensors: Sensors, limits: RadarLimits, sensor: I64, position_ecef_m: F64,
-           elevation_margin_rad: float = 0.0) -> NDArray[np.bool_]:
-    """Whether radar ``sensor[k]`` covers ECEF point ``position_ecef_m[k]`` (K, 3) now (:func:`covers_of`, the
-    sense models' own test; altitudes from the exact geodetic conversion; NaN positions are not covered).
-
-    ``elevation_margin_rad`` widens the elevation limits both ways (a tracker may count a look as covering a
-    predicted position a little below the beam).
-    """
-    return _covers_rows(sensors.rotation, sensors.pos_ecef_m, sensors.antenna_alt_m, heading_of(sensors),
-                        limits.max_range_m, limits.min_elevation_rad - elevation_margin_rad,
-                        limits.max_elevation_rad + elevation_margin_rad, limits.half_sector_rad,
+def covers(sensors: Sensors, limits: F64, sensor: I64, position_ecef_m: F64) -> NDArray[np.bool_]:
+    """Whether radar ``sensor[k]`` covers ECEF point ``position_ecef_m[k]`` (K, 3) now: the sense models' own
+    test (:func:`covers_of`) for a tracker, with ``limits`` from :func:`radar_limits` (which can widen the
+    elevation limits), altitudes from the exact geodetic conversion; NaN positions are not covered."""
+    return _covers_rows(sensors.rotation, sensors.pos_ecef_m, sensors.antenna_alt_m, heading_of(sensors), limits,
                         np.asarray(sensor, np.int64), np.ascontiguousarray(position_ecef_m, dtype=float))
 
 
 @kernel
-def _covers_rows(rotation: F64, radar_ecef_m: F64, antenna_alt_m: F64, heading_rad: F64, max_range_m: F64,
-                 min_elevation_rad: F64, max_elevation_rad: F64, half_sector_rad: F64, sensor: I64,
+def _covers_rows(rotation: F64, radar_ecef_m: F64, antenna_alt_m: F64, heading_rad: F64, limits: F64, sensor: I64,
                  position_ecef_m: F64) -> NDArray[np.bool_]:
     out = np.zeros(len(sensor), np.bool_)
     enu = np.empty(3)
     for k in range(len(sensor)):
         s, p = sensor[k], position_ecef_m[k]
         alt = geodetic_of(p[0], p[1], p[2])[2]
-        out[k] = not np.isnan(covers_of(rotation[s], radar_ecef_m[s], antenna_alt_m[s], heading_rad[s],
-                                        max_range_m[s], min_elevation_rad[s], max_elevation_rad[s],
-                                        half_sector_rad[s], p, alt, enu))
+        out[k] = not np.isnan(covers_of(rotation[s], radar_ecef_m[s], antenna_alt_m[s], heading_rad[s], limits[s],
+                                        p, alt, enu))
     return out
 
 
@@ -124,14 +132,14 @@ def heading_of(sensors: Sensors) -> F64:
 
 
 @kernel
-def due_looks(next_look_s: F64, scan_period_s: F64, emitting: NDArray[np.bool_], t_s: float) -> I32:
+def due_looks(next_look_s: F64, limits: F64, emitting: NDArray[np.bool_], t_s: float) -> I32:
     """The radars that look at ``t_s``: those whose look is due, among the emitting ones; every due radar's
     next look moves on by whole scan periods past ``t_s`` (a silent radar's scans pass unseen)."""
     looking = np.empty(len(next_look_s), np.int32)
     count = 0
     for s in range(len(next_look_s)):
         if next_look_s[s] <= t_s + 1e-9:
-            period = scan_period_s[s]
+            period = limits[s, SCAN_PERIOD]
             next_look_s[s] += period * max(np.ceil((t_s - next_look_s[s]) / period), 1.0)
             if emitting[s]:
                 looking[count] = s
@@ -152,15 +160,15 @@ def flying_rows(status: NDArray[np.int8]) -> I64:
 
 
 @kernel
-def measure_of(enu: F64, sigma: F64, rotation: F64, radar_ecef_m: F64, rng: np.random.Generator,
+def measure_of(enu: F64, limits: F64, rotation: F64, radar_ecef_m: F64, rng: np.random.Generator,
                range_az_el: F64, pos_ecef_m: F64) -> None:
     """Measured (range m, azimuth rad clockwise from north, elevation rad) of a target at ``enu`` (3,) from a
-    radar into ``range_az_el`` (3,), with Gaussian errors ``sigma`` (3,) drawn from ``rng``, and the ECEF point
-    they give into ``pos_ecef_m`` (3,)."""
+    radar into ``range_az_el`` (3,), with Gaussian errors (the sigmas of the radar's ``limits`` row) drawn from
+    ``rng``, and the ECEF point they give into ``pos_ecef_m`` (3,)."""
     ground = np.hypot(enu[0], enu[1])
-    range_az_el[0] = np.sqrt(ground * ground + enu[2] ** 2) + rng.standard_normal() * sigma[0]
-    range_az_el[1] = np.arctan2(enu[0], enu[1]) + rng.standard_normal() * sigma[1]
-    range_az_el[2] = np.arctan2(enu[2], ground) + rng.standard_normal() * sigma[2]
+    range_az_el[0] = np.sqrt(ground * ground + enu[2] ** 2) + rng.standard_normal() * limits[SIGMA]
+    range_az_el[1] = np.arctan2(enu[0], enu[1]) + rng.standard_normal() * limits[SIGMA + 1]
+    range_az_el[2] = np.arctan2(enu[2], ground) + rng.standard_normal() * limits[SIGMA + 2]
     to_ecef_of(range_az_el, rotation, radar_ecef_m, pos_ecef_m)
 
 
@@ -196,19 +204,23 @@ class ScanningSensor:
     """The part of a sense stage every model shares (see the module doc); a model adds :meth:`_look`."""
 
     def __init__(self, compiled: CompiledScenario) -> None:
-        self.limits = RadarLimits.of(compiled)
         sensors = compiled.world.sensors
+        self.limits = radar_limits(compiled.radar_types, sensors.type_index)
         self.next_look_s = np.zeros(len(sensors.id))
+        self.next_due_s = 0.0 if len(sensors.id) else np.inf  # the earliest next look of any radar
         self.seen = np.zeros((len(sensors.id), len(compiled.world.threats.id)), dtype=bool)
         self.log_all = compiled.scenario.log_all_detections
         self.quiet = Detections.empty()  # no look this tick (shared: never changed)
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
-        looking = due_looks(self.next_look_s, self.limits.scan_period_s, world.sensors.emitting, t_s)
+        if t_s + 1e-9 < self.next_due_s:
+            world.detections = self.quiet
+            return NO_EVENTS
+        looking, sensor, threat, range_az_el, pos, true_range, log = self._look(world, t_s, rng)
+        self.next_due_s = self.next_look_s.min()
         if len(looking) == 0:
             world.detections = self.quiet
             return NO_EVENTS
-        sensor, threat, range_az_el, pos, true_range, log = self._look(world, looking, rng)
         world.detections = Detections(sensor_index=sensor, threat_index=threat, pos_ecef_m=pos,
                                       range_az_el=range_az_el, t_s=np.full(len(sensor), t_s), looked=looking)
         if not log.any():
@@ -217,9 +229,9 @@ class ScanningSensor:
         return events("detect", t_s, len(logged), world.threats.pos_ecef_m[threat[logged]],
                       sensor_id=world.sensors.id[sensor[logged]], threat_id=threat[logged], value=true_range[logged])
 
-    def _look(self, world: World, looking: I32, rng: np.random.Generator
-              ) -> tuple[I32, I32, F64, F64, F64, NDArray[np.bool_]]:
-        """This tick's looks of the radars ``looking``: the detections (radar, threat or -1 for a false alarm,
-        measured range/azimuth/elevation, measured ECEF point), the true slant range of the real ones and
-        which of those to log (:func:`first_detections`)."""
+    def _look(self, world: World, t_s: float, rng: np.random.Generator
+              ) -> tuple[I32, I32, I32, F64, F64, F64, NDArray[np.bool_]]:
+        """The looks due at ``t_s`` (:func:`due_looks`, in one compiled pass): the radars that looked; their
+        detections (radar, threat or -1 for a false alarm, measured range/azimuth/elevation, measured ECEF
+        point); the true slant range of the real ones and which of those to log (:func:`first_detections`)."""
         raise NotImplementedError
