@@ -53,7 +53,8 @@ def ecef_of_n_vector(nx: float, ny: float, nz: float, alt_m: float) -> tuple[flo
     With N = a / sqrt(1 - e² sin²φ): x = (N + h) n_x, y = (N + h) n_y, z = (N (1 - e²) + h) n_z.
     """
     prime_vertical = WGS84_A_M / np.sqrt(1.0 - WGS84_E2 * nz * nz)
-    return (prime_vertical + alt_m) * nx, (prime_vertical + alt_m) * ny, (prime_vertical * (1.0 - WGS84_E2) + alt_m) * nz
+    out = prime_vertical + alt_m
+    return out * nx, out * ny, (prime_vertical * (1.0 - WGS84_E2) + alt_m) * nz
 
 
 @kernel

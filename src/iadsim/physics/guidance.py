@@ -74,9 +74,10 @@ def pn_acceleration(
     rel_pos = np.ascontiguousarray(rel_pos_m, dtype=float).reshape(-1, 3)
     n = len(rel_pos)
     accel = np.zeros((n, 3)) if target_accel_mps2 is None else np.broadcast_to(target_accel_mps2, (n, 3))
-    return _pn_rows(rel_pos, np.ascontiguousarray(np.broadcast_to(rel_vel_mps, (n, 3)), dtype=float),
-                    np.broadcast_to(np.asarray(navigation_constant, dtype=float), (n,)).copy(),
-                    np.ascontiguousarray(accel, dtype=float), target_accel_mps2 is not None).reshape(np.shape(rel_pos_m))
+    command = _pn_rows(rel_pos, np.ascontiguousarray(np.broadcast_to(rel_vel_mps, (n, 3)), dtype=float),
+                       np.broadcast_to(np.asarray(navigation_constant, dtype=float), (n,)).copy(),
+                       np.ascontiguousarray(accel, dtype=float), target_accel_mps2 is not None)
+    return command.reshape(np.shape(rel_pos_m))
 
 
 def zarchan_step_response(t_s: F64, flight_time_s: float, navigation_constant: float, target_accel: float) -> F64:
