@@ -154,10 +154,11 @@ class RadarSensor(ScanningSensor):
               ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
         sensors, threats, terrain = world.sensors, world.threats, self.terrain
         return _radar_looks(
-            t_s, self.next_look_s, self.limits, sensors.emitting, sensors.rotation, sensors.pos_ecef_m,
-            sensors.antenna_alt_m, heading_of(sensors), threats.status, threats.pos_ecef_m, threats.alt_m,
-            threats.vel_ecef_mps, threats.type_index, self.rcs_db, self.aspect_dependent, self.figures, self.table_of,
-            self.tables, terrain.lat_rad, terrain.lon_rad, terrain.height, self.seen, self.log_all, rng)
+            t_s, self.next_look_s, self.next_due_s, self.limits, sensors.emitting, sensors.rotation,
+            sensors.pos_ecef_m, sensors.antenna_alt_m, heading_of(sensors), threats.status, threats.pos_ecef_m,
+            threats.alt_m, threats.vel_ecef_mps, threats.type_index, self.rcs_db, self.aspect_dependent,
+            self.figures, self.table_of, self.tables, terrain.lat_rad, terrain.lon_rad, terrain.height, self.seen,
+            self.log_all, rng)
 
 
 @kernel
@@ -176,16 +177,17 @@ def _pd_of(table: Array, snr_db: float, pfa: float) -> float:
 
 
 @kernel
-def _radar_looks(t_s: float, next_look_s: Array, limits: Array, emitting: NDArray[np.bool_], rotation: Array,
-                 radar_ecef_m: Array, antenna_alt_m: Array, heading_rad: Array, status: NDArray[np.int8],
-                 threat_ecef_m: Array, threat_alt_m: Array, threat_vel_mps: Array, type_index: I32, rcs_db: Array,
-                 aspect_dependent: bool, figures: Array, table_of: I64, tables: Array, lat_axis: Array,
-                 lon_axis: Array, height: Array, seen: NDArray[np.bool_], log_all: bool, rng: np.random.Generator
+def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Array, emitting: NDArray[np.bool_],
+                 rotation: Array, radar_ecef_m: Array, antenna_alt_m: Array, heading_rad: Array,
+                 status: NDArray[np.int8], threat_ecef_m: Array, threat_alt_m: Array, threat_vel_mps: Array,
+                 type_index: I32, rcs_db: Array, aspect_dependent: bool, figures: Array, table_of: I64,
+                 tables: Array, lat_axis: Array, lon_axis: Array, height: Array, seen: NDArray[np.bool_],
+                 log_all: bool, rng: np.random.Generator
                  ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
     """Every look due at ``t_s`` (see the module doc and :meth:`ScanningSensor._look`): detections, the real
     ones first in (radar, threat) order, then the false alarms. Draws, in order: one uniform per covered pair,
     three normals per real detection, one Poisson count per radar, three uniforms per false alarm."""
-    looking = due_looks(next_look_s, limits, emitting, t_s)
+    looking = due_looks(next_look_s, limits, emitting, t_s, next_due_s)
     rows = flying_rows(status)
     room = 0
     for s in looking:

@@ -45,20 +45,22 @@ class RangeHorizonSensor(ScanningSensor):
               ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
         sensors, threats = world.sensors, world.threats
         return _range_horizon_looks(
-            t_s, self.next_look_s, self.limits, sensors.emitting, sensors.rotation, sensors.pos_ecef_m,
-            sensors.antenna_alt_m, heading_of(sensors), threats.status, threats.pos_ecef_m, threats.alt_m,
-            threats.rcs_m2, self.reference_range_m, self.reference_rcs_m2, self.seen, self.log_all, rng)
+            t_s, self.next_look_s, self.next_due_s, self.limits, sensors.emitting, sensors.rotation,
+            sensors.pos_ecef_m, sensors.antenna_alt_m, heading_of(sensors), threats.status, threats.pos_ecef_m,
+            threats.alt_m, threats.rcs_m2, self.reference_range_m, self.reference_rcs_m2, self.seen, self.log_all,
+            rng)
 
 
 @kernel
-def _range_horizon_looks(t_s: float, next_look_s: Array, limits: Array, emitting: NDArray[np.bool_],
-                         rotation: Array, radar_ecef_m: Array, antenna_alt_m: Array, heading_rad: Array,
-                         status: NDArray[np.int8], threat_ecef_m: Array, threat_alt_m: Array, rcs_m2: Array,
-                         reference_range_m: Array, reference_rcs_m2: Array, seen: NDArray[np.bool_], log_all: bool,
-                         rng: np.random.Generator) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
+def _range_horizon_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Array,
+                         emitting: NDArray[np.bool_], rotation: Array, radar_ecef_m: Array, antenna_alt_m: Array,
+                         heading_rad: Array, status: NDArray[np.int8], threat_ecef_m: Array, threat_alt_m: Array,
+                         rcs_m2: Array, reference_range_m: Array, reference_rcs_m2: Array, seen: NDArray[np.bool_],
+                         log_all: bool, rng: np.random.Generator
+                         ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
     """Every look due at ``t_s``: detections in (radar, threat) order, their measurements (three normals each,
     in order) and true slant ranges."""
-    looking = due_looks(next_look_s, limits, emitting, t_s)
+    looking = due_looks(next_look_s, limits, emitting, t_s, next_due_s)
     rows = flying_rows(status)
     room = max(len(rows), 16)
     sensor, threat = np.empty(room, np.int32), np.empty(room, np.int32)

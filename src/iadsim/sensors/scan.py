@@ -132,11 +132,13 @@ def heading_of(sensors: Sensors) -> F64:
 
 
 @kernel
-def due_looks(next_look_s: F64, limits: F64, emitting: NDArray[np.bool_], t_s: float) -> I32:
+def due_looks(next_look_s: F64, limits: F64, emitting: NDArray[np.bool_], t_s: float, next_due_s: F64) -> I32:
     """The radars that look at ``t_s``: those whose look is due, among the emitting ones; every due radar's
-    next look moves on by whole scan periods past ``t_s`` (a silent radar's scans pass unseen)."""
+    next look moves on by whole scan periods past ``t_s`` (a silent radar's scans pass unseen), and
+    ``next_due_s[0]`` becomes the earliest next look of any radar."""
     looking = np.empty(len(next_look_s), np.int32)
     count = 0
+    next_due_s[0] = np.inf
     for s in range(len(next_look_s)):
         if next_look_s[s] <= t_s + 1e-9:
             period = limits[s, SCAN_PERIOD]
@@ -144,6 +146,7 @@ def due_looks(next_look_s: F64, limits: F64, emitting: NDArray[np.bool_], t_s: f
             if emitting[s]:
                 looking[count] = s
                 count += 1
+        next_due_s[0] = min(next_due_s[0], next_look_s[s])
     return looking[:count].copy()
 
 
@@ -207,17 +210,16 @@ class ScanningSensor:
         sensors = compiled.world.sensors
         self.limits = radar_limits(compiled.radar_types, sensors.type_index)
         self.next_look_s = np.zeros(len(sensors.id))
-        self.next_due_s = 0.0 if len(sensors.id) else np.inf  # the earliest next look of any radar
+        self.next_due_s = np.array([0.0 if len(sensors.id) else np.inf])  # the earliest next look of any radar
         self.seen = np.zeros((len(sensors.id), len(compiled.world.threats.id)), dtype=bool)
         self.log_all = compiled.scenario.log_all_detections
         self.quiet = Detections.empty()  # no look this tick (shared: never changed)
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
-        if t_s + 1e-9 < self.next_due_s:
+        if t_s + 1e-9 < self.next_due_s[0]:
             world.detections = self.quiet
             return NO_EVENTS
         looking, sensor, threat, range_az_el, pos, true_range, log = self._look(world, t_s, rng)
-        self.next_due_s = self.next_look_s.min()
         if len(looking) == 0:
             world.detections = self.quiet
             return NO_EVENTS
