@@ -204,14 +204,16 @@ def rk4_step(pos_m: F64, vel_mps: F64, t_s: float, h_s: float, accel: Accel) -> 
 
 
 @kernel
-def surface_height_of(p: F64, flat: bool, a_m: float, b_m: float) -> float:
-    """Height (m) of position ``p`` (3,) above the ground of the frame: z when ``flat``, else above the ellipsoid."""
-    return p[2] if flat else height_above_of(p[0], p[1], p[2], a_m, b_m)
+def surface_height_of(x: float, y: float, z: float, flat: bool, a_m: float, b_m: float) -> float:
+    """Height (m) of a position above the ground of the frame: z when ``flat``, else above the ellipsoid."""
+    return z if flat else height_above_of(x, y, z, a_m, b_m)
 
 
 @kernel
-def acceleration_of(p: F64, v: F64, t_s: float, flight: F64, flat: bool, a_m: float, b_m: float, out: F64) -> None:
-    """Acceleration (m/s²) of one body into ``out`` (3,): gravity, thrust until burnout, drag on re-entry, weave.
+def acceleration_of(x: float, y: float, z: float, vx: float, vy: float, vz: float, t_s: float, flight: F64,
+                    flat: bool, a_m: float, b_m: float) -> tuple[float, float, float]:
+    """Acceleration (m/s²) of one body at position (x, y, z) (m) and velocity (vx, vy, vz) (m/s): gravity,
+    thrust until burnout, drag on re-entry, weave.
 
     ``flight`` is the body's flight row (:class:`BallisticFlights`). Gravity is
     central, or with ``flat`` uniform along −z (a flat Earth with z up, for
@@ -222,55 +224,58 @@ def acceleration_of(p: F64, v: F64, t_s: float, flight: F64, flat: bool, a_m: fl
     on the way down.
     """
     if flat:
-        out[0], out[1], out[2] = 0.0, 0.0, -STANDARD_GRAVITY_MPS2
+        ax, ay, az = 0.0, 0.0, -STANDARD_GRAVITY_MPS2
     else:
-        out[0], out[1], out[2] = central_gravity_of(p[0], p[1], p[2])
+        ax, ay, az = central_gravity_of(x, y, z)
     if t_s < flight[BURN_TIME]:
-        for i in range(3):
-            out[i] += flight[THRUST] * flight[DIRECTION + i]
-    descending = p[0] * v[0] + p[1] * v[1] + p[2] * v[2] < 0.0
+        thrust = flight[THRUST]
+        ax += thrust * flight[DIRECTION]
+        ay += thrust * flight[DIRECTION + 1]
+        az += thrust * flight[DIRECTION + 2]
     drag = np.isfinite(flight[BETA])
     weave = flight[WEAVE] > 0.0
-    if not descending or not (drag or weave):
-        return
-    height = surface_height_of(p, flat, a_m, b_m)
+    if not (drag or weave) or x * vx + y * vy + z * vz >= 0.0:  # climbing, or neither drag nor weave
+        return ax, ay, az
+    height = surface_height_of(x, y, z, flat, a_m, b_m)
     if drag:
-        speed = np.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
-        scale = -(air_density_of(height) / (2.0 * flight[BETA])) * speed
-        for i in range(3):
-            out[i] += scale * v[i]
+        scale = -(air_density_of(height) / (2.0 * flight[BETA])) * np.sqrt(vx * vx + vy * vy + vz * vz)
+        ax += scale * vx
+        ay += scale * vy
+        az += scale * vz
     if weave and height < flight[WEAVE_BELOW]:
-        cx, cy, cz = v[1] * p[2] - v[2] * p[1], v[2] * p[0] - v[0] * p[2], v[0] * p[1] - v[1] * p[0]
-        size = max(np.sqrt(cx * cx + cy * cy + cz * cz), 1e-9)
-        push = flight[WEAVE] * np.sin(2.0 * np.pi * t_s / WEAVE_PERIOD_S) / size
-        out[0] += push * cx
-        out[1] += push * cy
-        out[2] += push * cz
+        cx, cy, cz = vy * z - vz * y, vz * x - vx * z, vx * y - vy * x
+        push = flight[WEAVE] * np.sin(2.0 * np.pi * t_s / WEAVE_PERIOD_S) / max(np.sqrt(cx * cx + cy * cy + cz * cz),
+                                                                                1e-9)
+        ax += push * cx
+        ay += push * cy
+        az += push * cz
+    return ax, ay, az
 
 
 @kernel
 def rk4_of(p: F64, v: F64, t_s: float, h_s: float, flight: F64, flat: bool, a_m: float, b_m: float,
-           new_p: F64, new_v: F64, work: F64) -> None:
-    """One classical Runge-Kutta step of ṙ = v, v̇ = :func:`acceleration_of` into ``new_p``, ``new_v``.
-
-    ``work`` is a (6, 3) scratch array (no allocation inside the step).
-    """
-    k1v, k2v, k3v, k4v, q, w = work[0], work[1], work[2], work[3], work[4], work[5]
-    acceleration_of(p, v, t_s, flight, flat, a_m, b_m, k1v)
-    for i in range(3):
-        q[i], w[i] = p[i] + 0.5 * h_s * v[i], v[i] + 0.5 * h_s * k1v[i]
-    acceleration_of(q, w, t_s + 0.5 * h_s, flight, flat, a_m, b_m, k2v)
-    for i in range(3):
-        q[i], w[i] = p[i] + 0.5 * h_s * (v[i] + 0.5 * h_s * k1v[i]), v[i] + 0.5 * h_s * k2v[i]
-    acceleration_of(q, w, t_s + 0.5 * h_s, flight, flat, a_m, b_m, k3v)
-    for i in range(3):
-        q[i], w[i] = p[i] + h_s * (v[i] + 0.5 * h_s * k2v[i]), v[i] + h_s * k3v[i]
-    acceleration_of(q, w, t_s + h_s, flight, flat, a_m, b_m, k4v)
-    for i in range(3):
-        k1r, k2r = v[i], v[i] + 0.5 * h_s * k1v[i]
-        k3r, k4r = v[i] + 0.5 * h_s * k2v[i], v[i] + h_s * k3v[i]
-        new_p[i] = p[i] + h_s / 6.0 * (k1r + 2.0 * k2r + 2.0 * k3r + k4r)
-        new_v[i] = v[i] + h_s / 6.0 * (k1v[i] + 2.0 * k2v[i] + 2.0 * k3v[i] + k4v[i])
+           new_p: F64, new_v: F64) -> None:
+    """One classical Runge-Kutta step of ṙ = v, v̇ = :func:`acceleration_of` from ``p``, ``v`` (3,) into
+    ``new_p``, ``new_v`` (3,)."""
+    x, y, z, vx, vy, vz = p[0], p[1], p[2], v[0], v[1], v[2]
+    half = 0.5 * h_s
+    a1x, a1y, a1z = acceleration_of(x, y, z, vx, vy, vz, t_s, flight, flat, a_m, b_m)
+    k2x, k2y, k2z = vx + half * a1x, vy + half * a1y, vz + half * a1z  # velocity at the first mid-point
+    a2x, a2y, a2z = acceleration_of(x + half * vx, y + half * vy, z + half * vz, k2x, k2y, k2z, t_s + half, flight,
+                                    flat, a_m, b_m)
+    k3x, k3y, k3z = vx + half * a2x, vy + half * a2y, vz + half * a2z
+    a3x, a3y, a3z = acceleration_of(x + half * k2x, y + half * k2y, z + half * k2z, k3x, k3y, k3z, t_s + half,
+                                    flight, flat, a_m, b_m)
+    k4x, k4y, k4z = vx + h_s * a3x, vy + h_s * a3y, vz + h_s * a3z
+    a4x, a4y, a4z = acceleration_of(x + h_s * k3x, y + h_s * k3y, z + h_s * k3z, k4x, k4y, k4z, t_s + h_s, flight,
+                                    flat, a_m, b_m)
+    sixth = h_s / 6.0
+    new_p[0] = x + sixth * (vx + 2.0 * k2x + 2.0 * k3x + k4x)
+    new_p[1] = y + sixth * (vy + 2.0 * k2y + 2.0 * k3y + k4y)
+    new_p[2] = z + sixth * (vz + 2.0 * k2z + 2.0 * k3z + k4z)
+    new_v[0] = vx + sixth * (a1x + 2.0 * a2x + 2.0 * a3x + a4x)
+    new_v[1] = vy + sixth * (a1y + 2.0 * a2y + 2.0 * a3y + a4y)
+    new_v[2] = vz + sixth * (a1z + 2.0 * a2z + 2.0 * a3z + a4z)
 
 
 @kernel
@@ -295,18 +300,18 @@ def fly_down_of(p0: F64, v0: F64, flight: F64, floor_m: float, min_time_s: float
     from launch; after the impact the body stays where the last step left it, at rest.
     """
     p, v = p0.copy(), v0.copy()
-    new_p, new_v, work = np.empty(3), np.empty(3), np.empty((6, 3))
+    new_p, new_v = np.empty(3), np.empty(3)
     recording = len(record_p) > 0
     if recording:
         record_p[0], record_v[0] = p, v
     impact[:] = np.nan
-    peak = surface_height_of(p, flat, a_m, b_m)
+    peak = surface_height_of(p[0], p[1], p[2], flat, a_m, b_m)
     t, steps, impact_t = 0.0, 0, np.nan
     while t < max_time_s:
-        rk4_of(p, v, t, step_s, flight, flat, a_m, b_m, new_p, new_v, work)
+        rk4_of(p, v, t, step_s, flight, flat, a_m, b_m, new_p, new_v)
         steps += 1
-        before = surface_height_of(p, flat, a_m, b_m) - floor_m
-        after = surface_height_of(new_p, flat, a_m, b_m) - floor_m
+        before = surface_height_of(p[0], p[1], p[2], flat, a_m, b_m) - floor_m
+        after = surface_height_of(new_p[0], new_p[1], new_p[2], flat, a_m, b_m) - floor_m
         peak = max(peak, after + floor_m)
         if recording:
             record_p[steps], record_v[steps] = new_p, new_v
@@ -503,14 +508,13 @@ def plan_ballistic(plan: BallisticPlan) -> BallisticFlights:
 
 @kernel
 def _first_steps(flight: F64, pos: F64, vel: F64) -> None:
-    work = np.empty((6, 3))
     for b in range(len(flight)):
-        rk4_of(pos[b, 0], vel[b, 0], 0.0, STEP_S, flight[b], False, WGS84_A_M, WGS84_B_M, pos[b, 1], vel[b, 1], work)
+        rk4_of(pos[b, 0], vel[b, 0], 0.0, STEP_S, flight[b], False, WGS84_A_M, WGS84_B_M, pos[b, 1], vel[b, 1])
 
 
 @kernel
 def ballistic_position_of(b: int, elapsed_s: float, flight: F64, impact_t_s: F64, impact_pos_m: F64,
-                          sample: NDArray[np.int64], pos_m: F64, vel_mps: F64, work: F64, out: F64) -> None:
+                          sample: NDArray[np.int64], pos_m: F64, vel_mps: F64, out: F64) -> None:
     """Position (3,) of planned flight ``b`` after ``elapsed_s`` into ``out``, stepping its samples forward.
 
     The samples are the RK4 steps of :func:`plan_ballistic`'s last aim iteration,
@@ -526,7 +530,7 @@ def ballistic_position_of(b: int, elapsed_s: float, flight: F64, impact_t_s: F64
         pos_m[b, 0], vel_mps[b, 0] = pos_m[b, 1], vel_mps[b, 1]
         sample[b] += 1
         rk4_of(pos_m[b, 0], vel_mps[b, 0], sample[b] * STEP_S, STEP_S, flight[b], False, WGS84_A_M, WGS84_B_M,
-               pos_m[b, 1], vel_mps[b, 1], work)
+               pos_m[b, 1], vel_mps[b, 1])
     fraction = min(max(t / STEP_S - sample[b], 0.0), 1.0)
     hermite_of(pos_m[b, 0], vel_mps[b, 0], pos_m[b, 1], vel_mps[b, 1], STEP_S, fraction, out)
 

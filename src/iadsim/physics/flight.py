@@ -157,12 +157,12 @@ def _flight_positions(rows: I64, elapsed_s: F64, piece: I64, axis: F64, cos_radi
                       ramp_change_m: F64, on_ground: np.ndarray, lat_axis: F64, lon_axis: F64, height: F64,
                       table_row: I64, flight: F64, impact_t_s: F64, impact_pos_m: F64, sample: I64,
                       sample_pos_m: F64, sample_vel_mps: F64, pos_m: F64, alt_m: F64) -> None:
-    n, work = np.empty(3), np.empty((6, 3))
+    n = np.empty(3)
     for k in range(len(rows)):
         i, e = rows[k], elapsed_s[k]
         if table_row[i] >= 0:
             ballistic_position_of(table_row[i], e, flight, impact_t_s, impact_pos_m, sample, sample_pos_m,
-                                  sample_vel_mps, work, pos_m[k])
+                                  sample_vel_mps, pos_m[k])
             alt_m[k] = geodetic_of(pos_m[k, 0], pos_m[k, 1], pos_m[k, 2])[2]
             continue
         segment = segment_of(piece[i], i, e, start_s)
