@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from iadsim.events import NO_EVENTS, EventColumns
 from iadsim.jit import kernel
 from iadsim.physics.intercept import closest_approach_of, predict_intercept_of
-from iadsim.registry import register
+from iadsim.registry import INTERCEPTOR_GUIDANCE, columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import FLYING, IN_FLIGHT, World
 
@@ -33,6 +33,9 @@ ENDURANCE_MARGIN = 1.5
 @register("fly", "average_speed")
 class AverageSpeedFlyout:
     """Interceptors fly straight at their type's mean speed out to its maximum range; flags hits and give-ups."""
+
+    requires = INTERCEPTOR_GUIDANCE
+    provides = columns("interceptors", "pos_ecef_m", "vel_ecef_mps", "endgame", "miss_distance_m")
 
     def __init__(self, compiled: CompiledScenario) -> None:
         types = compiled.interceptor_types

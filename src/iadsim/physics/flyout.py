@@ -48,7 +48,7 @@ from iadsim.physics.average_speed import AverageSpeedFlyout, average_speed_step_
 from iadsim.physics.environment import F64, air_density_of, central_gravity_of, height_of
 from iadsim.physics.guidance import closing_speed_of, pn_command_of
 from iadsim.physics.intercept import closest_approach_of, predict_intercept_of
-from iadsim.registry import register
+from iadsim.registry import INTERCEPTOR_GUIDANCE, columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import FLYING, IN_FLIGHT, World
 
@@ -313,6 +313,9 @@ def launch_direction(launcher_pos_m: F64, aim_pos_m: F64) -> F64:
 @register("fly", "flyout")
 class FlyoutStage:
     """Flies every interceptor in flight with the flyout model; flags those that reach their target or give up."""
+
+    requires = INTERCEPTOR_GUIDANCE
+    provides = columns("interceptors", "pos_ecef_m", "vel_ecef_mps", "endgame", "miss_distance_m")
 
     augmented = False
 

@@ -40,11 +40,11 @@ from numpy.typing import NDArray
 
 from iadsim.catalog.schema import RadarType
 from iadsim.jit import kernel
-from iadsim.registry import register
+from iadsim.registry import columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.sensors.detection import DetectionTable, required_snr
 from iadsim.sensors.scan import (
-    HALF_SECTOR, MAX_ELEVATION, MAX_RANGE, MIN_ELEVATION, ScanningSensor, covers_of, due_looks, first_detections,
+    HALF_SECTOR, MAX_ELEVATION, MAX_RANGE, MIN_ELEVATION, SENSOR_GEOMETRY, ScanningSensor, covers_of, due_looks, first_detections,
     flying_rows, grown, heading_of, measure_of, to_ecef_of, wrap_angle_of,
 )
 from iadsim.terrain import LINE_OF_SIGHT_SAMPLES, line_of_sight_clear_of
@@ -129,6 +129,8 @@ def wrap_angle(angle: Array) -> Array:
 @register("sense", "radar")
 class RadarSensor(ScanningSensor):
     """Detections of every radar that looks this tick, from the radar equation and Swerling statistics."""
+
+    requires = columns("threats", "status", "pos_ecef_m", "alt_m", "vel_ecef_mps", "type_index") | SENSOR_GEOMETRY
 
     def __init__(self, compiled: CompiledScenario) -> None:
         super().__init__(compiled)

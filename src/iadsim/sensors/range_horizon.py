@@ -19,10 +19,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iadsim.jit import kernel
-from iadsim.registry import register
+from iadsim.registry import columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.sensors.scan import (
-    ScanningSensor, covers_of, due_looks, first_detections, flying_rows, grown, heading_of, measure_of,
+    SENSOR_GEOMETRY, ScanningSensor, covers_of, due_looks, first_detections, flying_rows, grown, heading_of, measure_of,
 )
 from iadsim.world import World
 
@@ -34,6 +34,8 @@ I64 = NDArray[np.int64]
 @register("sense", "range_horizon")
 class RangeHorizonSensor(ScanningSensor):
     """Certain detection inside the radar-equation range and the radar's coverage (horizon, elevation, sector)."""
+
+    requires = columns("threats", "status", "pos_ecef_m", "alt_m", "rcs_m2") | SENSOR_GEOMETRY
 
     def __init__(self, compiled: CompiledScenario) -> None:
         super().__init__(compiled)

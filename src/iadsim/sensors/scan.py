@@ -30,6 +30,7 @@ from iadsim.catalog.schema import RadarType
 from iadsim.events import NO_EVENTS, EventColumns, events
 from iadsim.geo import EFFECTIVE_EARTH_FACTOR, REFRACTION_BEND_PER_M, geodetic_of, radar_horizon_of
 from iadsim.jit import kernel
+from iadsim.registry import columns, group_columns
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import FLYING, Detections, Sensors, World
 
@@ -203,8 +204,18 @@ def first_detections(seen: NDArray[np.bool_], sensor: I32, threat: I32, count: i
     return log
 
 
+SENSOR_GEOMETRY = columns("sensors", "id", "type_index", "pos_ecef_m", "rotation", "antenna_alt_m", "heading_rad",
+                          "emitting")
+"""What every sense model reads of the radars: where they are and look, and whether they emit."""
+
+
 class ScanningSensor:
-    """The part of a sense stage every model shares (see the module doc); a model adds :meth:`_look`."""
+    """The part of a sense stage every model shares (see the module doc); a model adds :meth:`_look`.
+
+    Every sense model provides the whole ``detections`` group (what the trackers read).
+    """
+
+    provides = group_columns("detections")
 
     def __init__(self, compiled: CompiledScenario) -> None:
         sensors = compiled.world.sensors
