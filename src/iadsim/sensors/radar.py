@@ -222,12 +222,14 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
                 candidate[heard], distance[heard] = n, slant
                 heard += 1
         capacity = int(figures[s, CAPACITY])
-        keep = np.ones(heard, np.bool_)
-        if heard > capacity:  # the nearest first
-            keep[:] = False
-            keep[np.argsort(distance[:heard], kind="mergesort")[:capacity]] = True
+        farthest, ties = np.inf, 0  # a full radar keeps the nearest: up to the capacity-th range, ties in order
+        if heard > capacity:
+            farthest = np.partition(distance[:heard], capacity - 1)[capacity - 1] if capacity > 0 else -np.inf
+            ties = capacity - np.sum(distance[:heard] < farthest)
         for k in range(heard):
-            if keep[k]:
+            tie = distance[k] == farthest and ties > 0
+            if distance[k] < farthest or tie:
+                ties -= tie
                 sensor[found], threat[found], true_range[found] = s, candidate[k], distance[k]
                 line[found] = enu[k]
                 found += 1
