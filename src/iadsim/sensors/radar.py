@@ -191,6 +191,7 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
     three normals per real detection, one Poisson count per radar, three uniforms per false alarm."""
     looking = due_looks(next_look_s, limits, emitting, t_s, next_due_s)
     rows = flying_rows(status)
+    flat = len(lat_axis) < 2  # no terrain to mask
     room = 0
     for s in looking:
         room += min(int(figures[s, CAPACITY]), len(rows))
@@ -217,8 +218,9 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
                                                  -along / (speed * max(slant, 1e-9)))
             snr_db = (figures[s, REFERENCE_SNR_DB] + target_rcs_db - figures[s, REFERENCE_RCS_DB]
                       + 40.0 * np.log10(figures[s, REFERENCE_RANGE] / max(slant, 1.0)))
-            if rng.random() < _pd_of(tables[table_of[s, kind]], snr_db, figures[s, PFA]) and line_of_sight_clear_of(
-                    lat_axis, lon_axis, height, radar_ecef_m[s], threat_ecef_m[n], LINE_OF_SIGHT_SAMPLES):
+            if rng.random() < _pd_of(tables[table_of[s, kind]], snr_db, figures[s, PFA]) and (
+                    flat or line_of_sight_clear_of(lat_axis, lon_axis, height, radar_ecef_m[s], threat_ecef_m[n],
+                                                   LINE_OF_SIGHT_SAMPLES)):
                 candidate[heard], distance[heard] = n, slant
                 heard += 1
         capacity = int(figures[s, CAPACITY])
