@@ -1,26 +1,27 @@
 """Terrain: the height of the ground under a point, and whether it hides one point from another.
 
-A terrain model answers ``height_m(lat_rad, lon_rad)`` (metres above the WGS-84
-ellipsoid, vectorised). Without a terrain file the world is flat at height 0
-(:data:`FLAT`); with one, heights come from a regular latitude-longitude grid,
-read from a GeoTIFF (through rasterio) or from a NumPy ``.npz`` file holding
-``lat_deg``, ``lon_deg`` and ``height_m``, and interpolated bilinearly.
-
-Radars use :func:`line_of_sight_clear` to let a ridge mask a low flyer; motion
-models can use ``height_m`` to follow the ground.
+Heights come from a regular latitude-longitude grid (metres above the WGS-84
+ellipsoid), read from a GeoTIFF (through rasterio) or from a NumPy ``.npz`` file
+holding ``lat_deg``, ``lon_deg`` and ``height_m``, and interpolated bilinearly.
+Without a terrain file the world is flat at height 0 (:data:`FLAT`, a grid with
+no points). The scenario's terrain is loaded once, at compilation
+(``CompiledScenario.terrain``): radars use :func:`line_of_sight_clear_of` to let a
+ridge mask a low flyer, and the `flight` move model follows the ground with
+:func:`grid_height_of`. Both are scalar kernels, so stages call them inside their
+own compiled loops; the array forms below are built on them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from iadsim import geo
+from iadsim.geo import REFRACTION_BEND_PER_M, geodetic_of
 from iadsim.errors import Problem, UserError
+from iadsim.jit import kernel
 
 Array = NDArray[np.float64]
 
@@ -28,29 +29,12 @@ LINE_OF_SIGHT_SAMPLES = 64
 """Points checked along a radar ray; at 100 km a ridge narrower than 1.5 km can slip between two."""
 
 
-class Terrain(Protocol):
-    """Anything that gives the ground height (m above the ellipsoid) at geodetic points (rad)."""
-
-    def height_m(self, lat_rad: ArrayLike, lon_rad: ArrayLike) -> Array:
-        ...
-
-
-class FlatTerrain:
-    """The ellipsoid itself: ground at height 0 everywhere."""
-
-    def height_m(self, lat_rad: ArrayLike, lon_rad: ArrayLike) -> Array:
-        return np.zeros(np.broadcast_shapes(np.shape(lat_rad), np.shape(lon_rad)))
-
-
-FLAT = FlatTerrain()
-
-
 @dataclass(frozen=True)
 class GridTerrain:
     """Heights on a regular grid: ``height[i, j]`` at latitude ``lat_rad[i]``, longitude ``lon_rad[j]``.
 
     Both axes ascend. Between grid points heights are interpolated bilinearly;
-    outside the grid the ground is at height 0.
+    outside the grid (and everywhere on a grid of no points, :data:`FLAT`) the ground is at height 0.
     """
 
     lat_rad: Array
@@ -68,21 +52,55 @@ class GridTerrain:
             lat, height = lat[::-1], height[::-1]
         if lon[0] > lon[-1]:
             lon, height = lon[::-1], height[:, ::-1]
-        return cls(lat, lon, np.nan_to_num(height, nan=0.0))
+        return cls(np.ascontiguousarray(lat), np.ascontiguousarray(lon),
+                   np.ascontiguousarray(np.nan_to_num(height, nan=0.0)))
+
+    @property
+    def flat(self) -> bool:
+        """Whether this is the ellipsoid itself (no grid)."""
+        return len(self.lat_rad) < 2
 
     def height_m(self, lat_rad: ArrayLike, lon_rad: ArrayLike) -> Array:
+        """Ground height (m) at geodetic points (rad, broadcast)."""
         lat, lon = np.broadcast_arrays(np.asarray(lat_rad, float), np.asarray(lon_rad, float))
-        fi = np.interp(lat, self.lat_rad, np.arange(len(self.lat_rad)), left=np.nan, right=np.nan)
-        fj = np.interp(lon, self.lon_rad, np.arange(len(self.lon_rad)), left=np.nan, right=np.nan)
-        inside = np.isfinite(fi) & np.isfinite(fj)
-        fi, fj = np.where(inside, fi, 0.0), np.where(inside, fj, 0.0)
-        i = np.minimum(fi.astype(np.int64), len(self.lat_rad) - 2)
-        j = np.minimum(fj.astype(np.int64), len(self.lon_rad) - 2)
-        u, v = fi - i, fj - j
-        h = self.height
-        value = ((1 - u) * (1 - v) * h[i, j] + (1 - u) * v * h[i, j + 1]
-                 + u * (1 - v) * h[i + 1, j] + u * v * h[i + 1, j + 1])
-        return np.where(inside, value, 0.0)
+        return _height_rows(self.lat_rad, self.lon_rad, self.height, np.ascontiguousarray(lat.reshape(-1)),
+                            np.ascontiguousarray(lon.reshape(-1))).reshape(lat.shape)
+
+
+FLAT = GridTerrain(np.empty(0), np.empty(0), np.empty((0, 0)))
+"""No terrain: the ground is the ellipsoid."""
+
+
+@kernel
+def _grid_index_of(axis: Array, value: float) -> float:
+    """Fractional index of ``value`` on an ascending axis; NaN outside it."""
+    if not axis[0] <= value <= axis[-1]:
+        return np.nan
+    j = min(max(np.searchsorted(axis, value, side="right") - 1, 0), len(axis) - 2)
+    return j + (value - axis[j]) / (axis[j + 1] - axis[j])
+
+
+@kernel
+def grid_height_of(lat_axis: Array, lon_axis: Array, height: Array, lat_rad: float, lon_rad: float) -> float:
+    """Ground height (m) at one point (rad) of the grid ``height`` over ascending axes (rad); 0 outside it
+    and on a grid of fewer than two points per axis (:data:`FLAT`); for kernels."""
+    if len(lat_axis) < 2 or len(lon_axis) < 2:
+        return 0.0
+    fi, fj = _grid_index_of(lat_axis, lat_rad), _grid_index_of(lon_axis, lon_rad)
+    if np.isnan(fi) or np.isnan(fj):
+        return 0.0
+    i, j = min(int(fi), len(lat_axis) - 2), min(int(fj), len(lon_axis) - 2)
+    u, v = fi - i, fj - j
+    return ((1 - u) * (1 - v) * height[i, j] + (1 - u) * v * height[i, j + 1]
+            + u * (1 - v) * height[i + 1, j] + u * v * height[i + 1, j + 1])
+
+
+@kernel
+def _height_rows(lat_axis: Array, lon_axis: Array, height: Array, lat_rad: Array, lon_rad: Array) -> Array:
+    out = np.empty(len(lat_rad))
+    for k in range(len(lat_rad)):
+        out[k] = grid_height_of(lat_axis, lon_axis, height, lat_rad[k], lon_rad[k])
+    return out
 
 
 def load_terrain(path: str | Path) -> GridTerrain:
@@ -121,19 +139,44 @@ def _read_geotiff(path: Path) -> GridTerrain:
     return GridTerrain.from_degrees(lat, lon, height)
 
 
-def line_of_sight_clear(terrain: Terrain, from_ecef_m: Array, to_ecef_m: Array,
-                        samples: int = LINE_OF_SIGHT_SAMPLES) -> NDArray[np.bool_]:
-    """Whether the ground leaves each ray from ``from_ecef_m`` to ``to_ecef_m`` (K, 3) clear.
+@kernel
+def line_of_sight_clear_of(lat_axis: Array, lon_axis: Array, height: Array, from_ecef_m: Array, to_ecef_m: Array,
+                           samples: int) -> bool:
+    """Whether the ground of the grid leaves the ray from ``from_ecef_m`` to ``to_ecef_m`` (3,) clear; for kernels.
 
-    The ray is the straight chord raised by standard refraction: over an Earth
-    of effective radius kR it is straight, so relative to the true Earth it bows
-    up by s (D - s) (1 - 1/k) / 2R at distance s along a ray of length D
-    (Skolnik 2001 §8.2), consistent with the 4/3-Earth radar horizon.
+    ``samples`` points along the ray, its ends excluded, are checked. The ray is
+    the straight chord raised by standard refraction: over an Earth of effective
+    radius kR it is straight, so relative to the true Earth it bows up by
+    s (D - s) (1 - 1/k) / 2R at distance s along a ray of length D (Skolnik 2001
+    §8.2), consistent with the 4/3-Earth radar horizon.
     """
-    fraction = (np.arange(1, samples + 1) / (samples + 1))[None, :, None]  # end points excluded
-    points = from_ecef_m[:, None, :] + fraction * (to_ecef_m - from_ecef_m)[:, None, :]
-    lat, lon, alt = geo.ecef_to_geodetic(points)
-    length = np.linalg.norm(to_ecef_m - from_ecef_m, axis=1)[:, None]
-    s = fraction[..., 0] * length
-    bow = s * (length - s) * (1.0 - 1.0 / geo.EFFECTIVE_EARTH_FACTOR) / (2.0 * geo.MEAN_EARTH_RADIUS_M)
-    return np.all(alt + bow >= terrain.height_m(lat, lon), axis=1)
+    if len(lat_axis) < 2 or len(lon_axis) < 2:
+        return True
+    dx, dy, dz = to_ecef_m[0] - from_ecef_m[0], to_ecef_m[1] - from_ecef_m[1], to_ecef_m[2] - from_ecef_m[2]
+    length = np.sqrt(dx * dx + dy * dy + dz * dz)
+    for k in range(1, samples + 1):
+        fraction = k / (samples + 1)
+        lat, lon, alt = geodetic_of(from_ecef_m[0] + fraction * dx, from_ecef_m[1] + fraction * dy,
+                                    from_ecef_m[2] + fraction * dz)
+        s = fraction * length
+        if alt + s * (length - s) * REFRACTION_BEND_PER_M < grid_height_of(lat_axis, lon_axis, height, lat, lon):
+            return False
+    return True
+
+
+@kernel
+def _clear_rows(lat_axis: Array, lon_axis: Array, height: Array, from_ecef_m: Array, to_ecef_m: Array,
+                samples: int) -> NDArray[np.bool_]:
+    out = np.empty(len(from_ecef_m), np.bool_)
+    for k in range(len(from_ecef_m)):
+        out[k] = line_of_sight_clear_of(lat_axis, lon_axis, height, from_ecef_m[k], to_ecef_m[k], samples)
+    return out
+
+
+def line_of_sight_clear(terrain: GridTerrain, from_ecef_m: Array, to_ecef_m: Array,
+                        samples: int = LINE_OF_SIGHT_SAMPLES) -> NDArray[np.bool_]:
+    """Whether the ground leaves each ray from ``from_ecef_m`` to ``to_ecef_m`` (K, 3) clear
+    (:func:`line_of_sight_clear_of`)."""
+    return _clear_rows(terrain.lat_rad, terrain.lon_rad, terrain.height,
+                       np.ascontiguousarray(from_ecef_m, dtype=float), np.ascontiguousarray(to_ecef_m, dtype=float),
+                       samples)

@@ -140,7 +140,8 @@ class Raid(_Strict):
         None, description="Ballistic trajectory (move model `flight`); defaults to the type's.")
     altitude_reference: Literal["ellipsoid", "ground"] = Field(
         "ellipsoid", description="Altitude measured above the WGS-84 ellipsoid, or above the ground "
-                                 "(terrain-following, sea-skimming; the terrain is flat at 0 m); move model `flight`.")
+                                 "(terrain-following, sea-skimming: the scenario's terrain, flat at 0 m "
+                                 "without one); move model `flight`.")
     terminal: Literal["level", "dive", "pop_up"] = Field(
         "level", description="End of the route: level flight onto the aim point; dive onto it at the type's "
                              "climb rate; or pop up to pop_up_altitude within terminal_range, then dive; "
@@ -292,7 +293,9 @@ class Scenario(_Strict):
     doctrine: Doctrine = Field(default_factory=Doctrine)
     log_all_detections: bool = Field(False, description="Log every detection, not only the first per radar.")
     tracking: Tracking = Field(default_factory=Tracking)
-    terrain: Terrain | None = Field(None, description="Ground heights for radar masking; without it, no terrain.")
+    terrain: Terrain | None = Field(None, description="Ground heights for radar masking (sense model `radar`) and "
+                                                        "terrain-following flight (move model `flight`); without "
+                                                        "it, the ground is the ellipsoid.")
     path_interval: Duration = Field(
         10.0, ge=0.0, le=3600.0,
         description="Time between samples of each threat's and interceptor's position in the event log, "
