@@ -39,7 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iadsim.catalog.schema import RadarType
-from iadsim.jit import kernel
+from iadsim.jit import kernel, poisson_of, uniform_of
 from iadsim.registry import columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.sensors.detection import DetectionTable, required_snr
@@ -152,7 +152,7 @@ class RadarSensor(ScanningSensor):
                                   for _, pfa, pulses in references], dtype=np.int64).reshape(len(radar), len(kinds))
         self.terrain = compiled.terrain
 
-    def _look(self, world: World, t_s: float, rng: np.random.Generator
+    def _look(self, world: World, t_s: float, draws: NDArray[np.uint64]
               ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
         sensors, threats, terrain = world.sensors, world.threats, self.terrain
         return _radar_looks(
@@ -160,7 +160,7 @@ class RadarSensor(ScanningSensor):
             sensors.pos_ecef_m, sensors.antenna_alt_m, heading_of(sensors), threats.status, threats.pos_ecef_m,
             threats.alt_m, threats.vel_ecef_mps, threats.type_index, self.rcs_db, self.aspect_dependent,
             self.figures, self.table_of, self.tables, terrain.lat_rad, terrain.lon_rad, terrain.height, self.seen,
-            self.log_all, rng)
+            self.log_all, draws)
 
 
 @kernel
@@ -184,7 +184,7 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
                  status: NDArray[np.int8], threat_ecef_m: Array, threat_alt_m: Array, threat_vel_mps: Array,
                  type_index: I32, rcs_db: Array, aspect_dependent: bool, figures: Array, table_of: I64,
                  tables: Array, lat_axis: Array, lon_axis: Array, height: Array, seen: NDArray[np.bool_],
-                 log_all: bool, rng: np.random.Generator
+                 log_all: bool, draws: NDArray[np.uint64]
                  ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
     """Every look due at ``t_s`` (see the module doc and :meth:`ScanningSensor._look`): detections, the real
     ones first in (radar, threat) order, then the false alarms. Draws, in order: one uniform per covered pair,
@@ -218,7 +218,7 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
                                                  -along / (speed * max(slant, 1e-9)))
             snr_db = (figures[s, REFERENCE_SNR_DB] + target_rcs_db - figures[s, REFERENCE_RCS_DB]
                       + 40.0 * np.log10(figures[s, REFERENCE_RANGE] / max(slant, 1.0)))
-            if rng.random() < _pd_of(tables[table_of[s, kind]], snr_db, figures[s, PFA]) and (
+            if uniform_of(draws) < _pd_of(tables[table_of[s, kind]], snr_db, figures[s, PFA]) and (
                     flat or line_of_sight_clear_of(lat_axis, lon_axis, height, radar_ecef_m[s], threat_ecef_m[n],
                                                    LINE_OF_SIGHT_SAMPLES)):
                 candidate[heard], distance[heard] = n, slant
@@ -238,11 +238,11 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
     range_az_el, pos = np.empty((found, 3)), np.empty((found, 3))
     for d in range(found):
         s = sensor[d]
-        measure_of(line[d], limits[s], rotation[s], radar_ecef_m[s], rng, range_az_el[d], pos[d])
+        measure_of(line[d], limits[s], rotation[s], radar_ecef_m[s], draws, range_az_el[d], pos[d])
     counts = np.zeros(len(looking), np.int64)
     for k in range(len(looking)):
         rate = figures[looking[k], FALSE_ALARMS]
-        counts[k] = rng.poisson(rate) if rate > 0.0 else 0
+        counts[k] = poisson_of(draws, rate) if rate > 0.0 else 0
     total = found + counts.sum()
     out_sensor, out_threat = np.full(total, -1, np.int32), np.full(total, -1, np.int32)
     out_sensor[:found], out_threat[:found] = sensor[:found], threat[:found]
@@ -252,10 +252,11 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
         s = looking[k]
         for _ in range(counts[k]):
             out_sensor[d] = s
-            range_az_el[d, 0] = limits[s, MAX_RANGE] * rng.random()
-            range_az_el[d, 1] = wrap_angle_of(heading_rad[s] + limits[s, HALF_SECTOR] * (2.0 * rng.random() - 1.0))
+            range_az_el[d, 0] = limits[s, MAX_RANGE] * uniform_of(draws)
+            range_az_el[d, 1] = wrap_angle_of(
+                heading_rad[s] + limits[s, HALF_SECTOR] * (2.0 * uniform_of(draws) - 1.0))
             range_az_el[d, 2] = limits[s, MIN_ELEVATION] + (
-                limits[s, MAX_ELEVATION] - limits[s, MIN_ELEVATION]) * rng.random()
+                limits[s, MAX_ELEVATION] - limits[s, MIN_ELEVATION]) * uniform_of(draws)
             to_ecef_of(range_az_el[d], rotation[s], radar_ecef_m[s], pos[d])
             d += 1
     log = first_detections(seen, out_sensor, out_threat, found, log_all)

@@ -43,14 +43,14 @@ class RangeHorizonSensor(ScanningSensor):
         self.reference_range_m = np.array([r.detection_range for r in radar], dtype=float)
         self.reference_rcs_m2 = np.array([r.reference_rcs for r in radar], dtype=float)
 
-    def _look(self, world: World, t_s: float, rng: np.random.Generator
+    def _look(self, world: World, t_s: float, draws: NDArray[np.uint64]
               ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
         sensors, threats = world.sensors, world.threats
         return _range_horizon_looks(
             t_s, self.next_look_s, self.next_due_s, self.limits, sensors.emitting, sensors.rotation,
             sensors.pos_ecef_m, sensors.antenna_alt_m, heading_of(sensors), threats.status, threats.pos_ecef_m,
             threats.alt_m, threats.rcs_m2, self.reference_range_m, self.reference_rcs_m2, self.seen, self.log_all,
-            rng)
+            draws)
 
 
 @kernel
@@ -58,7 +58,7 @@ def _range_horizon_looks(t_s: float, next_look_s: Array, next_due_s: Array, limi
                          emitting: NDArray[np.bool_], rotation: Array, radar_ecef_m: Array, antenna_alt_m: Array,
                          heading_rad: Array, status: NDArray[np.int8], threat_ecef_m: Array, threat_alt_m: Array,
                          rcs_m2: Array, reference_range_m: Array, reference_rcs_m2: Array, seen: NDArray[np.bool_],
-                         log_all: bool, rng: np.random.Generator
+                         log_all: bool, draws: NDArray[np.uint64]
                          ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
     """Every look due at ``t_s``: detections in (radar, threat) order, their measurements (three normals each,
     in order) and true slant ranges."""
@@ -82,6 +82,6 @@ def _range_horizon_looks(t_s: float, next_look_s: Array, next_due_s: Array, limi
     range_az_el, pos = np.empty((found, 3)), np.empty((found, 3))
     for d in range(found):
         s = sensor[d]
-        measure_of(line[d], limits[s], rotation[s], radar_ecef_m[s], rng, range_az_el[d], pos[d])
+        measure_of(line[d], limits[s], rotation[s], radar_ecef_m[s], draws, range_az_el[d], pos[d])
     log = first_detections(seen, sensor, threat, found, log_all)
     return looking, sensor[:found].copy(), threat[:found].copy(), range_az_el, pos, true_range[:found].copy(), log

@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 from iadsim.catalog.schema import RadarType
 from iadsim.events import NO_EVENTS, EventColumns, events
 from iadsim.geo import EFFECTIVE_EARTH_FACTOR, REFRACTION_BEND_PER_M, geodetic_of, radar_horizon_of
-from iadsim.jit import kernel
+from iadsim.jit import KernelRandom, kernel, normal_of
 from iadsim.registry import columns, group_columns
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import FLYING, Detections, Sensors, World
@@ -164,15 +164,16 @@ def flying_rows(status: NDArray[np.int8]) -> I64:
 
 
 @kernel
-def measure_of(enu: F64, limits: F64, rotation: F64, radar_ecef_m: F64, rng: np.random.Generator,
+def measure_of(enu: F64, limits: F64, rotation: F64, radar_ecef_m: F64, draws: NDArray[np.uint64],
                range_az_el: F64, pos_ecef_m: F64) -> None:
     """Measured (range m, azimuth rad clockwise from north, elevation rad) of a target at ``enu`` (3,) from a
     radar into ``range_az_el`` (3,), with Gaussian errors (the sigmas of the radar's ``limits`` row) drawn from
-    ``rng``, and the ECEF point they give into ``pos_ecef_m`` (3,)."""
+    ``draws`` (a :class:`~iadsim.jit.KernelRandom` state), and the ECEF point they give into
+    ``pos_ecef_m`` (3,)."""
     ground = np.hypot(enu[0], enu[1])
-    range_az_el[0] = np.sqrt(ground * ground + enu[2] ** 2) + rng.standard_normal() * limits[SIGMA]
-    range_az_el[1] = np.arctan2(enu[0], enu[1]) + rng.standard_normal() * limits[SIGMA + 1]
-    range_az_el[2] = np.arctan2(enu[2], ground) + rng.standard_normal() * limits[SIGMA + 2]
+    range_az_el[0] = np.sqrt(ground * ground + enu[2] ** 2) + normal_of(draws) * limits[SIGMA]
+    range_az_el[1] = np.arctan2(enu[0], enu[1]) + normal_of(draws) * limits[SIGMA + 1]
+    range_az_el[2] = np.arctan2(enu[2], ground) + normal_of(draws) * limits[SIGMA + 2]
     to_ecef_of(range_az_el, rotation, radar_ecef_m, pos_ecef_m)
 
 
@@ -225,12 +226,14 @@ class ScanningSensor:
         self.seen = np.zeros((len(sensors.id), len(compiled.world.threats.id)), dtype=bool)
         self.log_all = compiled.scenario.log_all_detections
         self.quiet = Detections.empty()  # no look this tick (shared: never changed)
+        self.random = KernelRandom()  # the draws of the kernels, from the stage's stream
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         if t_s + 1e-9 < self.next_due_s[0]:
             world.detections = self.quiet
             return NO_EVENTS
-        looking, sensor, threat, range_az_el, pos, true_range, log = self._look(world, t_s, rng)
+        draws = self.random.state(rng)
+        looking, sensor, threat, range_az_el, pos, true_range, log = self._look(world, t_s, draws)
         if len(looking) == 0:
             world.detections = self.quiet
             return NO_EVENTS
@@ -242,7 +245,7 @@ class ScanningSensor:
         return events("detect", t_s, len(logged), world.threats.pos_ecef_m[threat[logged]],
                       sensor_id=world.sensors.id[sensor[logged]], threat_id=threat[logged], value=true_range[logged])
 
-    def _look(self, world: World, t_s: float, rng: np.random.Generator
+    def _look(self, world: World, t_s: float, draws: NDArray[np.uint64]
               ) -> tuple[I32, I32, I32, F64, F64, F64, NDArray[np.bool_]]:
         """The looks due at ``t_s`` (:func:`due_looks`, in one compiled pass): the radars that looked; their
         detections (radar, threat or -1 for a false alarm, measured range/azimuth/elevation, measured ECEF
