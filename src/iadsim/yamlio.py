@@ -161,6 +161,9 @@ def _check_size_and_depth(text: str, file: str | None) -> None:
                 count += 1
             if depth > MAX_DEPTH or count > 2 * MAX_VALUES:  # keys are scalars too: two nodes a value
                 raise UserError([_too_big(event.start_mark.line + 1)], file)
+    except yaml.MarkedYAMLError as error:
+        if "nesting depth" in str(error.problem):  # libyaml's own limit (1,000 levels), met while scanning ahead
+            raise UserError([_too_big(error.problem_mark.line + 1 if error.problem_mark else None)], file) from None
     except yaml.YAMLError:
         return
 

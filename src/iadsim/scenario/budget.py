@@ -109,16 +109,16 @@ def check_budget(scenario: Scenario, allow_large: bool = False) -> list[Problem]
     if budget.threats > HARD_MAX_ENTITIES:
         problems.append(Problem(f"{budget.threats:,} threats (count x waves over all raids): more than "
                                 f"{HARD_MAX_ENTITIES:,}", "raids", expected="fewer threats"))
-    if budget.interceptors > HARD_MAX_ENTITIES:
-        problems.append(Problem(f"{budget.interceptors:,} interceptors could be fired (inventories and "
-                                f"deliveries): more than {HARD_MAX_ENTITIES:,}", "units",
-                                expected="smaller inventories or fewer deliveries"))
     if budget.deliveries > MAX_DELIVERIES:
         schedules = {f"units[{u}].resupply[{k}]": deliveries_of(resupply, scenario.duration) * len(resupply.rounds)
                      for u, unit in enumerate(scenario.units) for k, resupply in enumerate(unit.resupply)}
         problems.append(Problem(f"{budget.deliveries:,} resupply deliveries: more than {MAX_DELIVERIES:,}",
                                 max(schedules, key=schedules.__getitem__), expected="deliveries minutes or hours apart",
                                 suggestion="use a longer 'every', or a 'count'"))
+    elif budget.interceptors > HARD_MAX_ENTITIES:  # deliveries past their limit say it first
+        problems.append(Problem(f"{budget.interceptors:,} interceptors could be fired (inventories and "
+                                f"deliveries): more than {HARD_MAX_ENTITIES:,}", "units",
+                                expected="smaller inventories or fewer deliveries"))
     if not problems and budget.bytes > MAX_ESTIMATED_BYTES and not allow_large:
         problems.append(Problem(
             f"the run would need about {budget.bytes / 2**30:,.1f} GiB of memory ({budget.threats:,} threats, "
