@@ -251,7 +251,7 @@ def write_run(result: RunResult, folder: str | Path) -> dict[str, Path]:
     scenario = "# The scenario as run, every quantity in SI units.\n" + yaml.safe_dump(
         result.scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
     summary = json.dumps(summary_of(result), indent=2) + "\n"
-    check_output_folder(folder, needed_bytes=MIN_FREE_BYTES + 2 * (result.events.nbytes + len(report)))
+    check_output_folder(folder, needed_bytes=2**20 + result.events.nbytes + len(report) + len(scenario))
 
     def write(staging: Path) -> None:
         pq.write_table(result.events, staging / EVENTS_FILE)
