@@ -44,7 +44,7 @@ def short_scenario(folder: Path, seed: int = 1) -> Path:
 
 def command(*args: str) -> list[str]:
     """The iadsim command in a subprocess, with Ctrl-C live even where this test runs with SIGINT ignored."""
-    return [sys.executable, "-c", LIVE_INTERRUPTS + "from iadsim.cli import main; main()", *args]
+    return [sys.executable, "-c", LIVE_INTERRUPTS + "from iadsim.entry import main; main()", *args]
 
 
 def run_cli(args: list[str], capsys, monkeypatch) -> tuple[int, str]:
