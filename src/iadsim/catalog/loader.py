@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from iadsim.catalog.schema import (
     KINDS,
@@ -28,7 +28,7 @@ from iadsim.catalog.schema import (
     ThreatType,
 )
 from iadsim.errors import Problem, UserError, did_you_mean, format_path
-from iadsim.validation import unwrap_annotation, validate_model
+from iadsim.validation import problems_from, unwrap_annotation, validate_model
 from iadsim.yamlio import Document, read_yaml_file
 
 ENTRY_MODELS: dict[str, type[Entry]] = {
@@ -145,7 +145,10 @@ def _load_entry(raw: Any, document: Document, index: int, sources: dict[str, Sou
             document.file,
         )
     model = ENTRY_MODELS[kind]
-    values, citations = _split_figures(raw, model)
+    try:
+        values, citations = _split_figures(raw, model)
+    except ValidationError as error:  # a figure's source, range or note of the wrong type
+        raise UserError(problems_from(error, Citation, document, location), document.file) from None
     problems = _citation_problems(citations, model, values, sources, document, location)
     if problems:
         raise UserError(problems, document.file)
