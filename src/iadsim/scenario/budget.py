@@ -16,9 +16,11 @@ refuses with the estimate:
   would overflow, or the engine's tick counter; never let through.
 
 The memory estimate covers the world's arrays and the stages' state per threat
-and per interceptor (:data:`BYTES_PER_THREAT`, :data:`BYTES_PER_INTERCEPTOR`,
-measured by ``benchmarks/bench_budget.py``), and the padded routes; the event
-log grows with what happens in the run and is not part of it.
+and per interceptor (:data:`BYTES_PER_THREAT`, :data:`BYTES_PER_INTERCEPTOR`),
+and the padded routes; the event log grows with what happens in the run and is
+not part of it. Measured: compiling a 20,000-drone raid, building the stages and
+running three ticks grows the process by about 2.8 kB per threat, rounded up to
+4 kB for the state that grows as tracks and engagements form.
 """
 
 from __future__ import annotations
