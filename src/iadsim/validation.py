@@ -112,6 +112,8 @@ def _explain(item: dict, model: type[BaseModel], loc: tuple) -> tuple[str, str |
 
 
 def _describe_field(model: type[BaseModel], loc: tuple) -> str | None:
+    if not loc:  # the whole value has the wrong type (a catalog source that is not a mapping)
+        return None
     owner = _model_at(model, loc[:-1])
     if owner is None or not isinstance(loc[-1], str):
         return None
