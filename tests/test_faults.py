@@ -210,7 +210,7 @@ def assert_whole_run_folder_or_none(out: Path) -> None:
         json.loads((out / "summary.json").read_text())
 
 
-@pytest.mark.parametrize("trial", range(5))
+@pytest.mark.parametrize("trial", range(4))
 def test_sigkill_of_run_at_a_random_moment_leaves_old_or_new_results(trial, tmp_path):
     scenario = short_scenario(tmp_path)
     out = tmp_path / "out"
@@ -228,7 +228,7 @@ def test_sigkill_of_run_at_a_random_moment_leaves_old_or_new_results(trial, tmp_
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [], "staging of the killed run removed"
 
 
-@pytest.mark.parametrize("trial", range(8))
+@pytest.mark.parametrize("trial", range(6))
 def test_ctrl_c_of_run_at_any_moment_exits_130_or_0_never_by_the_signal(trial, tmp_path):
     scenario = short_scenario(tmp_path)
     out = tmp_path / "out"
@@ -251,7 +251,7 @@ def session_processes(session: int) -> list[psutil.Process]:
     return found
 
 
-@pytest.mark.parametrize("delay_s", [0.3, 0.9, 1.6, 2.5, 4.0])
+@pytest.mark.parametrize("delay_s", [0.3, 0.9, 1.6, 3.0])
 def test_sigkill_of_a_study_leaves_no_worker_alive(delay_s, tmp_path):
     """Killed at any moment, from its first second (workers still starting) on, the study's workers and
     the resource tracker end too (all are in the study's session)."""

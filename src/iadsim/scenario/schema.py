@@ -33,7 +33,6 @@ MAX_VALUE = 1e9
 """Largest relative worth of an asset or unit, and largest cost weight: values are relative."""
 MAX_SEED = 2**63 - 1
 """Seeds fit a signed 64-bit integer, as stored in Parquet and JSON."""
-TimeOfDay = Annotated[Duration, Field(ge=0.0, le=MAX_DURATION_S)]
 
 
 class Position(_Strict):
@@ -88,8 +87,9 @@ class Resupply(_Strict):
 
     rounds: dict[str, Annotated[WholeNumber, Field(ge=1, le=MAX_ROUNDS)]] = Field(
         min_length=1, description="Rounds of each interceptor type per delivery, e.g. {generic-lr-interceptor: 8}.")
-    times: list[TimeOfDay] = Field(default_factory=list, max_length=100_000,
-                                   description="Delivery times (s after start).")
+    times: list[Annotated[Duration, Field(ge=0.0)]] = Field(
+        default_factory=list, max_length=100_000, description="Delivery times (s after start); those after the "
+                                                              "end of the scenario never come.")
     every: Duration | None = Field(None, gt=0.0, le=MAX_DURATION_S, description="Period of regular deliveries "
                                    "(s); at most MAX_DELIVERIES deliveries in all (iadsim.scenario.budget).")
     start: Duration = Field(0.0, ge=0.0, le=MAX_DURATION_S, description="First regular delivery (s after start); with 'every'.")
