@@ -167,8 +167,7 @@ def _figure_fields(model: type[BaseModel]) -> set[str]:
 
 def _split_figures(raw: dict, model: type[Entry]) -> tuple[dict, dict[str, Citation]]:
     """Separate each figure's value from its citation; bare figures cite the entry's ``source``."""
-    default = raw.get("source")
-    default_sources = [default] if isinstance(default, str) else list(default or [])
+    default_sources = _sources(raw.get("source") or [])
     figures = _figure_fields(model)
     values: dict[str, Any] = {}
     citations: dict[str, Citation] = {}
@@ -178,7 +177,7 @@ def _split_figures(raw: dict, model: type[Entry]) -> tuple[dict, dict[str, Citat
         if key in figures and isinstance(value, dict) and "value" in value:
             own = value.get("source", default_sources)
             citations[key] = Citation(
-                source=[own] if isinstance(own, str) else list(own),
+                source=_sources(own),
                 range=value.get("range"),
                 note=value.get("note"),
             )
@@ -188,6 +187,12 @@ def _split_figures(raw: dict, model: type[Entry]) -> tuple[dict, dict[str, Citat
                 citations[key] = Citation(source=default_sources)
             values[key] = value
     return values, citations
+
+
+def _sources(value: Any) -> Any:
+    """A ``source:`` as a list of keys (one key may be written alone); anything else is left for the
+    Citation model to refuse with a message."""
+    return [value] if isinstance(value, str) else value
 
 
 def _citation_problems(
