@@ -13,6 +13,7 @@ own compiled loops; the array forms below are built on them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,40 +104,135 @@ def _height_rows(lat_axis: Array, lon_axis: Array, height: Array, lat_rad: Array
     return out
 
 
+MAX_TERRAIN_BYTES = 2**30
+"""Largest terrain file read (1 GiB: a 1-arc-second grid of about 12 x 12 degrees)."""
+MAX_TERRAIN_POINTS = 200_000_000
+"""Most grid points of a terrain (1.6 GB as float64 heights)."""
+TERRAIN_SUFFIXES = (".tif", ".tiff", ".npz")
+_EXPECTED = "a GeoTIFF (.tif, .tiff) in EPSG:4326 or a NumPy .npz with lat_deg, lon_deg and height_m"
+
+
+class TerrainFileError(ValueError):
+    """A terrain file that cannot be used; the message says why (without the file name)."""
+
+
+def check_terrain_file(path: str | Path) -> Problem | None:
+    """The problem with the terrain file at ``path`` (read and checked in full), or ``None`` when it is sound.
+
+    Validation calls this for every scenario with ``terrain:``, whatever the radar model, so that a run
+    never starts with a file it cannot read.
+    """
+    try:
+        load_terrain(path)
+    except UserError as error:
+        return error.problems[0]
+    return None
+
+
 def load_terrain(path: str | Path) -> GridTerrain:
-    """Read a terrain file: a GeoTIFF in geographic coordinates (EPSG:4326), or an ``.npz`` grid."""
+    """Read a terrain file: a GeoTIFF in geographic coordinates (EPSG:4326), or an ``.npz`` grid.
+
+    Raises :class:`UserError` (field ``terrain.file``) for a file that is missing, not a regular file,
+    too large, of an unknown format, unreadable, or whose grid is not a sound latitude-longitude grid.
+    """
     path = Path(path)
+    try:
+        return _read_terrain(path)
+    except TerrainFileError as error:
+        raise UserError([Problem(f"terrain file '{path}': {error}", "terrain.file", expected=_EXPECTED)]) from None
+
+
+def _read_terrain(path: Path) -> GridTerrain:
+    if path.is_dir():
+        raise TerrainFileError("is a folder")
+    if not path.exists():
+        raise TerrainFileError(f"does not exist (read relative to the working folder, {Path.cwd()})")
     if not path.is_file():
-        raise UserError([Problem(f"terrain file '{path}' does not exist", "terrain.file",
-                                 expected="a GeoTIFF (.tif) or NumPy (.npz) height grid")])
-    if path.suffix.lower() == ".npz":
-        with np.load(path) as data:
+        raise TerrainFileError("is not a regular file")
+    if path.stat().st_size > MAX_TERRAIN_BYTES:
+        raise TerrainFileError(f"is {path.stat().st_size / 2**30:.1f} GiB; at most {MAX_TERRAIN_BYTES / 2**30:.0f} "
+                               "GiB are read")
+    suffix = path.suffix.lower()
+    if suffix not in TERRAIN_SUFFIXES:
+        raise TerrainFileError(f"unknown terrain format '{suffix or 'no suffix'}'; the file name must end in "
+                               f"{', '.join(TERRAIN_SUFFIXES)}")
+    return _read_npz(path) if suffix == ".npz" else _read_geotiff(path)
+
+
+def _read_npz(path: Path) -> GridTerrain:
+    import zipfile
+
+    if not zipfile.is_zipfile(path):
+        raise TerrainFileError("is not an .npz file (a zip archive of .npy arrays, as numpy.savez writes)")
+    try:
+        with np.load(path, allow_pickle=False) as data:
             missing = {"lat_deg", "lon_deg", "height_m"} - set(data.files)
             if missing:
-                raise UserError([Problem(f"terrain file lacks {', '.join(sorted(missing))}", "terrain.file",
-                                         expected="arrays lat_deg (n), lon_deg (m) and height_m (n, m)")], str(path))
-            return GridTerrain.from_degrees(data["lat_deg"], data["lon_deg"], data["height_m"])
-    return _read_geotiff(path)
+                raise TerrainFileError(f"lacks the array(s) {', '.join(sorted(missing))}")
+            shapes = {name: _npz_header(data.zip, name) for name in ("lat_deg", "lon_deg", "height_m")}
+            if math.prod(shapes["height_m"]) > MAX_TERRAIN_POINTS:
+                raise TerrainFileError(f"height_m has {math.prod(shapes['height_m']):,} points; at most "
+                                       f"{MAX_TERRAIN_POINTS:,} are read")
+            return grid_of(data["lat_deg"], data["lon_deg"], data["height_m"])
+    except (OSError, EOFError, ValueError, zipfile.BadZipFile) as error:
+        if isinstance(error, TerrainFileError):
+            raise
+        raise TerrainFileError(f"is not a readable .npz file ({error})") from None
+
+
+def _npz_header(archive: object, name: str) -> tuple[int, ...]:
+    """Shape of one array of an .npz, from its header alone (nothing decompressed), refusing non-numbers."""
+    with archive.open(f"{name}.npy") as member:  # type: ignore[attr-defined]
+        version = np.lib.format.read_magic(member)
+        reader = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _, dtype = reader(member)
+    if not (np.issubdtype(dtype, np.integer) or np.issubdtype(dtype, np.floating)):
+        raise TerrainFileError(f"{name} holds {dtype}, not numbers")
+    return shape
+
+
+def grid_of(lat_deg: ArrayLike, lon_deg: ArrayLike, height_m: ArrayLike) -> GridTerrain:
+    """A :class:`GridTerrain` from axes in degrees and heights (m), checked: 1-D axes of at least 2 finite,
+    strictly monotonic values within ±90° and ±180°; heights of shape (lat, lon), NaN for no data (read
+    as 0 m), never infinite."""
+    lat, lon, height = (np.asarray(a, dtype=float) for a in (lat_deg, lon_deg, height_m))
+    for name, axis, bound in (("lat_deg", lat, 90.0), ("lon_deg", lon, 180.0)):
+        if axis.ndim != 1 or len(axis) < 2:
+            raise TerrainFileError(f"{name} must be a list of at least 2 values (shape {axis.shape})")
+        steps = np.diff(axis)
+        if not np.all(np.isfinite(axis)) or np.any(np.abs(axis) > bound):
+            raise TerrainFileError(f"{name} must hold finite degrees within ±{bound:g}")
+        if not (np.all(steps > 0) or np.all(steps < 0)):
+            raise TerrainFileError(f"{name} must be strictly increasing or strictly decreasing")
+    if height.shape != (len(lat), len(lon)):
+        raise TerrainFileError(f"height_m has shape {height.shape}, the axes {len(lat)} x {len(lon)} points")
+    if np.any(np.isinf(height)):
+        raise TerrainFileError("height_m holds infinite heights")
+    return GridTerrain.from_degrees(lat, lon, height)
 
 
 def _read_geotiff(path: Path) -> GridTerrain:
     import rasterio
+    import rasterio.errors
 
     try:
         with rasterio.open(path) as dataset:
             if dataset.crs is not None and not dataset.crs.is_geographic:
-                raise UserError([Problem(f"terrain file is in {dataset.crs}, not latitude-longitude",
-                                         "terrain.file", expected="a GeoTIFF in EPSG:4326",
-                                         suggestion="reproject it, e.g. gdalwarp -t_srs EPSG:4326")], str(path))
-            height = dataset.read(1, masked=True).filled(0.0).astype(float)
+                raise TerrainFileError(f"is in {dataset.crs}, not latitude-longitude; reproject it, e.g. "
+                                       "gdalwarp -t_srs EPSG:4326")
+            if dataset.width * dataset.height > MAX_TERRAIN_POINTS:
+                raise TerrainFileError(f"has {dataset.width * dataset.height:,} points; at most "
+                                       f"{MAX_TERRAIN_POINTS:,} are read")
             transform = dataset.transform
+            if transform.b != 0 or transform.d != 0:
+                raise TerrainFileError("its grid is rotated; only north-up grids are read")
+            height = dataset.read(1, masked=True).astype(float).filled(np.nan)
             rows, cols = height.shape
-    except rasterio.errors.RasterioIOError as error:
-        raise UserError([Problem(f"cannot read the terrain file: {error}", "terrain.file",
-                                 expected="a GeoTIFF (.tif) or NumPy (.npz) height grid")], str(path)) from error
+    except rasterio.errors.RasterioError as error:
+        raise TerrainFileError(f"is not a readable GeoTIFF ({error})") from None
     lon = transform.c + transform.a * (np.arange(cols) + 0.5)
     lat = transform.f + transform.e * (np.arange(rows) + 0.5)
-    return GridTerrain.from_degrees(lat, lon, height)
+    return grid_of(lat, lon, height)
 
 
 @kernel
