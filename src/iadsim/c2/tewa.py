@@ -46,7 +46,7 @@ from iadsim.c2.threat_evaluation import (
 from iadsim.c2.wta import WTAProblem, remaining, solve
 from iadsim.catalog.schema import LAYERS, THREAT_CLASSES
 from iadsim.events import NO_EVENTS, EventColumns, events, merge
-from iadsim.registry import register
+from iadsim.registry import AIR_PICTURE, FIRE_UNITS, group_columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import Assignments, World
 
@@ -84,6 +84,9 @@ class _FireControl:
 @register("decide", "wta")
 class WTADecider:
     """Threat evaluation, doctrine, feasibility and the weapon-target assignment, every command cycle."""
+
+    requires = AIR_PICTURE | FIRE_UNITS
+    provides = group_columns("assignments")
 
     solver = "auto"
 

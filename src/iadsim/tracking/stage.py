@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 from iadsim.events import NO_EVENTS, EventColumns, events, merge
-from iadsim.registry import register
+from iadsim.registry import columns, group_columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.tracking.backend import TrackerParameters
 from iadsim.tracking.core import DONE, LIVE, LOOKS, ROWS_USED, ArrayTracker, queue_with_room
@@ -49,6 +49,12 @@ from iadsim.world import World
 @register("track", "ekf")
 class KalmanTrackStage:
     """Every picture's tracks from its radars' reports: EKF constant velocity, GNN, M-of-N (see module doc)."""
+
+    requires = (columns("detections", "sensor_index", "threat_index", "range_az_el", "t_s", "looked")
+                | columns("sensors", "pos_ecef_m", "rotation", "antenna_alt_m", "heading_rad", "feed_latency_s",
+                          "feeds_picture")
+                | columns("threats", "status"))
+    provides = group_columns("tracks")
 
     interacting_models = False
 
