@@ -19,11 +19,13 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from iadsim.scenario.schema import Tracking
+from iadsim.sensors.scan import LIMIT_COLUMNS
 from iadsim.tracking.deletion import DropReason
 
 Array = NDArray[np.float64]
 I64 = NDArray[np.int64]
-UNBOUNDED = np.zeros((0, 5))
+UNBOUNDED = np.zeros((0, LIMIT_COLUMNS))
+NO_RADARS = np.zeros(0)
 
 
 @dataclass(frozen=True)
@@ -71,17 +73,20 @@ class SensorGeometry(NamedTuple):
     (:data:`~iadsim.tracking.filters.CENTRAL_GRAVITY` for ECEF, the engine;
     :data:`~iadsim.tracking.filters.FLAT_GRAVITY` for a flat frame with z up, the
     synthetic scans): it gives the ballistic mode its acceleration and the
-    coordinated turns their axis, the local vertical (against gravity).
-    ``coverage`` (S, 5), when given, bounds each radar's looks
-    (:mod:`iadsim.tracking.coverage`: columns range, minimum elevation, half
-    sector, heading, antenna height); without it (zero rows) a look covers everything.
+    coordinated turns their axis, the local vertical (against gravity). With
+    ``limits`` (S, :data:`~iadsim.sensors.scan.LIMIT_COLUMNS`, from
+    :func:`~iadsim.sensors.scan.radar_limits`), headings and antenna heights, a
+    look covers only what the radar could detect (:mod:`iadsim.tracking.coverage`);
+    without (no rows), a look covers everything.
     """
 
     pos: Array  # (S, 3) in the tracker's frame
     rotation: Array  # (S, 3, 3), rows east, north, up
     sigma: Array  # (S, 3) range (m), azimuth, elevation (rad)
     gravity: int  # of the frame: no default, a flat frame and ECEF need different ones
-    coverage: Array = UNBOUNDED
+    limits: Array = UNBOUNDED
+    heading_rad: Array = NO_RADARS
+    antenna_alt_m: Array = NO_RADARS
 
 
 @dataclass

@@ -63,7 +63,7 @@ from iadsim.tracking import filters
 from iadsim.tracking.association import (COLUMN_OF_ROW, NEAREST_CANDIDATES, assign, assignment_work, first_at_least,
                                          nearest_within, sort_order)
 from iadsim.tracking.backend import Scan, SensorGeometry, TrackEnd, TrackerParameters, TrackTable
-from iadsim.tracking.coverage import beyond_range, covers, radar_view
+from iadsim.tracking.coverage import beyond_range, covers
 from iadsim.tracking.deletion import DropReason, deletion_threshold, miss_cost
 
 Array = NDArray[np.float64]
@@ -396,19 +396,23 @@ def _gather_look(look: I64, z_reports: Array, e: int, pos: Array, rotation: Arra
 @kernel
 def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array, x_state: Array, p_state: Array,
                   radar: I32, look: I64, look_time: Array, e: int, pos: Array, rotation: Array, sigma_all: Array,
-                  coverage: Array, gravity: int, motion: Array, constants: Array, points: Array, sorted_x: Array,
+                  limits: Array, heading: Array, antenna_alt: Array, gravity: int, motion: Array, constants: Array,
+                  points: Array, sorted_x: Array,
                   order: I64, rows_of: I64, row_real: Array, n_rows: int, pred_mode_x: Array, pred_mode_p: Array,
                   pred_mu: Array, pred_x: Array, pred_p: Array, pred_z: Array, pred_s_inverse: Array,
                   pred_radius: Array, blocks: Array, weights: Array, mixed_x: Array, mixed_p: Array,
                   mu_predicted: Array, start: Array, mean: Array, x_in: Array, p_in: Array, mu_in: Array,
                   x_out: Array, p_out: Array, mu_out: Array, combined_x: Array, combined_p: Array, z_out: Array,
-                  hp: Array, s: Array, s_inverse: Array) -> None:
+                  hp: Array, s: Array, s_inverse: Array, target: Array, enu: Array) -> None:
     """Each track of the look: a cheap bound of its prediction, coverage, and a full prediction where it can
     matter (module doc). A track the look covers and that radar has detected before is updated or
     missed: its prediction becomes its state now."""
     sensor, looked, t_s, reports = look[e, LOOK_SENSOR], look[e, LOOKED] != 0, look_time[e, MEASURED], look[e, SIZE]
-    view = radar_view(pos, rotation, coverage, sensor)
-    sigma = sigma_all[sensor]
+    sensor_pos, frame, sigma = pos[sensor], rotation[sensor], sigma_all[sensor]
+    bounded = len(limits) > 0
+    radar_limits = limits[sensor] if bounded else np.zeros(0)
+    antenna_alt_m = antenna_alt[sensor] if bounded else 0.0
+    heading_rad = heading[sensor] if bounded else 0.0
     gate, angular = constants[GATE], sigma[1] * sigma[1] + sigma[2] * sigma[2]
     models = mu.shape[1]
     predicted = 0
@@ -429,12 +433,13 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
             spread += margin
         bound = spread * spread + (constants[MAX_INTENSITY] * dt_s * dt_s * dt_s if dt_s > 0.0 else 0.0)
         covered = False
-        if looked and not beyond_range(view, cx, cy, cz, margin):
+        if looked and not beyond_range(radar_limits, sensor_pos, cx, cy, cz, margin):
             if margin > 0.0:
                 cx, cy, cz = _predicted_position(mode_x[r], mu[r], dt_s, motion, gravity, weights, mu_predicted,
                                                  start, mean, blocks)
                 margin = 0.0
-            covered = covers(view, cx, cy, cz)
+            target[0], target[1], target[2] = cx, cy, cz
+            covered = covers(frame, sensor_pos, antenna_alt_m, heading_rad, radar_limits, target, enu)
         rows_of[i, COVERED] = covered
         held = False
         if covered and dt_s >= 0.0:
@@ -445,7 +450,7 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
                     held |= radar[r, k, SENSOR] == sensor and radar[r, k, HITS_BY] > 0
         need = held
         if not need and reports > 0:  # is any report inside a sphere that surely holds the gate?
-            d0, d1, d2 = cx - view[0], cy - view[1], cz - view[2]
+            d0, d1, d2 = cx - sensor_pos[0], cy - sensor_pos[1], cz - sensor_pos[2]
             reach = np.sqrt(d0 * d0 + d1 * d1 + d2 * d2) + margin
             radius = (1.5 * gate * np.sqrt(bound + sigma[0] * sigma[0] + (reach * reach + 1e-6) * angular)
                       * (1.0 + 1e-9) + 1e-6 + margin)
@@ -462,7 +467,6 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
             rows_of[i, COMMITTED] = held
     # The predictions, and the gate of each: copied in and out of work arrays, so that the filter's steps
     # are given whole arrays (a view made per call costs two atomic reference-count updates).
-    sensor_pos, frame = pos[sensor], rotation[sensor]
     transition, turn, ballistic, intensity = (motion[:, SWITCH:].copy(), motion[:, TURN_RATE].copy(),
                                               motion[:, BALLISTIC] > 0.0, motion[:, INTENSITY].copy())
     for q in range(predicted):
@@ -682,8 +686,8 @@ def _later(look: I64, look_time: Array, a: int, b: int) -> bool:
 @kernel
 def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array, x: Array, p: Array, radar: I32,
                 lists: I64, counts: I64, look: I64, look_time: Array, z: Array, truth: I32, queue_counts: I64,
-                pos: Array, rotation: Array, sigma: Array, coverage: Array, gravity: int, motion: Array,
-                constants: Array, t_s: float) -> int:
+                pos: Array, rotation: Array, sigma: Array, gravity: int, limits: Array, heading: Array,
+                antenna_alt: Array, motion: Array, constants: Array, t_s: float) -> int:
     """Process every look arrived by ``t_s``, in order of arrival, measurement time and sending.
 
     Arguments: a :class:`TrackStore`, a :class:`LookQueue` and a
@@ -745,7 +749,7 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
     blocks, weights, mixed_x, mixed_p = np.empty((2, 3, 3)), np.empty((models, models)), np.empty(6), np.empty((6, 6))
     mu_predicted, start, mean = np.empty(models), np.empty(6), np.empty(6)
     z_predicted, nu, hp, s, s_inverse = np.empty(3), np.empty(3), np.empty((3, 3)), np.empty((3, 3)), np.empty((3, 3))
-    gains = np.empty((2, 6, 3))
+    gains, target, enu = np.empty((2, 6, 3)), np.empty(3), np.empty(3)
     for e in due:
         if counts[FREE_ROWS] + capacity - counts[ROWS_USED] < look[e, SIZE]:
             outcome = NEED_ROWS
@@ -755,11 +759,12 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
             break
         n_rows = _gather_look(look, z, e, pos, rotation, track, picture_start, picture_rows, changes[0], n_new, points,
                               sorted_x, order, usable, rows_of)
-        _predict_rows(track, clock, mode_x, mode_p, mu, x, p, radar, look, look_time, e, pos, rotation, sigma, coverage,
-                      gravity, motion, constants, points, sorted_x, order, rows_of, row_real, n_rows, pred_mode_x,
+        _predict_rows(track, clock, mode_x, mode_p, mu, x, p, radar, look, look_time, e, pos, rotation, sigma, limits,
+                      heading, antenna_alt, gravity, motion, constants, points, sorted_x, order, rows_of, row_real,
+                      n_rows, pred_mode_x,
                       pred_mode_p, pred_mu, pred_x, pred_p, pred_z, pred_s_inverse, pred_radius, blocks, weights,
                       mixed_x, mixed_p, mu_predicted, start, mean, x_in, p_in, mu_in, x_out, p_out, mu_out, combined_x,
-                      combined_p, z_out, hp, s, s_inverse)
+                      combined_p, z_out, hp, s, s_inverse, target, enu)
         for pass_status in (CONFIRMED, TENTATIVE):
             _associate(track, clock, mode_x, mode_p, mu, x, p, look, look_time, z, truth, e, pos, rotation, sigma,
                        constants, points, sorted_x, order, usable, rows_of, row_real, n_rows, pass_status,
@@ -844,8 +849,8 @@ class ArrayTracker:
 
     def run(self, t_s: float) -> None:
         """Process the looks arrived by ``t_s``, growing the store when it must."""
-        while (outcome := process_due(*self.store, *self.queue, *self.sensors[:3], self.sensors.coverage,
-                                      int(self.sensors.gravity), self.motion, self.constants, t_s)) != DONE:
+        while (outcome := process_due(*self.store, *self.queue, *self.sensors, self.motion, self.constants,
+                                      t_s)) != DONE:
             self.grow(outcome)
 
     def grow(self, outcome: int) -> None:

@@ -291,8 +291,8 @@ def _publish(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array, 
 @kernel
 def tick(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array, x: Array, p: Array, radar: I32,
          lists: I64, counts: I64, look: I64, look_time: Array, z: Array, truth: I32, queue_counts: I64,
-         pos: Array, rotation: Array, sigma: Array, coverage: Array, gravity: int, motion: Array, constants: Array,
-         t_s: float, new_reports: bool, sensor_index: I32, report_threat: I32, range_az_el: Array, report_t_s: Array,
+         pos: Array, rotation: Array, sigma: Array, gravity: int, limits: Array, heading: Array, antenna_alt: Array,
+         motion: Array, constants: Array, t_s: float, new_reports: bool, sensor_index: I32, report_threat: I32, range_az_el: Array, report_t_s: Array,
          looked: I32, latency_s: Array, threat_status: NDArray[np.int8], track_id: I32, track_picture: I32,
          threat_index: I32, pos_ecef_m: Array, vel_ecef_mps: Array, last_update_t_s: Array,
          active: NDArray[np.bool_], covariance: Array, firm: NDArray[np.bool_], lost: I64, dropped: I64,
@@ -309,7 +309,8 @@ def tick(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array, x: A
         _enqueue_reports(look, look_time, z, truth, queue_counts, sensor_index, report_threat, range_az_el,
                          report_t_s, looked, latency_s, t_s)
     outcome = process_due(track, clock, mode_x, mode_p, mu, x, p, radar, lists, counts, look, look_time, z, truth,
-                          queue_counts, pos, rotation, sigma, coverage, gravity, motion, constants, t_s)
+                          queue_counts, pos, rotation, sigma, gravity, limits, heading, antenna_alt, motion, constants,
+                          t_s)
     if outcome != DONE:
         return outcome
     _end_finished(track, lists, counts, threat_status)

@@ -88,8 +88,7 @@ class KalmanTrackStage:
         new_reports = True
         while True:
             tracks = world.tracks
-            outcome = tick(*tracker.store, *tracker.queue, radars.pos, radars.rotation, radars.sigma, radars.coverage,
-                           radars.gravity, tracker.motion, tracker.constants, t_s, new_reports,
+            outcome = tick(*tracker.store, *tracker.queue, *radars, tracker.motion, tracker.constants, t_s, new_reports,
                            detections.sensor_index, detections.threat_index, detections.range_az_el, detections.t_s,
                            detections.looked, self.latency_s, world.threats.status, tracks.id, tracks.picture,
                            tracks.threat_index, tracks.pos_ecef_m, tracks.vel_ecef_mps, tracks.last_update_t_s,

@@ -38,7 +38,7 @@ from stonesoup.types.update import Update
 from stonesoup.updater.kalman import ExtendedKalmanUpdater
 
 from iadsim.tracking.backend import Scan, SensorGeometry, TrackEnd, TrackerParameters, TrackTable
-from iadsim.tracking.coverage import covers, radar_view
+from iadsim.tracking.coverage import look_covers
 from iadsim.tracking.deletion import DropReason, deletion_threshold, miss_cost
 
 EPOCH = datetime.datetime(2000, 1, 1)
@@ -186,9 +186,7 @@ class StoneSoupTracker:
         return detections - used
 
     def _covered(self, sensor: int, state: GaussianState) -> bool:
-        x, y, z = np.asarray(state.state_vector, float).ravel()[[0, 2, 4]]
-        sensors = self.sensors
-        return bool(covers(radar_view(sensors.pos, sensors.rotation, sensors.coverage, sensor), x, y, z))
+        return look_covers(self.sensors, sensor, np.asarray(state.state_vector, float).ravel()[[0, 2, 4]])
 
     def _reason(self, track: Track) -> DropReason:
         trace = float(np.trace(np.asarray(track.covar)[np.ix_([0, 2, 4], [0, 2, 4])]))
