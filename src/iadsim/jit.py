@@ -40,6 +40,17 @@ def kernel(function: Function) -> Function:
     return numba.njit(cache=True, nogil=True, error_model="numpy")(function)
 
 
+def inlined(function: Function) -> Function:
+    """Compile a small function of a kernel's inner loop with iadsim's settings, inlined where it is called.
+
+    A call of a compiled function that passes arrays costs a few reference-count updates per array
+    (atomic operations that numba cannot prune across a call it does not inline), more than the few
+    dozen operations of a filter step on one track; inlined (``inline="always"``, at numba's IR level)
+    it costs none. For helpers of a few lines called per track or per pair, not for big functions
+    (each call site is compiled anew).
+    """
+    return numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")(function)
+
 _MASK = (1 << 64) - 1
 
 

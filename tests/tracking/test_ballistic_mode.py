@@ -18,7 +18,7 @@ import iadsim
 
 from iadsim import geo
 from iadsim.physics.ballistic import BallisticPlan, fly_ballistic, rk4_step
-from iadsim.physics.environment import central_gravity, uniform_gravity
+from iadsim.physics.environment import central_gravity
 from iadsim.sensors.radar import spherical
 from iadsim.tracking import filters
 from iadsim.tracking.backend import Scan, SensorGeometry, TrackerParameters
@@ -47,10 +47,10 @@ def test_ballistic_prediction_holds_kepler_and_beats_constant_velocity():
     assert straight_m > 400.0, "constant velocity misses gravity's g dt²/2 = 490 m over 10 s"
 
 
-def test_gravity_offset_is_exact_vacuum_flight_in_a_flat_frame():
+def test_ballistic_prediction_is_exact_vacuum_flight_in_a_flat_frame():
     x = np.array([[1e3, 2e3, 30e3, 100.0, -200.0, 500.0]])
     dt = np.array([7.0])
-    predicted = filters.cv_transition(dt)[0] @ x[0] + filters.gravity_offset(x, dt, uniform_gravity)[0]
+    predicted = filters.predict_tracks(x, np.zeros((1, 6, 6)), dt, 0.0, True, 0.0, filters.FLAT_GRAVITY)[0][0]
     g = STANDARD_GRAVITY_MPS2
     expected_z = 30e3 + 500.0 * 7.0 - 0.5 * g * 49.0
     assert predicted[2] == pytest.approx(expected_z, abs=1e-9)
@@ -58,19 +58,21 @@ def test_gravity_offset_is_exact_vacuum_flight_in_a_flat_frame():
     assert predicted[:2] == pytest.approx([1e3 + 700.0, 2e3 - 1400.0])
 
 
-@pytest.mark.parametrize("gravity, pos", [(uniform_gravity, np.array([[50e3, 80e3, 5e3]])),
-                                          (central_gravity, _ecef(38.4, 27.1, 5e3))])
-def test_coordinated_turn_is_about_the_local_vertical_of_the_frame(gravity, pos):
-    up = filters.local_vertical(pos, gravity)
-    east = np.cross([[0.0, 0.0, 1.0]], up) if gravity is central_gravity else np.array([[1.0, 0.0, 0.0]])
+@pytest.mark.parametrize("field, pos", [(filters.FLAT_GRAVITY, np.array([[50e3, 80e3, 5e3]])),
+                                        (filters.CENTRAL_GRAVITY, _ecef(38.4, 27.1, 5e3))])
+def test_coordinated_turn_is_about_the_local_vertical_of_the_frame(field, pos):
+    up = pos / np.linalg.norm(pos) if field == filters.CENTRAL_GRAVITY else np.array([[0.0, 0.0, 1.0]])
+    east = np.cross([[0.0, 0.0, 1.0]], up) if field == filters.CENTRAL_GRAVITY else np.array([[1.0, 0.0, 0.0]])
     east /= np.linalg.norm(east)
     x = np.concatenate((pos, 250.0 * east), axis=1)
     dt, rate = np.array([10.0]), 0.05
-    new = filters.ct_transition(dt, rate, up)[0] @ x[0]
+    new = filters.predict_tracks(x, np.zeros((1, 6, 6)), dt, rate, False, 0.0, field)[0][0]
     assert float(new[3:] @ up[0]) == pytest.approx(0.0, abs=1e-9), "a level turn stays level"
     assert float((new[:3] - pos[0]) @ up[0]) == pytest.approx(0.0, abs=1e-6)
     heading_change = np.arccos(np.clip(new[3:] @ x[0, 3:] / 250.0**2, -1.0, 1.0))
     assert heading_change == pytest.approx(rate * 10.0, rel=1e-9)
+    left = np.cross(up[0], east[0])
+    assert float(new[3:] @ left) > 0.0, "a positive rate turns left (anticlockwise seen from above)"
 
 
 def _tracks_lost_on_a_ballistic_arc(interacting_models: bool, runs: int = 10, period_s: float = 5.0) -> float:
@@ -82,7 +84,7 @@ def _tracks_lost_on_a_ballistic_arc(interacting_models: bool, runs: int = 10, pe
     radar = geo.geodetic_to_ecef(lat, lon, np.array([50.0]))
     rotation = geo.enu_rotation(lat, lon)
     sigma = np.array([50.0, np.deg2rad(0.2), np.deg2rad(0.3)])
-    sensors = SensorGeometry(pos=radar, rotation=rotation, sigma=sigma[None], gravity=central_gravity)
+    sensors = SensorGeometry(pos=radar, rotation=rotation, sigma=sigma[None], gravity=filters.CENTRAL_GRAVITY)
     lost = 0
     for seed in range(runs):
         rng = np.random.default_rng(seed)

@@ -11,21 +11,21 @@ to two back ends (:mod:`iadsim.tracking.core` and the Stone Soup adapter,
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
 
-from iadsim.physics.environment import Gravity
 from iadsim.scenario.schema import Tracking
+from iadsim.sensors.scan import LIMIT_COLUMNS
+from iadsim.tracking.deletion import DropReason
 
 Array = NDArray[np.float64]
 I64 = NDArray[np.int64]
-Coverage = Callable[[I64, Array], NDArray[np.bool_]]
-"""``covers(sensor_index (K,), position (K, 3))``: whether each radar's look covers each position."""
+UNBOUNDED = np.zeros((0, LIMIT_COLUMNS))
+NO_RADARS = np.zeros(0)
 
 
 @dataclass(frozen=True)
@@ -66,28 +66,27 @@ class TrackerParameters:
         )
 
 
-@dataclass(frozen=True)
-class SensorGeometry:
+class SensorGeometry(NamedTuple):
     """The radars feeding the tracker: where they are, their frames, their measurement errors, their coverage.
 
-    ``gravity`` is the gravity field of the tracker's frame (acceleration at
-    positions (K, 3)): the central field for ECEF (the engine),
-    :func:`~iadsim.physics.environment.uniform_gravity` for a flat frame with z
-    up (the synthetic scans). It gives the ballistic mode its acceleration and
-    the coordinated turns their axis, the local vertical (against gravity).
+    ``gravity`` is the gravity field of the tracker's frame
+    (:data:`~iadsim.tracking.filters.CENTRAL_GRAVITY` for ECEF, the engine;
+    :data:`~iadsim.tracking.filters.FLAT_GRAVITY` for a flat frame with z up, the
+    synthetic scans): it gives the ballistic mode its acceleration and the
+    coordinated turns their axis, the local vertical (against gravity). With
+    ``limits`` (S, :data:`~iadsim.sensors.scan.LIMIT_COLUMNS`, from
+    :func:`~iadsim.sensors.scan.radar_limits`), headings and antenna heights, a
+    look covers only what the radar could detect (:mod:`iadsim.tracking.coverage`);
+    without (no rows), a look covers everything.
     """
 
     pos: Array  # (S, 3) in the tracker's frame
     rotation: Array  # (S, 3, 3), rows east, north, up
     sigma: Array  # (S, 3) range (m), azimuth, elevation (rad)
-    gravity: Gravity  # of the frame: no default, a flat frame and ECEF need different ones
-    covers: Coverage | None = None  # None: a look covers everything
-
-    def noise(self, sensor: I64) -> Array:
-        """Measurement covariances R (K, 3, 3) of radars ``sensor``."""
-        r = np.zeros((len(sensor), 3, 3))
-        r[:, [0, 1, 2], [0, 1, 2]] = self.sigma[sensor] ** 2
-        return r
+    gravity: int  # of the frame: no default, a flat frame and ECEF need different ones
+    limits: Array = UNBOUNDED
+    heading_rad: Array = NO_RADARS
+    antenna_alt_m: Array = NO_RADARS
 
 
 @dataclass
@@ -123,10 +122,10 @@ class TrackTable:
 
 @dataclass
 class TrackEnd:
-    """Confirmed tracks that ended in the last scans, and why."""
+    """Confirmed tracks that ended in the last scans, and why (:class:`~iadsim.tracking.deletion.DropReason` codes)."""
 
     id: I64
-    reason: NDArray[np.object_]
+    reason: NDArray[np.int8]
 
 
 class TrackerBackend(Protocol):
@@ -140,7 +139,7 @@ class TrackerBackend(Protocol):
         """The confirmed tracks alive now."""
         ...
 
-    def drop(self, track_id: I64, reason: str) -> None:
+    def drop(self, track_id: I64, reason: DropReason) -> None:
         """End these confirmed tracks (their target is known destroyed or arrived)."""
         ...
 

@@ -1,25 +1,28 @@
-"""iadsim's own tracker: every track of every air picture in numpy arrays, one look at a time.
+"""iadsim's own tracker: every track of every air picture in one store of arrays, every look in compiled loops.
 
-For each look (a :class:`~iadsim.tracking.backend.Scan`), in the order Stone
-Soup's ``MultiTargetTracker`` with a ``MultiMeasurementInitiator`` uses:
+Looks (one radar's reports at one time, for one air picture) wait in a
+:class:`LookQueue` until they arrive (a network's latency); :func:`process_due`
+then takes every arrived look in order of arrival, measurement time and
+sending, and for each, in the order Stone Soup's ``MultiTargetTracker`` with a
+``MultiMeasurementInitiator`` uses:
 
-1. predict the tracks of the pictures the look reaches to its time (an EKF with
-   a constant-velocity model, or an IMM of four modes: constant velocity, two
+1. predicts the picture's tracks to the look's time (an EKF with a
+   constant-velocity model, or an IMM of four modes: constant velocity, two
    coordinated turns, left and right, about the local vertical, and ballistic
-   free flight under gravity, :data:`IMM_MODES`);
-2. gate and associate the confirmed tracks with the look's measurements by
-   global nearest neighbour (:mod:`iadsim.tracking.association`); update the
+   free flight under gravity, :data:`IMM_MODES`; :mod:`iadsim.tracking.filters`);
+2. gates and associates the confirmed tracks with the look's measurements by
+   global nearest neighbour (:mod:`iadsim.tracking.association`); updates the
    assigned ones; a confirmed track the look covered but did not detect
    misses, at a cost that grows with how often that radar detects it
    (:mod:`iadsim.tracking.deletion`); when the misses since its last update
    cost more than ``coast_misses`` misses of a radar with Pd 0.9, or when its
    position uncertainty passes ``max_position_sigma``, it is deleted;
-3. associate the tentative tracks with the measurements left; a tentative
+3. associates the tentative tracks with the measurements left; a tentative
    track is confirmed at ``confirm_hits`` detections and deleted as soon as
    it can no longer get them within ``confirm_looks`` looks (M of N);
-4. start a tentative track on every measurement still left.
+4. starts a tentative track on every measurement still left.
 
-A look *covers* a track when the radar's coverage (range, sector, horizon)
+A look *covers* a track when the radar's coverage (:mod:`iadsim.tracking.coverage`)
 holds its predicted position; tracks outside it neither hit nor miss, and
 neither does a radar that has never detected the track (a far radar that
 cannot see a small target does not delete the track a near one holds). A report
@@ -27,27 +30,71 @@ older than a track's state (a network's latency) can still be associated, to
 the track retrodicted without process noise, and is then absorbed without an
 update, so it does not start a duplicate track. Every track carries the truth
 label of its last real detection, for scoring only.
+
+Only what can matter is computed exactly. Each track's predicted position
+and spread are first bounded cheaply (exact for the EKF; for the IMM, a
+Minkowski bound over its modes); the full prediction is made for a track the
+look covers and that radar has detected before (it becomes the track's state,
+updated or missed) and for one with a measurement inside its bound; the rest
+is left as it is.
+
+The store (:class:`TrackStore`) is one set of rows, a track per row from its
+first detection on: the engine's ``world.tracks`` uses the same row numbers
+(:mod:`iadsim.tracking.picture`). Rows are preallocated and doubled when
+full; the row of a tentative track that fails is reused, that of a track
+once confirmed never is (its number is its id). Each track counts, per radar
+that has looked at it, looks and detections in a few slots (``TrackStore.radar``,
+doubled when a track needs more), so memory follows the radars that see a
+track, not all radars. Kernels take plain arrays (the named tuples here are
+containers for Python, unpacked at each call); columns are named by the
+constants below.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
-from iadsim.sensors.radar import from_spherical
+from iadsim.jit import inlined, kernel
 from iadsim.tracking import filters
-from iadsim.tracking.association import candidate_pairs, global_nearest_neighbour
+from iadsim.tracking.association import (COLUMN_OF_ROW, NEAREST_CANDIDATES, assign, assignment_work, first_at_least,
+                                         nearest_within, sort_order)
 from iadsim.tracking.backend import Scan, SensorGeometry, TrackEnd, TrackerParameters, TrackTable
-from iadsim.tracking.deletion import LOST_TO_MISSES, deletion_threshold, miss_cost
+from iadsim.tracking.coverage import beyond_range, covers
+from iadsim.tracking.deletion import DropReason, deletion_threshold, miss_cost
 
 Array = NDArray[np.float64]
 I64 = NDArray[np.int64]
+I32 = NDArray[np.int32]
 Bool = NDArray[np.bool_]
 
-MIN_MODE_PROBABILITY = 1e-6
-"""Floor of an IMM model's probability after an update."""
+# Row status (TrackStore.track[:, STATUS]).
+FREE, TENTATIVE, CONFIRMED, ENDED = 0, 1, 2, 3
+# Columns of TrackStore.track (int32), TrackStore.clock (float64), TrackStore.radar[r, slot] (int32).
+STATUS, PICTURE, LABEL, HITS, MISSES, RADARS, DETECTED_BY = range(7)
+MASKED_RADARS = 31
+"""Radars below this index are also marked in ``track[:, DETECTED_BY]`` once they detect a track (one bit each)."""
+STATE_T, MISS_SCORE, STATE_X, TRACE_PP, TRACE_PV, TRACE_VV = 0, 1, 2, 8, 9, 10
+SENSOR, LOOKS_BY, HITS_BY = 0, 1, 2
+# Rows of TrackStore.lists and slots of TrackStore.counts.
+LIVE_LIST, FREE_LIST, ENDED_LIST, ENDED_REASON = range(4)
+ROWS_USED, LIVE, FREE_ROWS, ENDED_ROWS, MOST_RADARS = range(5)
+# Columns of LookQueue.look (int64) and LookQueue.time (float64); slots of LookQueue.counts.
+LOOK_SENSOR, LOOK_PICTURE, LOOKED, DONE_LOOK, SENT, FIRST, SIZE = range(7)
+MEASURED, ARRIVAL = 0, 1
+LOOKS, REPORTS, SENDINGS = range(3)
+# Columns of Motion (float64, one row per model; the switching matrix follows).
+TURN_RATE, BALLISTIC, INTENSITY, SWITCH = 0, 1, 2, 3
+# Slots of the constants array.
+(CONFIRM_HITS, TENTATIVE_MISSES, DELETION_THRESHOLD, MAX_POSITION_VARIANCE, GATE, INITIAL_SPEED_SIGMA,
+ MODE_TURN_RATE, MAX_INTENSITY) = range(8)
+# What process_due returns.
+DONE, NEED_ROWS, NEED_RADAR_SLOTS = 0, 1, 2
+ARRIVAL_SLACK_S = 1e-9
+"""A look arriving this much after the tick's time is taken with the tick (rounding of latencies)."""
 
 
 @dataclass(frozen=True)
@@ -66,277 +113,770 @@ IMM_MODES = (MotionMode(), MotionMode(turn_sign=1), MotionMode(turn_sign=-1), Mo
 (noise ``ballistic_intensity``: drag and terminal manoeuvres; Li & Jilkov 2010, Part II)."""
 
 
-@dataclass
-class _Store:
-    """Tracks as rows; ``mode_x`` (T, M, 6), ``mode_p`` (T, M, 6, 6) and ``mu`` (T, M) per motion model.
+def motion_of(parameters: TrackerParameters, modes: tuple[MotionMode, ...]) -> Array:
+    """The motion models as a table (M, 3 + M): turn rate (signed), ballistic (0/1), process noise, switching."""
+    models = len(modes)
+    persistence = parameters.mode_persistence
+    share = (1.0 - persistence) / max(models - 1, 1)
+    motion = np.zeros((models, SWITCH + models))
+    motion[:, TURN_RATE] = [m.turn_sign * parameters.turn_rate_rps for m in modes]
+    motion[:, BALLISTIC] = [m.ballistic for m in modes]
+    motion[:, INTENSITY] = [parameters.ballistic_intensity if m.ballistic else parameters.process_intensity
+                            for m in modes]
+    motion[:, SWITCH:] = np.full((models, models), share) + np.eye(models) * (persistence - share)
+    return motion
 
-    ``looks`` and ``radar_hits`` (T, S) count each radar's covering looks at a track and its detections of
-    it; ``miss_score`` is the score lost to misses since the last update (:mod:`iadsim.tracking.deletion`).
+
+def constants_of(parameters: TrackerParameters, motion: Array) -> Array:
+    """The tracker's numbers for the kernels (slots CONFIRM_HITS ... MAX_INTENSITY)."""
+    return np.array([parameters.confirm_hits, parameters.confirm_looks - parameters.confirm_hits,
+                     deletion_threshold(parameters.coast_misses), parameters.max_position_sigma_m ** 2,
+                     parameters.gate_distance, parameters.initial_speed_sigma_mps,
+                     np.abs(motion[:, TURN_RATE]).max(), motion[:, INTENSITY].max()], dtype=float)
+
+
+class TrackStore(NamedTuple):
+    """Every track as a row (capacity C, M motion models, K radar slots per track).
+
+    ``track`` (C, 7) status, picture, truth label, hits, misses, radars used, and a bit per radar that has
+    detected it (the first :data:`MASKED_RADARS`); ``clock`` (C, 11) time of
+    the state, the score lost to misses since the last update (:mod:`iadsim.tracking.deletion`) and a
+    summary of the state for the loops over every track of a look (the combined state and the traces
+    of its position, cross and velocity covariance blocks, one cache line away);
+    ``mode_x`` (C, M, 6), ``mode_p`` (C, M, 6, 6), ``mu`` (C, M) per motion model, ``x``, ``p`` their
+    moment-matched combination; ``radar`` (C, K, 3) each radar that has looked at a track, with its
+    covering looks and detections; ``lists`` (4, C) the live rows, the rows to reuse, the confirmed
+    tracks ended since last read and their reasons; ``counts`` how many of each.
     """
 
-    id: I64
-    picture: I64
-    label: I64
-    confirmed: Bool
-    hits: I64
-    misses: I64
-    miss_score: Array
-    t_s: Array  # time of the state
+    track: I32
+    clock: Array
     mode_x: Array
     mode_p: Array
     mu: Array
-    looks: I64
-    radar_hits: I64
-
-    @classmethod
-    def empty(cls, models: int, sensors: int) -> _Store:
-        return cls(*(np.empty(0, np.int64) for _ in range(3)), np.empty(0, bool),
-                   *(np.empty(0, np.int64) for _ in range(2)), np.empty(0), np.empty(0),
-                   np.empty((0, models, 6)), np.empty((0, models, 6, 6)), np.empty((0, models)),
-                   np.empty((0, sensors), np.int64), np.empty((0, sensors), np.int64))
-
-    def __len__(self) -> int:
-        return len(self.id)
-
-    def take(self, rows: I64) -> _Store:
-        return _Store(*(getattr(self, f.name)[rows] for f in fields(self)))
-
-    def extend(self, other: _Store) -> _Store:
-        return _Store(*(np.concatenate((getattr(self, f.name), getattr(other, f.name))) for f in fields(self)))
+    x: Array
+    p: Array
+    radar: I32
+    lists: I64
+    counts: I64
 
 
-def combine(mode_x: Array, mode_p: Array, mu: Array) -> tuple[Array, Array]:
-    """Moment-matched mean (T, 6) and covariance (T, 6, 6) of a mixture of model estimates."""
-    if mode_x.shape[1] == 1:
-        return mode_x[:, 0], mode_p[:, 0]
-    x = np.einsum("tm,tmi->ti", mu, mode_x)
-    spread = mode_x - x[:, None, :]
-    p = np.einsum("tm,tmij->tij", mu, mode_p + spread[..., :, None] * spread[..., None, :])
-    return x, p
+def empty_store(capacity: int, models: int, radars: int) -> TrackStore:
+    """An empty store; with one model the combined state is the model's own (the same memory)."""
+    mode_x, mode_p = np.zeros((capacity, models, 6)), np.zeros((capacity, models, 6, 6))
+    x, p = ((mode_x.reshape(capacity, 6), mode_p.reshape(capacity, 6, 6)) if models == 1
+            else (np.zeros((capacity, 6)), np.zeros((capacity, 6, 6))))
+    return TrackStore(np.zeros((capacity, 7), np.int32), np.zeros((capacity, 11)), mode_x, mode_p,
+                      np.zeros((capacity, models)), x, p, np.zeros((capacity, radars, 3), np.int32),
+                      np.zeros((4, capacity), np.int64), np.zeros(5, np.int64))
+
+
+def grown_store(store: TrackStore, capacity: int | None = None, radars: int | None = None) -> TrackStore:
+    """The store with room for ``capacity`` rows and ``radars`` radar slots per track (data kept)."""
+    rows, used = len(store.track), int(store.counts[ROWS_USED])
+    out = empty_store(capacity or rows, store.mu.shape[1], radars or store.radar.shape[1])
+    for old, new in zip(store[:7], out[:7], strict=True):
+        new[:used] = old[:used]
+    out.radar[:used, : store.radar.shape[1]] = store.radar[:used]
+    out.lists[:, :rows] = store.lists
+    out.counts[:] = store.counts
+    return out
+
+
+class LookQueue(NamedTuple):
+    """Looks waiting to arrive at their picture: ``look`` (E, 7) radar, picture, counts misses, done, order of
+    sending, first report and how many; ``time`` (E, 2) measured and arrival; the reports ``z``
+    (range, azimuth, elevation) and their truth labels. Looks of one radar at one time for several
+    pictures share their reports."""
+
+    look: I64
+    time: Array
+    z: Array
+    truth: I32
+    counts: I64
+
+
+def empty_queue(looks: int, reports: int) -> LookQueue:
+    return LookQueue(np.zeros((looks, 7), np.int64), np.zeros((looks, 2)), np.zeros((reports, 3)),
+                     np.zeros(reports, np.int32), np.zeros(3, np.int64))
+
+
+def queue_with_room(queue: LookQueue, looks: int, reports: int) -> LookQueue:
+    """The queue, or a copy with room for ``looks`` more looks and ``reports`` more reports."""
+    need_looks, need_reports = int(queue.counts[LOOKS]) + looks, int(queue.counts[REPORTS]) + reports
+    if need_looks <= len(queue.look) and need_reports <= len(queue.truth):
+        return queue
+    out = empty_queue(max(need_looks, 2 * len(queue.look)), max(need_reports, 2 * len(queue.truth)))
+    for old, new in zip(queue, out, strict=True):
+        new[: len(old)] = old
+    return out
+
+
+@kernel
+def add_reports(z: Array, truth: I32, counts: I64, reports: Array, labels: I32, rows: I64) -> tuple[int, int]:
+    """Append the reports ``reports[rows]`` (and their labels) to the queue; returns (first, size) of the block."""
+    first = counts[REPORTS]
+    for k in range(len(rows)):
+        for a in range(3):
+            z[first + k, a] = reports[rows[k], a]
+        truth[first + k] = labels[rows[k]]
+    counts[REPORTS] = first + len(rows)
+    return first, len(rows)
+
+
+@kernel
+def add_look(look: I64, time: Array, counts: I64, sensor: int, picture: int, looked: bool, t_measured_s: float,
+             t_arrival_s: float, sent: int, first: int, size: int) -> None:
+    """Append one look of ``sensor`` for ``picture`` with the report block (first, size)."""
+    e = counts[LOOKS]
+    look[e, LOOK_SENSOR], look[e, LOOK_PICTURE], look[e, LOOKED], look[e, DONE_LOOK] = sensor, picture, looked, 0
+    look[e, SENT], look[e, FIRST], look[e, SIZE] = sent, first, size
+    time[e, MEASURED], time[e, ARRIVAL] = t_measured_s, t_arrival_s
+    counts[LOOKS] = e + 1
+
+
+@kernel
+def _compact_queue(look: I64, time: Array, z: Array, truth: I32, counts: I64) -> None:
+    """Drop the looks done and the reports no waiting look needs."""
+    kept = reports = 0
+    last_first, last_size, moved_first = -1, -1, 0
+    for e in range(counts[LOOKS]):
+        if look[e, DONE_LOOK]:
+            continue
+        first, size = look[e, FIRST], look[e, SIZE]
+        if first != last_first or size != last_size:  # looks of one radar at one time share their reports
+            for k in range(size):
+                for a in range(3):
+                    z[reports + k, a] = z[first + k, a]
+                truth[reports + k] = truth[first + k]
+            last_first, last_size, moved_first = first, size, reports
+            reports += size
+        for c in range(7):
+            look[kept, c] = look[e, c]
+        look[kept, FIRST] = moved_first
+        time[kept, MEASURED], time[kept, ARRIVAL] = time[e, MEASURED], time[e, ARRIVAL]
+        kept += 1
+    counts[LOOKS], counts[REPORTS] = kept, reports
+
+
+@kernel
+def end_track(track: I32, lists: I64, counts: I64, r: int, reason: int) -> None:
+    """End the confirmed track in row ``r`` for ``reason`` (a DropReason): it is reported as ended."""
+    track[r, STATUS] = ENDED
+    n = counts[ENDED_ROWS]
+    lists[ENDED_LIST, n], lists[ENDED_REASON, n] = r, reason
+    counts[ENDED_ROWS] = n + 1
+
+
+@kernel
+def end_confirmed(track: I32, lists: I64, counts: I64, rows: I64, reason: int) -> None:
+    """End those of ``rows`` that hold confirmed tracks, for ``reason``."""
+    for r in rows:
+        if 0 <= r < counts[ROWS_USED] and track[r, STATUS] == CONFIRMED:
+            end_track(track, lists, counts, r, reason)
+
+
+@kernel
+def _predicted_position(mode_x: Array, mu: Array, dt_s: float, motion: Array, gravity: int, weights: Array,
+                        mu_predicted: Array, start: Array, mean: Array, blocks: Array) -> tuple[float, float, float]:
+    """The filter's predicted (combined) position of a track over ``dt_s``, without covariances."""
+    mixing = filters.mixing_weights(mu, motion[:, SWITCH:], dt_s, weights, mu_predicted)
+    x = y = z = 0.0
+    for j in range(len(mu)):
+        if mixing:
+            filters.mixed_mean(mode_x, weights, j, start)
+        else:
+            for a in range(6):
+                start[a] = mode_x[j, a]
+        filters.predict_mean(start, dt_s, motion[j, TURN_RATE], motion[j, BALLISTIC] > 0.0, gravity, mean, blocks)
+        x += mu_predicted[j] * mean[0]
+        y += mu_predicted[j] * mean[1]
+        z += mu_predicted[j] * mean[2]
+    return x, y, z
+
+
+@kernel
+def _imm_spread(mode_x: Array, mu: Array, x: Array, velocity_variance: float, dt_s: float, motion: Array,
+                gravity: int, turn_rate_rps: float) -> float:
+    """What the IMM's turns and free flight can add to a track's predicted position and its spread (m).
+
+    The mixture's spread is at most the constant-velocity one of the combined covariance plus the
+    turns' ‖A - dt I‖ times the RMS speed, plus gravity's g dt²/2 at the ballistic mode's mixed
+    mid-point (Minkowski's inequality); the combined position moved at the combined velocity is off
+    the filter's by at most as much.
+    """
+    models = len(mu)
+    extra = 0.0
+    if turn_rate_rps > 0.0:
+        d = abs(dt_s)
+        bend_a = min(turn_rate_rps * d * d / 2.0, 2.0 / turn_rate_rps)  # |1 - cos θ| / ω
+        bend_b = min(turn_rate_rps * turn_rate_rps * d * d * d / 6.0, d + 1.0 / turn_rate_rps)  # |dt - sin θ / ω|
+        speed2 = velocity_variance + x[3] * x[3] + x[4] * x[4] + x[5] * x[5]
+        extra += np.sqrt(bend_a * bend_a + bend_b * bend_b) * np.sqrt(speed2)
+    for j in range(models):
+        if motion[j, BALLISTIC] == 0.0:
+            continue
+        weight = m0 = m1 = m2 = 0.0
+        for m in range(models):
+            w = (motion[m, SWITCH + j] if dt_s > 0.0 else (1.0 if m == j else 0.0)) * mu[m]
+            weight += w
+            m0 += w * (mode_x[m, 0] + 0.5 * dt_s * mode_x[m, 3])
+            m1 += w * (mode_x[m, 1] + 0.5 * dt_s * mode_x[m, 4])
+            m2 += w * (mode_x[m, 2] + 0.5 * dt_s * mode_x[m, 5])
+        if weight > 0.0:
+            m0, m1, m2 = m0 / weight, m1 / weight, m2 / weight
+        else:
+            m0 = mode_x[j, 0] + 0.5 * dt_s * mode_x[j, 3]
+            m1 = mode_x[j, 1] + 0.5 * dt_s * mode_x[j, 4]
+            m2 = mode_x[j, 2] + 0.5 * dt_s * mode_x[j, 5]
+        gx, gy, gz = filters.gravity_at(m0, m1, m2, gravity)
+        extra += 0.5 * dt_s * dt_s * np.sqrt(gx * gx + gy * gy + gz * gz)
+    return extra
+
+
+@inlined
+def commit(mode_x: Array, mode_p: Array, mu: Array, x: Array, p: Array, r: int, pred_mode_x: Array,
+           pred_mode_p: Array, pred_mu: Array, pred_x: Array, pred_p: Array, q: int) -> None:
+    """The prediction in slot ``q`` becomes row ``r``'s state."""
+    for a in range(6):
+        x[r, a] = pred_x[q, a]
+        for b in range(6):
+            p[r, a, b] = pred_p[q, a, b]
+    for j in range(mu.shape[1]):
+        mu[r, j] = pred_mu[q, j]
+        for a in range(6):
+            mode_x[r, j, a] = pred_mode_x[q, j, a]
+            for b in range(6):
+                mode_p[r, j, a, b] = pred_mode_p[q, j, a, b]
+
+
+@inlined
+def summarize(clock: Array, x: Array, p: Array, r: int) -> None:
+    """Row ``r``'s summary in ``clock``: its combined state and the traces of its covariance blocks."""
+    for a in range(6):
+        clock[r, STATE_X + a] = x[r, a]
+    clock[r, TRACE_PP] = p[r, 0, 0] + p[r, 1, 1] + p[r, 2, 2]
+    clock[r, TRACE_PV] = p[r, 0, 3] + p[r, 1, 4] + p[r, 2, 5]
+    clock[r, TRACE_VV] = p[r, 3, 3] + p[r, 4, 4] + p[r, 5, 5]
+
+
+# Columns of the per-look work tables: rows_of (int64) and row_real (float64).
+ROW, START_STATUS, SLOT, COVERED, COMMITTED, HIT, PREDICTED = range(7)
+DT = 0
+# Rows of the pair work table (int64): the associated tracks' first pairs, the pairs' reports, their tracks.
+PAIR_FIRST, PAIR_REPORT, PAIR_TRACK = range(3)
+
+
+@kernel
+def _gather_look(look: I64, z_reports: Array, e: int, pos: Array, rotation: Array, track: I32, picture_start: I64,
+                 picture_rows: I64, new_rows: I64, n_new: int, points: Array, sorted_x: Array, order: I64,
+                 usable: Bool, rows_of: I64) -> int:
+    """The look's reports as positions sorted along x, and its picture's live tracks; returns how many tracks."""
+    sensor, picture, first_report, reports = look[e, LOOK_SENSOR], look[e, LOOK_PICTURE], look[e, FIRST], look[e, SIZE]
+    for k in range(reports):
+        east, north, up = filters.enu_of(z_reports[first_report + k])
+        for a in range(3):
+            points[k, a] = (pos[sensor, a] + rotation[sensor, 0, a] * east + rotation[sensor, 1, a] * north
+                            + rotation[sensor, 2, a] * up)
+        usable[k] = True
+        sorted_x[k] = points[k, 0]
+    sort_order(sorted_x, reports, order)
+    for k in range(reports):
+        sorted_x[k] = points[order[k], 0]
+    n_rows = 0
+    listed = picture_start[picture + 1] - picture_start[picture] if picture + 1 < len(picture_start) else 0
+    for index in range(listed + n_new):
+        r = picture_rows[picture_start[picture] + index] if index < listed else new_rows[index - listed]
+        if (track[r, STATUS] == TENTATIVE or track[r, STATUS] == CONFIRMED) and track[r, PICTURE] == picture:
+            rows_of[n_rows, ROW] = r
+            n_rows += 1
+    return n_rows
+
+
+@kernel
+def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array, x_state: Array, p_state: Array,
+                  radar: I32, look: I64, look_time: Array, e: int, pos: Array, rotation: Array, sigma_all: Array,
+                  limits: Array, heading: Array, antenna_alt: Array, gravity: int, motion: Array, constants: Array,
+                  points: Array, sorted_x: Array,
+                  order: I64, rows_of: I64, row_real: Array, n_rows: int, pred_mode_x: Array, pred_mode_p: Array,
+                  pred_mu: Array, pred_x: Array, pred_p: Array, pred_z: Array, pred_s_inverse: Array,
+                  pred_radius: Array, blocks: Array, weights: Array, mixed_x: Array, mixed_p: Array,
+                  mu_predicted: Array, start: Array, mean: Array, x_in: Array, p_in: Array, mu_in: Array,
+                  x_out: Array, p_out: Array, mu_out: Array, combined_x: Array, combined_p: Array, z_out: Array,
+                  hp: Array, s: Array, s_inverse: Array, target: Array, enu: Array) -> None:
+    """Each track of the look: a cheap bound of its prediction, coverage, and a full prediction where it can
+    matter (module doc). A track the look covers and that radar has detected before is updated or
+    missed: its prediction becomes its state now."""
+    sensor, looked, t_s, reports = look[e, LOOK_SENSOR], look[e, LOOKED] != 0, look_time[e, MEASURED], look[e, SIZE]
+    sensor_pos, frame, sigma = pos[sensor], rotation[sensor], sigma_all[sensor]
+    bounded = len(limits) > 0
+    radar_limits = limits[sensor] if bounded else np.zeros(0)
+    antenna_alt_m = antenna_alt[sensor] if bounded else 0.0
+    heading_rad = heading[sensor] if bounded else 0.0
+    gate, angular = constants[GATE], sigma[1] * sigma[1] + sigma[2] * sigma[2]
+    models = mu.shape[1]
+    predicted = 0
+    for i in range(n_rows):
+        r = rows_of[i, ROW]
+        dt_s = t_s - clock[r, STATE_T]
+        rows_of[i, START_STATUS], rows_of[i, SLOT], rows_of[i, HIT], rows_of[i, COMMITTED] = track[r, STATUS], -1, 0, 0
+        row_real[i, DT] = dt_s
+        cx = clock[r, STATE_X] + dt_s * clock[r, STATE_X + 3]
+        cy = clock[r, STATE_X + 1] + dt_s * clock[r, STATE_X + 4]
+        cz = clock[r, STATE_X + 2] + dt_s * clock[r, STATE_X + 5]
+        velocity = clock[r, TRACE_VV]
+        spread2 = clock[r, TRACE_PP] + 2.0 * dt_s * clock[r, TRACE_PV] + dt_s * dt_s * velocity
+        spread, margin = np.sqrt(max(spread2, 0.0)), 0.0
+        if models > 1:
+            margin = _imm_spread(mode_x[r], mu[r], x_state[r], velocity, dt_s, motion, gravity,
+                                 constants[MODE_TURN_RATE])
+            spread += margin
+        bound = spread * spread + (constants[MAX_INTENSITY] * dt_s * dt_s * dt_s if dt_s > 0.0 else 0.0)
+        covered = False
+        if looked and not beyond_range(radar_limits, sensor_pos, cx, cy, cz, margin):
+            if margin > 0.0:
+                cx, cy, cz = _predicted_position(mode_x[r], mu[r], dt_s, motion, gravity, weights, mu_predicted,
+                                                 start, mean, blocks)
+                margin = 0.0
+            target[0], target[1], target[2] = cx, cy, cz
+            covered = covers(frame, sensor_pos, antenna_alt_m, heading_rad, radar_limits, target, enu)
+        rows_of[i, COVERED] = covered
+        held = False
+        if covered and dt_s >= 0.0:
+            if sensor < MASKED_RADARS:
+                held = (track[r, DETECTED_BY] >> sensor) & 1 == 1
+            else:
+                for k in range(track[r, RADARS]):
+                    held |= radar[r, k, SENSOR] == sensor and radar[r, k, HITS_BY] > 0
+        need = held
+        if not need and reports > 0:  # is any report inside a sphere that surely holds the gate?
+            d0, d1, d2 = cx - sensor_pos[0], cy - sensor_pos[1], cz - sensor_pos[2]
+            reach = np.sqrt(d0 * d0 + d1 * d1 + d2 * d2) + margin
+            radius = (1.5 * gate * np.sqrt(bound + sigma[0] * sigma[0] + (reach * reach + 1e-6) * angular)
+                      * (1.0 + 1e-9) + 1e-6 + margin)
+            k = first_at_least(sorted_x, reports, cx - radius)
+            while k < reports and sorted_x[k] <= cx + radius and not need:
+                point = order[k]
+                d0, d1, d2 = points[point, 0] - cx, points[point, 1] - cy, points[point, 2] - cz
+                need = d0 * d0 + d1 * d1 + d2 * d2 <= radius * radius
+                k += 1
+        if need:
+            rows_of[i, SLOT] = predicted
+            rows_of[predicted, PREDICTED] = i
+            predicted += 1
+            rows_of[i, COMMITTED] = held
+    # The predictions, and the gate of each: copied in and out of work arrays, so that the filter's steps
+    # are given whole arrays (a view made per call costs two atomic reference-count updates).
+    transition, turn, ballistic, intensity = (motion[:, SWITCH:].copy(), motion[:, TURN_RATE].copy(),
+                                              motion[:, BALLISTIC] > 0.0, motion[:, INTENSITY].copy())
+    for q in range(predicted):
+        i = rows_of[q, PREDICTED]
+        r, dt_s = rows_of[i, ROW], row_real[i, DT]
+        if models == 1:
+            for a in range(6):
+                mixed_x[a] = mode_x[r, 0, a]
+                for b in range(6):
+                    mixed_p[a, b] = mode_p[r, 0, a, b]
+            forward = 1.0 if dt_s >= 0.0 else 0.0
+            filters.predict_mode(mixed_x, mixed_p, dt_s, turn[0], ballistic[0], forward * intensity[0], gravity,
+                                 combined_x, combined_p, blocks)
+            mu_out[0] = 1.0
+            for a in range(6):
+                x_out[0, a] = combined_x[a]
+                for b in range(6):
+                    p_out[0, a, b] = combined_p[a, b]
+        else:
+            for j in range(models):
+                mu_in[j] = mu[r, j]
+                for a in range(6):
+                    x_in[j, a] = mode_x[r, j, a]
+                    for b in range(6):
+                        p_in[j, a, b] = mode_p[r, j, a, b]
+            filters.imm_predict(x_in, p_in, mu_in, dt_s, transition, turn, ballistic, intensity, gravity, x_out,
+                                p_out, mu_out, weights, mixed_x, mixed_p, blocks)
+            filters.combine(x_out, p_out, mu_out, combined_x, combined_p)
+        filters.measure(combined_x, sensor_pos, frame, z_out, hp)
+        filters.innovation_covariance(combined_p, hp, sigma, s, s_inverse)
+        pred_radius[q] = 1.5 * gate * np.sqrt(combined_p[0, 0] + combined_p[1, 1] + combined_p[2, 2]
+                                             + sigma[0] * sigma[0] + z_out[0] * z_out[0] * angular)
+        for a in range(3):
+            pred_z[q, a] = z_out[a]
+            for b in range(3):
+                pred_s_inverse[q, a, b] = s_inverse[a, b]
+        for a in range(6):
+            pred_x[q, a] = combined_x[a]
+            for b in range(6):
+                pred_p[q, a, b] = combined_p[a, b]
+        for j in range(models):
+            pred_mu[q, j] = mu_out[j]
+            for a in range(6):
+                pred_mode_x[q, j, a] = x_out[j, a]
+                for b in range(6):
+                    pred_mode_p[q, j, a, b] = p_out[j, a, b]
+        if rows_of[i, COMMITTED]:  # updated or missed, the prediction is its state now
+            commit(mode_x, mode_p, mu, x_state, p_state, r, pred_mode_x, pred_mode_p, pred_mu, pred_x, pred_p, q)
+            clock[r, STATE_T] = t_s
+            summarize(clock, x_state, p_state, r)
+
+
+@kernel
+def _associate(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array, x_state: Array, p_state: Array,
+               look: I64, look_time: Array, z_reports: Array, truth: I32, e: int, pos: Array, rotation: Array,
+               sigma_all: Array, constants: Array, points: Array, sorted_x: Array, order: I64, usable: Bool,
+               rows_of: I64, row_real: Array, n_rows: int, pass_status: int, pred_mode_x: Array, pred_mode_p: Array,
+               pred_mu: Array, pred_x: Array, pred_p: Array, pred_z: Array, pred_s_inverse: Array,
+               pred_radius: Array, pair: I64, cost: Array, candidate: I64,
+               candidate_d2: Array, reals: Array, indices: I64, visited: Bool, heap_key: Array, heap_item: I64,
+               z_predicted: Array, nu: Array, hp: Array, s: Array, s_inverse: Array, gains: Array,
+               likelihood: Array) -> None:
+    """Gate the look's predicted tracks of ``pass_status`` against its usable reports, assign them by global
+    nearest neighbour, update the assigned ones and give them their report's truth label."""
+    sensor, first_report, reports, t_s = look[e, LOOK_SENSOR], look[e, FIRST], look[e, SIZE], look_time[e, MEASURED]
+    sensor_pos, frame, sigma = pos[sensor], rotation[sensor], sigma_all[sensor]
+    gate = constants[GATE]
+    pairs = tracks = 0
+    pair[PAIR_FIRST, 0] = 0
+    for i in range(n_rows):
+        q = rows_of[i, SLOT]
+        if rows_of[i, START_STATUS] != pass_status or q < 0:
+            continue
+        found = nearest_within(points, sorted_x, order, reports, usable, pred_x[q, 0], pred_x[q, 1], pred_x[q, 2],
+                               pred_radius[q], candidate, candidate_d2)
+        for c in range(found):
+            point = candidate[c]
+            filters.innovation(z_reports[first_report + point], pred_z[q], nu)
+            distance = np.sqrt(filters.mahalanobis_squared(nu, pred_s_inverse[q]))
+            if distance < gate:
+                pair[PAIR_REPORT, pairs], cost[pairs] = point, distance - gate
+                pairs += 1
+        if pairs > pair[PAIR_FIRST, tracks]:
+            pair[PAIR_TRACK, tracks] = i
+            tracks += 1
+            pair[PAIR_FIRST, tracks] = pairs
+    if tracks == 0:
+        return
+    assign(pair[PAIR_FIRST], pair[PAIR_REPORT], cost, tracks, reports, reals, indices, visited, heap_key, heap_item)
+    for g in range(tracks):
+        point = indices[COLUMN_OF_ROW, g]
+        if point >= reports:
+            continue
+        i = pair[PAIR_TRACK, g]
+        r = rows_of[i, ROW]
+        usable[point] = False
+        rows_of[i, HIT] = 1
+        if row_real[i, DT] >= 0.0:  # an older report is absorbed without an update
+            if not rows_of[i, COMMITTED]:
+                commit(mode_x, mode_p, mu, x_state, p_state, r, pred_mode_x, pred_mode_p, pred_mu, pred_x, pred_p,
+                            rows_of[i, SLOT])
+                clock[r, STATE_T] = t_s
+                rows_of[i, COMMITTED] = 1
+            filters.imm_update(mode_x[r], mode_p[r], mu[r], z_reports[first_report + point], sensor_pos, frame, sigma,
+                               likelihood, z_predicted, nu, hp, s, s_inverse, gains)
+            filters.combine(mode_x[r], mode_p[r], mu[r], x_state[r], p_state[r])
+            summarize(clock, x_state, p_state, r)
+        if truth[first_report + point] >= 0:
+            track[r, LABEL] = truth[first_report + point]
+
+
+@kernel
+def _count_looks(track: I32, clock: Array, radar: I32, lists: I64, counts: I64, sensor: int,
+                 looked: bool, rows_of: I64, row_real: Array, n_rows: int, pass_status: int,
+                 constants: Array) -> None:
+    """Hits, misses and covering looks of the look's tracks of ``pass_status`` (:mod:`iadsim.tracking.deletion`);
+    then the confirmed ones whose misses cost too much, or whose position is too uncertain, end."""
+    for i in range(n_rows):
+        r = rows_of[i, ROW]
+        hit = rows_of[i, HIT] != 0
+        seen = looked and rows_of[i, COVERED] != 0 and row_real[i, DT] >= 0.0
+        if rows_of[i, START_STATUS] != pass_status or not (hit or seen):
+            continue
+        k = 0
+        while k < track[r, RADARS] and radar[r, k, SENSOR] != sensor:
+            k += 1
+        if k == track[r, RADARS]:
+            radar[r, k, SENSOR], radar[r, k, LOOKS_BY], radar[r, k, HITS_BY] = sensor, 0, 0
+            track[r, RADARS] = k + 1
+            counts[MOST_RADARS] = max(counts[MOST_RADARS], k + 1)
+        if hit:
+            radar[r, k, HITS_BY] += 1
+            if sensor < MASKED_RADARS:
+                track[r, DETECTED_BY] |= 1 << sensor
+            track[r, HITS] += 1
+            clock[r, MISS_SCORE] = 0.0
+        elif radar[r, k, HITS_BY] > 0:
+            clock[r, MISS_SCORE] += miss_cost(radar[r, k, HITS_BY], radar[r, k, LOOKS_BY])
+            track[r, MISSES] += 1
+        radar[r, k, LOOKS_BY] += 1
+    if pass_status != CONFIRMED:
+        return
+    for i in range(n_rows):
+        r = rows_of[i, ROW]
+        if rows_of[i, START_STATUS] == CONFIRMED and track[r, STATUS] == CONFIRMED:
+            lost = clock[r, MISS_SCORE] > constants[DELETION_THRESHOLD]
+            if lost or clock[r, TRACE_PP] > constants[MAX_POSITION_VARIANCE]:
+                end_track(track, lists, counts, r, DropReason.LOST_TO_MISSES if lost else DropReason.LOST_UNCERTAIN)
+
+
+@kernel
+def _confirm_tentative(track: I32, clock: Array, rows_of: I64, n_rows: int, constants: Array, freed: I64,
+                       n_freed: int) -> int:
+    """M of N: confirm the look's tentative tracks that reached ``confirm_hits``, free those that can no
+    longer (or whose position is too uncertain); returns the rows freed so far."""
+    for i in range(n_rows):
+        r = rows_of[i, ROW]
+        if rows_of[i, START_STATUS] != TENTATIVE or track[r, STATUS] != TENTATIVE:
+            continue
+        if track[r, HITS] >= constants[CONFIRM_HITS]:
+            track[r, STATUS] = CONFIRMED
+        elif track[r, MISSES] > constants[TENTATIVE_MISSES] or clock[r, TRACE_PP] > constants[MAX_POSITION_VARIANCE]:
+            track[r, STATUS] = FREE
+            freed[n_freed] = r
+            n_freed += 1
+    return n_freed
+
+
+@kernel
+def _start_tracks(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array, x_state: Array,
+                  p_state: Array, radar: I32, lists: I64, counts: I64, look: I64, look_time: Array, z_reports: Array,
+                  truth: I32, e: int, pos: Array, rotation: Array, sigma_all: Array, constants: Array, usable: Bool,
+                  new_rows: I64, n_new: int) -> int:
+    """A tentative track on every report of the look left; returns the rows started so far."""
+    sensor, picture, first_report, reports = look[e, LOOK_SENSOR], look[e, LOOK_PICTURE], look[e, FIRST], look[e, SIZE]
+    models = mu.shape[1]
+    for k in range(reports):
+        if not usable[k]:
+            continue
+        if counts[FREE_ROWS] > 0:
+            counts[FREE_ROWS] -= 1
+            r = lists[FREE_LIST, counts[FREE_ROWS]]
+        else:
+            r = counts[ROWS_USED]
+            counts[ROWS_USED] = r + 1
+        filters.initial_state(z_reports[first_report + k], pos[sensor], rotation[sensor], sigma_all[sensor],
+                              constants[INITIAL_SPEED_SIGMA], x_state[r], p_state[r])
+        for j in range(models):
+            mu[r, j] = 1.0 / models
+            for a in range(6):
+                mode_x[r, j, a] = x_state[r, a]
+                for b in range(6):
+                    mode_p[r, j, a, b] = p_state[r, a, b]
+        track[r, STATUS] = CONFIRMED if constants[CONFIRM_HITS] <= 1 else TENTATIVE
+        track[r, PICTURE], track[r, LABEL] = picture, truth[first_report + k]
+        track[r, HITS], track[r, MISSES], track[r, RADARS] = 1, 0, 1
+        clock[r, STATE_T], clock[r, MISS_SCORE] = look_time[e, MEASURED], 0.0
+        summarize(clock, x_state, p_state, r)
+        radar[r, 0, SENSOR], radar[r, 0, LOOKS_BY], radar[r, 0, HITS_BY] = sensor, 1, 1
+        track[r, DETECTED_BY] = 1 << sensor if sensor < MASKED_RADARS else 0
+        counts[MOST_RADARS] = max(counts[MOST_RADARS], 1)
+        new_rows[n_new] = r
+        n_new += 1
+    return n_new
+
+
+@kernel
+def _later(look: I64, look_time: Array, a: int, b: int) -> bool:
+    """Whether look ``a`` comes after look ``b``: by arrival, then measurement time, then order of sending."""
+    if look_time[a, ARRIVAL] != look_time[b, ARRIVAL]:
+        return look_time[a, ARRIVAL] > look_time[b, ARRIVAL]
+    if look_time[a, MEASURED] != look_time[b, MEASURED]:
+        return look_time[a, MEASURED] > look_time[b, MEASURED]
+    return look[a, SENT] > look[b, SENT]
+
+
+@kernel
+def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array, x: Array, p: Array, radar: I32,
+                lists: I64, counts: I64, look: I64, look_time: Array, z: Array, truth: I32, queue_counts: I64,
+                pos: Array, rotation: Array, sigma: Array, gravity: int, limits: Array, heading: Array,
+                antenna_alt: Array, motion: Array, constants: Array, t_s: float) -> int:
+    """Process every look arrived by ``t_s``, in order of arrival, measurement time and sending.
+
+    Arguments: a :class:`TrackStore`, a :class:`LookQueue` and a
+    :class:`~iadsim.tracking.backend.SensorGeometry`, unpacked; the motion table and constants.
+    Returns :data:`DONE`, or :data:`NEED_ROWS` / :data:`NEED_RADAR_SLOTS` when the next look might not
+    fit in the store: the caller grows it and calls again, and processing goes on where it stopped.
+    """
+    n_looks = queue_counts[LOOKS]
+    due = np.empty(n_looks, np.int64)
+    n_due = reports_due = largest = 0
+    for e in range(n_looks):
+        if not look[e, DONE_LOOK] and look_time[e, ARRIVAL] <= t_s + ARRIVAL_SLACK_S:
+            due[n_due] = e
+            n_due += 1
+            reports_due += look[e, SIZE]
+            largest = max(largest, look[e, SIZE])
+    if n_due == 0:
+        return DONE
+    for k in range(1, n_due):  # in order of arrival, measurement, sending (few looks: an insertion sort)
+        e, j = due[k], k
+        while j > 0 and _later(look, look_time, due[j - 1], e):
+            due[j] = due[j - 1]
+            j -= 1
+        due[j] = e
+    due = due[:n_due]
+    live = lists[LIVE_LIST, :counts[LIVE]]
+    pictures = 0
+    for r in live:
+        pictures = max(pictures, track[r, PICTURE] + 1)
+    picture_start = np.zeros(pictures + 1, np.int64)
+    for r in live:
+        picture_start[track[r, PICTURE] + 1] += 1
+    for k in range(pictures):
+        picture_start[k + 1] += picture_start[k]
+    picture_rows = np.empty(len(live), np.int64)
+    fill = picture_start.copy()
+    for r in live:
+        picture_rows[fill[track[r, PICTURE]]] = r
+        fill[track[r, PICTURE]] += 1
+    rows = len(live) + reports_due
+    models = mu.shape[1]
+    pairs = NEAREST_CANDIDATES * rows
+    changes = np.empty((2, rows), np.int64)  # rows started, rows freed
+    n_new = n_freed = 0
+    outcome = DONE
+    capacity, slots = len(track), radar.shape[1]
+    points, sorted_x, order, usable = (np.empty((largest, 3)), np.empty(largest), np.empty(largest, np.int64),
+                                       np.empty(largest, np.bool_))
+    rows_of, row_real = np.empty((rows, 7), np.int64), np.empty((rows, 1))
+    pred_mode_x, pred_mode_p = np.empty((rows, models, 6)), np.empty((rows, models, 6, 6))
+    pred_mu, pred_x, pred_p = np.empty((rows, models)), np.empty((rows, 6)), np.empty((rows, 6, 6))
+    pair, cost = np.empty((3, pairs + 1), np.int64), np.empty(pairs + 1)
+    candidate, candidate_d2 = np.empty(NEAREST_CANDIDATES, np.int64), np.empty(NEAREST_CANDIDATES)
+    reals, indices, visited, heap_key, heap_item = assignment_work(rows, largest, pairs)
+    pred_z, pred_s_inverse, pred_radius = np.empty((rows, 3)), np.empty((rows, 3, 3)), np.empty(rows)
+    x_in, p_in, mu_in = np.empty((models, 6)), np.empty((models, 6, 6)), np.empty(models)
+    x_out, p_out, mu_out = np.empty((models, 6)), np.empty((models, 6, 6)), np.empty(models)
+    combined_x, combined_p, z_out = np.empty(6), np.empty((6, 6)), np.empty(3)
+    blocks, weights, mixed_x, mixed_p = np.empty((2, 3, 3)), np.empty((models, models)), np.empty(6), np.empty((6, 6))
+    mu_predicted, start, mean = np.empty(models), np.empty(6), np.empty(6)
+    z_predicted, nu, hp, s, s_inverse = np.empty(3), np.empty(3), np.empty((3, 3)), np.empty((3, 3)), np.empty((3, 3))
+    gains, target, enu = np.empty((2, 6, 3)), np.empty(3), np.empty(3)
+    for e in due:
+        if counts[FREE_ROWS] + capacity - counts[ROWS_USED] < look[e, SIZE]:
+            outcome = NEED_ROWS
+            break
+        if counts[MOST_RADARS] >= slots:
+            outcome = NEED_RADAR_SLOTS
+            break
+        n_rows = _gather_look(look, z, e, pos, rotation, track, picture_start, picture_rows, changes[0], n_new, points,
+                              sorted_x, order, usable, rows_of)
+        _predict_rows(track, clock, mode_x, mode_p, mu, x, p, radar, look, look_time, e, pos, rotation, sigma, limits,
+                      heading, antenna_alt, gravity, motion, constants, points, sorted_x, order, rows_of, row_real,
+                      n_rows, pred_mode_x,
+                      pred_mode_p, pred_mu, pred_x, pred_p, pred_z, pred_s_inverse, pred_radius, blocks, weights,
+                      mixed_x, mixed_p, mu_predicted, start, mean, x_in, p_in, mu_in, x_out, p_out, mu_out, combined_x,
+                      combined_p, z_out, hp, s, s_inverse, target, enu)
+        for pass_status in (CONFIRMED, TENTATIVE):
+            _associate(track, clock, mode_x, mode_p, mu, x, p, look, look_time, z, truth, e, pos, rotation, sigma,
+                       constants, points, sorted_x, order, usable, rows_of, row_real, n_rows, pass_status,
+                       pred_mode_x, pred_mode_p, pred_mu, pred_x, pred_p, pred_z, pred_s_inverse, pred_radius, pair,
+                       cost, candidate, candidate_d2, reals,
+                       indices, visited, heap_key, heap_item, z_predicted, nu, hp, s, s_inverse, gains, mu_predicted)
+            _count_looks(track, clock, radar, lists, counts, look[e, LOOK_SENSOR], look[e, LOOKED] != 0, rows_of,
+                         row_real, n_rows, pass_status, constants)
+        n_freed = _confirm_tentative(track, clock, rows_of, n_rows, constants, changes[1], n_freed)
+        n_new = _start_tracks(track, clock, mode_x, mode_p, mu, x, p, radar, lists, counts, look, look_time, z, truth,
+                              e, pos, rotation, sigma, constants, usable, changes[0], n_new)
+        look[e, DONE_LOOK] = 1
+    _settle(track, lists, counts, changes, n_new, n_freed)
+    if outcome == DONE:
+        _compact_queue(look, look_time, z, truth, queue_counts)
+    return outcome
+
+
+@kernel
+def _settle(track: I32, lists: I64, counts: I64, changes: I64, n_new: int, n_freed: int) -> None:
+    """The live list without the tracks that ended or failed, with those started, in order of rows (the
+    loops over a look's tracks then walk memory forwards); failed rows free for reuse."""
+    kept = 0
+    for index in range(counts[LIVE]):
+        r = lists[LIVE_LIST, index]
+        if track[r, STATUS] == TENTATIVE or track[r, STATUS] == CONFIRMED:
+            lists[LIVE_LIST, kept] = r
+            kept += 1
+    started = 0
+    for index in range(n_new):
+        r = changes[0, index]
+        if track[r, STATUS] == TENTATIVE or track[r, STATUS] == CONFIRMED:
+            changes[0, started] = r
+            started += 1
+    order = np.empty(started, np.int64)
+    sort_order(changes[0], started, order)
+    merged = np.empty(kept + started, np.int64)
+    a = b = 0
+    for index in range(kept + started):
+        if b == started or (a < kept and lists[LIVE_LIST, a] < changes[0, order[b]]):
+            merged[index] = lists[LIVE_LIST, a]
+            a += 1
+        else:
+            merged[index] = changes[0, order[b]]
+            b += 1
+    for index in range(kept + started):
+        lists[LIVE_LIST, index] = merged[index]
+    counts[LIVE] = kept + started
+    for index in range(n_freed):
+        lists[FREE_LIST, counts[FREE_ROWS]] = changes[1, index]
+        counts[FREE_ROWS] += 1
 
 
 class ArrayTracker:
-    """The tracker back end of models ``ekf`` and ``imm``, vectorised over tracks and pictures."""
+    """The tracker back end of models ``ekf`` and ``imm``: one store, compiled look processing (module doc).
 
-    def __init__(self, parameters: TrackerParameters, sensors: SensorGeometry) -> None:
+    As a :class:`~iadsim.tracking.backend.TrackerBackend` (benchmarks, tests, the Stone Soup
+    comparison) it takes one scan at a time and reports its confirmed tracks; the engine's track
+    stage feeds its queue from the world instead (:mod:`iadsim.tracking.picture`).
+    """
+
+    def __init__(self, parameters: TrackerParameters, sensors: SensorGeometry, capacity: int = 64) -> None:
         self.parameters = parameters
         self.sensors = sensors
         self.modes = IMM_MODES if parameters.interacting_models else EKF_MODES
-        self.models = len(self.modes)
-        persistence = parameters.mode_persistence
-        self.transition = (np.full((self.models, self.models), (1.0 - persistence) / max(self.models - 1, 1))
-                           + np.eye(self.models) * (persistence - (1.0 - persistence) / max(self.models - 1, 1)))
-        self.n_sensors = len(sensors.pos)
-        self.threshold = deletion_threshold(parameters.coast_misses)
-        self.store = _Store.empty(self.models, self.n_sensors)
-        self.next_id = 0
-        self._ended_id: list[I64] = []
-        self._ended_reason: list[NDArray[np.object_]] = []
-
-    # --- the interface -------------------------------------------------------------------------
+        self.motion = motion_of(parameters, self.modes)
+        self.constants = constants_of(parameters, self.motion)
+        self.store = empty_store(capacity, len(self.modes), min(4, max(len(sensors.pos), 1)))
+        self.queue = empty_queue(16, 256)
 
     def process(self, scan: Scan) -> None:
-        store = self.store
-        pictures = np.union1d(scan.look_pictures, scan.picture)
-        rows = np.flatnonzero(np.isin(store.picture, pictures))
-        dt = scan.t_s - store.t_s[rows]
-        pred_x, pred_p, pred_mu = self._predict(rows, dt)
-        x, cov = combine(pred_x, pred_p, pred_mu)
-        covered = np.isin(store.picture[rows], scan.look_pictures)
-        if self.sensors.covers is not None and covered.any():
-            covered[covered] = self.sensors.covers(np.full(int(covered.sum()), scan.sensor, np.int64),
-                                                   x[covered, :3])
-        free = np.ones(len(scan.z), bool)
-        hit = np.zeros(len(rows), bool)
-        for tentative in (False, True):
-            local = np.flatnonzero((store.confirmed[rows] != tentative) & (store.id[rows] >= 0))
-            assigned, measurement = self._associate(rows, local, x, cov, scan, free)
-            free[measurement] = False
-            hit[assigned] = True
-            in_sequence = dt[assigned] >= 0.0
-            self._update(rows, assigned[in_sequence], measurement[in_sequence], pred_x, pred_p, pred_mu, scan)
-            self._label(rows[assigned], scan.truth[measurement])
-            looked = local[covered[local] & (dt[local] >= 0.0)]
-            held = looked[store.radar_hits[rows[looked], scan.sensor] > 0]  # radars that have seen the track
-            missed = held[~hit[held]]
-            self._commit(rows[missed], pred_x[missed], pred_p[missed], pred_mu[missed], scan.t_s)
-            store.miss_score[rows[missed]] += miss_cost(store.radar_hits[rows[missed], scan.sensor],
-                                                        store.looks[rows[missed], scan.sensor])
-            store.looks[rows[np.union1d(looked, assigned)], scan.sensor] += 1  # a hit is a look, covered or not
-            store.hits[rows[assigned]] += 1
-            store.radar_hits[rows[assigned], scan.sensor] += 1
-            store.miss_score[rows[assigned]] = 0.0
-            store.misses[rows[missed]] += 1
-            if not tentative:
-                self._delete_confirmed(rows[local])
-        self._confirm_or_delete_tentative(rows)
-        self._start(scan, np.flatnonzero(free))
-        self._compact()
+        """Associate, filter, confirm and delete with one look's measurements, now: one look per picture reached."""
+        queue = self.queue = queue_with_room(self.queue, len(scan.look_pictures) + len(scan.picture), len(scan.z))
+        picture, z, truth = np.asarray(scan.picture), np.asarray(scan.z, float), np.asarray(scan.truth, np.int32)
+        sent = int(queue.counts[SENDINGS])
+        queue.counts[SENDINGS] += 1
+        for p in np.union1d(scan.look_pictures, picture).tolist():  # a loop over pictures, for benchmarks and tests
+            first, size = add_reports(queue.z, queue.truth, queue.counts, z, truth, np.flatnonzero(picture == p))
+            add_look(queue.look, queue.time, queue.counts, int(scan.sensor), p, bool(np.isin(p, scan.look_pictures)),
+                     float(scan.t_s), float(scan.t_s), sent, first, size)
+        self.run(float(scan.t_s))
+
+    def run(self, t_s: float) -> None:
+        """Process the looks arrived by ``t_s``, growing the store when it must."""
+        while (outcome := process_due(*self.store, *self.queue, *self.sensors, self.motion, self.constants,
+                                      t_s)) != DONE:
+            self.grow(outcome)
+
+    def grow(self, outcome: int) -> None:
+        """Double the store's rows (:data:`NEED_ROWS`) or its radar slots per track (:data:`NEED_RADAR_SLOTS`)."""
+        if outcome == NEED_ROWS:
+            self.store = grown_store(self.store, capacity=2 * len(self.store.track))
+        else:
+            self.store = grown_store(self.store, radars=2 * self.store.radar.shape[1])
 
     def confirmed(self) -> TrackTable:
+        """The confirmed tracks alive now (their row numbers are their ids)."""
         store = self.store
-        rows = np.flatnonzero(store.confirmed)
-        x, p = combine(store.mode_x[rows], store.mode_p[rows], store.mu[rows])
-        return TrackTable(store.id[rows], store.picture[rows], store.label[rows], x, p, store.t_s[rows])
+        live = np.sort(store.lists[LIVE_LIST, : store.counts[LIVE]])
+        rows = live[store.track[live, STATUS] == CONFIRMED]
+        return TrackTable(rows, store.track[rows, PICTURE].astype(np.int64), store.track[rows, LABEL].astype(np.int64),
+                          store.x[rows], store.p[rows], store.clock[rows, STATE_T])
 
-    def drop(self, track_id: I64, reason: str) -> None:
-        rows = np.flatnonzero(np.isin(self.store.id, track_id) & self.store.confirmed)
-        self._end(rows, np.full(len(rows), reason, dtype=object))
+    def drop(self, track_id: I64, reason: DropReason) -> None:
+        """End these confirmed tracks (their target is known destroyed or arrived)."""
+        end_confirmed(self.store.track, self.store.lists, self.store.counts, np.asarray(track_id, np.int64),
+                      int(reason))
 
     def ended(self) -> TrackEnd:
-        ended = TrackEnd(np.concatenate(self._ended_id) if self._ended_id else np.empty(0, np.int64),
-                         np.concatenate(self._ended_reason) if self._ended_reason else np.empty(0, object))
-        self._ended_id, self._ended_reason = [], []
-        return ended
-
-    # --- steps ---------------------------------------------------------------------------------
-
-    def _predict(self, rows: I64, dt: Array) -> tuple[Array, Array, Array]:
-        """Model-wise predictions (IMM mixing first); reports older than the state retrodict without noise."""
-        store, parameters = self.store, self.parameters
-        mode_x, mode_p, mu = store.mode_x[rows], store.mode_p[rows], store.mu[rows]
-        forward = dt >= 0.0
-        if self.models > 1:
-            moving = dt > 0.0
-            transition = np.where(moving[:, None, None], self.transition[None], np.eye(self.models)[None])
-            predicted_mu = np.einsum("tij,ti->tj", transition, mu)
-            weight = transition * mu[:, :, None] / np.maximum(predicted_mu[:, None, :], 1e-300)  # μ_{i|j}
-            # A model of zero probability keeps its own estimate rather than mixing to nothing.
-            weight = np.where(predicted_mu[:, None, :] > 0.0, weight, np.eye(self.models)[None])
-            mixed_x = np.einsum("tij,tix->tjx", weight, mode_x)
-            spread = mode_x[:, :, None, :] - mixed_x[:, None, :, :]  # (T, i, j, 6)
-            mixed_p = np.einsum("tij,tijxy->tjxy", weight, mode_p[:, :, None]
-                                + spread[..., :, None] * spread[..., None, :])
-            mode_x, mode_p, mu = mixed_x, mixed_p, predicted_mu
-        out_x, out_p = np.empty_like(mode_x), np.empty_like(mode_p)
-        for model, mode in enumerate(self.modes):  # a loop over the motion models, each vectorised over tracks
-            x_m = mode_x[:, model]
-            intensity = parameters.ballistic_intensity if mode.ballistic else parameters.process_intensity
-            noise = filters.cv_process_noise(dt, intensity) * forward[:, None, None]
-            f = (filters.ct_transition(dt, mode.turn_sign * parameters.turn_rate_rps,
-                                       filters.local_vertical(x_m[:, :3], self.sensors.gravity))
-                 if mode.turn_sign else filters.cv_transition(dt))
-            offset = filters.gravity_offset(x_m, dt, self.sensors.gravity) if mode.ballistic else None
-            out_x[:, model], out_p[:, model] = filters.predict(x_m, mode_p[:, model], f, noise, offset)
-        return out_x, out_p, mu
-
-    def _associate(self, rows: I64, local: I64, x: Array, cov: Array, scan: Scan,
-                   free: Bool) -> tuple[I64, I64]:
-        """GNN pairs (index into ``rows``, measurement index) between tracks ``local`` and free measurements."""
-        candidates = np.flatnonzero(free)
-        if len(local) == 0 or len(candidates) == 0:
-            return np.empty(0, np.int64), np.empty(0, np.int64)
-        sensor = np.full(len(local), scan.sensor, np.int64)
-        geometry = self.sensors
-        z_pred, h = filters.measure(x[local], geometry.pos[sensor], geometry.rotation[sensor])
-        r = geometry.noise(sensor)
-        s = filters.innovation_covariance(cov[local], h, r)
-        measured = self._position(scan, candidates)
-        # A sphere around each track holding its gate: gate × sqrt(trace(S) in metres).
-        spread_m2 = (np.trace(cov[local, :3, :3], axis1=1, axis2=2) + r[:, 0, 0]
-                     + (z_pred[:, 0] ** 2) * (r[:, 1, 1] + r[:, 2, 2]))
-        radius = self.parameters.gate_distance * np.sqrt(spread_m2) * 1.5
-        track, measurement = candidate_pairs(x[local, :3], radius, self.store.picture[rows[local]],
-                                             measured, scan.picture[candidates])
-        nu = filters.innovation(scan.z[candidates[measurement]], z_pred[track])
-        distance = np.sqrt(filters.mahalanobis_squared(nu, s[track]))
-        chosen_t, chosen_m = global_nearest_neighbour(track, measurement, distance, self.parameters.gate_distance)
-        return local[chosen_t], candidates[chosen_m]
-
-    def _position(self, scan: Scan, index: I64) -> Array:
-        sensor = np.full(len(index), scan.sensor, np.int64)
-        local = from_spherical(scan.z[index])
-        return self.sensors.pos[sensor] + np.einsum("kji,kj->ki", self.sensors.rotation[sensor], local)
-
-    def _update(self, rows: I64, assigned: I64, measurement: I64, pred_x: Array, pred_p: Array, pred_mu: Array,
-                scan: Scan) -> None:
-        if len(assigned) == 0:
-            return
-        sensor = np.full(len(assigned), scan.sensor, np.int64)
-        geometry = self.sensors
-        r = geometry.noise(sensor)
-        z = scan.z[measurement]
-        new_x, new_p = np.empty_like(pred_x[assigned]), np.empty_like(pred_p[assigned])
-        likelihood = np.empty((len(assigned), self.models))
-        for model in range(self.models):
-            x_m, p_m = pred_x[assigned, model], pred_p[assigned, model]
-            z_pred, h = filters.measure(x_m, geometry.pos[sensor], geometry.rotation[sensor])
-            s = filters.innovation_covariance(p_m, h, r)
-            nu = filters.innovation(z, z_pred)
-            new_x[:, model], new_p[:, model] = filters.update(x_m, p_m, nu, h, s)
-            if self.models > 1:
-                likelihood[:, model] = (np.exp(-0.5 * filters.mahalanobis_squared(nu, s))
-                                        / np.sqrt((2 * np.pi) ** 3 * np.linalg.det(s)))
-        mu = pred_mu[assigned]
-        if self.models > 1:
-            mu = mu * likelihood
-            total = mu.sum(axis=1, keepdims=True)
-            mu = np.where(total > 0, mu / np.where(total > 0, total, 1.0), pred_mu[assigned])
-            mu = np.maximum(mu, MIN_MODE_PROBABILITY)  # no model dies out for good (it could not come back)
-            mu /= mu.sum(axis=1, keepdims=True)
-        self._commit(rows[assigned], new_x, new_p, mu, scan.t_s)
-
-    def _commit(self, rows: I64, mode_x: Array, mode_p: Array, mu: Array, t_s: float) -> None:
+        """Confirmed tracks ended since the last call, with their reasons."""
         store = self.store
-        store.mode_x[rows], store.mode_p[rows], store.mu[rows] = mode_x, mode_p, mu
-        store.t_s[rows] = t_s
-
-    def _label(self, rows: I64, truth: I64) -> None:
-        real = truth >= 0
-        self.store.label[rows[real]] = truth[real]
-
-    def _position_sigma(self, rows: I64) -> Array:
-        _, p = combine(self.store.mode_x[rows], self.store.mode_p[rows], self.store.mu[rows])
-        return np.sqrt(np.trace(p[:, :3, :3], axis1=1, axis2=2))
-
-    def _delete_confirmed(self, rows: I64) -> None:
-        store, p = self.store, self.parameters
-        lost = store.miss_score[rows] > self.threshold
-        vague = self._position_sigma(rows) > p.max_position_sigma_m
-        gone = lost | vague
-        reason = np.where(lost[gone], LOST_TO_MISSES, "lost: position uncertainty too large").astype(object)
-        self._end(rows[gone], reason)
-
-    def _confirm_or_delete_tentative(self, rows: I64) -> None:
-        store, p = self.store, self.parameters
-        tentative = rows[~store.confirmed[rows] & (store.id[rows] >= 0)]
-        store.confirmed[tentative[store.hits[tentative] >= p.confirm_hits]] = True
-        still = tentative[~store.confirmed[tentative]]
-        failed = (store.misses[still] > p.confirm_looks - p.confirm_hits) | (
-            self._position_sigma(still) > p.max_position_sigma_m)
-        store.id[still[failed]] = -1  # removed at the next compaction
-
-    def _start(self, scan: Scan, index: I64) -> None:
-        if len(index) == 0:
-            return
-        p = self.parameters
-        sensor = np.full(len(index), scan.sensor, np.int64)
-        geometry = self.sensors
-        x, cov = filters.initial_state(scan.z[index], geometry.pos[sensor], geometry.rotation[sensor],
-                                       geometry.noise(sensor), p.initial_speed_sigma_mps)
-        count = len(index)
-        new = _Store(
-            id=np.arange(self.next_id, self.next_id + count), picture=scan.picture[index].astype(np.int64),
-            label=scan.truth[index].astype(np.int64), confirmed=np.zeros(count, bool), hits=np.ones(count, np.int64),
-            misses=np.zeros(count, np.int64), miss_score=np.zeros(count), t_s=np.full(count, scan.t_s),
-            mode_x=np.repeat(x[:, None], self.models, axis=1), mode_p=np.repeat(cov[:, None], self.models, axis=1),
-            mu=np.full((count, self.models), 1.0 / self.models),
-            looks=np.zeros((count, self.n_sensors), np.int64), radar_hits=np.zeros((count, self.n_sensors), np.int64),
-        )
-        new.looks[:, scan.sensor] = new.radar_hits[:, scan.sensor] = 1
-        if p.confirm_hits <= 1:
-            new.confirmed[:] = True
-        self.next_id += count
-        self.store = self.store.extend(new)
-
-    def _end(self, rows: I64, reason: NDArray[np.object_]) -> None:
-        if len(rows) == 0:
-            return
-        self._ended_id.append(self.store.id[rows].copy())
-        self._ended_reason.append(reason)
-        self.store.id[rows] = -1
-        self.store.confirmed[rows] = False
-
-    def _compact(self) -> None:
-        if np.any(self.store.id < 0):
-            self.store = self.store.take(np.flatnonzero(self.store.id >= 0))
+        n = int(store.counts[ENDED_ROWS])
+        ended = TrackEnd(store.lists[ENDED_LIST, :n].copy(), store.lists[ENDED_REASON, :n].astype(np.int8))
+        store.counts[ENDED_ROWS] = 0
+        return ended

@@ -23,30 +23,51 @@ times less likely if the target is there than if it is gone, whatever their mix.
 
 from __future__ import annotations
 
-import numpy as np
-from numpy.typing import NDArray
+from enum import IntEnum
 
-Array = NDArray[np.float64]
-I64 = NDArray[np.int64]
+import numpy as np
+
+from iadsim.jit import kernel
 
 REFERENCE_PD = 0.9
 """Pd of the radar whose ``coast_misses`` missed looks in a row delete a track."""
 
-LOST_TO_MISSES = "lost: missed looks"
-"""The reason a track deleted by its score ends with (``track_drop`` events)."""
+
+class DropReason(IntEnum):
+    """Why a confirmed track ended: a code in the tracker, its text (:data:`DROP_DETAILS`) only in ``track_drop`` events."""
+
+    LOST_TO_MISSES = 0
+    """Its missed looks cost more than the threshold (resumable)."""
+    LOST_UNCERTAIN = 1
+    """Its position uncertainty passed ``max_position_sigma`` (resumable)."""
+    TARGET_DESTROYED = 2
+    TARGET_LEAKED = 3
 
 
-def detection_rate(hits: I64, looks: I64) -> Array:
-    """Each track's estimated Pd by a radar: (hits + ½) / (looks + 1), the Jeffreys-prior posterior mean."""
+DROP_DETAILS: tuple[str, ...] = ("lost: missed looks", "lost: position uncertainty too large", "target destroyed",
+                                 "target leaked")
+"""The ``detail`` text of a ``track_drop`` event, by :class:`DropReason`."""
+
+
+@kernel
+def resumable(reason: int) -> bool:
+    """Whether a track ended for ``reason`` may be resumed by a new track (it was lost, its target is not over)."""
+    return reason == DropReason.LOST_TO_MISSES or reason == DropReason.LOST_UNCERTAIN
+
+
+@kernel
+def detection_rate(hits: int, looks: int) -> float:
+    """A track's estimated Pd by a radar: (hits + ½) / (looks + 1), the Jeffreys-prior posterior mean."""
     return (hits + 0.5) / (looks + 1.0)
 
 
-def miss_cost(hits: I64, looks: I64) -> Array:
+@kernel
+def miss_cost(hits: int, looks: int) -> float:
     """Score lost (-ln(1 - Pd), ≥ 0) by a missed look of a radar with ``hits`` of ``looks`` on the track so far.
 
     Zero for a radar that has never detected the track.
     """
-    return np.where(hits > 0, -np.log1p(-detection_rate(hits, looks)), 0.0)
+    return -np.log1p(-detection_rate(hits, looks)) if hits > 0 else 0.0
 
 
 def deletion_threshold(coast_misses: int) -> float:

@@ -1,13 +1,11 @@
 """The ``ekf`` and ``imm`` track models: radar reports, delayed by their network links, into each air picture.
 
-Each tick, every radar that looked sends its reports (range, azimuth,
-elevation in its own frame, false alarms included) to every picture it feeds,
-to arrive after that link's latency (``Sensors.feed_latency_s``); a radar with
-no compatible link to a picture never reaches it, so a unit without one fights
-with its own radars only. Arrived looks go, in order of arrival, to one
-:class:`~iadsim.tracking.core.ArrayTracker` holding every picture's tracks.
-Its confirmed tracks are written to ``world.tracks`` (a tracker id keeps its
-row); a track whose target was destroyed or leaked is dropped.
+Each tick is one compiled call (:func:`iadsim.tracking.picture.tick`): the
+radars' reports go to the pictures they feed after their links' latency, one
+:class:`~iadsim.tracking.core.ArrayTracker` holding every picture's tracks
+processes the looks that arrived, and its confirmed tracks of real targets are
+``world.tracks``, row for row. A track whose target was destroyed or leaked is
+dropped.
 
 Track continuity: a new confirmed track that falls inside the gate of a track
 of the same picture lost less than ``resume_within`` ago (the lost track
@@ -33,51 +31,19 @@ truth label, which a false track lacks.
 
 from __future__ import annotations
 
-import heapq
-
 import numpy as np
-from numpy.typing import NDArray
 
-from iadsim import geo
-from iadsim.events import EventColumns, events, merge
-from iadsim.physics.environment import central_gravity
+from iadsim.events import NO_EVENTS, EventColumns, events, merge
 from iadsim.registry import columns, group_columns, register
 from iadsim.scenario.compile import CompiledScenario
-from iadsim.sensors.radar import wrap_angle
-from iadsim.tracking import filters
-from iadsim.tracking.association import global_nearest_neighbour
-from iadsim.tracking.backend import Scan, SensorGeometry, TrackerParameters
-from iadsim.tracking.core import ArrayTracker
-from iadsim.world import FLYING, KILLED, World
-
-Array = NDArray[np.float64]
-I64 = NDArray[np.int64]
-
-
-class RadarCoverage:
-    """Whether a radar's look covers a position: range, horizon, elevation limits and azimuth sector."""
-
-    def __init__(self, compiled: CompiledScenario) -> None:
-        sensors = compiled.world.sensors
-        radar = [compiled.radar_types[i] for i in sensors.type_index]
-        self.pos_ecef_m = sensors.pos_ecef_m
-        self.rotation = geo.enu_rotation(sensors.lat_rad, sensors.lon_rad)
-        self.antenna_alt_m = sensors.antenna_alt_m
-        self.max_range_m = np.array([r.max_range for r in radar])
-        self.min_elevation_rad = np.array([r.min_elevation for r in radar])
-        self.half_sector_rad = np.array([(r.sector_width or 2.0 * np.pi) / 2.0 for r in radar])
-        self.heading_rad = sensors.heading_rad if len(sensors.heading_rad) == len(radar) else np.zeros(len(radar))
-        self.sigma = np.array([[r.range_sigma, r.azimuth_sigma, r.elevation_sigma] for r in radar]).reshape(-1, 3)
-
-    def __call__(self, sensor: I64, position_ecef_m: Array) -> NDArray[np.bool_]:
-        enu, ground, slant, apparent = geo.radar_look(self.rotation[sensor], self.pos_ecef_m[sensor], position_ecef_m)
-        with np.errstate(invalid="ignore"):  # a stale track predicted deep inside the Earth: NaN, not covered
-            altitude = geo.ecef_to_geodetic(position_ecef_m)[2]
-        horizon = geo.radar_horizon_m(self.antenna_alt_m[sensor], np.maximum(altitude, 0.0))
-        azimuth = np.arctan2(enu[:, 0], enu[:, 1])
-        return ((slant <= self.max_range_m[sensor]) & (ground <= horizon)
-                & (apparent >= self.min_elevation_rad[sensor] - np.deg2rad(1.0))
-                & (np.abs(wrap_angle(azimuth - self.heading_rad[sensor])) <= self.half_sector_rad[sensor]))
+from iadsim.tracking.backend import TrackerParameters
+from iadsim.tracking.core import DONE, LIVE, LOOKS, ROWS_USED, ArrayTracker, queue_with_room
+from iadsim.tracking.coverage import RadarCoverage
+from iadsim.tracking.deletion import DROP_DETAILS
+from iadsim.tracking.picture import (BALLISTIC_INTENSITY, BALLISTIC_RESUMPTION, DROPPED, DROPPED_REASON, DROPPED_ROW,
+                                     DROPPED_THREAT, FIRM_SPEED_SIGMA, PROCESS_INTENSITY, RESUME_GATE, RESUME_WITHIN,
+                                     STARTED, empty_picture_state, grown_picture_state, tick)
+from iadsim.world import World
 
 
 @register("track", "ekf")
@@ -85,7 +51,8 @@ class KalmanTrackStage:
     """Every picture's tracks from its radars' reports: EKF constant velocity, GNN, M-of-N (see module doc)."""
 
     requires = (columns("detections", "sensor_index", "threat_index", "range_az_el", "t_s", "looked")
-                | columns("sensors", "pos_ecef_m", "antenna_alt_m", "heading_rad", "feed_latency_s", "feeds_picture")
+                | columns("sensors", "pos_ecef_m", "rotation", "antenna_alt_m", "heading_rad", "feed_latency_s",
+                          "feeds_picture")
                 | columns("threats", "status"))
     provides = group_columns("tracks")
 
@@ -93,116 +60,62 @@ class KalmanTrackStage:
 
     def __init__(self, compiled: CompiledScenario) -> None:
         world = compiled.world
-        coverage = RadarCoverage(compiled)
-        geometry = SensorGeometry(pos=world.sensors.pos_ecef_m, rotation=coverage.rotation, sigma=coverage.sigma,
-                                  covers=coverage, gravity=central_gravity)
-        self.parameters = TrackerParameters.from_settings(compiled.scenario.tracking, self.interacting_models)
-        self.tracker = ArrayTracker(self.parameters, geometry)
-        self.lost_rows = np.empty(0, np.int64)  # rows of tracks lost to misses, which a new track may resume
-        self.fire_control_speed_sigma_mps = compiled.scenario.tracking.fire_control_speed_sigma
+        settings = compiled.scenario.tracking
+        self.coverage = RadarCoverage(compiled)
+        self.parameters = parameters = TrackerParameters.from_settings(settings, self.interacting_models)
+        capacity = len(world.tracks.id)
+        self.tracker = ArrayTracker(parameters, self.coverage.geometry(world.sensors), capacity)
+        self.state = empty_picture_state(capacity)
+        self.constants = np.zeros(6)
+        self.constants[[RESUME_WITHIN, RESUME_GATE, PROCESS_INTENSITY, BALLISTIC_INTENSITY, BALLISTIC_RESUMPTION,
+                        FIRM_SPEED_SIGMA]] = (parameters.resume_within_s, parameters.gate_distance,
+                                              parameters.process_intensity, parameters.ballistic_intensity,
+                                              self.interacting_models, settings.fire_control_speed_sigma)
         sensors = world.sensors
-        self.latency_s = (sensors.feed_latency_s if sensors.feed_latency_s.shape == sensors.feeds_picture.shape
-                          else np.where(sensors.feeds_picture, 0.0, np.inf))
-        self.pending: list[tuple[float, float, int, Scan]] = []  # heap of (arrival, measured, order, look)
-        self.order = 0
-        self.row_of: dict[int, int] = {}
+        self.latency_s = np.ascontiguousarray(
+            sensors.feed_latency_s if sensors.feed_latency_s.shape == sensors.feeds_picture.shape
+            else np.where(sensors.feeds_picture, 0.0, np.inf), dtype=float)
+        self.picture_detail = np.array([f"picture {p}" for p in range(world.n_pictures)], dtype=object)
+        self.drop_detail = np.array(DROP_DETAILS, dtype=object)
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
-        self._send(world, t_s)
-        while self.pending and self.pending[0][0] <= t_s + 1e-9:
-            self.tracker.process(heapq.heappop(self.pending)[3])
-        self._drop_finished(world)
-        return merge(self._ended(world, t_s), self._publish(world, t_s))
+        detections, tracker = world.detections, self.tracker
+        if not len(detections.looked) and not tracker.queue.counts[LOOKS] and not tracker.store.counts[LIVE]:
+            return NO_EVENTS
+        tracker.queue = queue_with_room(tracker.queue, len(detections.looked) * self.latency_s.shape[1],
+                                        len(detections.sensor_index))
+        radars = self.coverage.geometry(world.sensors)
+        new_reports = True
+        while True:
+            tracks = world.tracks
+            outcome = tick(*tracker.store, *tracker.queue, *radars, tracker.motion, tracker.constants, t_s, new_reports,
+                           detections.sensor_index, detections.threat_index, detections.range_az_el, detections.t_s,
+                           detections.looked, self.latency_s, world.threats.status, tracks.id, tracks.picture,
+                           tracks.threat_index, tracks.pos_ecef_m, tracks.vel_ecef_mps, tracks.last_update_t_s,
+                           tracks.active, tracks.covariance, tracks.firm, *self.state, self.constants)
+            if outcome == DONE:
+                break
+            tracker.grow(outcome)
+            capacity = len(tracker.store.track)
+            world.tracks.reserve(capacity)
+            if len(self.state.lost) < capacity:
+                self.state = grown_picture_state(self.state, capacity)
+            new_reports = False
+        world.tracks.count = int(tracker.store.counts[ROWS_USED])
+        return self._events(world, t_s)
 
-    def _send(self, world: World, t_s: float) -> None:
-        """Queue this tick's looks for the pictures their radars feed, one look per (radar, latency)."""
-        detections = world.detections
-        for sensor in detections.looked.tolist():  # a loop over the radars that looked, not over reports
-            pictures = np.flatnonzero(np.isfinite(self.latency_s[sensor]))
-            if len(pictures) == 0:
-                continue
-            mine = detections.sensor_index == sensor
-            t_measured = float(detections.t_s[mine][0]) if mine.any() else t_s
-            for latency in np.unique(self.latency_s[sensor, pictures]).tolist():
-                group = pictures[self.latency_s[sensor, pictures] == latency]
-                count = int(mine.sum())
-                scan = Scan(t_s=t_measured, sensor=sensor, z=np.tile(detections.range_az_el[mine], (len(group), 1)),
-                            picture=np.repeat(group, count).astype(np.int64),
-                            truth=np.tile(detections.threat_index[mine], len(group)).astype(np.int64),
-                            look_pictures=group.astype(np.int64))
-                heapq.heappush(self.pending, (t_measured + latency, t_measured, self.order, scan))
-                self.order += 1
-
-    def _drop_finished(self, world: World) -> None:
-        table = self.tracker.confirmed()
-        real = table.label >= 0
-        status = world.threats.status[table.label[real]]
-        over = status != FLYING
-        ids = table.id[real][over]
-        for reason, pick in (("target destroyed", status[over] == KILLED), ("target leaked", status[over] != KILLED)):
-            if pick.any():
-                self.tracker.drop(ids[pick], reason)
-
-    def _ended(self, world: World, t_s: float) -> EventColumns:
-        ended = self.tracker.ended()
-        known = np.array([i in self.row_of for i in ended.id.tolist()], bool)
-        rows = np.array([self.row_of.pop(i) for i in ended.id[known].tolist()], np.int64)
-        tracks = world.tracks
-        tracks.active[rows] = False
-        lost = np.array([str(reason).startswith("lost") for reason in ended.reason[known].tolist()], bool)
-        self.lost_rows = np.concatenate((self.lost_rows, rows[lost]))
-        return events("track_drop", t_s, len(rows), tracks.pos_ecef_m[rows], track_id=rows,
-                      threat_id=tracks.threat_index[rows], detail=ended.reason[known].astype(object))
-
-    def _publish(self, world: World, t_s: float) -> EventColumns:
-        """Write the real confirmed tracks into ``world.tracks``; start rows for new ones; mark the firm ones."""
-        table = self.tracker.confirmed()
-        keep = table.label >= 0
-        ids, x, p = table.id[keep], table.x[keep], table.p[keep]
-        new = np.array([i not in self.row_of for i in ids.tolist()], bool)
-        tracks = world.tracks
-        resumed = self._resume(world, t_s, table.picture[keep][new], x[new], p[new], table.t_s[keep][new])
-        tracks.active[resumed[resumed >= 0]] = True
-        self.row_of.update(zip(ids[new][resumed >= 0].tolist(), resumed[resumed >= 0].tolist(), strict=True))
-        new[np.flatnonzero(new)[resumed >= 0]] = False
-        started = tracks.append(table.picture[keep][new].astype(np.int32), table.label[keep][new].astype(np.int32),
-                                x[new, :3], x[new, 3:], table.t_s[keep][new], p[new])
-        self.row_of.update(zip(ids[new].tolist(), started.tolist(), strict=True))
-        started = np.concatenate((resumed[resumed >= 0], started))
-        rows = np.array([self.row_of[i] for i in ids.tolist()], np.int64)
-        tracks.pos_ecef_m[rows], tracks.vel_ecef_mps[rows] = x[:, :3], x[:, 3:]
-        tracks.covariance[rows] = p
-        tracks.threat_index[rows] = table.label[keep]
-        tracks.last_update_t_s[rows] = table.t_s[keep]
-        tracks.firm[started] = False
-        tracks.firm[rows] |= np.sqrt(np.trace(p[:, 3:, 3:], axis1=1, axis2=2)) <= self.fire_control_speed_sigma_mps
-        return events("track_start", t_s, len(started), tracks.pos_ecef_m[started], track_id=started,
-                      threat_id=tracks.threat_index[started],
-                      detail=np.array([f"picture {p}" for p in tracks.picture[started]], dtype=object))
-
-    def _resume(self, world: World, t_s: float, picture: I64, x: Array, p: Array, state_t_s: Array) -> I64:
-        """For each new track, the row of the lost track it resumes, or -1 (see module doc)."""
-        tracks = world.tracks
-        self.lost_rows = self.lost_rows[t_s - tracks.last_update_t_s[self.lost_rows] <= self.parameters.resume_within_s]
-        resumed = np.full(len(picture), -1, np.int64)
-        new, old = np.nonzero(picture[:, None] == tracks.picture[self.lost_rows][None, :])
-        if len(new) == 0:
-            return resumed
-        lost = self.lost_rows[old]
-        dt = state_t_s[new] - tracks.last_update_t_s[lost]
-        last_x = np.concatenate((tracks.pos_ecef_m[lost], tracks.vel_ecef_mps[lost]), axis=1)
-        distance = np.full(len(new), np.inf)
-        for ballistic in sorted({mode.ballistic for mode in self.tracker.modes}):  # straight, and in free flight
-            intensity = self.parameters.ballistic_intensity if ballistic else self.parameters.process_intensity
-            offset = filters.gravity_offset(last_x, dt, self.tracker.sensors.gravity) if ballistic else None
-            old_x, old_p = filters.predict(last_x, tracks.covariance[lost], filters.cv_transition(dt),
-                                           filters.cv_process_noise(dt, intensity), offset)
-            distance = np.minimum(distance, np.sqrt(filters.mahalanobis_squared(
-                x[new, :3] - old_x[:, :3], p[new, :3, :3] + old_p[:, :3, :3])))
-        chosen_new, chosen_old = global_nearest_neighbour(new, old, distance, self.parameters.gate_distance)
-        resumed[chosen_new] = self.lost_rows[chosen_old]
-        self.lost_rows = np.delete(self.lost_rows, chosen_old)
-        return resumed
+    def _events(self, world: World, t_s: float) -> EventColumns:
+        state, tracks = self.state, world.tracks
+        dropped, started = int(state.counts[DROPPED]), int(state.counts[STARTED])
+        if not dropped and not started:
+            return NO_EVENTS
+        drops, rows = state.dropped[:dropped], state.started[:started]
+        return merge(
+            events("track_drop", t_s, dropped, state.dropped_pos[:dropped], track_id=drops[:, DROPPED_ROW],
+                   threat_id=drops[:, DROPPED_THREAT], detail=self.drop_detail[drops[:, DROPPED_REASON]]),
+            events("track_start", t_s, started, tracks.pos_ecef_m[rows], track_id=rows,
+                   threat_id=tracks.threat_index[rows], detail=self.picture_detail[tracks.picture[rows]]),
+        )
 
 
 @register("track", "imm")

@@ -38,7 +38,8 @@ from stonesoup.types.update import Update
 from stonesoup.updater.kalman import ExtendedKalmanUpdater
 
 from iadsim.tracking.backend import Scan, SensorGeometry, TrackEnd, TrackerParameters, TrackTable
-from iadsim.tracking.deletion import LOST_TO_MISSES, deletion_threshold, miss_cost
+from iadsim.tracking.coverage import look_covers
+from iadsim.tracking.deletion import DropReason, deletion_threshold, miss_cost
 
 EPOCH = datetime.datetime(2000, 1, 1)
 STONE_SOUP_ORDER = np.array([0, 3, 1, 4, 2, 5])  # (x, vx, y, vy, z, vz) from (x, y, z, vx, vy, vz)
@@ -123,7 +124,7 @@ class StoneSoupTracker:
         self.label: dict[Track, int] = {}
         self.picture_of: dict[Track, int] = {}
         self.next_id = 0
-        self._ended: list[tuple[int, str]] = []
+        self._ended: list[tuple[int, DropReason]] = []
 
     def process(self, scan: Scan) -> None:
         time = EPOCH + datetime.timedelta(seconds=scan.t_s)
@@ -177,26 +178,23 @@ class StoneSoupTracker:
                 if truth >= 0:
                     self.label[track] = truth
             elif looked and self._covered(sensor, hypothesis.prediction):
-                hits, looks = self.radar_hits[track][sensor:sensor + 1], self.looks[track][sensor:sensor + 1]
-                if hits[0] > 0:
+                hits, looks = int(self.radar_hits[track][sensor]), int(self.looks[track][sensor])
+                if hits > 0:
                     track.append(hypothesis.prediction)
-                    self.miss_score[track] = self.miss_score.get(track, 0.0) + float(miss_cost(hits, looks)[0])
+                    self.miss_score[track] = self.miss_score.get(track, 0.0) + miss_cost(hits, looks)
                 self.looks[track][sensor] += 1
         return detections - used
 
     def _covered(self, sensor: int, state: GaussianState) -> bool:
-        if self.sensors.covers is None:
-            return True
-        position = np.asarray(state.state_vector, float).ravel()[[0, 2, 4]][None, :]
-        return bool(self.sensors.covers(np.array([sensor]), position)[0])
+        return look_covers(self.sensors, sensor, np.asarray(state.state_vector, float).ravel()[[0, 2, 4]])
 
-    def _reason(self, track: Track) -> str:
+    def _reason(self, track: Track) -> DropReason:
         trace = float(np.trace(np.asarray(track.covar)[np.ix_([0, 2, 4], [0, 2, 4])]))
         if trace > self.parameters.max_position_sigma_m**2:
-            return "lost: position uncertainty too large"
-        return LOST_TO_MISSES
+            return DropReason.LOST_UNCERTAIN
+        return DropReason.LOST_TO_MISSES
 
-    def _end(self, track: Track, reason: str) -> None:
+    def _end(self, track: Track, reason: DropReason) -> None:
         self.tracks[self.picture_of[track]].discard(track)
         self._ended.append((self.number[track], reason))
 
@@ -212,7 +210,7 @@ class StoneSoupTracker:
             x=x, p=p, t_s=np.array([to_seconds(t.timestamp) for t in tracks]).reshape(count),
         )
 
-    def drop(self, track_id: NDArray[np.int64], reason: str) -> None:
+    def drop(self, track_id: NDArray[np.int64], reason: DropReason) -> None:
         wanted = set(int(i) for i in track_id)
         for picture in self.tracks:
             for track in [t for t in self.tracks[picture] if self.number[t] in wanted]:
@@ -220,6 +218,6 @@ class StoneSoupTracker:
 
     def ended(self) -> TrackEnd:
         ended = TrackEnd(np.array([i for i, _ in self._ended], np.int64),
-                         np.array([r for _, r in self._ended], dtype=object))
+                         np.array([r for _, r in self._ended], np.int8))
         self._ended = []
         return ended

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from iadsim.physics.environment import uniform_gravity
 from iadsim.sensors.radar import spherical
 from iadsim.tracking.backend import Scan, SensorGeometry
+from iadsim.tracking.filters import FLAT_GRAVITY
 
 Array = NDArray[np.float64]
 
@@ -63,7 +63,7 @@ def simulate_scans(start_m: Array, velocity_mps: Array, times_s: Array, birth_s:
     positions, velocities, present, scans = [], [], [], []
     previous = 0.0
     sensors = SensorGeometry(pos=np.zeros((1, 3)), rotation=np.eye(3)[None], sigma=sigma[None, :],
-                             gravity=uniform_gravity)
+                             gravity=FLAT_GRAVITY)
     for t in times_s:
         dt = t - previous
         previous = t

@@ -7,7 +7,7 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from iadsim import geo
-from iadsim.physics.environment import EARTH_MU_M3_S2, central_gravity, uniform_gravity
+from iadsim.physics.environment import EARTH_MU_M3_S2
 from iadsim.sensors.radar import spherical
 from iadsim.tracking import filters
 from iadsim.tracking.backend import Scan, SensorGeometry, TrackerParameters
@@ -23,6 +23,16 @@ CONSISTENCY_STEPS = 40
 GOSPA_CUTOFF_M = 1000.0
 
 
+def white_noise_acceleration(dt_s: float, intensity: float) -> tuple[Array, Array]:
+    """Transition and process noise (6 × 6) of a constant-velocity target under white-noise acceleration of
+    intensity q (m²/s³) over ``dt_s``: per axis [[1, dt], [0, 1]] and q [[dt³/3, dt²/2], [dt²/2, dt]]
+    (Bar-Shalom et al. 2001 §6.2.2); the truth of :func:`consistency_runs`, written apart from the filter."""
+    f = np.eye(6)
+    f[:3, 3:] = dt_s * np.eye(3)
+    q = intensity * np.kron(np.array([[dt_s**3 / 3.0, dt_s**2 / 2.0], [dt_s**2 / 2.0, dt_s]]), np.eye(3))
+    return f, q
+
+
 def consistency_runs(seed: int = 7, runs: int = CONSISTENCY_RUNS, steps: int = CONSISTENCY_STEPS,
                      dt_s: float = 5.0, intensity: float = 1.0,
                      filter_intensity: float | None = None) -> tuple[Array, Array]:
@@ -30,31 +40,28 @@ def consistency_runs(seed: int = 7, runs: int = CONSISTENCY_RUNS, steps: int = C
 
     The target starts 60 km north of a radar (30 m range, 0.1° angle errors),
     flies white-noise acceleration of intensity ``intensity`` (m²/s³); the
-    filter (process noise ``filter_intensity``, by default the true one) starts
-    from a draw of its own initial covariance, so it is consistent from the
-    first step if the EKF is right. All runs in one batch.
+    filter (the tracker's own steps, :func:`iadsim.tracking.filters.predict_tracks`
+    and :func:`~iadsim.tracking.filters.ekf_update_tracks`, with process noise
+    ``filter_intensity``, by default the true one) starts from a draw of its own
+    initial covariance, so it is consistent from the first step if the EKF is
+    right. All runs in one batch.
     """
     rng = np.random.default_rng(seed)
     sigma = np.array([30.0, np.deg2rad(0.1), np.deg2rad(0.1)])
     truth = np.tile(np.array([0.0, 60e3, 3e3, 150.0, 200.0, 0.0]), (runs, 1))
     p = np.tile(np.diag([100.0**2] * 3 + [20.0**2] * 3), (runs, 1, 1))
     x = truth + np.einsum("tij,tj->ti", np.linalg.cholesky(p), rng.standard_normal((runs, 6)))
-    sensor_pos, rotation = np.zeros((runs, 3)), np.tile(np.eye(3), (runs, 1, 1))
-    r = np.tile(np.diag(sigma**2), (runs, 1, 1))
+    f, q = white_noise_acceleration(dt_s, intensity)
+    chol_q = np.linalg.cholesky(q)
     dt = np.full(runs, dt_s)
-    f, q = filters.cv_transition(dt), filters.cv_process_noise(dt, intensity if filter_intensity is None
-                                                                else filter_intensity)
-    chol_q = np.linalg.cholesky(filters.cv_process_noise(dt, intensity))
+    q_filter = intensity if filter_intensity is None else filter_intensity
     nees_steps, nis_steps = [], []
     for _ in range(steps):
-        truth = np.einsum("tij,tj->ti", f, truth) + np.einsum("tij,tj->ti", chol_q, rng.standard_normal((runs, 6)))
+        truth = truth @ f.T + rng.standard_normal((runs, 6)) @ chol_q.T
         z = spherical(truth[:, :3]) + rng.standard_normal((runs, 3)) * sigma
-        x, p = filters.predict(x, p, f, q)
-        z_hat, h = filters.measure(x, sensor_pos, rotation)
-        nu = filters.innovation(z, z_hat)
-        s = filters.innovation_covariance(p, h, r)
-        nis_steps.append(filters.mahalanobis_squared(nu, s))
-        x, p = filters.update(x, p, nu, h, s)
+        x, p = filters.predict_tracks(x, p, dt, 0.0, False, q_filter, filters.FLAT_GRAVITY)
+        x, p, nis = filters.ekf_update_tracks(x, p, z, np.zeros(3), np.eye(3), sigma)
+        nis_steps.append(nis)
         nees_steps.append(nees(truth - x, p))
     return np.array(nees_steps), np.array(nis_steps)
 
@@ -121,7 +128,7 @@ def deletion_look(detected_looks: int, blind_radar: bool) -> int:
     radars = 2 if blind_radar else 1
     sensors = SensorGeometry(pos=np.zeros((radars, 3)), rotation=np.repeat(np.eye(3)[None], radars, axis=0),
                              sigma=np.tile([30.0, np.deg2rad(0.1), np.deg2rad(0.1)], (radars, 1)),
-                             gravity=uniform_gravity)
+                             gravity=filters.FLAT_GRAVITY)
     tracker = ArrayTracker(TrackerParameters(), sensors)
     rng = np.random.default_rng(3)
     nothing = np.empty((0, 3))
@@ -194,9 +201,9 @@ def ballistic_prediction_errors(dt_s: float = 10.0) -> tuple[Array, Array, float
 
     Three re-entry states over 45° N, 30° E (altitudes 20, 60 and 100 km,
     2, 2.5 and 3 km/s, diving at 10°, 30° and 50°), predicted ``dt_s`` ahead in
-    ECEF by :func:`iadsim.tracking.filters.gravity_offset` on top of the
-    constant-velocity transition. Returns the largest errors of the ballistic
-    mode and the largest position error of constant velocity alone.
+    ECEF by the ballistic mode of :func:`iadsim.tracking.filters.predict_mode`
+    (the tracker's own step). Returns the largest errors of the ballistic mode
+    and the largest position error of constant velocity alone.
     """
     lat, lon = np.deg2rad(45.0), np.deg2rad(30.0)
     rotation = geo.enu_rotation(np.array([lat]), np.array([lon]))[0]  # rows east, north, up in ECEF
@@ -207,9 +214,9 @@ def ballistic_prediction_errors(dt_s: float = 10.0) -> tuple[Array, Array, float
         vel = speed_mps * (np.cos(dive) * rotation[1] - np.sin(dive) * rotation[2])  # northward, diving
         states.append(np.concatenate((pos, vel)))
     x = np.array(states)
-    dt = np.full(len(x), dt_s)
-    ballistic = np.einsum("tij,tj->ti", filters.cv_transition(dt), x) + filters.gravity_offset(x, dt, central_gravity)
-    straight = np.einsum("tij,tj->ti", filters.cv_transition(dt), x)
+    dt, p = np.full(len(x), dt_s), np.zeros((len(x), 6, 6))
+    ballistic = filters.predict_tracks(x, p, dt, 0.0, True, 0.0, filters.CENTRAL_GRAVITY)[0]
+    straight = filters.predict_tracks(x, p, dt, 0.0, False, 0.0, filters.CENTRAL_GRAVITY)[0]
     truth = np.array([np.concatenate(kepler_state(s[:3], s[3:], dt_s)) for s in x])
     return (np.linalg.norm(ballistic[:, :3] - truth[:, :3], axis=1),
             np.linalg.norm(ballistic[:, 3:] - truth[:, 3:], axis=1),
@@ -222,7 +229,7 @@ def ballistic_prediction_kepler() -> CaseResult:
     position_m, velocity_mps, straight_m = ballistic_prediction_errors()
     passed = bool(position_m.max() < 1.0 and velocity_mps.max() < 0.1)
     return CaseResult(
-        case="ballistic-prediction-kepler", model="tracking.filters.gravity_offset (IMM ballistic mode, ECEF)",
+        case="ballistic-prediction-kepler", model="tracking.filters.predict_mode (IMM ballistic mode, ECEF)",
         reference="Kepler's equation and the f and g functions (Bate, Mueller & White 1971 §4.5)",
         expected="position and velocity after 10 s of free flight from 20-100 km, 2-3 km/s",
         got=f"error ≤ {position_m.max():.3f} m, {velocity_mps.max():.4f} m/s "
