@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import numba
+import numpy as np
 
 Function = TypeVar("Function", bound=Callable)
 
@@ -33,3 +34,14 @@ Function = TypeVar("Function", bound=Callable)
 def kernel(function: Function) -> Function:
     """Compile ``function`` with iadsim's settings (see the module doc)."""
     return numba.njit(cache=True, nogil=True, error_model="numpy")(function)
+
+
+@kernel
+def grown(array: np.ndarray, size: int) -> np.ndarray:
+    """``array`` itself if it holds ``size`` rows, else a copy with at least twice the room (for kernels that
+    collect an unknown number of rows, such as the feasible pairs of a command cycle)."""
+    if size <= len(array):
+        return array
+    bigger = np.empty((max(2 * len(array), size, 16),) + array.shape[1:], dtype=array.dtype)
+    bigger[: len(array)] = array
+    return bigger

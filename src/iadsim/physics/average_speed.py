@@ -29,6 +29,8 @@ ENDURANCE_MARGIN = 1.5
 class AverageSpeedFlyout:
     """Interceptors fly straight at their type's mean speed out to its maximum range; flags hits and give-ups."""
 
+    flyout_tables = False  # C2 predicts its intercepts at the average speed, as it flies
+
     def __init__(self, compiled: CompiledScenario) -> None:
         types = compiled.interceptor_types
         self.speed_mps = np.array([m.average_speed for m in types])

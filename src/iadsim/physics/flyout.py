@@ -242,6 +242,7 @@ def launch_direction(launcher_pos_m: F64, aim_pos_m: F64) -> F64:
 class FlyoutStage:
     """Flies every interceptor in flight with the flyout model; flags those that reach their target or give up."""
 
+    flyout_tables = True  # C2 predicts its intercepts from flyout tables (physics/flyout_table.py)
     augmented = False
 
     def __init__(self, compiled: CompiledScenario) -> None:

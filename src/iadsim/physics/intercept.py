@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from iadsim.jit import kernel
+
 Array = NDArray[np.float64]
 
 
@@ -13,27 +15,54 @@ def predict_intercept(
 ) -> tuple[Array, Array]:
     """Time to go (s) and intercept point (m) for straight-line flight at ``speed_mps``.
 
-    Solves |d + v τ| = s τ for the smallest τ > 0, with d the target's position
-    relative to the shooter and v its velocity: (v·v − s²) τ² + 2 (d·v) τ + d·d = 0.
-    Arrays are ``(K, 3)`` and ``(K,)``; τ is ``inf`` where the interceptor can never catch up.
+    Arrays are ``(K, 3)`` (the shooter may be one ``(3,)``) and ``(K,)`` or one
+    speed; τ is ``inf`` where the interceptor can never catch up (:func:`intercept_time_s`).
     """
-    d = target_pos_m - shooter_pos_m
-    v = target_vel_mps
-    a = np.einsum("ki,ki->k", v, v) - np.asarray(speed_mps, dtype=float) ** 2
-    b = 2.0 * np.einsum("ki,ki->k", d, v)
-    c = np.einsum("ki,ki->k", d, d)
+    shape = np.shape(target_pos_m)
+    shooter = np.ascontiguousarray(np.broadcast_to(shooter_pos_m, shape), dtype=float)
+    speed = np.ascontiguousarray(np.broadcast_to(np.asarray(speed_mps, dtype=float), shape[:1]))
+    return _intercept_rows(shooter, np.ascontiguousarray(target_pos_m, dtype=float),
+                           np.ascontiguousarray(target_vel_mps, dtype=float), speed)
+
+
+@kernel
+def intercept_time_s(dx: float, dy: float, dz: float, vx: float, vy: float, vz: float, speed_mps: float) -> float:
+    """Time to go (s) of a straight flight at ``speed_mps`` to a target at offset d (m) moving at v (m/s); for kernels.
+
+    The smallest τ > 0 of |d + v τ| = s τ, that is of (v·v − s²) τ² + 2 (d·v) τ + d·d = 0
+    (with the numerically stable pair of roots q / a and c / q); ``inf`` where the
+    interceptor can never catch up, 0 when the target is at the shooter.
+    """
+    a = (vx * vx + vy * vy + vz * vz) - speed_mps * speed_mps
+    b = 2.0 * (dx * vx + dy * vy + dz * vz)
+    c = dx * dx + dy * dy + dz * dz
+    if c == 0.0:
+        return 0.0
     disc = b * b - 4.0 * a * c
-    root = np.sqrt(np.maximum(disc, 0.0))
-    q = -0.5 * (b + np.copysign(root, b))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        roots = np.stack((q / a, c / q))
-        linear = -c / b  # a == 0: the interceptor is exactly as fast as the target
-    roots = np.where(np.isfinite(roots) & (roots > 0.0), roots, np.inf)
-    t_go = np.where(np.abs(a) < 1e-9, np.where(linear > 0.0, linear, np.inf), roots.min(axis=0))
-    t_go = np.where(disc < 0.0, np.inf, t_go)
-    t_go = np.where(c == 0.0, 0.0, t_go)
-    finite = np.where(np.isfinite(t_go), t_go, 0.0)
-    return t_go, target_pos_m + v * finite[:, None]
+    if disc < 0.0:
+        return np.inf
+    if abs(a) < 1e-9:  # the interceptor is exactly as fast as the target
+        linear = -c / b
+        return linear if linear > 0.0 else np.inf
+    q = -0.5 * (b + np.copysign(np.sqrt(disc), b))
+    best = np.inf
+    for root in (q / a, c / q):
+        if np.isfinite(root) and root > 0.0:
+            best = min(best, root)
+    return best
+
+
+@kernel
+def _intercept_rows(shooter: Array, target: Array, velocity: Array, speed: Array) -> tuple[Array, Array]:
+    t_go, pip = np.empty(len(target)), np.empty_like(target)
+    for k in range(len(target)):
+        t_go[k] = intercept_time_s(target[k, 0] - shooter[k, 0], target[k, 1] - shooter[k, 1],
+                                   target[k, 2] - shooter[k, 2], velocity[k, 0], velocity[k, 1], velocity[k, 2],
+                                   speed[k])
+        flown = t_go[k] if np.isfinite(t_go[k]) else 0.0
+        for i in range(3):
+            pip[k, i] = target[k, i] + velocity[k, i] * flown
+    return t_go, pip
 
 
 def closest_approach(relative_pos_m: Array, relative_vel_mps: Array, horizon_s: float | Array) -> tuple[Array, Array]:

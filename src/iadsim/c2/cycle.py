@@ -1,0 +1,259 @@
+"""One command cycle of threat evaluation and weapon assignment, in one kernel.
+
+:func:`command_cycle` does the whole decision of a tick (see :mod:`iadsim.c2.tewa`
+for the steps and their reasons) over the world's arrays, so the decide stage's
+``step`` is one kernel call and the events it turns the answer into:
+
+1. the live tracks, predicted to now, evaluated against the defended points
+   (assets, then the units where they stand now) and the tracks whose class is new;
+2. fire control: rounds in flight and fired at each track, the survival they
+   leave, the channels and launches each unit has free;
+3. the doctrine's rounds per track, the weapons able to fire, the feasible
+   (weapon, track) pairs (:func:`~iadsim.c2.feasibility.feasible_pairs`) and, under
+   ``save_long_range``, the rounds held for a shorter layer;
+4. the assignment over those pairs, self-defence first, then the rest
+   (:func:`~iadsim.c2.wta.solve_pairs`), and its orders.
+
+Nothing to decide (no live track, no weapon able to fire, no track allowed more
+rounds, no feasible pair) returns after the first step's loop over the tracks.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+from iadsim.c2.doctrine import DoctrineRules, engageable_of, held_pairs, rounds_allowed_of
+from iadsim.c2.feasibility import UnitGeometry, feasible_pairs, reachable_later
+from iadsim.c2.threat_evaluation import EvaluationTables, assess
+from iadsim.c2.wta import solve_pairs
+from iadsim.c2.wta.problem import PairProblem, pair_problem, remaining_of, with_pk
+from iadsim.catalog.schema import THREAT_CLASSES
+from iadsim.geo import geodetic_of
+from iadsim.jit import grown, kernel
+from iadsim.physics.flyout_table import FlyoutGrids
+from iadsim.world import DEPLOYED, IN_FLIGHT
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+I32 = NDArray[np.int32]
+Bool = NDArray[np.bool_]
+
+BALLISTIC_CLASS = THREAT_CLASSES.index("ballistic_missile")
+ORDER_UNIT, ORDER_MISSILE, ORDER_TRACK, ORDER_ROUNDS, ORDER_CLASS = range(5)
+"""Columns of the integer order table :func:`command_cycle` returns."""
+ORDER_X, ORDER_Y, ORDER_Z, ORDER_FLIGHT, ORDER_CONFIDENCE, ORDER_VALUE, ORDER_T_GO, ORDER_PK = range(8)
+"""Columns of its float order table: intercept point (ECEF m), time of flight (s), class confidence, value,
+time to go (s), kill probability."""
+
+
+class DecideTables(NamedTuple):
+    """What the decide stage knows from the catalog and the scenario, built once per run."""
+
+    weapon_unit: I64  # (W,) each weapon is one unit's stock of one missile type
+    weapon_missile: I64  # (W,)
+    weapon_pk: F64  # (W,) single-shot kill probability
+    weapon_cost: F64  # (W,) price of a round in value units
+    weapon_layer_rank: I64  # (W,) larger for shorter layers
+    pk_of_type: F64  # (M,)
+    unit_channels: I64  # (U,) fire-control channels (targets engaged at once)
+    unit_guided: I64  # (U,) rounds guided at once
+    unit_launches: I64  # (U,) launches per command cycle
+    unit_half_sector_rad: F64  # (U,) pi when all round
+    asset_pos_ecef_m: F64  # (A, 3)
+    point_value: F64  # (A + U,) value of each defended point: assets, then units
+    point_unit: I64  # (A + U,) -1 for an asset, else the unit
+
+
+@kernel
+def command_cycle(
+    tables: DecideTables, rules: DoctrineRules, evaluation: EvaluationTables, figures: F64, grids: FlyoutGrids,
+    solver: int, t_s: float, last_class: I64,
+    track_count: int, track_active: Bool, track_pos: F64, track_vel: F64, track_t_s: F64,
+    track_picture: I32, track_firm: Bool,
+    unit_pos: F64, unit_rotation: F64, unit_heading: F64, unit_picture: I32, unit_next_launch_s: F64,
+    unit_state: NDArray[np.int8], unit_rounds: I32,
+    launcher_unit: I32, launcher_missile: I32, launcher_ready: I32,
+    missile_count: int, missile_status: NDArray[np.int8], missile_unit: I32, missile_type: I32,
+    missile_track: I32,
+) -> tuple[I64, I64, F64, F64, I64, F64]:
+    """One command cycle at ``t_s`` over the world's arrays (``last_class`` is updated in place).
+
+    Returns the tracks newly classified (rows, class, confidence, predicted
+    position (k, 3)) and the orders: an integer table (n, 5) of unit, missile type,
+    track row, rounds and class, and a float table (n, 8) (``ORDER_*`` columns).
+    """
+    no_orders, no_details = np.zeros((0, 5), np.int64), np.zeros((0, 8))
+    live = np.flatnonzero(track_active[:track_count])
+    n_live = len(live)
+    pos, vel = np.empty((n_live, 3)), np.empty((n_live, 3))
+    for i in range(n_live):
+        row = live[i]
+        for k in range(3):
+            pos[i, k] = track_pos[row, k] + track_vel[row, k] * (t_s - track_t_s[row])
+            vel[i, k] = track_vel[row, k]
+    n_units, n_assets = len(unit_pos), len(tables.asset_pos_ecef_m)
+    points = np.empty((n_assets + n_units, 3))
+    points[:n_assets], points[n_assets:] = tables.asset_pos_ecef_m, unit_pos
+    class_index, confidence, aim, aimed, t_go, value, threatened = assess(
+        evaluation, pos, vel, points, tables.point_value, tables.point_unit)
+    changed = np.flatnonzero(last_class[live] != class_index)
+    for i in changed:
+        last_class[live[i]] = class_index[i]
+    classified = (live[changed], class_index[changed], confidence[changed], pos[changed])
+    n_weapons = len(tables.weapon_unit)
+    if n_live == 0 or n_weapons == 0:
+        return classified[0], classified[1], classified[2], classified[3], no_orders, no_details
+
+    # Fire control: what is in the air, and what each unit may still do this cycle.
+    row_of = np.full(track_count, -1, np.int64)
+    row_of[live] = np.arange(n_live)
+    in_flight, fired, guiding = np.zeros(n_live, np.int64), np.zeros(n_live, np.int64), np.zeros(n_units, np.int64)
+    log_survival = np.zeros(n_live)
+    flying_key = np.empty(missile_count, np.int64)
+    n_flying = 0
+    for k in range(missile_count):
+        r = row_of[missile_track[k]]
+        if r >= 0:
+            fired[r] += 1
+        if missile_status[k] == IN_FLIGHT:
+            guiding[missile_unit[k]] += 1
+            flying_key[n_flying] = missile_unit[k] * track_count + missile_track[k]
+            n_flying += 1
+            if r >= 0:
+                in_flight[r] += 1
+                log_survival[r] += np.log1p(-tables.pk_of_type[missile_type[k]])
+    engagements = np.unique(flying_key[:n_flying])  # (unit, track) pairs guided now
+    channels_free, launches = np.zeros(n_units, np.int64), np.zeros(n_units, np.int64)
+    for key in engagements:
+        channels_free[key // track_count] += 1
+    for u in range(n_units):
+        channels_free[u] = max(tables.unit_channels[u] - channels_free[u], 0)
+        if unit_next_launch_s[u] <= t_s and unit_state[u] == DEPLOYED:
+            launches[u] = max(min(tables.unit_launches[u], tables.unit_guided[u] - guiding[u]), 0)
+    n_types = unit_rounds.shape[1]
+    ready_by_type = np.zeros((n_units, n_types), np.int64)
+    for k in range(len(launcher_unit)):
+        ready_by_type[launcher_unit[k], launcher_missile[k]] += launcher_ready[k]
+    ready, left = np.empty(n_weapons, np.int64), np.empty(n_weapons, np.int64)
+    usable = np.zeros(n_weapons, np.bool_)
+    for w in range(n_weapons):
+        u, m = tables.weapon_unit[w], tables.weapon_missile[w]
+        ready[w], left[w] = ready_by_type[u, m], unit_rounds[u, m]
+        usable[w] = ready[w] > 0 and launches[u] > 0
+    limit = np.zeros(n_live, np.int64)
+    for i in range(n_live):
+        if track_firm[live[i]]:
+            limit[i] = rounds_allowed_of(rules, in_flight[i], fired[i])
+    columns = np.flatnonzero(limit > 0)
+    if not usable.any() or len(columns) == 0:
+        return classified[0], classified[1], classified[2], classified[3], no_orders, no_details
+
+    # Feasible pairs; the targets of the assignment are the columns some weapon can engage now.
+    units = UnitGeometry(unit_pos, unit_rotation, unit_heading, tables.unit_half_sector_rad, unit_picture)
+    pair_weapon, pair_column, pair_tof = feasible_pairs(
+        figures, grids, tables.weapon_unit, tables.weapon_missile, usable, units,
+        track_picture[live[columns]], pos[columns], vel[columns], t_go[columns])
+    target_of = np.full(len(columns), -1, np.int64)
+    for c in pair_column:
+        target_of[c] = 0
+    target = np.flatnonzero(target_of == 0)  # the columns in the problem, in order
+    if len(target) == 0:
+        return classified[0], classified[1], classified[2], classified[3], no_orders, no_details
+    target_of[target] = np.arange(len(target))
+    track = columns[target]  # live index of each target
+    pair_target = target_of[pair_column]
+    target_of_live = np.full(n_live, -1, np.int64)
+    target_of_live[track] = np.arange(len(track))
+    engaged_unit, engaged_target = np.empty(len(engagements), np.int64), np.empty(len(engagements), np.int64)
+    n_engaged = 0
+    for key in engagements:
+        r = row_of[key % track_count]
+        if r >= 0 and target_of_live[r] >= 0:
+            engaged_unit[n_engaged], engaged_target[n_engaged] = key // track_count, target_of_live[r]
+            n_engaged += 1
+    survival = np.exp(log_survival[track])
+    problem = pair_problem(
+        value[track], survival, limit[track], ready, tables.weapon_cost, tables.weapon_unit, launches,
+        channels_free, pair_weapon, pair_target, tables.weapon_pk[pair_weapon], engaged_unit[:n_engaged],
+        engaged_target[:n_engaged])
+
+    # Self-defence first: each unit against the threats aimed at itself, every round and layer allowed.
+    rounds = np.zeros(len(pair_weapon), np.int64)
+    if rules.self_defence:
+        own = np.zeros(len(pair_weapon))
+        for q in range(len(pair_weapon)):
+            if threatened[track[pair_target[q]]] == tables.weapon_unit[pair_weapon[q]]:
+                own[q] = problem.pk[q]
+        rounds = solve_pairs(with_pk(problem, own, ready), solver)
+    # Then everyone against the rest, under weapons control, layer policy and reserves.
+    available = np.maximum(left - rules.reserve_rounds, 0)
+    held = _held(tables, figures, units, problem, track_picture[live[track]], pos[track], vel[track],
+                 class_index[track], points[aim[track]], t_go[track], available) if rules.save_long_range else np.zeros(len(pair_weapon), np.bool_)
+    rest = remaining_of(problem, rounds)
+    pk = np.zeros(len(pair_weapon))
+    spent = np.zeros(n_weapons, np.int64)
+    for q in range(len(pair_weapon)):
+        i = track[pair_target[q]]
+        spent[pair_weapon[q]] += rounds[q]
+        if engageable_of(rules, confidence[i], aimed[i]) and not held[q]:
+            pk[q] = problem.pk[q]
+    capacity = np.minimum(rest.capacity, np.maximum(np.minimum(ready, available) - spent, 0))
+    rounds += solve_pairs(with_pk(rest, pk, capacity), solver)
+
+    # Orders, by weapon then track.
+    ordered = np.flatnonzero(rounds)
+    orders, details = np.empty((len(ordered), 5), np.int64), np.empty((len(ordered), 8))
+    for n in range(len(ordered)):
+        q = ordered[n]
+        w, i = pair_weapon[q], track[pair_target[q]]
+        orders[n, ORDER_UNIT], orders[n, ORDER_MISSILE] = tables.weapon_unit[w], tables.weapon_missile[w]
+        orders[n, ORDER_TRACK], orders[n, ORDER_ROUNDS], orders[n, ORDER_CLASS] = live[i], rounds[q], class_index[i]
+        for k in range(3):
+            details[n, ORDER_X + k] = pos[i, k] + vel[i, k] * pair_tof[q]
+        details[n, ORDER_FLIGHT], details[n, ORDER_CONFIDENCE] = pair_tof[q], confidence[i]
+        details[n, ORDER_VALUE], details[n, ORDER_T_GO], details[n, ORDER_PK] = value[i], t_go[i], tables.weapon_pk[w]
+    return classified[0], classified[1], classified[2], classified[3], orders, details
+
+
+@kernel
+def _held(tables: DecideTables, figures: F64, units: UnitGeometry, problem: PairProblem, picture: I32, pos: F64,
+          vel: F64, class_index: I64, destination: F64, t_go: F64, available: I64) -> Bool:
+    """(P,) the pairs whose rounds a longer layer holds for a shorter one that will reach the track later.
+
+    The targets' air ``picture``, position, velocity, class, ``destination`` (the
+    defended point each heads for) and time to go are given per target;
+    ``available`` (W,) are each weapon's rounds beyond its reserve: what a shorter
+    layer can be counted on for. A ballistic track's altitude is carried along its
+    climb rate; any other track's is held level (its measured climb is mostly noise
+    over minutes).
+    """
+    n_weapons, n_targets = len(tables.weapon_unit), len(pos)
+    altitude, climb, speed = np.empty(n_targets), np.zeros(n_targets), np.empty(n_targets)
+    for j in range(n_targets):
+        lat, lon, altitude[j] = geodetic_of(pos[j, 0], pos[j, 1], pos[j, 2])
+        if class_index[j] == BALLISTIC_CLASS:
+            climb[j] = (vel[j, 0] * (np.cos(lat) * np.cos(lon)) + vel[j, 1] * (np.cos(lat) * np.sin(lon))
+                        + vel[j, 2] * np.sin(lat))
+        speed[j] = np.sqrt(vel[j, 0] * vel[j, 0] + vel[j, 1] * vel[j, 1] + vel[j, 2] * vel[j, 2])
+    cover_weapon, cover_target = problem.pair_weapon.copy(), problem.pair_target.copy()
+    n_cover = len(cover_weapon)
+    for w in range(n_weapons):
+        if available[w] <= 0:
+            continue
+        u = tables.weapon_unit[w]
+        now, end = problem.weapon_start[w], problem.weapon_start[w + 1]
+        for j in range(n_targets):
+            while now < end and problem.pair_target[now] < j:
+                now += 1
+            if (now < end and problem.pair_target[now] == j) or units.picture[u] != picture[j]:
+                continue  # engageable now already, or not in the unit's air picture
+            if reachable_later(figures, tables.weapon_missile[w], units, u, pos[j], speed[j], altitude[j], climb[j],
+                               destination[j]):
+                cover_weapon, cover_target = grown(cover_weapon, n_cover + 1), grown(cover_target, n_cover + 1)
+                cover_weapon[n_cover], cover_target[n_cover] = w, j
+                n_cover += 1
+    return held_pairs(n_weapons, n_targets, problem.pair_weapon, problem.pair_target, cover_weapon[:n_cover],
+                      cover_target[:n_cover], tables.weapon_layer_rank, available, tables.weapon_pk, t_go)
