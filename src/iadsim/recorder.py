@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from iadsim.events import NO_EVENTS, EventColumns, events, merge
-from iadsim.registry import register
+from iadsim.registry import columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import FLYING, World
 
@@ -26,6 +26,10 @@ SAMPLE_TOLERANCE_S = 1e-9
 @register("record", "default")
 class PathRecorder:
     """Samples the positions of threats and interceptors in flight every ``path_interval`` seconds."""
+
+    requires = (columns("threats", "id", "status", "pos_ecef_m", "vel_ecef_mps")
+                | columns("interceptors", "id", "status", "count", "pos_ecef_m", "vel_ecef_mps"))
+    provides: frozenset[str] = frozenset()
 
     def __init__(self, compiled: CompiledScenario) -> None:
         self.interval_s = compiled.scenario.path_interval

@@ -18,7 +18,7 @@ from iadsim import geo
 from iadsim.c2.engagement import Envelope
 from iadsim.physics.flyout_table import tables_for
 from iadsim.events import NO_EVENTS, EventColumns, events
-from iadsim.registry import register
+from iadsim.registry import AIR_PICTURE, FIRE_UNITS, group_columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import Assignments, World
 
@@ -26,6 +26,9 @@ from iadsim.world import Assignments, World
 @register("decide", "greedy")
 class GreedyDecider:
     """Assigns units and missile types to tracks, most urgent first."""
+
+    requires = AIR_PICTURE | FIRE_UNITS
+    provides = group_columns("assignments")
 
     def __init__(self, compiled: CompiledScenario) -> None:
         world = compiled.world

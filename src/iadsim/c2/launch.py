@@ -22,7 +22,7 @@ import numpy as np
 
 from iadsim.c2.posture import Posture
 from iadsim.events import NO_EVENTS, EventColumns, events, merge
-from iadsim.registry import register
+from iadsim.registry import columns, group_columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import IN_FLIGHT, World, cumulative_within
 
@@ -30,6 +30,14 @@ from iadsim.world import IN_FLIGHT, World, cumulative_within
 @register("launch", "default")
 class Launcher:
     """Fires the assigned rounds from ready launchers, spends inventory, reloads, and reports units that run dry."""
+
+    requires = (group_columns("assignments") | columns("tracks", "id", "threat_index")
+                | columns("threats", "status", "arrived", "target_pos_ecef_m") | columns("interceptors", "status"))
+    provides = (columns("units", "rounds", "next_launch_t_s", "launchers", "state", "pos_ecef_m", "lat_rad", "lon_rad",
+                        "alt_m", "rotation")
+                | columns("sensors", "pos_ecef_m", "lat_rad", "lon_rad", "rotation", "antenna_alt_m", "ground_alt_m",
+                          "emitting")
+                | group_columns("interceptors", leave_out=("endgame", "miss_distance_m")))
 
     def __init__(self, compiled: CompiledScenario) -> None:
         types = compiled.interceptor_types

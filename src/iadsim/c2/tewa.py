@@ -48,7 +48,7 @@ from iadsim.c2.wta import SOLVERS
 from iadsim.catalog.schema import LAYERS, THREAT_CLASSES
 from iadsim.events import NO_EVENTS, EventColumns, events, merge
 from iadsim.physics.flyout_table import tables_for
-from iadsim.registry import register
+from iadsim.registry import AIR_PICTURE, FIRE_UNITS, group_columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import Assignments, World
 
@@ -66,6 +66,9 @@ def launches_per_cycle(compiled: CompiledScenario) -> np.ndarray:
 @register("decide", "wta")
 class WTADecider:
     """Threat evaluation, doctrine, feasibility and the weapon-target assignment, every command cycle."""
+
+    requires = AIR_PICTURE | FIRE_UNITS
+    provides = group_columns("assignments")
 
     solver = "auto"
 

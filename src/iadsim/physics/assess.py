@@ -13,7 +13,7 @@ import numpy as np
 
 from iadsim.events import NO_EVENTS, EventColumns, events, merge
 from iadsim.physics.lethality import kill_probability
-from iadsim.registry import register
+from iadsim.registry import columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import DONE, FLYING, KILLED, LEAKED, World
 
@@ -21,6 +21,12 @@ from iadsim.world import DONE, FLYING, KILLED, LEAKED, World
 @register("assess", "default")
 class Assessor:
     """Draws kills for interceptors in their endgame and turns arrivals into leaks."""
+
+    requires = (columns("interceptors", "id", "endgame", "miss_distance_m", "missile_index", "threat_index",
+                        "unit_index", "track_row", "pos_ecef_m", "count")
+                | columns("threats", "id", "status", "arrived", "pos_ecef_m", "target_pos_ecef_m", "target_value",
+                          "cost_usd"))
+    provides = columns("threats", "status", "arrived") | columns("interceptors", "status", "endgame")
 
     def __init__(self, compiled: CompiledScenario) -> None:
         types = compiled.interceptor_types

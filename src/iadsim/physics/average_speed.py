@@ -15,7 +15,7 @@ import numpy as np
 
 from iadsim.events import NO_EVENTS, EventColumns
 from iadsim.physics.intercept import closest_approach, predict_intercept
-from iadsim.registry import register
+from iadsim.registry import INTERCEPTOR_GUIDANCE, columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import FLYING, World
 
@@ -29,6 +29,8 @@ ENDURANCE_MARGIN = 1.5
 class AverageSpeedFlyout:
     """Interceptors fly straight at their type's mean speed out to its maximum range; flags hits and give-ups."""
 
+    requires = INTERCEPTOR_GUIDANCE
+    provides = columns("interceptors", "pos_ecef_m", "vel_ecef_mps", "endgame", "miss_distance_m")
     flyout_tables = False  # C2 predicts its intercepts at the average speed, as it flies
 
     def __init__(self, compiled: CompiledScenario) -> None:

@@ -44,7 +44,7 @@ from iadsim.physics.average_speed import AverageSpeedFlyout
 from iadsim.physics.environment import F64, air_density_kg_m3, central_gravity, height_m
 from iadsim.physics.guidance import closing_speed_mps, pn_acceleration
 from iadsim.physics.intercept import closest_approach, predict_intercept
-from iadsim.registry import register
+from iadsim.registry import INTERCEPTOR_GUIDANCE, columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import FLYING, World
 
@@ -242,7 +242,10 @@ def launch_direction(launcher_pos_m: F64, aim_pos_m: F64) -> F64:
 class FlyoutStage:
     """Flies every interceptor in flight with the flyout model; flags those that reach their target or give up."""
 
+    requires = INTERCEPTOR_GUIDANCE
+    provides = columns("interceptors", "pos_ecef_m", "vel_ecef_mps", "endgame", "miss_distance_m")
     flyout_tables = True  # C2 predicts its intercepts from flyout tables (physics/flyout_table.py)
+
     augmented = False
 
     def __init__(self, compiled: CompiledScenario) -> None:

@@ -16,7 +16,7 @@ import numpy as np
 
 from iadsim import geo
 from iadsim.events import EventColumns, events
-from iadsim.registry import register
+from iadsim.registry import columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import FLYING, PENDING, World
 
@@ -24,6 +24,9 @@ from iadsim.world import FLYING, PENDING, World
 @register("move", "waypoint")
 class WaypointMover:
     """Straight legs between waypoints at the type's mean speed, ballistic arcs as parabolas; marks arrivals at the aim point."""
+
+    requires = columns("threats", "launch_t_s", "status", "type_index", "raid_index", "target_pos_ecef_m")
+    provides = columns("threats", "pos_ecef_m", "alt_m", "vel_ecef_mps", "status", "arrived")
 
     def __init__(self, compiled: CompiledScenario) -> None:
         routes = compiled.routes

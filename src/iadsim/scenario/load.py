@@ -140,6 +140,10 @@ def check_references(scenario: Scenario, catalog: Catalog) -> list[Problem]:
         if name not in choices:
             problems.append(Problem(f"unknown {role} model '{name}'", f"models.{role}",
                                     expected=f"one of {', '.join(choices)}", suggestion=did_you_mean(name, choices)))
+    if not problems:
+        models = {role: getattr(scenario.models, role) for role in registry.CHOOSABLE_ROLES}
+        for role, message, expected, suggestion in registry.combination_problems(models):
+            problems.append(Problem(message, f"models.{role}", expected=expected, suggestion=suggestion))
     return problems
 
 

@@ -40,7 +40,7 @@ from numpy.typing import NDArray
 from iadsim import geo
 from iadsim.catalog.schema import RadarType
 from iadsim.events import EventColumns, events
-from iadsim.registry import register
+from iadsim.registry import columns, group_columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.sensors.detection import DetectionTable, required_snr
 from iadsim.terrain import Terrain, line_of_sight_clear, load_terrain
@@ -130,6 +130,10 @@ def rank_within(key: NDArray[np.int64], order_by: Array) -> NDArray[np.int64]:
 @register("sense", "radar")
 class RadarSensor:
     """Detections of every radar that looks this tick, from the radar equation and Swerling statistics."""
+
+    requires = (columns("threats", "status", "pos_ecef_m", "alt_m", "vel_ecef_mps", "type_index")
+                | columns("sensors", "id", "type_index", "pos_ecef_m", "antenna_alt_m", "heading_rad", "emitting"))
+    provides = group_columns("detections")
 
     def __init__(self, compiled: CompiledScenario) -> None:
         sensors = compiled.world.sensors

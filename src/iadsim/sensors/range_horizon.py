@@ -15,7 +15,7 @@ import numpy as np
 
 from iadsim import geo
 from iadsim.events import NO_EVENTS, EventColumns, events
-from iadsim.registry import register
+from iadsim.registry import columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import FLYING, Detections, World
 
@@ -24,6 +24,10 @@ from iadsim.world import FLYING, Detections, World
 @register("sense", "range_horizon")
 class RangeHorizonSensor:
     """Certain detection inside the radar-equation range and the 4/3-Earth horizon, vectorised over radars × threats."""
+
+    requires = (columns("threats", "status", "pos_ecef_m", "alt_m", "rcs_m2")
+                | columns("sensors", "id", "type_index", "pos_ecef_m", "antenna_alt_m", "emitting"))
+    provides = columns("detections", "sensor_index", "threat_index", "pos_ecef_m")
 
     def __init__(self, compiled: CompiledScenario) -> None:
         sensors = compiled.world.sensors

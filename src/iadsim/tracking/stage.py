@@ -41,7 +41,7 @@ from numpy.typing import NDArray
 from iadsim import geo
 from iadsim.events import EventColumns, events, merge
 from iadsim.physics.environment import central_gravity
-from iadsim.registry import register
+from iadsim.registry import columns, group_columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.sensors.radar import wrap_angle
 from iadsim.tracking import filters
@@ -83,6 +83,11 @@ class RadarCoverage:
 @register("track", "ekf")
 class KalmanTrackStage:
     """Every picture's tracks from its radars' reports: EKF constant velocity, GNN, M-of-N (see module doc)."""
+
+    requires = (columns("detections", "sensor_index", "threat_index", "range_az_el", "t_s", "looked")
+                | columns("sensors", "pos_ecef_m", "antenna_alt_m", "heading_rad", "feed_latency_s", "feeds_picture")
+                | columns("threats", "status"))
+    provides = group_columns("tracks")
 
     interacting_models = False
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from iadsim.events import EventColumns, events, merge
-from iadsim.registry import register
+from iadsim.registry import columns, group_columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import FLYING, KILLED, World
 
@@ -27,6 +27,10 @@ COAST_S = 30.0
 @register("track", "truth_noise")
 class TruthNoiseTracker:
     """One track per (picture, threat) seen by the picture's radars."""
+
+    requires = (columns("detections", "sensor_index", "threat_index") | columns("sensors", "feeds_picture")
+                | columns("threats", "status", "pos_ecef_m", "vel_ecef_mps"))
+    provides = group_columns("tracks")
 
     def __init__(self, compiled: CompiledScenario) -> None:
         world = compiled.world
