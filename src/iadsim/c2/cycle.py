@@ -27,11 +27,10 @@ from numpy.typing import NDArray
 
 from iadsim.c2.doctrine import DoctrineRules, engageable_of, held_pairs, rounds_allowed_of
 from iadsim.c2.feasibility import UnitGeometry, feasible_pairs, reachable_later
-from iadsim.c2.threat_evaluation import EvaluationTables, assess
+from iadsim.c2.threat_evaluation import EvaluationTables, TrackKind, approach, classify
 from iadsim.c2.wta import solve_pairs
 from iadsim.c2.wta.problem import PairProblem, pair_problem, remaining_of, with_pk
 from iadsim.catalog.schema import THREAT_CLASSES
-from iadsim.geo import geodetic_of
 from iadsim.jit import grown, kernel
 from iadsim.physics.flyout_table import FlyoutGrids
 from iadsim.world import DEPLOYED, IN_FLIGHT
@@ -95,13 +94,19 @@ def command_cycle(
             pos[i, k] = track_pos[row, k] + track_vel[row, k] * (t_s - track_t_s[row])
             vel[i, k] = track_vel[row, k]
     n_units, n_assets = len(unit_pos), len(tables.asset_pos_ecef_m)
-    points = np.empty((n_assets + n_units, 3))
-    points[:n_assets], points[n_assets:] = tables.asset_pos_ecef_m, unit_pos
-    class_index, confidence, aim, aimed, t_go, value, threatened = assess(
-        evaluation, pos, vel, points, tables.point_value, tables.point_unit)
-    changed = np.flatnonzero(last_class[live] != class_index)
-    for i in changed:
-        last_class[live[i]] = class_index[i]
+    class_index, confidence = np.empty(n_live, np.int64), np.empty(n_live)
+    ballistic, lethality = np.zeros(n_live, np.bool_), np.empty(n_live)
+    altitude, speed, up = np.empty(n_live), np.empty(n_live), np.empty((n_live, 3))
+    changed = np.zeros(n_live, np.bool_)
+    for i in range(n_live):
+        kind = classify(evaluation, pos[i], vel[i])
+        class_index[i], confidence[i], ballistic[i], lethality[i] = (kind.class_index, kind.confidence,
+                                                                     kind.ballistic, kind.expected_lethality)
+        altitude[i], speed[i], up[i, 0], up[i, 1], up[i, 2] = kind.altitude_m, kind.speed_mps, kind.up_x, \
+            kind.up_y, kind.up_z
+        changed[i] = last_class[live[i]] != kind.class_index
+        last_class[live[i]] = kind.class_index
+    changed = np.flatnonzero(changed)
     classified = (live[changed], class_index[changed], confidence[changed], pos[changed])
     n_weapons = len(tables.weapon_unit)
     if n_live == 0 or n_weapons == 0:
@@ -150,6 +155,18 @@ def command_cycle(
     columns = np.flatnonzero(limit > 0)
     if not usable.any() or len(columns) == 0:
         return classified[0], classified[1], classified[2], classified[3], no_orders, no_details
+    # Aim, time to go, value and self-threat of the tracks that may get rounds.
+    points = np.empty((n_assets + n_units, 3))
+    points[:n_assets], points[n_assets:] = tables.asset_pos_ecef_m, unit_pos
+    aim, aimed, t_go = np.zeros(n_live, np.int64), np.zeros(n_live, np.bool_), np.zeros(n_live)
+    value, threatened = np.zeros(n_live), np.full(n_live, -1, np.int64)
+    for i in columns:
+        kind = TrackKind(class_index[i], confidence[i], ballistic[i], lethality[i], altitude[i], speed[i],
+                         up[i, 0], up[i, 1], up[i, 2])
+        aim[i], aimed[i], t_go[i] = approach(evaluation, pos[i], vel[i], kind, points)
+        value[i] = tables.point_value[aim[i]] * lethality[i]
+        if aimed[i]:
+            threatened[i] = tables.point_unit[aim[i]]
 
     # Feasible pairs; the targets of the assignment are the columns some weapon can engage now.
     units = UnitGeometry(unit_pos, unit_rotation, unit_heading, tables.unit_half_sector_rad, unit_picture)
@@ -191,7 +208,9 @@ def command_cycle(
     # Then everyone against the rest, under weapons control, layer policy and reserves.
     available = np.maximum(left - rules.reserve_rounds, 0)
     held = _held(tables, figures, units, problem, track_picture[live[track]], pos[track], vel[track],
-                 class_index[track], points[aim[track]], t_go[track], available) if rules.save_long_range else np.zeros(len(pair_weapon), np.bool_)
+                 altitude[track], speed[track], np.where(class_index[track] == BALLISTIC_CLASS,
+                                                         np.sum(vel[track] * up[track], axis=1), 0.0),
+                 points[aim[track]], t_go[track], available) if rules.save_long_range else np.zeros(len(pair_weapon), np.bool_)
     rest = remaining_of(problem, rounds)
     pk = np.zeros(len(pair_weapon))
     spent = np.zeros(n_weapons, np.int64)
@@ -220,38 +239,33 @@ def command_cycle(
 
 @kernel
 def _held(tables: DecideTables, figures: F64, units: UnitGeometry, problem: PairProblem, picture: I32, pos: F64,
-          vel: F64, class_index: I64, destination: F64, t_go: F64, available: I64) -> Bool:
+          vel: F64, altitude: F64, speed: F64, climb: F64, destination: F64, t_go: F64, available: I64) -> Bool:
     """(P,) the pairs whose rounds a longer layer holds for a shorter one that will reach the track later.
 
-    The targets' air ``picture``, position, velocity, class, ``destination`` (the
-    defended point each heads for) and time to go are given per target;
-    ``available`` (W,) are each weapon's rounds beyond its reserve: what a shorter
-    layer can be counted on for. A ballistic track's altitude is carried along its
-    climb rate; any other track's is held level (its measured climb is mostly noise
-    over minutes).
+    The targets' air ``picture``, position, velocity, altitude, speed, ``climb``
+    rate (0 but for ballistic tracks: a track in level flight's measured climb is
+    mostly noise over minutes), ``destination`` (the defended point each heads
+    for) and time to go are given per target; ``available`` (W,) are each weapon's
+    rounds beyond its reserve: what a shorter layer can be counted on for.
     """
     n_weapons, n_targets = len(tables.weapon_unit), len(pos)
-    altitude, climb, speed = np.empty(n_targets), np.zeros(n_targets), np.empty(n_targets)
-    for j in range(n_targets):
-        lat, lon, altitude[j] = geodetic_of(pos[j, 0], pos[j, 1], pos[j, 2])
-        if class_index[j] == BALLISTIC_CLASS:
-            climb[j] = (vel[j, 0] * (np.cos(lat) * np.cos(lon)) + vel[j, 1] * (np.cos(lat) * np.sin(lon))
-                        + vel[j, 2] * np.sin(lat))
-        speed[j] = np.sqrt(vel[j, 0] * vel[j, 0] + vel[j, 1] * vel[j, 1] + vel[j, 2] * vel[j, 2])
     cover_weapon, cover_target = problem.pair_weapon.copy(), problem.pair_target.copy()
     n_cover = len(cover_weapon)
+    weapon_start, pair_target = problem.weapon_start, problem.pair_target
     for w in range(n_weapons):
         if available[w] <= 0:
             continue
         u = tables.weapon_unit[w]
-        now, end = problem.weapon_start[w], problem.weapon_start[w + 1]
+        origin, rotation, heading, half_sector = units.pos_ecef_m[u], units.rotation[u], units.heading_rad[u], \
+            units.half_sector_rad[u]
+        now, end = weapon_start[w], weapon_start[w + 1]
         for j in range(n_targets):
-            while now < end and problem.pair_target[now] < j:
+            while now < end and pair_target[now] < j:
                 now += 1
-            if (now < end and problem.pair_target[now] == j) or units.picture[u] != picture[j]:
+            if (now < end and pair_target[now] == j) or units.picture[u] != picture[j]:
                 continue  # engageable now already, or not in the unit's air picture
-            if reachable_later(figures, tables.weapon_missile[w], units, u, pos[j], speed[j], altitude[j], climb[j],
-                               destination[j]):
+            if reachable_later(figures, tables.weapon_missile[w], origin, rotation, heading, half_sector, pos[j],
+                               speed[j], altitude[j], climb[j], destination[j]):
                 cover_weapon, cover_target = grown(cover_weapon, n_cover + 1), grown(cover_target, n_cover + 1)
                 cover_weapon[n_cover], cover_target[n_cover] = w, j
                 n_cover += 1

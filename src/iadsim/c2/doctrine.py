@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iadsim.c2.threat_evaluation import ThreatAssessment
-from iadsim.jit import kernel
+from iadsim.jit import inline_kernel, kernel
 from iadsim.scenario.schema import Doctrine
 
 I64 = NDArray[np.int64]
@@ -48,7 +48,7 @@ class DoctrineRules(NamedTuple):
                    int(doctrine.reserve_rounds), doctrine.layer_policy == "save_long_range")
 
 
-@kernel
+@inline_kernel
 def rounds_allowed_of(rules: DoctrineRules, in_flight: int, fired: int) -> int:
     """New rounds a track may get this cycle.
 
@@ -63,7 +63,7 @@ def rounds_allowed_of(rules: DoctrineRules, in_flight: int, fired: int) -> int:
     return min(now, max(rules.max_interceptors_per_threat - fired, 0))
 
 
-@kernel
+@inline_kernel
 def engageable_of(rules: DoctrineRules, confidence: float, aimed: bool) -> bool:
     """Whether the weapons control status allows engaging a track outside self-defence."""
     if rules.weapons_control == HOLD:

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from iadsim.catalog.schema import InterceptorType
 from iadsim.geo import geodetic_of
-from iadsim.jit import kernel
+from iadsim.jit import inline_kernel, kernel
 from iadsim.physics.flyout_table import FlyoutGrids, FlyoutTable, time_of_flight_at
 from iadsim.physics.intercept import intercept_time_s
 
@@ -57,13 +57,13 @@ class Envelope:
         k = len(target_pos_m)
         launcher = np.ascontiguousarray(np.broadcast_to(launcher_ecef_m, (k, 3)), dtype=float)
         rotation = np.ascontiguousarray(np.broadcast_to(launcher_rotation, (k, 3, 3)), dtype=float)
-        return _intercept_rows(self.figures, self.grids, int(missile), launcher, rotation,
+        return _intercept_rows(self.figures, *self.grids, int(missile), launcher, rotation,
                                np.ascontiguousarray(target_pos_m, dtype=float),
                                np.ascontiguousarray(target_vel_mps, dtype=float),
                                np.ascontiguousarray(target_t_go_s, dtype=float))
 
 
-@kernel
+@inline_kernel
 def ground_and_altitude(launcher: Array, rotation: Array, x: float, y: float, z: float) -> tuple[float, float]:
     """Ground range (m, in the launcher's local frame) and altitude (m) of the point (x, y, z) ECEF."""
     dx, dy, dz = x - launcher[0], y - launcher[1], z - launcher[2]
@@ -72,11 +72,13 @@ def ground_and_altitude(launcher: Array, rotation: Array, x: float, y: float, z:
     return np.hypot(east, north), geodetic_of(x, y, z)[2]
 
 
-@kernel
-def intercept_of(figures: Array, grids: FlyoutGrids, missile: int, launcher: Array, rotation: Array,
-                 pos: Array, vel: Array, target_t_go_s: float) -> tuple[bool, float]:
+@inline_kernel
+def intercept_of(figures: Array, has_table: NDArray[np.bool_], ground_grid: Array, altitude_grid: Array,
+                 tof_table: Array, missile: int, launcher: Array, rotation: Array, pos: Array, vel: Array,
+                 target_t_go_s: float) -> tuple[bool, float]:
     """Whether a round of type ``missile`` fired now from ``launcher`` (3,) intercepts the target at ``pos``
-    moving at ``vel`` (3,) inside the envelope, and the time of flight (s).
+    moving at ``vel`` (3,) inside the envelope, and the time of flight (s). The flyout tables are the fields of
+    the envelope's :class:`~iadsim.physics.flyout_table.FlyoutGrids`.
 
     The average-speed intercept (:func:`~iadsim.physics.intercept.intercept_time_s`)
     is the first guess; with a flyout table, the fixed-point iteration τ ← T(p + v τ),
@@ -89,14 +91,14 @@ def intercept_of(figures: Array, grids: FlyoutGrids, missile: int, launcher: Arr
     tau = intercept_time_s(pos[0] - launcher[0], pos[1] - launcher[1], pos[2] - launcher[2],
                            vel[0], vel[1], vel[2], row[AVERAGE_SPEED])
     flown = tau if np.isfinite(tau) else 0.0
-    if grids.has_table[missile]:
+    if has_table[missile]:
         raw = 0.0
         previous = flown
         for _ in range(FLYOUT_ITERATIONS):
             ground, altitude = ground_and_altitude(launcher, rotation, pos[0] + vel[0] * flown,
                                                    pos[1] + vel[1] * flown, pos[2] + vel[2] * flown)
             previous = flown
-            raw = time_of_flight_at(grids, missile, ground, altitude)
+            raw = time_of_flight_at(ground_grid, altitude_grid, tof_table, missile, ground, altitude)
             flown = raw if np.isfinite(raw) else 0.0
         if not (np.isfinite(raw) and abs(flown - previous) < FLYOUT_TOLERANCE_S):
             return False, np.inf
@@ -111,10 +113,11 @@ def intercept_of(figures: Array, grids: FlyoutGrids, missile: int, launcher: Arr
 
 
 @kernel
-def _intercept_rows(figures: Array, grids: FlyoutGrids, missile: int, launcher: Array, rotation: Array,
-                    pos: Array, vel: Array, t_go_s: Array) -> tuple[NDArray[np.bool_], Array]:
+def _intercept_rows(figures: Array, has_table: NDArray[np.bool_], ground_grid: Array, altitude_grid: Array,
+                    tof_table: Array, missile: int, launcher: Array, rotation: Array, pos: Array, vel: Array,
+                    t_go_s: Array) -> tuple[NDArray[np.bool_], Array]:
     feasible, tof = np.zeros(len(pos), dtype=np.bool_), np.empty(len(pos))
     for k in range(len(pos)):
-        feasible[k], tof[k] = intercept_of(figures, grids, missile, launcher[k], rotation[k], pos[k], vel[k],
-                                           t_go_s[k])
+        feasible[k], tof[k] = intercept_of(figures, has_table, ground_grid, altitude_grid, tof_table, missile,
+                                           launcher[k], rotation[k], pos[k], vel[k], t_go_s[k])
     return feasible, tof

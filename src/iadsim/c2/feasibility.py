@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iadsim.c2.engagement import MAX_ALTITUDE, MAX_RANGE, MAX_TARGET_SPEED, MIN_ALTITUDE, AVERAGE_SPEED, intercept_of
-from iadsim.jit import grown, kernel
+from iadsim.jit import grown, inline_kernel, kernel
 from iadsim.physics.flyout_table import FlyoutGrids
 
 F64 = NDArray[np.float64]
@@ -48,7 +48,7 @@ class UnitGeometry(NamedTuple):
     picture: NDArray[np.int32]  # (U,)
 
 
-@kernel
+@inline_kernel
 def in_sector(east_m: float, north_m: float, heading_rad: float, half_sector_rad: float) -> bool:
     """Whether a point at (east, north) of a unit lies within ``half_sector_rad`` of its heading."""
     if half_sector_rad >= np.pi:
@@ -57,7 +57,7 @@ def in_sector(east_m: float, north_m: float, heading_rad: float, half_sector_rad
     return abs((bearing - heading_rad + np.pi) % (2.0 * np.pi) - np.pi) <= half_sector_rad
 
 
-@kernel
+@inline_kernel
 def _local(rotation: F64, dx: float, dy: float, dz: float) -> tuple[float, float]:
     """East and north (m) of the ECEF offset (dx, dy, dz) in a unit's frame."""
     return (rotation[0, 0] * dx + rotation[0, 1] * dy + rotation[0, 2] * dz,
@@ -79,15 +79,17 @@ def feasible_pairs(
     pair_weapon, pair_track = np.empty(16, np.int64), np.empty(16, np.int64)
     pair_tof = np.empty(16)
     n = 0
+    has_table, ground_grid, altitude_grid, tof_table = grids
+    unit_pos, unit_rotation, heading, half_sector, unit_picture = units
     for w in range(len(weapon_unit)):
         if not usable[w]:
             continue
         u, m = weapon_unit[w], weapon_missile[w]
         row = figures[m]
-        launcher = units.pos_ecef_m[u]
+        launcher, rotation = unit_pos[u], unit_rotation[u]
         reach = row[MAX_RANGE] + row[MAX_ALTITUDE]
         for t in range(len(pos_m)):
-            if units.picture[u] != track_picture[t]:
+            if unit_picture[u] != track_picture[t]:
                 continue
             vx, vy, vz = vel_mps[t, 0], vel_mps[t, 1], vel_mps[t, 2]
             speed = np.sqrt(vx * vx + vy * vy + vz * vz)
@@ -95,11 +97,12 @@ def feasible_pairs(
             bound = reach * (1.0 + speed / row[AVERAGE_SPEED])
             if dx * dx + dy * dy + dz * dz > bound * bound or speed > row[MAX_TARGET_SPEED]:
                 continue
-            ok, tof = intercept_of(figures, grids, m, launcher, units.rotation[u], pos_m[t], vel_mps[t], t_go_s[t])
-            if ok and units.half_sector_rad[u] < np.pi:
-                east, north = _local(units.rotation[u], pos_m[t, 0] + vx * tof - launcher[0],
+            ok, tof = intercept_of(figures, has_table, ground_grid, altitude_grid, tof_table, m, launcher, rotation,
+                                   pos_m[t], vel_mps[t], t_go_s[t])
+            if ok and half_sector[u] < np.pi:
+                east, north = _local(rotation, pos_m[t, 0] + vx * tof - launcher[0],
                                      pos_m[t, 1] + vy * tof - launcher[1], pos_m[t, 2] + vz * tof - launcher[2])
-                ok = in_sector(east, north, units.heading_rad[u], units.half_sector_rad[u])
+                ok = in_sector(east, north, heading[u], half_sector[u])
             if ok:
                 pair_weapon, pair_track, pair_tof = grown(pair_weapon, n + 1), grown(pair_track, n + 1), \
                     grown(pair_tof, n + 1)
@@ -108,12 +111,13 @@ def feasible_pairs(
     return pair_weapon[:n], pair_track[:n], pair_tof[:n]
 
 
-@kernel
+@inline_kernel
 def reachable_later(
-    figures: F64, missile: int, units: UnitGeometry, unit: int, pos_m: F64, speed_mps: float,
-    altitude_m: float, climb_rate_mps: float, destination_m: F64,
+    figures: F64, missile: int, origin: F64, rotation: F64, heading_rad: float, half_sector_rad: float,
+    pos_m: F64, speed_mps: float, altitude_m: float, climb_rate_mps: float, destination_m: F64,
 ) -> bool:
-    """Whether a round of type ``missile`` of ``unit`` will be able to engage a track before it arrives.
+    """Whether a round of type ``missile`` of the unit at ``origin`` (its ENU ``rotation``, heading and half
+    sector) will be able to engage a track before it arrives.
 
     The track is taken to fly on from ``pos_m`` to its ``destination_m`` (the
     defended point threat evaluation says it heads for: over minutes its aim is a
@@ -125,7 +129,6 @@ def reachable_later(
     in level flight, whose measured climb rate is mostly noise over minutes.
     """
     row = figures[missile]
-    rotation, origin = units.rotation[unit], units.pos_ecef_m[unit]
     start_e, start_n = _local(rotation, pos_m[0] - origin[0], pos_m[1] - origin[1], pos_m[2] - origin[2])
     leg_e, leg_n = _local(rotation, destination_m[0] - pos_m[0], destination_m[1] - pos_m[1],
                           destination_m[2] - pos_m[2])
@@ -136,4 +139,4 @@ def reachable_later(
     altitude = altitude_m + climb_rate_mps * t_closest
     return (np.hypot(closest_e, closest_n) <= LATER_RANGE_FRACTION * row[MAX_RANGE]
             and row[MIN_ALTITUDE] <= altitude <= row[MAX_ALTITUDE] and speed_mps <= row[MAX_TARGET_SPEED]
-            and in_sector(closest_e, closest_n, units.heading_rad[unit], units.half_sector_rad[unit]))
+            and in_sector(closest_e, closest_n, heading_rad, half_sector_rad))

@@ -97,9 +97,8 @@ class WTADecider:
             asset_pos_ecef_m=np.ascontiguousarray(assets.pos_ecef_m, dtype=float).reshape(-1, 3),
             point_value=np.concatenate([assets.value, np.full(len(units.id), unit_value)]).astype(float),
             point_unit=np.concatenate([np.full(len(assets.value), -1), np.arange(len(units.id))]).astype(np.int64))
-        self.rules = DoctrineRules.of(doctrine)
-        self.evaluation = EvaluationTables.of(default_parameters())
-        self.solver_code = SOLVERS.index(self.solver)
+        self.static = (self.tables, DoctrineRules.of(doctrine), EvaluationTables.of(default_parameters()),
+                       self.envelope.figures, self.envelope.grids, SOLVERS.index(self.solver))
         self.class_name = np.array(THREAT_CLASSES, dtype=object)
         self.last_class = np.full(len(world.tracks.id), -1, dtype=np.int64)
         self.no_orders = Assignments.empty()
@@ -113,8 +112,7 @@ class WTADecider:
             self.last_class = np.concatenate([self.last_class, np.full(len(tracks.id) - len(self.last_class), -1)])
         units, launchers, missiles = world.units, world.units.launchers, world.interceptors
         rows, classes, confidence, pos, orders, details = command_cycle(
-            self.tables, self.rules, self.evaluation, self.envelope.figures, self.envelope.grids, self.solver_code,
-            float(t_s), self.last_class, tracks.count, tracks.active, tracks.pos_ecef_m, tracks.vel_ecef_mps,
+            *self.static, float(t_s), self.last_class, tracks.count, tracks.active, tracks.pos_ecef_m, tracks.vel_ecef_mps,
             tracks.last_update_t_s, tracks.picture, tracks.firm, units.pos_ecef_m, units.rotation,
             units.heading_rad, units.picture, units.next_launch_t_s, units.state, units.rounds, launchers.unit_index,
             launchers.missile_index, launchers.ready, missiles.count, missiles.status, missiles.unit_index,

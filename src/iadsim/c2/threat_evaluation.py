@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from iadsim.catalog.schema import THREAT_CLASSES
 from iadsim.geo import geodetic_of
-from iadsim.jit import kernel
+from iadsim.jit import inline_kernel, kernel
 from iadsim.units import Acceleration, Length, Speed
 from iadsim.validation import validate_model
 from iadsim.yamlio import read_yaml_file
@@ -153,13 +153,13 @@ def class_probabilities(speed_mps: F64, altitude_m: F64, parameters: ThreatEvalu
     return probability
 
 
-@kernel
+@inline_kernel
 def _logistic(z: float) -> float:
     """1 / (1 + e^−z), written with tanh (no overflow)."""
     return 0.5 + 0.5 * np.tanh(0.5 * z)
 
 
-@kernel
+@inline_kernel
 def _band(x: float, low: float, high: float, softness: float, floor: float) -> float:
     """Soft membership of x in [low, high]: a product of two logistic edges."""
     low_width = max(softness * abs(low), floor)
@@ -167,7 +167,7 @@ def _band(x: float, low: float, high: float, softness: float, floor: float) -> f
     return _logistic((x - low) / low_width) * _logistic((high - x) / high_width)
 
 
-@kernel
+@inline_kernel
 def class_probability(tables: EvaluationTables, speed_mps: float, altitude_m: float, out: F64) -> None:
     """Write into ``out`` (C,) the probability of each class of a track at this speed and altitude.
 
@@ -207,62 +207,88 @@ def assess(
     tables: EvaluationTables, pos: F64, vel: F64, points: F64, point_value: F64, point_unit: NDArray[np.int64],
 ) -> tuple[NDArray[np.int64], F64, NDArray[np.int64], NDArray[np.bool_], F64, F64, NDArray[np.int64]]:
     """The fields of :class:`ThreatAssessment` for tracks at ``pos`` moving at ``vel`` (T, 3), defended
-    ``points`` (D, 3) of ``point_value`` (D,), ``point_unit`` (D,) the fire unit a point is (-1: an asset).
+    ``points`` (D, 3) of ``point_value`` (D,), ``point_unit`` (D,) the fire unit a point is (-1: an asset)."""
+    n = len(pos)
+    class_index, aim_index, threatened = np.zeros(n, np.int64), np.zeros(n, np.int64), np.full(n, -1, np.int64)
+    confidence, t_go, value, aimed = np.empty(n), np.empty(n), np.empty(n), np.zeros(n, np.bool_)
+    for k in range(n):
+        kind = classify(tables, pos[k], vel[k])
+        class_index[k], confidence[k] = kind.class_index, kind.confidence
+        aim_index[k], aimed[k], t_go[k] = approach(tables, pos[k], vel[k], kind, points)
+        value[k] = point_value[aim_index[k]] * kind.expected_lethality
+        if aimed[k]:
+            threatened[k] = point_unit[aim_index[k]]
+    return class_index, confidence, aim_index, aimed, t_go, value, threatened
+
+
+class TrackKind(NamedTuple):
+    """What a track's speed and altitude say (:func:`classify`), and its local vertical for :func:`approach`."""
+
+    class_index: int
+    confidence: float
+    ballistic: bool  # a ballistic missile with probability at least 0.5
+    expected_lethality: float  # over the class probabilities
+    altitude_m: float
+    speed_mps: float
+    up_x: float
+    up_y: float
+    up_z: float
+
+
+@inline_kernel
+def classify(tables: EvaluationTables, pos: F64, vel: F64) -> TrackKind:
+    """Class, confidence and expected lethality of a track at ``pos`` moving at ``vel`` (3,) ECEF."""
+    n_classes = len(tables.lethality)
+    lat, lon, alt = geodetic_of(pos[0], pos[1], pos[2])
+    speed = np.sqrt(vel[0] * vel[0] + vel[1] * vel[1] + vel[2] * vel[2])
+    probability = np.empty(n_classes)
+    class_probability(tables, speed, alt, probability)
+    best = 0
+    expected = 0.0
+    for c in range(n_classes):
+        if probability[c] > probability[best]:
+            best = c
+        expected += probability[c] * tables.lethality[c]
+    return TrackKind(best, probability[best], probability[BALLISTIC] >= 0.5, expected, alt, speed,
+                     np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat))
+
+
+@inline_kernel
+def approach(tables: EvaluationTables, pos: F64, vel: F64, kind: TrackKind, points: F64) -> tuple[int, bool, float]:
+    """The defended point a track heads for, whether it is aimed at it, and the time to go (s).
 
     Closest approach to each point, horizontal in the plane normal to the local
     vertical at the track: ballistic tracks come down at t = (v_up + √(v_up² + 2 g
     h)) / g and miss by their horizontal distance from the point at that time, the
     others at t = d·v_h / |v_h|². With d the offset to a point and d_h its
-    horizontal part, |d_h − v_h t|² = |d|² − (d·up)² − 2 t d·v_h + t² |v_h|².
+    horizontal part, |d_h − v_h t|² = |d|² − (d·up)² − 2 t d·v_h + t² |v_h|². The
+    aim is the point missed by least if within the aim radius, else the nearest
+    point, reached at the track's speed.
     """
-    n, n_classes = len(pos), len(tables.lethality)
-    class_index, aim_index = np.zeros(n, np.int64), np.zeros(n, np.int64)
-    confidence, t_go, value = np.empty(n), np.empty(n), np.empty(n)
-    aimed, threatened = np.zeros(n, np.bool_), np.full(n, -1, np.int64)
-    probability = np.empty(n_classes)
+    x, y, z = pos[0], pos[1], pos[2]
+    ux, uy, uz = kind.up_x, kind.up_y, kind.up_z
+    v_up = vel[0] * ux + vel[1] * uy + vel[2] * uz
+    hx, hy, hz = vel[0] - v_up * ux, vel[1] - v_up * uy, vel[2] - v_up * uz
     g = tables.gravity_mps2
-    for k in range(n):
-        x, y, z = pos[k, 0], pos[k, 1], pos[k, 2]
-        vx, vy, vz = vel[k, 0], vel[k, 1], vel[k, 2]
-        lat, lon, alt = geodetic_of(x, y, z)
-        ux, uy, uz = np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)
-        v_up = vx * ux + vy * uy + vz * uz
-        hx, hy, hz = vx - v_up * ux, vy - v_up * uy, vz - v_up * uz
-        speed = np.sqrt(vx * vx + vy * vy + vz * vz)
-        class_probability(tables, speed, alt, probability)
-        best = 0
-        for c in range(1, n_classes):
-            if probability[c] > probability[best]:
-                best = c
-        class_index[k], confidence[k] = best, probability[best]
-        ballistic = probability[BALLISTIC] >= 0.5
-        pos_dot_up = x * ux + y * uy + z * uz
-        pos_dot_h = x * hx + y * hy + z * hz
-        pos_sq = x * x + y * y + z * z
-        speed_h_sq = max(hx * hx + hy * hy + hz * hz, 1e-9)
-        t_fall = (v_up + np.sqrt(v_up * v_up + 2.0 * g * max(alt, 0.0))) / g
-        aim, nearest = 0, 0
-        aim_miss = nearest_distance = aim_t_go = np.inf
-        for d in range(len(points)):
-            px, py, pz = points[d, 0], points[d, 1], points[d, 2]
-            offset_up = (ux * px + uy * py + uz * pz) - pos_dot_up
-            offset_along = (hx * px + hy * py + hz * pz) - pos_dot_h
-            distance_sq = max((px * px + py * py + pz * pz) + pos_sq - 2.0 * (x * px + y * py + z * pz), 0.0)
-            t = t_fall if ballistic else max(offset_along / speed_h_sq, 0.0)
-            miss = np.sqrt(max(distance_sq - offset_up**2 - 2.0 * t * offset_along + t**2 * speed_h_sq, 0.0))
-            distance = np.sqrt(distance_sq)
-            if miss < aim_miss or d == 0:
-                aim, aim_miss, aim_t_go = d, miss, t
-            if distance < nearest_distance or d == 0:
-                nearest, nearest_distance = d, distance
-        aimed[k] = aim_miss <= tables.aim_radius_m
-        if not aimed[k]:
-            aim, aim_t_go = nearest, nearest_distance / max(speed, 1.0)
-        aim_index[k], t_go[k] = aim, aim_t_go
-        expected = 0.0
-        for c in range(n_classes):
-            expected += probability[c] * tables.lethality[c]
-        value[k] = point_value[aim] * expected
-        if aimed[k]:
-            threatened[k] = point_unit[aim]
-    return class_index, confidence, aim_index, aimed, t_go, value, threatened
+    pos_dot_up = x * ux + y * uy + z * uz
+    pos_dot_h = x * hx + y * hy + z * hz
+    pos_sq = x * x + y * y + z * z
+    speed_h_sq = max(hx * hx + hy * hy + hz * hz, 1e-9)
+    t_fall = (v_up + np.sqrt(v_up * v_up + 2.0 * g * max(kind.altitude_m, 0.0))) / g
+    aim, nearest = 0, 0
+    aim_miss = nearest_distance = aim_t_go = np.inf
+    for d in range(len(points)):
+        px, py, pz = points[d, 0], points[d, 1], points[d, 2]
+        offset_up = (ux * px + uy * py + uz * pz) - pos_dot_up
+        offset_along = (hx * px + hy * py + hz * pz) - pos_dot_h
+        distance_sq = max((px * px + py * py + pz * pz) + pos_sq - 2.0 * (x * px + y * py + z * pz), 0.0)
+        t = t_fall if kind.ballistic else max(offset_along / speed_h_sq, 0.0)
+        miss = np.sqrt(max(distance_sq - offset_up * offset_up - 2.0 * t * offset_along + t * t * speed_h_sq, 0.0))
+        distance = np.sqrt(distance_sq)
+        if miss < aim_miss or d == 0:
+            aim, aim_miss, aim_t_go = d, miss, t
+        if distance < nearest_distance or d == 0:
+            nearest, nearest_distance = d, distance
+    if aim_miss <= tables.aim_radius_m:
+        return aim, True, aim_t_go
+    return nearest, False, nearest_distance / max(kind.speed_mps, 1.0)

@@ -40,7 +40,7 @@ from numpy.typing import NDArray
 
 from iadsim import geo, registry
 from iadsim.catalog.schema import InterceptorType
-from iadsim.jit import kernel
+from iadsim.jit import inline_kernel, kernel
 from iadsim.physics import flyout
 from iadsim.physics.environment import F64
 from iadsim.physics.flyout import Airframes, FlightState, fly_tick, has_flyout_figures, launch_direction
@@ -70,8 +70,8 @@ class FlyoutTable:
 
     def lookup(self, ground_range_m: F64, altitude_m: F64) -> tuple[F64, F64]:
         """Time of flight and speed at points ``(K,)``, bilinear; inf/NaN outside the grid or the reach."""
-        return _lookup_rows(self.ground_range_m, self.altitude_m, self.time_of_flight_s, self.speed_mps,
-                            np.ascontiguousarray(ground_range_m, dtype=float),
+        return _lookup_rows(self.ground_range_m[None], self.altitude_m[None], self.time_of_flight_s[None],
+                            self.speed_mps[None], np.ascontiguousarray(ground_range_m, dtype=float),
                             np.ascontiguousarray(altitude_m, dtype=float))
 
 
@@ -103,45 +103,52 @@ class FlyoutGrids(NamedTuple):
         return grids
 
 
-@kernel
-def _grid_position(grid: F64, x: float) -> float:
-    """Fractional index of ``x`` in the increasing ``grid``; NaN outside it (``np.interp`` onto the indices)."""
-    n = len(grid)
-    if not grid[0] <= x <= grid[n - 1]:
+@inline_kernel
+def _grid_position(grid: F64, m: int, x: float) -> float:
+    """Fractional index of ``x`` in the increasing row ``grid[m]``; NaN outside it (``np.interp`` onto the indices).
+
+    The cell is guessed as if the grid were even (the tables' are), then stepped to the one with
+    grid[j] ≤ x < grid[j + 1]: the cell a binary search finds, for any increasing grid.
+    """
+    n = grid.shape[1]
+    first, last = grid[m, 0], grid[m, n - 1]
+    if not first <= x <= last:
         return np.nan
-    if x == grid[n - 1]:
+    if x == last:
         return float(n - 1)
-    low, high = 0, n - 1
-    while high - low > 1:
-        middle = (low + high) // 2
-        if grid[middle] <= x:
-            low = middle
-        else:
-            high = middle
-    if grid[low] == x:
-        return float(low)
-    return (1.0 / (grid[low + 1] - grid[low])) * (x - grid[low]) + low
+    j = min(max(int((x - first) / (last - first) * (n - 1)), 0), n - 2)
+    while j > 0 and grid[m, j] > x:
+        j -= 1
+    while j < n - 2 and grid[m, j + 1] <= x:
+        j += 1
+    if grid[m, j] == x:
+        return float(j)
+    return (1.0 / (grid[m, j + 1] - grid[m, j])) * (x - grid[m, j]) + j
 
 
-@kernel
-def _bilinear(ground_grid: F64, altitude_grid: F64, table: F64, ground_m: float, altitude_m: float) -> float:
-    """The table interpolated at one point; NaN outside the grid or next to an unreachable (inf) corner."""
-    x = _grid_position(ground_grid, ground_m)
-    y = _grid_position(altitude_grid, altitude_m)
+@inline_kernel
+def _bilinear(ground_grid: F64, altitude_grid: F64, table: F64, m: int, ground_m: float, altitude_m: float) -> float:
+    """Table ``m`` (of the stack ``table``) interpolated at one point; NaN outside the grid or next to an
+    unreachable (inf) corner."""
+    x = _grid_position(ground_grid, m, ground_m)
+    y = _grid_position(altitude_grid, m, altitude_m)
     if not (np.isfinite(x) and np.isfinite(y)):
         return np.nan
-    i = min(int(x), len(ground_grid) - 2)
-    j = min(int(y), len(altitude_grid) - 2)
+    i = min(int(x), ground_grid.shape[1] - 2)
+    j = min(int(y), altitude_grid.shape[1] - 2)
     fx, fy = x - i, y - j
-    return ((1 - fx) * (1 - fy) * table[i, j] + fx * (1 - fy) * table[i + 1, j]
-            + (1 - fx) * fy * table[i, j + 1] + fx * fy * table[i + 1, j + 1])
+    return ((1 - fx) * (1 - fy) * table[m, i, j] + fx * (1 - fy) * table[m, i + 1, j]
+            + (1 - fx) * fy * table[m, i, j + 1] + fx * fy * table[m, i + 1, j + 1])
 
 
-@kernel
-def time_of_flight_at(grids: FlyoutGrids, missile: int, ground_m: float, altitude_m: float) -> float:
-    """Time of flight (s) of type ``missile`` to a point at ``ground_m``, ``altitude_m``; inf out of reach."""
-    tof = _bilinear(grids.ground_range_m[missile], grids.altitude_m[missile], grids.time_of_flight_s[missile],
-                    ground_m, altitude_m)
+@inline_kernel
+def time_of_flight_at(ground_grid: F64, altitude_grid: F64, tof_table: F64, missile: int, ground_m: float,
+                      altitude_m: float) -> float:
+    """Time of flight (s) of type ``missile`` to a point at ``ground_m``, ``altitude_m``; inf out of reach.
+
+    The tables are :class:`FlyoutGrids`' stacks, passed as arrays (a named tuple costs a microsecond a call).
+    """
+    tof = _bilinear(ground_grid, altitude_grid, tof_table, missile, ground_m, altitude_m)
     return np.inf if np.isnan(tof) else tof
 
 
@@ -150,8 +157,8 @@ def _lookup_rows(ground_grid: F64, altitude_grid: F64, tof_table: F64, speed_tab
                  ground_m: F64, altitude_m: F64) -> tuple[F64, F64]:
     tof, speed = np.empty(len(ground_m)), np.empty(len(ground_m))
     for k in range(len(ground_m)):
-        tof[k] = _bilinear(ground_grid, altitude_grid, tof_table, ground_m[k], altitude_m[k])
-        speed[k] = _bilinear(ground_grid, altitude_grid, speed_table, ground_m[k], altitude_m[k]) \
+        tof[k] = _bilinear(ground_grid, altitude_grid, tof_table, 0, ground_m[k], altitude_m[k])
+        speed[k] = _bilinear(ground_grid, altitude_grid, speed_table, 0, ground_m[k], altitude_m[k]) \
             if np.isfinite(tof[k]) else np.nan
         if np.isnan(tof[k]):
             tof[k] = np.inf

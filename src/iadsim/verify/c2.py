@@ -37,7 +37,7 @@ def wta_exact_vs_brute_force() -> CaseResult:
     greedy_gaps, local_gaps = [], []
     for _ in range(500):
         problem = constrained_instance(rng)
-        result = exact(problem, time_limit_s=10.0)
+        result = exact(problem)
         unproven += not result.optimal
         greedy = marginal_return(problem)
         local = local_search(problem, greedy)
@@ -67,7 +67,7 @@ def wta_local_search_ahuja() -> CaseResult:
     for size, count in ((10, 20), (20, 5)):
         for _ in range(count):
             problem = ahuja_instance(size, size, rng)
-            optimum = exact(problem, time_limit_s=30.0).objective
+            optimum = exact(problem).objective
             gaps.append(_gap(objective(problem, local_search(problem, marginal_return(problem))), optimum))
     mean_pct = 100.0 * float(np.mean(gaps))
     return CaseResult(

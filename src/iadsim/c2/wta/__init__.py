@@ -48,7 +48,7 @@ from iadsim.c2.wta.problem import (
     remaining,
     violations,
 )
-from iadsim.jit import kernel
+from iadsim.jit import kernel_calling_python
 
 SOLVERS: tuple[str, ...] = ("greedy", "local_search", "exact", "auto")
 GREEDY, LOCAL_SEARCH, EXACT, AUTO = range(len(SOLVERS))
@@ -69,7 +69,7 @@ def choose_solver(problem: WTAProblem) -> str:
         else "local_search"
 
 
-@kernel
+@kernel_calling_python
 def solve_pairs(problem: PairProblem, solver: int) -> I64:
     """Rounds per pair by solver number ``solver`` (the index in :data:`SOLVERS`)."""
     rounds = greedy(problem, np.zeros(len(problem.pk), np.int64))

@@ -46,7 +46,7 @@ from iadsim.c2.wta.problem import (
     remaining_of,
     survival_under,
 )
-from iadsim.jit import grown, kernel
+from iadsim.jit import grown, inline_kernel, kernel
 
 IMPROVEMENT_TOLERANCE = 1e-9
 """Smallest relative fall of the objective that counts as an improvement."""
@@ -133,7 +133,8 @@ def _exchange_pass(p: PairProblem, rounds: I64) -> bool:
     move = np.full((size, 4), _NONE, np.int64)
     n = 0
     for s in range(n_shots):  # relocations
-        change, k = _best_relocation(p, at_risk, engaged, free_channels, spare_limit, shots[s], loss[s], frees[s])
+        change, k = _best_relocation(p.pair_weapon, p.pair_target, p.pk, p.weapon_start, p.pair_channel, p.group,
+                                     at_risk, engaged, free_channels, spare_limit, shots[s], loss[s], frees[s])
         delta[n] = change
         move[n, 0], move[n, 1] = shots[s], k
         n += 1
@@ -144,7 +145,8 @@ def _exchange_pass(p: PairProblem, rounds: I64) -> bool:
     for w in spare:  # adds
         best, best_q = np.inf, _NONE
         for q in range(p.weapon_start[w], p.weapon_start[w + 1]):
-            if p.pk[q] > 0.0 and spare_limit[p.pair_target[q]] > 0 and _channel_ok(p, engaged, free_channels, q, 0):
+            if p.pk[q] > 0.0 and spare_limit[p.pair_target[q]] > 0 and \
+                    _channel_ok(engaged, free_channels, p.pair_channel[q], p.group[w], 0):
                 change = -(at_risk[p.pair_target[q]] * p.pk[q] - p.cost[w])
                 if change < best:
                     best, best_q = change, q
@@ -160,15 +162,16 @@ def _exchange_pass(p: PairProblem, rounds: I64) -> bool:
                 w2, j2 = p.pair_weapon[q22], p.pair_target[q22]
                 if j1 == j2 or w1 == w2:
                     continue
-                q21, q12 = pair_of(p, w2, j1), pair_of(p, w1, j2)
+                q21, q12 = pair_of(p.weapon_start, p.pair_target, w2, j1), pair_of(p.weapon_start, p.pair_target, w1, j2)
                 if q21 < 0 or q12 < 0 or not (p.pk[q21] > 0.0 and p.pk[q12] > 0.0):
                     continue
                 change = (at_risk[j1] * ((1.0 - p.pk[q21]) / (1.0 - p.pk[q11]) - 1.0)
                           + at_risk[j2] * ((1.0 - p.pk[q12]) / (1.0 - p.pk[q22]) - 1.0))
                 if not np.isfinite(change):
                     continue
-                if p.group[w1] != p.group[w2] and not (_channel_ok(p, engaged, free_channels, q12, frees[s1])
-                                                        and _channel_ok(p, engaged, free_channels, q21, frees[s2])):
+                if p.group[w1] != p.group[w2] and not (
+                        _channel_ok(engaged, free_channels, p.pair_channel[q12], p.group[w1], frees[s1])
+                        and _channel_ok(engaged, free_channels, p.pair_channel[q21], p.group[w2], frees[s2])):
                     continue
                 if change < best:
                     best, best_moves = change, (q12, q21, q22)
@@ -179,14 +182,15 @@ def _exchange_pass(p: PairProblem, rounds: I64) -> bool:
         for s in range(n_shots):
             q = shots[s]
             w, j = p.pair_weapon[q], p.pair_target[q]
-            relocation, k = _best_relocation(p, at_risk, engaged, free_channels, spare_limit, q, loss[s], frees[s])
+            relocation, k = _best_relocation(p.pair_weapon, p.pair_target, p.pk, p.weapon_start, p.pair_channel,
+                                             p.group, at_risk, engaged, free_channels, spare_limit, q, loss[s], frees[s])
             p_shot = min(p.pk[q], 1.0 - 1e-15)
             at_risk_after = at_risk[j] / (1.0 - p_shot)
             best, best_q = np.inf, _NONE
             for v in spare:
-                r = pair_of(p, v, j)
+                r = pair_of(p.weapon_start, p.pair_target, v, j)
                 if r < 0 or not p.pk[r] > 0.0 or p.group[v] == p.group[w] or \
-                        not _channel_ok(p, engaged, free_channels, r, 0):
+                        not _channel_ok(engaged, free_channels, p.pair_channel[r], p.group[v], 0):
                     continue
                 change = -(at_risk_after * p.pk[r] - p.cost[v])
                 if change < best:
@@ -203,23 +207,26 @@ def _exchange_pass(p: PairProblem, rounds: I64) -> bool:
     return True
 
 
-@kernel
-def _channel_ok(p: PairProblem, engaged: NDArray[np.bool_], free_channels: I64, q: int, frees: int) -> bool:
-    """May the group of pair ``q``'s weapon take on its target, counting the channel a leaving round ``frees``?"""
-    return engaged[p.pair_channel[q]] or free_channels[p.group[p.pair_weapon[q]]] + frees > 0
+@inline_kernel
+def _channel_ok(engaged: NDArray[np.bool_], free_channels: I64, channel: int, group: int, frees: int) -> bool:
+    """May ``group`` take on a target through ``channel``, counting the channel a leaving round ``frees``?"""
+    return engaged[channel] or free_channels[group] + frees > 0
 
 
-@kernel
-def _best_relocation(p: PairProblem, at_risk: F64, engaged: NDArray[np.bool_], free_channels: I64,
-                     spare_limit: I64, q: int, loss: float, frees: int) -> tuple[float, int]:
+@inline_kernel
+def _best_relocation(pair_weapon: I64, pair_target: I64, pk: F64, weapon_start: I64, pair_channel: I64, group: I64,
+                     at_risk: F64, engaged: NDArray[np.bool_], free_channels: I64, spare_limit: I64, q: int,
+                     loss: float, frees: int) -> tuple[float, int]:
     """The best target to move a round of shot ``q`` to: ΔF = V_j q_j p_wj / (1 − p_wj) − V_k q_k p_wk."""
-    w, j = p.pair_weapon[q], p.pair_target[q]
+    w, j = pair_weapon[q], pair_target[q]
+    g = group[w]
     best, best_q = np.inf, _NONE
-    for r in range(p.weapon_start[w], p.weapon_start[w + 1]):
-        k = p.pair_target[r]
-        if k == j or not (p.pk[r] > 0.0 and spare_limit[k] > 0 and _channel_ok(p, engaged, free_channels, r, frees)):
+    for r in range(weapon_start[w], weapon_start[w + 1]):
+        k = pair_target[r]
+        if k == j or not (pk[r] > 0.0 and spare_limit[k] > 0
+                          and _channel_ok(engaged, free_channels, pair_channel[r], g, frees)):
             continue
-        change = loss - at_risk[k] * p.pk[r]
+        change = loss - at_risk[k] * pk[r]
         if change < best:
             best, best_q = change, r
     return best, best_q
@@ -319,7 +326,7 @@ def reassign(p: PairProblem, rounds: I64, pick: int) -> tuple[bool, I64]:
     candidate = rest
     for r in range(n_rounds):
         if placed[r] >= 0:
-            candidate[pair_of(p, p.pair_weapon[leaving[r]], placed[r])] += 1
+            candidate[pair_of(p.weapon_start, p.pair_target, p.pair_weapon[leaving[r]], placed[r])] += 1
     if objective_of(p, candidate) < objective_of(p, rounds) * (1.0 - IMPROVEMENT_TOLERANCE):
         return True, candidate
     return False, rounds

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from iadsim.c2.wta.problem import I64, PairProblem, WTAProblem, dense_rounds, pair_rounds, pairs_of, remaining_of
-from iadsim.jit import kernel
+from iadsim.jit import inline_kernel, kernel
 
 
 def marginal_return(problem: WTAProblem, x: I64 | None = None) -> I64:
@@ -45,7 +45,8 @@ def greedy(p: PairProblem, start: I64) -> I64:
                       and (engaged[p.pair_channel[q]] or channels[g] > 0))
     best_pair, best_gain = np.full(n_targets, -1, np.int64), np.full(n_targets, -np.inf)
     for t in range(n_targets):
-        _refresh(p, survival, allowed, best_pair, best_gain, t)
+        _refresh(p.value, p.pk, p.cost, p.pair_weapon, p.target_pairs, p.target_start, survival, allowed, best_pair,
+                     best_gain, t)
     closed = np.zeros(n_weapons, np.bool_)
     while n_targets:
         j = 0
@@ -86,19 +87,21 @@ def greedy(p: PairProblem, start: I64) -> I64:
             b = best_pair[t]
             if t == j or (b >= 0 and (closed[p.pair_weapon[b]] or (
                     channels[g] == 0 and p.group[p.pair_weapon[b]] == g and not engaged[p.pair_channel[b]]))):
-                _refresh(p, survival, allowed, best_pair, best_gain, t)
+                _refresh(p.value, p.pk, p.cost, p.pair_weapon, p.target_pairs, p.target_start, survival, allowed,
+                         best_pair, best_gain, t)
     return rounds
 
 
-@kernel
-def _refresh(p: PairProblem, survival: np.ndarray, allowed: np.ndarray, best_pair: I64, best_gain: np.ndarray,
+@inline_kernel
+def _refresh(value: np.ndarray, pk: np.ndarray, cost: np.ndarray, pair_weapon: I64, target_pairs: I64,
+             target_start: I64, survival: np.ndarray, allowed: np.ndarray, best_pair: I64, best_gain: np.ndarray,
              t: int) -> None:
     """The best allowed pair of target ``t`` and its net gain V_t q_t p − c (−inf when none)."""
     best_pair[t], best_gain[t] = -1, -np.inf
-    at_risk = p.value[t] * survival[t]
-    for k in range(p.target_start[t], p.target_start[t + 1]):
-        q = p.target_pairs[k]
+    at_risk = value[t] * survival[t]
+    for k in range(target_start[t], target_start[t + 1]):
+        q = target_pairs[k]
         if allowed[q]:
-            gain = at_risk * p.pk[q] - p.cost[p.pair_weapon[q]]
+            gain = at_risk * pk[q] - cost[pair_weapon[q]]
             if gain > best_gain[t]:
                 best_pair[t], best_gain[t] = q, gain

@@ -34,7 +34,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from iadsim.jit import kernel
+from iadsim.jit import inline_kernel, kernel
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -144,7 +144,7 @@ class PairProblem(NamedTuple):
     channel_engaged: Bool  # (K,)
 
 
-@kernel
+@inline_kernel
 def log_miss(pk: float) -> float:
     """ln(1 − p), finite even for p = 1 (:data:`SURE_KILL_PK`)."""
     return np.log1p(-min(pk, SURE_KILL_PK))
@@ -226,17 +226,22 @@ def dense_rounds(problem: WTAProblem, pairs: PairProblem, rounds: I64) -> I64:
     return x
 
 
-@kernel
-def pair_of(p: PairProblem, weapon: int, target: int) -> int:
-    """The pair of ``weapon`` at ``target`` (binary search in the weapon's pairs); -1 if there is none."""
-    low, high = p.weapon_start[weapon], p.weapon_start[weapon + 1]
+@inline_kernel
+def pair_of(weapon_start: I64, pair_target: I64, weapon: int, target: int) -> int:
+    """The pair of ``weapon`` at ``target`` (binary search in the weapon's pairs, :class:`PairProblem`'s
+    ``weapon_start`` and ``pair_target``); -1 if there is none.
+
+    Hot helpers of the solvers take a problem's arrays, never the problem: passing a named tuple of
+    arrays into a compiled function counts every array's references, half a microsecond a call.
+    """
+    low, high = weapon_start[weapon], weapon_start[weapon + 1]
     while low < high:
         middle = (low + high) // 2
-        if p.pair_target[middle] < target:
+        if pair_target[middle] < target:
             low = middle + 1
         else:
             high = middle
-    return low if low < p.weapon_start[weapon + 1] and p.pair_target[low] == target else -1
+    return low if low < weapon_start[weapon + 1] and pair_target[low] == target else -1
 
 
 @kernel
