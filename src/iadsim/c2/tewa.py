@@ -106,7 +106,7 @@ class WTADecider:
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         world.assignments = self.no_orders
         tracks = world.tracks
-        if not tracks.active[: tracks.count].any():
+        if np.count_nonzero(tracks.active[: tracks.count]) == 0:
             return NO_EVENTS
         if len(self.last_class) < len(tracks.id):
             self.last_class = np.concatenate([self.last_class, np.full(len(tracks.id) - len(self.last_class), -1)])
