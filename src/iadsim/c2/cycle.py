@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from iadsim.c2.doctrine import DoctrineRules, engageable_of, held_pairs, rounds_allowed_of
 from iadsim.c2.feasibility import UnitGeometry, feasible_pairs, reachable_later
-from iadsim.c2.threat_evaluation import EvaluationTables, TrackKind, approach, classify
+from iadsim.c2.threat_evaluation import EvaluationTables, TrackKind, approach, classify, speed_membership, up_of
 from iadsim.c2.wta import solve_pairs
 from iadsim.c2.wta.problem import PairProblem, pair_problem, remaining_of, with_pk
 from iadsim.catalog.schema import THREAT_CLASSES
@@ -69,7 +69,7 @@ class DecideTables(NamedTuple):
 @kernel
 def command_cycle(
     tables: DecideTables, rules: DoctrineRules, evaluation: EvaluationTables, figures: F64, grids: FlyoutGrids,
-    solver: int, t_s: float, last_class: I64,
+    solver: int, t_s: float, last_class: I64, speed_seen: F64, speed_part: F64,
     track_count: int, track_active: Bool, track_pos: F64, track_vel: F64, track_t_s: F64,
     track_picture: I32, track_firm: Bool,
     unit_pos: F64, unit_rotation: F64, unit_heading: F64, unit_picture: I32, unit_next_launch_s: F64,
@@ -78,7 +78,11 @@ def command_cycle(
     missile_count: int, missile_status: NDArray[np.int8], missile_unit: I32, missile_type: I32,
     missile_track: I32,
 ) -> tuple[I64, I64, F64, F64, I64, F64]:
-    """One command cycle at ``t_s`` over the world's arrays (``last_class`` is updated in place).
+    """One command cycle at ``t_s`` over the world's arrays.
+
+    ``last_class`` (N,) is each track row's class at the last cycle; ``speed_seen`` (N,) and
+    ``speed_part`` (N, C) each row's speed and the class memberships of that speed: the stage's
+    own records, updated in place.
 
     Returns the tracks newly classified (rows, class, confidence, predicted
     position (k, 3)) and the orders: an integer table (n, 5) of unit, missile type,
@@ -96,16 +100,25 @@ def command_cycle(
     n_units, n_assets = len(unit_pos), len(tables.asset_pos_ecef_m)
     class_index, confidence = np.empty(n_live, np.int64), np.empty(n_live)
     ballistic, lethality = np.zeros(n_live, np.bool_), np.empty(n_live)
-    altitude, speed, up = np.empty(n_live), np.empty(n_live), np.empty((n_live, 3))
+    altitude, speed, lat, lon = np.empty(n_live), np.empty(n_live), np.empty(n_live), np.empty(n_live)
     changed = np.zeros(n_live, np.bool_)
+    speed_band, altitude_band, class_lethality = evaluation.speed_band_mps, evaluation.altitude_band_m, \
+        evaluation.lethality
+    softness, floor = evaluation.edge_softness, evaluation.altitude_edge_floor_m
+    probability = np.empty(len(class_lethality))
     for i in range(n_live):
-        kind = classify(evaluation, pos[i], vel[i])
+        row = live[i]
+        speed[i] = np.sqrt(vel[i, 0] * vel[i, 0] + vel[i, 1] * vel[i, 1] + vel[i, 2] * vel[i, 2])
+        if speed[i] != speed_seen[row]:  # the speed memberships are kept while the track's speed is unchanged
+            speed_seen[row] = speed[i]
+            speed_membership(speed_band, softness, speed[i], speed_part[row])
+        kind = classify(altitude_band, class_lethality, softness, floor, pos[i, 0], pos[i, 1], pos[i, 2], speed[i],
+                        speed_part[row], probability)
         class_index[i], confidence[i], ballistic[i], lethality[i] = (kind.class_index, kind.confidence,
                                                                      kind.ballistic, kind.expected_lethality)
-        altitude[i], speed[i], up[i, 0], up[i, 1], up[i, 2] = kind.altitude_m, kind.speed_mps, kind.up_x, \
-            kind.up_y, kind.up_z
-        changed[i] = last_class[live[i]] != kind.class_index
-        last_class[live[i]] = kind.class_index
+        altitude[i], lat[i], lon[i] = kind.altitude_m, kind.lat_rad, kind.lon_rad
+        changed[i] = last_class[row] != kind.class_index
+        last_class[row] = kind.class_index
     changed = np.flatnonzero(changed)
     classified = (live[changed], class_index[changed], confidence[changed], pos[changed])
     n_weapons = len(tables.weapon_unit)
@@ -161,8 +174,8 @@ def command_cycle(
     aim, aimed, t_go = np.zeros(n_live, np.int64), np.zeros(n_live, np.bool_), np.zeros(n_live)
     value, threatened = np.zeros(n_live), np.full(n_live, -1, np.int64)
     for i in columns:
-        kind = TrackKind(class_index[i], confidence[i], ballistic[i], lethality[i], altitude[i], speed[i],
-                         up[i, 0], up[i, 1], up[i, 2])
+        kind = TrackKind(class_index[i], confidence[i], ballistic[i], lethality[i], altitude[i], speed[i], lat[i],
+                         lon[i])
         aim[i], aimed[i], t_go[i] = approach(evaluation, pos[i], vel[i], kind, points)
         value[i] = tables.point_value[aim[i]] * lethality[i]
         if aimed[i]:
@@ -207,10 +220,17 @@ def command_cycle(
         rounds = solve_pairs(with_pk(problem, own, ready), solver)
     # Then everyone against the rest, under weapons control, layer policy and reserves.
     available = np.maximum(left - rules.reserve_rounds, 0)
-    held = _held(tables, figures, units, problem, track_picture[live[track]], pos[track], vel[track],
-                 altitude[track], speed[track], np.where(class_index[track] == BALLISTIC_CLASS,
-                                                         np.sum(vel[track] * up[track], axis=1), 0.0),
-                 points[aim[track]], t_go[track], available) if rules.save_long_range else np.zeros(len(pair_weapon), np.bool_)
+    if rules.save_long_range:
+        climb = np.zeros(len(track))  # carried along for ballistic tracks only: level flight's is mostly noise
+        for j in range(len(track)):
+            i = track[j]
+            if class_index[i] == BALLISTIC_CLASS:
+                ux, uy, uz = up_of(lat[i], lon[i])
+                climb[j] = vel[i, 0] * ux + vel[i, 1] * uy + vel[i, 2] * uz
+        held = _held(tables, figures, units, problem, track_picture[live[track]], pos[track], vel[track],
+                     altitude[track], speed[track], climb, points[aim[track]], t_go[track], available)
+    else:
+        held = np.zeros(len(pair_weapon), np.bool_)
     rest = remaining_of(problem, rounds)
     pk = np.zeros(len(pair_weapon))
     spent = np.zeros(n_weapons, np.int64)

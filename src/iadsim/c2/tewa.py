@@ -101,6 +101,8 @@ class WTADecider:
                        self.envelope.figures, self.envelope.grids, SOLVERS.index(self.solver))
         self.class_name = np.array(THREAT_CLASSES, dtype=object)
         self.last_class = np.full(len(world.tracks.id), -1, dtype=np.int64)
+        self.speed_seen = np.full(len(world.tracks.id), np.nan)
+        self.speed_part = np.zeros((len(world.tracks.id), len(THREAT_CLASSES)))
         self.no_orders = Assignments.empty()
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
@@ -108,11 +110,14 @@ class WTADecider:
         tracks = world.tracks
         if np.count_nonzero(tracks.active[: tracks.count]) == 0:
             return NO_EVENTS
-        if len(self.last_class) < len(tracks.id):
-            self.last_class = np.concatenate([self.last_class, np.full(len(tracks.id) - len(self.last_class), -1)])
+        if len(self.last_class) < len(tracks.id):  # the track store grew: so do the stage's records of its rows
+            more = len(tracks.id) - len(self.last_class)
+            self.last_class = np.concatenate([self.last_class, np.full(more, -1)])
+            self.speed_seen = np.concatenate([self.speed_seen, np.full(more, np.nan)])
+            self.speed_part = np.concatenate([self.speed_part, np.zeros((more, len(THREAT_CLASSES)))])
         units, launchers, missiles = world.units, world.units.launchers, world.interceptors
         rows, classes, confidence, pos, orders, details = command_cycle(
-            *self.static, float(t_s), self.last_class, tracks.count, tracks.active, tracks.pos_ecef_m, tracks.vel_ecef_mps,
+            *self.static, float(t_s), self.last_class, self.speed_seen, self.speed_part, tracks.count, tracks.active, tracks.pos_ecef_m, tracks.vel_ecef_mps,
             tracks.last_update_t_s, tracks.picture, tracks.firm, units.pos_ecef_m, units.rotation,
             units.heading_rad, units.picture, units.next_launch_t_s, units.state, units.rounds, launchers.unit_index,
             launchers.missile_index, launchers.ready, missiles.count, missiles.status, missiles.unit_index,

@@ -147,9 +147,11 @@ def class_probabilities(speed_mps: F64, altitude_m: F64, parameters: ThreatEvalu
     """(T, C) probability of each class in :data:`THREAT_CLASSES`, from speed and altitude bands."""
     tables = EvaluationTables.of(parameters)
     speed, altitude = np.asarray(speed_mps, dtype=float), np.asarray(altitude_m, dtype=float)
-    probability = np.empty((len(speed), len(THREAT_CLASSES)))
+    probability, speed_part = np.empty((len(speed), len(THREAT_CLASSES))), np.empty(len(THREAT_CLASSES))
     for k in range(len(speed)):
-        class_probability(tables, float(speed[k]), float(altitude[k]), probability[k])
+        speed_membership(tables.speed_band_mps, tables.edge_softness, float(speed[k]), speed_part)
+        class_probability(tables.altitude_band_m, tables.edge_softness, tables.altitude_edge_floor_m, speed_part,
+                          float(altitude[k]), probability[k])
     return probability
 
 
@@ -168,8 +170,18 @@ def _band(x: float, low: float, high: float, softness: float, floor: float) -> f
 
 
 @inline_kernel
-def class_probability(tables: EvaluationTables, speed_mps: float, altitude_m: float, out: F64) -> None:
-    """Write into ``out`` (C,) the probability of each class of a track at this speed and altitude.
+def speed_membership(speed_band_mps: F64, softness: float, speed_mps: float, out: F64) -> None:
+    """Write into ``out`` (C,) each class's membership of a track at this speed (a function of the speed only:
+    the decide stage keeps it while a track's velocity is unchanged)."""
+    for c in range(len(out)):
+        out[c] = _band(speed_mps, speed_band_mps[c, 0], speed_band_mps[c, 1], softness, 1.0)
+
+
+@inline_kernel
+def class_probability(altitude_band_m: F64, softness: float, altitude_floor_m: float, speed_part: F64,
+                      altitude_m: float, out: F64) -> None:
+    """Write into ``out`` (C,) the probability of each class of a track with the speed memberships
+    ``speed_part`` (C,) at this altitude.
 
     Each class scores the product of its speed and altitude memberships; the
     scores normalised to one are the probabilities (uniform when none scores).
@@ -177,10 +189,8 @@ def class_probability(tables: EvaluationTables, speed_mps: float, altitude_m: fl
     n = len(out)
     total = 0.0
     for c in range(n):
-        out[c] = (_band(speed_mps, tables.speed_band_mps[c, 0], tables.speed_band_mps[c, 1],
-                        tables.edge_softness, 1.0)
-                  * _band(altitude_m, tables.altitude_band_m[c, 0], tables.altitude_band_m[c, 1],
-                          tables.edge_softness, tables.altitude_edge_floor_m))
+        out[c] = speed_part[c] * _band(altitude_m, altitude_band_m[c, 0], altitude_band_m[c, 1], softness,
+                                       altitude_floor_m)
         total += out[c]
     for c in range(n):
         out[c] = out[c] / total if total > 1e-12 else 1.0 / n
@@ -211,8 +221,12 @@ def assess(
     n = len(pos)
     class_index, aim_index, threatened = np.zeros(n, np.int64), np.zeros(n, np.int64), np.full(n, -1, np.int64)
     confidence, t_go, value, aimed = np.empty(n), np.empty(n), np.empty(n), np.zeros(n, np.bool_)
+    speed_part, probability = np.empty(len(tables.lethality)), np.empty(len(tables.lethality))
     for k in range(n):
-        kind = classify(tables, pos[k], vel[k])
+        speed = np.sqrt(vel[k, 0] * vel[k, 0] + vel[k, 1] * vel[k, 1] + vel[k, 2] * vel[k, 2])
+        speed_membership(tables.speed_band_mps, tables.edge_softness, speed, speed_part)
+        kind = classify(tables.altitude_band_m, tables.lethality, tables.edge_softness, tables.altitude_edge_floor_m,
+                        pos[k, 0], pos[k, 1], pos[k, 2], speed, speed_part, probability)
         class_index[k], confidence[k] = kind.class_index, kind.confidence
         aim_index[k], aimed[k], t_go[k] = approach(tables, pos[k], vel[k], kind, points)
         value[k] = point_value[aim_index[k]] * kind.expected_lethality
@@ -222,7 +236,7 @@ def assess(
 
 
 class TrackKind(NamedTuple):
-    """What a track's speed and altitude say (:func:`classify`), and its local vertical for :func:`approach`."""
+    """What a track's speed and altitude say (:func:`classify`), and where it is for :func:`approach`."""
 
     class_index: int
     confidence: float
@@ -230,27 +244,31 @@ class TrackKind(NamedTuple):
     expected_lethality: float  # over the class probabilities
     altitude_m: float
     speed_mps: float
-    up_x: float
-    up_y: float
-    up_z: float
+    lat_rad: float
+    lon_rad: float
 
 
 @inline_kernel
-def classify(tables: EvaluationTables, pos: F64, vel: F64) -> TrackKind:
-    """Class, confidence and expected lethality of a track at ``pos`` moving at ``vel`` (3,) ECEF."""
-    n_classes = len(tables.lethality)
-    lat, lon, alt = geodetic_of(pos[0], pos[1], pos[2])
-    speed = np.sqrt(vel[0] * vel[0] + vel[1] * vel[1] + vel[2] * vel[2])
-    probability = np.empty(n_classes)
-    class_probability(tables, speed, alt, probability)
+def classify(altitude_band_m: F64, lethality: F64, softness: float, altitude_floor_m: float, x: float, y: float,
+             z: float, speed_mps: float, speed_part: F64, probability: F64) -> TrackKind:
+    """Class, confidence and expected lethality of a track at (x, y, z) ECEF with the speed memberships
+    ``speed_part`` (:func:`speed_membership`); ``probability`` (C,) is work space. The tables are
+    :class:`EvaluationTables`' fields (passed as arrays: a named tuple costs a call its reference counts)."""
+    lat, lon, alt = geodetic_of(x, y, z)
+    class_probability(altitude_band_m, softness, altitude_floor_m, speed_part, alt, probability)
     best = 0
     expected = 0.0
-    for c in range(n_classes):
+    for c in range(len(probability)):
         if probability[c] > probability[best]:
             best = c
-        expected += probability[c] * tables.lethality[c]
-    return TrackKind(best, probability[best], probability[BALLISTIC] >= 0.5, expected, alt, speed,
-                     np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat))
+        expected += probability[c] * lethality[c]
+    return TrackKind(best, probability[best], probability[BALLISTIC] >= 0.5, expected, alt, speed_mps, lat, lon)
+
+
+@inline_kernel
+def up_of(lat_rad: float, lon_rad: float) -> tuple[float, float, float]:
+    """The local vertical (n-vector, ECEF) at a latitude and longitude."""
+    return np.cos(lat_rad) * np.cos(lon_rad), np.cos(lat_rad) * np.sin(lon_rad), np.sin(lat_rad)
 
 
 @inline_kernel
@@ -266,7 +284,7 @@ def approach(tables: EvaluationTables, pos: F64, vel: F64, kind: TrackKind, poin
     point, reached at the track's speed.
     """
     x, y, z = pos[0], pos[1], pos[2]
-    ux, uy, uz = kind.up_x, kind.up_y, kind.up_z
+    ux, uy, uz = up_of(kind.lat_rad, kind.lon_rad)
     v_up = vel[0] * ux + vel[1] * uy + vel[2] * uz
     hx, hy, hz = vel[0] - v_up * ux, vel[1] - v_up * uy, vel[2] - v_up * uz
     g = tables.gravity_mps2
