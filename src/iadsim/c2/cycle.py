@@ -66,6 +66,32 @@ class DecideTables(NamedTuple):
     point_unit: I64  # (A + U,) -1 for an asset, else the unit
 
 
+_TABLES = len(DecideTables._fields)
+_RULES = _TABLES + len(DoctrineRules._fields)
+_EVALUATION = _RULES + len(EvaluationTables._fields)
+_FIGURES = _EVALUATION + 1
+_GRIDS = _FIGURES + len(FlyoutGrids._fields)
+
+
+def cycle_tables(tables: DecideTables, rules: DoctrineRules, evaluation: EvaluationTables, figures: F64,
+                 grids: FlyoutGrids) -> tuple:
+    """The run's tables field by field: the first arguments of :func:`run_cycle`."""
+    return (*tables, *rules, *evaluation, figures, *grids)
+
+
+@kernel
+def run_cycle(*args: object) -> tuple[I64, I64, F64, F64, I64, F64]:
+    """:func:`command_cycle` on :func:`cycle_tables` and then its other arguments.
+
+    Passing a named tuple into a kernel from Python costs about a microsecond and a
+    half (numba types it field by field in Python), an array a tenth of that: the
+    stage passes its tables flat, and they are put together again here.
+    """
+    return command_cycle(DecideTables(*args[:_TABLES]), DoctrineRules(*args[_TABLES:_RULES]),
+                         EvaluationTables(*args[_RULES:_EVALUATION]), args[_EVALUATION],
+                         FlyoutGrids(*args[_FIGURES:_GRIDS]), *args[_GRIDS:])
+
+
 @kernel
 def command_cycle(
     tables: DecideTables, rules: DoctrineRules, evaluation: EvaluationTables, figures: F64, grids: FlyoutGrids,

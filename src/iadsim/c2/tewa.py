@@ -39,7 +39,7 @@ import numpy as np
 
 from iadsim.c2.cycle import (
     ORDER_CLASS, ORDER_CONFIDENCE, ORDER_FLIGHT, ORDER_MISSILE, ORDER_PK, ORDER_ROUNDS, ORDER_T_GO, ORDER_TRACK,
-    ORDER_UNIT, ORDER_VALUE, ORDER_X, DecideTables, command_cycle,
+    ORDER_UNIT, ORDER_VALUE, ORDER_X, DecideTables, cycle_tables, run_cycle,
 )
 from iadsim.c2.doctrine import DoctrineRules
 from iadsim.c2.engagement import Envelope
@@ -97,8 +97,8 @@ class WTADecider:
             asset_pos_ecef_m=np.ascontiguousarray(assets.pos_ecef_m, dtype=float).reshape(-1, 3),
             point_value=np.concatenate([assets.value, np.full(len(units.id), unit_value)]).astype(float),
             point_unit=np.concatenate([np.full(len(assets.value), -1), np.arange(len(units.id))]).astype(np.int64))
-        self.static = (self.tables, DoctrineRules.of(doctrine), EvaluationTables.of(default_parameters()),
-                       self.envelope.figures, self.envelope.grids, SOLVERS.index(self.solver))
+        self.static = (*cycle_tables(self.tables, DoctrineRules.of(doctrine), EvaluationTables.of(default_parameters()),
+                                     self.envelope.figures, self.envelope.grids), SOLVERS.index(self.solver))
         self.class_name = np.array(THREAT_CLASSES, dtype=object)
         self.last_class = np.full(len(world.tracks.id), -1, dtype=np.int64)
         self.speed_seen = np.full(len(world.tracks.id), np.nan)
@@ -116,7 +116,7 @@ class WTADecider:
             self.speed_seen = np.concatenate([self.speed_seen, np.full(more, np.nan)])
             self.speed_part = np.concatenate([self.speed_part, np.zeros((more, len(THREAT_CLASSES)))])
         units, launchers, missiles = world.units, world.units.launchers, world.interceptors
-        rows, classes, confidence, pos, orders, details = command_cycle(
+        rows, classes, confidence, pos, orders, details = run_cycle(
             *self.static, float(t_s), self.last_class, self.speed_seen, self.speed_part, tracks.count, tracks.active, tracks.pos_ecef_m, tracks.vel_ecef_mps,
             tracks.last_update_t_s, tracks.picture, tracks.firm, units.pos_ecef_m, units.rotation,
             units.heading_rad, units.picture, units.next_launch_t_s, units.state, units.rounds, launchers.unit_index,
