@@ -108,7 +108,7 @@ class WTADecider:
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         world.assignments = self.no_orders
         tracks = world.tracks
-        if np.count_nonzero(tracks.active[: tracks.count]) == 0:
+        if tracks.count == 0:  # no track yet; a cycle without a live one costs one kernel call
             return NO_EVENTS
         if len(self.last_class) < len(tracks.id):  # the track store grew: so do the stage's records of its rows
             more = len(tracks.id) - len(self.last_class)
