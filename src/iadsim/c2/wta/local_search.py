@@ -46,7 +46,7 @@ from iadsim.c2.wta.problem import (
     remaining_of,
     survival_under,
 )
-from iadsim.jit import grown, inline_kernel, kernel
+from iadsim.jit import inline_kernel, kernel
 
 IMPROVEMENT_TOLERANCE = 1e-9
 """Smallest relative fall of the objective that counts as an improvement."""
@@ -304,8 +304,11 @@ def reassign(p: PairProblem, rounds: I64, pick: int) -> tuple[bool, I64]:
     for r in range(n_rounds):
         own[r] = p.pair_target[leaving[r]]
     # Gains of each returning round at each target it may go to (its weapon's pairs).
-    edge_round, edge_target = np.empty(16, np.int64), np.empty(16, np.int64)
-    edge_gain = np.empty(16)
+    most = 0
+    for r in range(n_rounds):
+        w = p.pair_weapon[leaving[r]]
+        most += p.weapon_start[w + 1] - p.weapon_start[w]
+    edge_round, edge_target, edge_gain = np.empty(most, np.int64), np.empty(most, np.int64), np.empty(most)
     n_edges = 0
     for r in range(n_rounds):
         w = p.pair_weapon[leaving[r]]
@@ -316,8 +319,6 @@ def reassign(p: PairProblem, rounds: I64, pick: int) -> tuple[bool, I64]:
                 continue
             if limited and t != own[r] and not left.channel_engaged[p.pair_channel[q]]:
                 continue
-            edge_round, edge_target, edge_gain = grown(edge_round, n_edges + 1), grown(edge_target, n_edges + 1), \
-                grown(edge_gain, n_edges + 1)
             edge_round[n_edges], edge_target[n_edges] = r, t
             edge_gain[n_edges] = at_risk[t] * p.pk[q] - p.cost[w]
             n_edges += 1
@@ -341,9 +342,7 @@ def _best_matching(n_rounds: int, n_targets: int, own: I64, edge_round: I64, edg
     best targets and every target for which it is among that many best rounds,
     plus its hold-back column, so the assignment problem stays small however many
     targets there are; below that many targets and rounds it is the whole
-    neighbourhood. Solved exactly by shortest augmenting paths (the Hungarian
-    method in the form of Jonker & Volgenant, Computing 38, 1987) on weights
-    max gain + 1 − gain.
+    neighbourhood. Solved exactly (:func:`_assignment`) on weights max gain + 1 − gain.
     """
     keep = np.zeros(len(edge_round), np.bool_)
     if n_targets <= MATCHING_CANDIDATES and n_rounds <= MATCHING_CANDIDATES:
@@ -365,13 +364,22 @@ def _best_matching(n_rounds: int, n_targets: int, own: I64, edge_round: I64, edg
             column_of[edge_target[e]] = n_columns
             targets[n_columns] = edge_target[e]
             n_columns += 1
-    n_all = n_columns + n_rounds
-    weight = np.full((n_rounds, n_all), np.inf)
-    for e in np.flatnonzero(keep):
-        weight[edge_round[e], column_of[edge_target[e]]] = top + 1.0 - edge_gain[e]
+    # Each round's edges (kept edges come round by round), then its hold-back column, as one list by round.
+    kept = np.flatnonzero(keep)
+    row_start = np.zeros(n_rounds + 1, np.int64)
+    for e in kept:
+        row_start[edge_round[e] + 1] += 1
     for r in range(n_rounds):
-        weight[r, n_columns + r] = top + 1.0
-    column = _assignment(weight)
+        row_start[r + 1] += row_start[r] + 1
+    edge_column, weight = np.empty(row_start[n_rounds], np.int64), np.empty(row_start[n_rounds])
+    filled = row_start[:-1].copy()
+    for e in kept:
+        r = edge_round[e]
+        edge_column[filled[r]], weight[filled[r]] = column_of[edge_target[e]], top + 1.0 - edge_gain[e]
+        filled[r] += 1
+    for r in range(n_rounds):
+        edge_column[filled[r]], weight[filled[r]] = n_columns + r, top + 1.0
+    column = _assignment(row_start, edge_column, weight, n_columns + n_rounds)
     placed = np.full(n_rounds, -1, np.int64)
     for r in range(n_rounds):
         if column[r] < n_columns:
@@ -381,57 +389,173 @@ def _best_matching(n_rounds: int, n_targets: int, own: I64, edge_round: I64, edg
 
 @kernel
 def _keep_best(key: I64, gain: F64, n_keys: int, count: int, keep: NDArray[np.bool_]) -> None:
-    """Mark in ``keep`` the ``count`` edges of largest finite gain of each key (ties: the earlier edge)."""
-    order = np.argsort(-gain, kind="mergesort")
+    """Mark in ``keep`` the ``count`` edges of largest finite gain of each key (ties: the earlier edge).
+
+    One pass keeps each key's ``count`` largest gains in a small min-heap, whose top is
+    then the key's threshold; a second keeps the edges above it and, in order, as many
+    at it as there is room for.
+    """
+    heap = np.empty((n_keys, count))
+    size = np.zeros(n_keys, np.int64)
+    for e in range(len(key)):
+        g, k = gain[e], key[e]
+        if not np.isfinite(g):
+            continue
+        if size[k] < count:
+            _sift_up(heap[k], size[k], g)
+            size[k] += 1
+        elif g > heap[k, 0]:
+            _replace_top(heap[k], count, g)
     taken = np.zeros(n_keys, np.int64)
-    for e in order:
-        if np.isfinite(gain[e]) and taken[key[e]] < count:
+    for e in range(len(key)):
+        k = key[e]
+        if np.isfinite(gain[e]) and (size[k] < count or gain[e] > heap[k, 0]):
             keep[e] = True
-            taken[key[e]] += 1
+            taken[k] += 1
+    for e in range(len(key)):
+        k = key[e]
+        if size[k] == count and gain[e] == heap[k, 0] and taken[k] < count:
+            keep[e] = True
+            taken[k] += 1
+
+
+@inline_kernel
+def _sift_up(heap: F64, size: int, value: float) -> None:
+    """Add ``value`` to the min-heap ``heap[:size]``."""
+    k = size
+    while k > 0 and heap[(k - 1) // 2] > value:
+        heap[k] = heap[(k - 1) // 2]
+        k = (k - 1) // 2
+    heap[k] = value
+
+
+@inline_kernel
+def _replace_top(heap: F64, size: int, value: float) -> None:
+    """Replace the smallest value of the full min-heap ``heap[:size]`` by ``value``."""
+    k = 0
+    while True:
+        child = 2 * k + 1
+        if child >= size:
+            break
+        if child + 1 < size and heap[child + 1] < heap[child]:
+            child += 1
+        if heap[child] >= value:
+            break
+        heap[k] = heap[child]
+        k = child
+    heap[k] = value
 
 
 @kernel
-def _assignment(weight: F64) -> I64:
-    """Column of each row in a minimum-weight assignment of every row (rows ≤ columns; inf: no edge).
+def _assignment(row_start: I64, edge_column: I64, weight: F64, n_columns: int) -> I64:
+    """Column of each row in a minimum-weight assignment of every row, on a sparse graph (row r's edges are
+    ``row_start[r]:row_start[r + 1]``); every row must have a column of its own (the hold-back column).
 
-    Shortest augmenting paths with row and column potentials, one row at a time
-    (Jonker & Volgenant 1987; Burkard, Dell'Amico & Martello, Assignment Problems, 2009, §4.4).
-    Every row must have a finite-weight column of its own (the hold-back column).
+    Successive shortest augmenting paths with row and column potentials, one row at
+    a time, as in Crouse's form of the Jonker-Volgenant algorithm (IEEE Transactions
+    on Aerospace and Electronic Systems 52(4), 2016, which :func:`scipy.optimize.linear_sum_assignment`
+    implements densely), with Dijkstra's search over the edges from a binary heap: a
+    search ends at the first free column it reaches, so it touches a few rows' edges.
+    It starts from a row reduction: each row's potential is its cheapest edge, and a
+    row whose cheapest column is still free takes it (column potentials stay 0, as an
+    assignment with more columns than rows needs for the columns left over).
     """
-    n_rows, n_columns = weight.shape
-    u, v = np.zeros(n_rows + 1), np.zeros(n_columns + 1)
-    row_of = np.zeros(n_columns + 1, np.int64)  # 1-based row matched to each column; column 0 is the root
-    way = np.zeros(n_columns + 1, np.int64)
-    for i in range(1, n_rows + 1):
-        row_of[0] = i
-        j0 = 0
-        best = np.full(n_columns + 1, np.inf)
-        used = np.zeros(n_columns + 1, np.bool_)
+    n_rows = len(row_start) - 1
+    u, v = np.zeros(n_rows), np.zeros(n_columns)
+    row_of, column_of = np.full(n_columns, -1, np.int64), np.full(n_rows, -1, np.int64)
+    for i in range(n_rows):
+        best, best_j = np.inf, -1
+        for e in range(row_start[i], row_start[i + 1]):
+            if weight[e] < best:
+                best, best_j = weight[e], edge_column[e]
+        u[i] = best
+        if row_of[best_j] < 0:
+            row_of[best_j], column_of[i] = i, best_j
+    distance, previous = np.full(n_columns, np.inf), np.full(n_columns, -1, np.int64)
+    final = np.zeros(n_columns, np.bool_)
+    touched, rows_seen, columns_seen = np.empty(n_columns, np.int64), np.empty(n_rows, np.int64), \
+        np.empty(n_columns, np.int64)
+    heap_key, heap_column = np.empty(len(weight) + 1), np.empty(len(weight) + 1, np.int64)
+    for start in range(n_rows):
+        if column_of[start] >= 0:
+            continue
+        n_touched = n_rows_seen = n_columns_seen = size = 0
+        lowest, i, sink = 0.0, start, -1
+        while sink < 0:
+            rows_seen[n_rows_seen] = i
+            n_rows_seen += 1
+            for e in range(row_start[i], row_start[i + 1]):
+                j = edge_column[e]
+                reduced = lowest + weight[e] - u[i] - v[j]
+                if not final[j] and reduced < distance[j]:
+                    if distance[j] == np.inf:
+                        touched[n_touched] = j
+                        n_touched += 1
+                    distance[j], previous[j] = reduced, i
+                    size = _heap_push(heap_key, heap_column, size, reduced, j)
+            j = -1
+            while size > 0:
+                key, j, size = _heap_pop(heap_key, heap_column, size)
+                if not final[j] and key == distance[j]:
+                    break
+                j = -1
+            lowest = distance[j]
+            final[j] = True
+            columns_seen[n_columns_seen] = j
+            n_columns_seen += 1
+            if row_of[j] < 0:
+                sink = j
+            else:
+                i = row_of[j]
+        u[start] += lowest
+        for k in range(1, n_rows_seen):
+            r = rows_seen[k]
+            u[r] += lowest - distance[column_of[r]]
+        for k in range(n_columns_seen):
+            j = columns_seen[k]
+            v[j] -= lowest - distance[j]
+        j = sink
         while True:
-            used[j0] = True
-            i0, step, j1 = row_of[j0], np.inf, 0
-            for j in range(1, n_columns + 1):
-                if not used[j]:
-                    reduced = weight[i0 - 1, j - 1] - u[i0] - v[j]
-                    if reduced < best[j]:
-                        best[j], way[j] = reduced, j0
-                    if best[j] < step:
-                        step, j1 = best[j], j
-            for j in range(n_columns + 1):
-                if used[j]:
-                    u[row_of[j]] += step
-                    v[j] -= step
-                else:
-                    best[j] -= step
-            j0 = j1
-            if row_of[j0] == 0:
+            i = previous[j]
+            row_of[j] = i
+            j, column_of[i] = column_of[i], j
+            if i == start:
                 break
-        while j0:
-            j1 = way[j0]
-            row_of[j0] = row_of[j1]
-            j0 = j1
-    column = np.empty(n_rows, np.int64)
-    for j in range(1, n_columns + 1):
-        if row_of[j] > 0:
-            column[row_of[j] - 1] = j - 1
-    return column
+        for k in range(n_touched):
+            distance[touched[k]], final[touched[k]] = np.inf, False
+    return column_of
+
+
+@inline_kernel
+def _heap_push(key: F64, item: I64, size: int, new_key: float, new_item: int) -> int:
+    """Push onto the binary min-heap ``key``/``item`` of ``size`` entries; the new size."""
+    k = size
+    while k > 0:
+        parent = (k - 1) // 2
+        if key[parent] <= new_key:
+            break
+        key[k], item[k] = key[parent], item[parent]
+        k = parent
+    key[k], item[k] = new_key, new_item
+    return size + 1
+
+
+@inline_kernel
+def _heap_pop(key: F64, item: I64, size: int) -> tuple[float, int, int]:
+    """The smallest entry of the binary min-heap, and the new size."""
+    top_key, top_item = key[0], item[0]
+    size -= 1
+    last_key, last_item = key[size], item[size]
+    k = 0
+    while True:
+        child = 2 * k + 1
+        if child >= size:
+            break
+        if child + 1 < size and key[child + 1] < key[child]:
+            child += 1
+        if key[child] >= last_key:
+            break
+        key[k], item[k] = key[child], item[child]
+        k = child
+    key[k], item[k] = last_key, last_item
+    return top_key, top_item, size

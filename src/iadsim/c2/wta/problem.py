@@ -235,6 +235,8 @@ def pair_of(weapon_start: I64, pair_target: I64, weapon: int, target: int) -> in
     arrays into a compiled function counts every array's references, half a microsecond a call.
     """
     low, high = weapon_start[weapon], weapon_start[weapon + 1]
+    if high - low > target and pair_target[low + target] == target:  # every target up to this one: no search
+        return low + target
     while low < high:
         middle = (low + high) // 2
         if pair_target[middle] < target:
