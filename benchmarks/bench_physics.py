@@ -3,15 +3,15 @@
 1. **Threats**: 10,000 mixed threats (the demo's raids scaled up: drones, cruise
    missiles, fighters, ballistic missiles), all airborne at once, moved by the
    `flight` model for 600 simulated seconds at 1 s ticks (building the stage,
-   which integrates the ballistic trajectories, is timed apart); the skeleton's
+   which plans the ballistic trajectories, is timed apart); the skeleton's
    `waypoint` model on the same threats is the baseline measured in the same run.
 2. **Interceptors**: 1,000 generic long-range interceptors kept in flight for 600
    s with the `flyout` model's tick (PN, drag, endgame sub-steps) against the
    threats; a round that ends its flight is launched again at once.
 3. **Flyout table**: the time to build one type's table from the flyout model, and
    what C2's intercept check costs per (launcher, track) pair with it.
-4. **Share of a tick**: the demo scaled to 10,000 threats run through every stage
-   (as `iadsim.simulate` does), each stage timed: physics is move + fly + assess.
+4. **Share of a tick**: the demo scaled to 10,000 threats run by `iadsim.simulate`,
+   each stage's time from ``RunResult.stage_s``: physics is move + fly + assess.
 
 Targets (issue 3): at least 5e6 threat-steps/s on one core; physics at most 30 %
 of a tick at 10,000 threats. The last line is one JSON object:
@@ -27,7 +27,6 @@ import copy
 import json
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +34,7 @@ import numpy as np
 import iadsim
 from iadsim.catalog import load_catalog
 from iadsim.engine import build_stages, stream
-from iadsim.events import EventLog
+from iadsim.registry import ROLES
 from iadsim.physics.flyout import Airframes, FlightState, fly_tick, launch_direction
 from iadsim.physics.flyout_table import build_table
 from iadsim.scenario.compile import compile_scenario
@@ -129,23 +128,11 @@ def envelope_cost_us(pairs: int = 20_000) -> tuple[float, float]:
 
 
 def tick_shares(threats: int) -> dict[str, float]:
-    """Seconds spent in each stage over a whole run of the demo scaled to ``threats`` (as `simulate` runs it)."""
-    scenario = scaled_demo(threats)
-    data = scenario.model_dump(mode="json")
+    """Seconds spent in each stage over a whole run of the demo scaled to ``threats`` (``RunResult.stage_s``)."""
+    data = scaled_demo(threats).model_dump(mode="json")
     data["models"].update(move="flight", fly="flyout")
-    scenario = iadsim.load_scenario(data)
-    compiled = compile_scenario(scenario, load_catalog(), stream(scenario.seed, "compile"))
-    stages = build_stages(compiled)
-    streams = {role: stream(scenario.seed, role) for role, _ in stages}
-    world, log, spent = compiled.world, EventLog(), defaultdict(float)
-    for tick in range(1, compiled.n_ticks + 1):
-        if world.finished():
-            break
-        for role, stage in stages:
-            start = time.perf_counter()
-            log.add(stage.step(world, tick * scenario.time_step, scenario.time_step, streams[role]))
-            spent[role] += time.perf_counter() - start
-    return dict(spent)
+    result = iadsim.simulate(iadsim.load_scenario(data))
+    return {role: seconds for role, seconds in result.stage_s.items() if role in ROLES}
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from iadsim import cli
 
@@ -46,9 +47,9 @@ EXPECTED: dict[str, tuple[int | None, list[str]]] = {
     "inventory_wrong_missile.yaml": (13, ["units[0].inventory.generic-sr-interceptor:", "cannot fire",
                                           "did you mean 'generic-lr-interceptor'?"]),
     "duplicate_key.yaml": (3, ["duplicate key 'seed'"]),
-    "duplicate_asset_names.yaml": (9, ["assets[1].name:", "used twice"]),
+    "duplicate_asset_names.yaml": (9, ["assets[1].name:", "already used by assets[0]"]),
     "time_step_longer_than_duration.yaml": (4, ["time_step:", "longer than the duration"]),
-    "unit_named_like_an_asset.yaml": (10, ["units[0].name:", "also an asset's name"]),
+    "unit_named_like_an_asset.yaml": (10, ["units[0].name:", "already used by assets[0]"]),
     "unknown_network.yaml": (14, ["units[0].networks[0]:", "unknown network 'nationl'"]),
     "unknown_model.yaml": (5, ["models.track:", "unknown track model 'kalman'", "expected: one of"]),
     "alias_bomb.yaml": (3, ["alias bomb"]),
@@ -115,3 +116,137 @@ def test_the_installed_command_exits_2_without_traceback(tmp_path):
     assert "did you mean 'generic-drone'?" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
     assert not output.exists()
+
+
+# Issue 16's reproducers: each scenario is good_minimal.yaml with one change, run with `iadsim run`;
+# each must be refused at validation (exit 2, one located message, nothing written).
+GOOD = BAD.parent / "good_minimal.yaml"
+
+
+def _good() -> dict:
+    return yaml.safe_load(GOOD.read_text())
+
+
+def _text(replace: str, by: str, append: str = "") -> str:
+    text = GOOD.read_text()
+    assert replace in text
+    return text.replace(replace, by) + append
+
+
+def _changed(change) -> str:
+    data = _good()
+    change(data)
+    return yaml.safe_dump(data, allow_unicode=True)
+
+
+def _add_raids(data: dict, n: int, **fields) -> None:
+    data["raids"] += [dict(data["raids"][0], name=f"raid {i}", **fields) for i in range(n)]
+
+
+def _resupply(data: dict, **schedule) -> None:
+    data["units"][0]["resupply"] = [{"rounds": {"generic-lr-interceptor": 2}, **schedule}]
+
+
+def _network_twice(data: dict) -> None:
+    data["networks"] = [{"name": "net"}]
+    data["units"][0]["networks"] = ["net", "net"]
+
+
+REPRODUCERS: dict[str, tuple[object, list[str]]] = {
+    "seed of 5,000 digits": (_text("seed: 1", "seed: " + "9" * 5000), ["seed:", "5,000 characters"]),
+    "count of 5,000 digits": (_text("count: 4", "count: " + "9" * 5000), ["raids[0].count:", "characters"]),
+    "duration of 400 digits": (_text("duration: 10 min", "duration: " + "9" * 400), ["duration:", "400 characters"]),
+    "10,000 nested [": (_text("", "", "x: " + "[" * 10_000 + "]" * 10_000 + "\n"), ["nested more than 64 levels"]),
+    "10,000 nested {a:": (_text("", "", "x: " + "{a: " * 10_000 + "}" * 10_000 + "\n"), ["nested more than 64"]),
+    "2,000-deep block list": (_text("", "", "x:\n" + "\n".join(" " * (i + 2) + "- " for i in range(2000)) + "\n"),
+                              ["nested more than 64 levels"]),
+    "time_step 1e-320": (lambda d: d.update(time_step=1e-320), ["time_step:", "ticks", "more than the engine"]),
+    "inventory 10^18": (lambda d: d["units"][0]["inventory"].update({"generic-lr-interceptor": 10**18}),
+                        ["units[0].inventory.generic-lr-interceptor:", "less than or equal to 1000000"]),
+    "inventory 10^30": (lambda d: d["units"][0]["inventory"].update({"generic-lr-interceptor": 10**30}),
+                        ["units[0].inventory.generic-lr-interceptor:", "less than or equal to 1000000"]),
+    "reserve_rounds of 30 nines": (lambda d: d.update(doctrine={"reserve_rounds": int("9" * 30)}),
+                                   ["doctrine.reserve_rounds:", "less than or equal to 1000000"]),
+    "resupply every 1e-9 s": (lambda d: _resupply(d, every=1e-9), ["units[0].resupply[0]:", "resupply deliveries"]),
+    "count 100,000 x 10,000 waves": (lambda d: d["raids"][0].update(count=100_000, waves=10_000, wave_interval="1 h"),
+                                     ["raids:", "GiB of memory", "1,000,000,000 threats", "--allow-large"]),
+    "10^7 threats": (lambda d: _add_raids(d, 100, count=100_000), ["raids:", "GiB of memory", "--allow-large"]),
+    "time_step 1e-9 over 10 min": (lambda d: d.update(time_step=1e-9), ["time_step:", "600,000,000,000 ticks"]),
+    "1 ms over 30 days": (lambda d: d.update(time_step="1 ms", duration="30 d"), ["time_step:", "2,592,000,000 ticks"]),
+    "0.1 s over 30 days": (lambda d: d.update(time_step="0.1 s", duration="30 d"),
+                           ["time_step:", "25,920,000 ticks", "more than 5,000,000", "--allow-large"]),
+    "terrain file missing": (lambda d: d.update(terrain={"file": "/nonexistent/t.npz"}),
+                             ["terrain.file:", "does not exist"]),
+    "terrain /etc/passwd": (lambda d: d.update(terrain={"file": "/etc/passwd"}), ["terrain.file:", "unknown terrain"]),
+    "terrain /dev/zero": (lambda d: d.update(terrain={"file": "/dev/zero"}), ["terrain.file:", "not a regular file"]),
+    "terrain a folder": (lambda d: d.update(terrain={"file": "/tmp"}), ["terrain.file:", "is a folder"]),
+    "ESC in a name": (lambda d: d.update(name="a\x1b[2Jb"), ["name:", "control"]),
+    "count: true": (lambda d: d["raids"][0].update(count=True), ["raids[0].count:", "true is a yes/no value"]),
+    "seed: true": (lambda d: d.update(seed=True), ["seed:", "true is a yes/no value"]),
+    "inventory: true": (lambda d: d["units"][0]["inventory"].update({"generic-lr-interceptor": True}),
+                        ["units[0].inventory.generic-lr-interceptor:", "yes/no"]),
+    "count: 1:30 (base 60)": (_text("count: 4", "count: 1:30"), ["raids[0].count:", "'1:30'"]),
+    "raid speed 1e300": (lambda d: d["raids"][0].update(speed=1e300), ["raids[0].speed:", "less than or equal"]),
+    "raid altitude 1e300": (lambda d: d["raids"][0].update(altitude=1e300), ["raids[0].altitude:", "less than"]),
+    "raid launch_time 1e300": (lambda d: d["raids"][0].update(launch_time=1e300), ["raids[0].launch_time:", "less"]),
+    "launch after the end": (lambda d: d["raids"][0].update(launch_time="20 min"),
+                             ["raids[0].launch_time:", "after the end of the scenario"]),
+    "Arabic-Indic digits": (lambda d: d.update(duration="١٠ min"), ["duration:", "write digits 0-9"]),
+    "full-width digits": (lambda d: d.update(duration="１０ min"), ["duration:", "write digits 0-9"]),
+    "NUL name": (lambda d: d["raids"][0].update(name="\x00"), ["raids[0].name:", "control"]),
+    "blank name": (lambda d: d["raids"][0].update(name="   "), ["raids[0].name:", "empty or blank"]),
+    "names differing by case": (lambda d: d["assets"].append({"name": "port city", "position": {"lat": 1, "lon": 2}}),
+                                ["assets[1].name:", "already used by assets[0]", "without case"]),
+    "names differing by a trailing space": (
+        lambda d: d["assets"].append({"name": "Port City ", "position": {"lat": 1, "lon": 2}}),
+        ["assets[1].name:", "'Port City' is already used by assets[0]"]),
+    "raid named like a unit": (lambda d: d["raids"][0].update(name="Battery"), ["raids[0].name:", "units[0]"]),
+    "a unit twice on one network": (_network_twice, ["units[0].networks[1]:", "listed twice"]),
+    "duration 0.5 s, default time step": (lambda d: (d.update(duration="0.5 s"), d.pop("time_step")),
+                                          ["time_step:", "longer than the duration", "at most 0.5 s"]),
+    "duration 0.5 s, time_step 1 s": (lambda d: d.update(duration="0.5 s", time_step="1 s"),
+                                      ["time_step:", "longer than the duration"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REPRODUCERS))
+def test_issue_16_reproducer_is_refused_before_the_run(name, tmp_path, capsys, monkeypatch):
+    change, fragments = REPRODUCERS[name]
+    path = tmp_path / "scenario.yaml"
+    path.write_text(change if isinstance(change, str) else _changed(change), encoding="utf-8")
+    output = tmp_path / "out"
+    code, message = run_cli(["run", str(path), "-o", str(output)], capsys, monkeypatch)
+    assert code == 2, message
+    assert message.startswith(f"error: {path}:"), message
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in:\n{message}"
+    assert "Traceback" not in message and "\x1b" not in message
+    assert len(message) < 2000, "a message never echoes a whole huge value"
+    assert not output.exists(), "a refused scenario must write nothing"
+
+
+def test_a_megabyte_value_is_shown_by_its_start_and_length(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "scenario.yaml"
+    path.write_text(_changed(lambda d: d["raids"][0].update(type="x" * 1_000_000)), encoding="utf-8")
+    code, message = run_cli(["validate", str(path)], capsys, monkeypatch)
+    assert code == 2 and "raids[0].type:" in message and "(1,000,002 characters)" in message  # its repr, quotes included
+    assert len(message) < 1000
+
+
+def test_allow_large_lets_a_long_run_through_validation(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "scenario.yaml"
+    path.write_text(_changed(lambda d: d.update(time_step="0.1 s", duration="30 d")), encoding="utf-8")
+    assert run_cli(["validate", str(path)], capsys, monkeypatch)[0] == 2
+    monkeypatch.setattr(sys, "argv", ["iadsim", "validate", str(path), "--allow-large"])
+    with pytest.raises(SystemExit) as stop:
+        cli.main()
+    assert stop.value.code == 0 and "25,920,000 ticks" in capsys.readouterr().out
+
+
+def test_names_are_normalised_nfc_and_stripped():
+    import iadsim
+
+    data = _good()
+    data["assets"][0]["name"] = "  Cafe\u0301 "
+    data["raids"][0]["target"] = "Caf\u00e9"
+    assert iadsim.load_scenario(data).assets[0].name == "Caf\u00e9"

@@ -47,3 +47,27 @@ def test_recursive_alias_is_refused():
 def test_yaml_tags_that_build_objects_are_not_executed():
     with pytest.raises(UserError, match="unsupported YAML tag"):
         parse_yaml_text("a: !!python/object/apply:os.system ['echo hacked']\n")
+
+
+def test_a_catalog_source_that_is_not_a_mapping_is_a_message(tmp_path):
+    """Found by the fuzzer: a pydantic error on the whole value (no field path) crashed the explanation."""
+    from iadsim.catalog.loader import load_catalog_files
+
+    path = tmp_path / "catalog.yaml"
+    path.write_text("sources:\n  bad-source: just text\nentries: []\n")
+    with pytest.raises(UserError, match="sources.bad-source"):
+        load_catalog_files([path])
+
+
+def test_a_figure_whose_source_is_a_number_is_a_message(tmp_path):
+    """Found by the fuzzer: `source: 5` under a figure gave a TypeError."""
+    from iadsim.catalog import bundled_files
+    from iadsim.catalog.loader import load_catalog_files
+
+    generic = next(path for path in bundled_files() if path.name == "generic.yaml")
+    text = generic.read_text().replace("source: iadsim-estimate", "source: 5", 1)
+    path = tmp_path / "generic.yaml"
+    path.write_text(text)
+    others = [file for file in bundled_files() if file.name != "generic.yaml"]
+    with pytest.raises(UserError, match="source"):
+        load_catalog_files([*others, path])

@@ -1,27 +1,32 @@
 """The ``iadsim`` command line.
 
-Exit codes: 0 success, 2 a mistake in the user's input (the message says
-where and how to fix it), 130 interrupted.
+Exit codes: 0 success, 2 a mistake in the user's input or a write the system
+refused (the message says where and how to fix it), 130 interrupted. A Ctrl-C
+at any moment gives 130, or the command's own code once it has finished: the
+interrupt handler is retired before the exit code is decided, so the process
+never dies by the signal itself.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from iadsim import __version__
 from iadsim.catalog import load_catalog
 from iadsim.catalog.document import entry_fields, range_text
 from iadsim.catalog.schema import KINDS
-from iadsim.errors import UserError, did_you_mean
+from iadsim.errors import UserError, did_you_mean, printable
 from iadsim.report import cli as report_commands
 from iadsim.study import cli as study_commands
+from iadsim.terminal import RunProgress, safe
+from iadsim.terminal import console as make_console
 
 app = typer.Typer(
     help="Simulate layered air and missile defence from public, cited figures.",
@@ -31,14 +36,17 @@ app = typer.Typer(
 )
 catalog_app = typer.Typer(help="List and show the system types of the catalog.", no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")
-console = Console(width=None if sys.stdout.isatty() else 160)
-"""Standard output; piped or redirected output gets wide tables instead of rich's 80 columns."""
+console = make_console()
+progress_console = make_console(stderr=True)
 
 ScenarioPath = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Results folder \\[default: results/<scenario file name>].")
 ]
-SeedOption = Annotated[int | None, typer.Option("--seed", help="Override the scenario's seed.", min=0)]
+SeedOption = Annotated[int | None, typer.Option("--seed", help="Override the scenario's seed.", min=0,
+                                                max=2**63 - 1)]
+AllowLargeOption = Annotated[bool, typer.Option(
+    "--allow-large", help="Run a scenario past the limits on ticks and memory (docs: README, 'Limits').")]
 
 
 def demo_scenario_path() -> Path:
@@ -52,9 +60,10 @@ def run(
     output: OutputOption = None,
     seed: SeedOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the results folder.")] = False,
+    allow_large: AllowLargeOption = False,
 ) -> None:
     """Simulate a scenario and write its results folder (events, summary, report)."""
-    _simulate_and_write(scenario, output or Path("results") / scenario.stem, seed, quiet)
+    _simulate_and_write(scenario, output or Path("results") / scenario.stem, seed, quiet, allow_large)
 
 
 @app.command()
@@ -64,16 +73,28 @@ def demo(output: OutputOption = None, seed: SeedOption = None) -> None:
 
 
 @app.command()
-def validate(scenario: ScenarioPath) -> None:
-    """Check a scenario without running it: schema, units, catalog names, targets."""
+def validate(
+    file: Annotated[Path, typer.Argument(help="Scenario or study YAML file.", show_default=False)],
+    allow_large: AllowLargeOption = False,
+) -> None:
+    """Check a scenario (or a study file and every sweep point) without running it: schema, units,
+    catalog names, targets, terrain, and what a run will take."""
+    from iadsim.scenario.budget import estimate
     from iadsim.scenario.load import load_scenario
+    from iadsim.study.spec import is_study_file, load_study
 
-    loaded = load_scenario(scenario)
-    threats = sum(raid.count for raid in loaded.raids)
+    if is_study_file(file):
+        plan = load_study(file, allow_large=allow_large)
+        console.print(f"[green]ok[/green]: study {safe(repr(plan.study.name))}: {len(plan.points)} point(s) x "
+                      f"{plan.study.replications} replications of {safe(plan.scenario_file)}", highlight=False)
+        return
+    loaded = load_scenario(file, allow_large=allow_large)
+    budget = estimate(loaded)
     console.print(
-        f"[green]ok[/green]: {loaded.name!r}: {len(loaded.units)} fire units, {len(loaded.sensors)} "
-        f"stand-alone sensors, {threats} threats in {len(loaded.raids)} raids, "
-        f"{loaded.duration:g} s at {loaded.time_step:g} s steps",
+        f"[green]ok[/green]: {safe(repr(loaded.name))}: {len(loaded.units)} fire units, {len(loaded.sensors)} "
+        f"stand-alone sensors, {budget.threats} threats in {len(loaded.raids)} raids, "
+        f"{loaded.duration:g} s at {loaded.time_step:g} s steps (at most {budget.ticks:,.0f} ticks, "
+        f"about {budget.bytes / 2**20:,.0f} MiB)",
         highlight=False,
     )
 
@@ -133,7 +154,7 @@ def catalog_list(
     table = Table("name", "kind", "description", title="iadsim catalog")
     for each in KINDS if kind is None else (kind,):
         for entry in catalog.of_kind(each):
-            table.add_row(entry.name, entry.kind, entry.description)
+            table.add_row(safe(entry.name), entry.kind, safe(entry.description))
     console.print(table)
 
 
@@ -144,7 +165,7 @@ def catalog_show(name: Annotated[str, typer.Argument(help="A catalog type name."
     entry = catalog.find(name)
     if entry is None:
         raise UserError(f"unknown catalog type '{name}'; {catalog.suggestion(name)}")
-    console.print(f"[bold]{entry.name}[/bold] ({entry.kind}): {entry.description}", highlight=False)
+    console.print(f"[bold]{safe(entry.name)}[/bold] ({entry.kind}): {safe(entry.description)}", highlight=False)
     table = Table("field", "value", "sources", "range", "note")
     for field_name, value in entry_fields(entry):
         citation = entry.citations.get(field_name)
@@ -159,26 +180,33 @@ def catalog_show(name: Annotated[str, typer.Argument(help="A catalog type name."
     for key in cited:
         source = catalog.sources[key]
         where = f" {source.url}" if source.url else ""
-        console.print(f"  [{key}] {source.title}, {source.publisher}, {source.date or 'n.d.'}.{where}",
+        console.print(printable(f"  [{key}] {source.title}, {source.publisher}, {source.date or 'n.d.'}.{where}"),
                       highlight=False, markup=False)
 
 
-def _simulate_and_write(scenario_path: Path, output: Path, seed: int | None, quiet: bool) -> None:
+def _simulate_and_write(scenario_path: Path, output: Path, seed: int | None, quiet: bool,
+                        allow_large: bool = False) -> None:
+    """Check the scenario and the output folder, simulate (with a progress bar on a terminal), write."""
     from iadsim.engine import simulate
-    from iadsim.results import write_run
+    from iadsim.results import check_output_folder, write_run
     from iadsim.scenario.load import load_scenario
 
-    scenario = load_scenario(scenario_path)
-    result = simulate(scenario, seed=seed)
+    scenario = load_scenario(scenario_path, allow_large=allow_large)
+    check_output_folder(output)
+    bar = RunProgress(scenario.duration, progress_console, enabled=not quiet)
+    try:
+        result = simulate(scenario, seed=seed, progress=bar)
+    finally:
+        bar.close()
     write_run(result, output)
     if quiet:
-        console.print(str(output), highlight=False)
+        console.print(safe(output), highlight=False)
         return
     _print_results(result.metrics, scenario.name, result.seed, output)
 
 
 def _print_results(metrics: dict[str, float], name: str, seed: int, output: Path) -> None:
-    table = Table(title=f"{name} (seed {seed})", show_header=True)
+    table = Table(title=f"{safe(name)} (seed {seed})", show_header=True)
     table.add_column("metric")
     table.add_column("value", justify="right")
     for key in ("threats", "detected", "engaged", "killed", "leaked"):
@@ -193,7 +221,7 @@ def _print_results(metrics: dict[str, float], name: str, seed: int, output: Path
         if metrics.get(key):
             table.add_row(key.replace("_", " "), f"{metrics[key]:g}")
     console.print(table)
-    console.print(f"results: {output}/ (events.parquet, summary.json, report.html)", highlight=False)
+    console.print(f"results: {safe(output)}/ (events.parquet, summary.json, report.html)", highlight=False)
 
 
 def version_callback(value: bool) -> None:
@@ -215,13 +243,39 @@ report_commands.register(app)
 study_commands.register(app)
 
 
+_finishing = False
+"""Set once the command's outcome is known: from then on Ctrl-C is ignored (see the module docstring)."""
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    if not _finishing:
+        raise KeyboardInterrupt
+
+
 def main() -> None:
-    """Entry point of the ``iadsim`` command: user mistakes become a message and exit code 2."""
+    """Entry point of the ``iadsim`` command: user mistakes and refused writes become a message and exit
+    code 2; Ctrl-C exits 130."""
+    global _finishing
+    _finishing = False
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # a background job keeps ignoring it
+        signal.signal(signal.SIGINT, _interrupt)
+    code: int | str | None = 130
     try:
-        app()
-    except UserError as error:
-        print(f"error: {error.render()}", file=sys.stderr)
-        sys.exit(2)
+        try:
+            app()
+        except SystemExit as stop:
+            code = stop.code
+        except UserError as error:
+            code = 2
+            print(f"error: {error.render()}", file=sys.stderr)
+        except OSError as error:  # a read or write the system refused, where no check caught it first
+            code = 2
+            where = f"{printable(str(error.filename))}: " if error.filename else ""
+            print(f"error: {where}{error.strerror or error}", file=sys.stderr)
+        finally:
+            _finishing = True
     except KeyboardInterrupt:
+        pass
+    if code == 130:
         print("interrupted", file=sys.stderr)
-        sys.exit(130)
+    sys.exit(code)

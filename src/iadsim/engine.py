@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,12 +65,19 @@ def build_stages(compiled: CompiledScenario) -> list[tuple[str, registry.Stage]]
     ]
 
 
+PROGRESS_INTERVAL_S = 0.25
+"""Wall time between two calls of ``simulate``'s ``progress`` callback."""
+
+
 def simulate(
-    scenario: Scenario | str | Path | Mapping[str, Any], seed: int | None = None, catalog: Catalog | None = None
+    scenario: Scenario | str | Path | Mapping[str, Any], seed: int | None = None, catalog: Catalog | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> RunResult:
     """Run one replication of ``scenario`` (a loaded scenario, a file path or a mapping).
 
-    ``seed`` overrides the scenario's own. Returns the event log and metrics.
+    ``seed`` overrides the scenario's own. ``progress(t_s)``, when given, is called with the simulated
+    time at most every ``PROGRESS_INTERVAL_S`` of wall time (``iadsim run``'s progress bar).
+    Returns the event log and metrics.
     """
     catalog = catalog or load_catalog()
     if not isinstance(scenario, Scenario):
@@ -87,6 +94,7 @@ def simulate(
     dt = scenario.time_step
     tick = ticks_run = 0
     setup_s = clock() - started
+    report_s = started + PROGRESS_INTERVAL_S
     while tick < compiled.n_ticks:
         finished, quiet = world.activity()
         if finished:
@@ -99,6 +107,9 @@ def simulate(
             begun = clock()
             log.add(stage.step(world, t, dt, streams[index]))
             spent[index] += clock() - begun
+        if progress is not None and begun >= report_s:
+            progress(t)
+            report_s = begun + PROGRESS_INTERVAL_S
     begun = clock()
     events = log.to_table()
     metrics = compute_metrics(events, scenario, catalog)

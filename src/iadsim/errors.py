@@ -8,8 +8,31 @@ code 2, with no traceback. Programming errors stay ordinary exceptions.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+MAX_SHOWN_CHARACTERS = 200
+"""Longest piece of user text a message repeats (a 1 MB value is shown by its start and its length)."""
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (ESC, NUL, carriage return, ...) and invisible direction marks
+    written as escapes (``\\x1b``), so that user text printed to a terminal is seen and never obeyed."""
+    return _UNPRINTABLE.sub(lambda match: match[0].encode("unicode_escape").decode("ascii"), text)
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` shortened; an integer too long for Python to print is described by its size."""
+    if isinstance(value, int) and value.bit_length() > 3 * MAX_SHOWN_CHARACTERS:
+        return f"an integer of about {value.bit_length() * 0.30103:,.0f} digits"
+    return shorten(repr(value))
+
+
+def shorten(text: str, limit: int = MAX_SHOWN_CHARACTERS) -> str:
+    """``text``, or its first ``limit`` characters and how long it was."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
 
 
 @dataclass(frozen=True)
@@ -27,14 +50,20 @@ class Problem:
     suggestion: str | None = None
 
     def render(self, file: str | None) -> str:
+        """The problem as printed: every part shortened and made printable (see :func:`printable`)."""
         where = ":".join(str(part) for part in (file, self.line) if part is not None)
-        head = ": ".join(part for part in (where, self.path) if part)
-        lines = [f"{head}: {self.message}" if head else self.message]
+        head = ": ".join(_shown(part) for part in (where, self.path) if part)
+        message = _shown(self.message, 2 * MAX_SHOWN_CHARACTERS)
+        lines = [f"{head}: {message}" if head else message]
         if self.expected:
-            lines.append(f"  expected: {self.expected}")
+            lines.append(f"  expected: {_shown(self.expected, 2 * MAX_SHOWN_CHARACTERS)}")
         if self.suggestion:
-            lines.append(f"  {self.suggestion}")
+            lines.append(f"  {_shown(self.suggestion, 2 * MAX_SHOWN_CHARACTERS)}")
         return "\n".join(lines)
+
+
+def _shown(text: str, limit: int = MAX_SHOWN_CHARACTERS) -> str:
+    return "\n".join(printable(shorten(line, limit)) for line in text.split("\n"))
 
 
 class UserError(Exception):

@@ -38,17 +38,30 @@ def n_vector(lat_rad: ArrayLike, lon_rad: ArrayLike) -> Array:
 
 
 def ecef_from_n_vector(n: Array, alt_m: ArrayLike) -> Array:
-    """ECEF position of the point at height ``alt_m`` above the ellipsoid along normal ``n``.
+    """ECEF position of the point at height ``alt_m`` above the ellipsoid along normal ``n`` (broadcast; see
+    :func:`ecef_of_n_vector`)."""
+    n, alt = np.asarray(n, dtype=float), np.asarray(alt_m, dtype=float)
+    shape = np.broadcast_shapes(n.shape[:-1], alt.shape)
+    rows = np.ascontiguousarray(np.broadcast_to(n, (*shape, 3)).reshape(-1, 3))
+    return _ecef_rows(rows, np.ascontiguousarray(np.broadcast_to(alt, shape).reshape(-1))).reshape((*shape, 3))
+
+
+@kernel
+def ecef_of_n_vector(nx: float, ny: float, nz: float, alt_m: float) -> tuple[float, float, float]:
+    """ECEF position of one point at height ``alt_m`` along normal (nx, ny, nz); for kernels.
 
     With N = a / sqrt(1 - e² sin²φ): x = (N + h) n_x, y = (N + h) n_y, z = (N (1 - e²) + h) n_z.
     """
-    alt = np.asarray(alt_m, dtype=float)
-    nz = n[..., 2]
     prime_vertical = WGS84_A_M / np.sqrt(1.0 - WGS84_E2 * nz * nz)
-    out = np.empty(np.broadcast_shapes(n.shape, alt.shape + (3,)))
-    out[..., 0] = (prime_vertical + alt) * n[..., 0]
-    out[..., 1] = (prime_vertical + alt) * n[..., 1]
-    out[..., 2] = (prime_vertical * (1.0 - WGS84_E2) + alt) * nz
+    out = prime_vertical + alt_m
+    return out * nx, out * ny, (prime_vertical * (1.0 - WGS84_E2) + alt_m) * nz
+
+
+@kernel
+def _ecef_rows(n: Array, alt_m: Array) -> Array:
+    out = np.empty((len(n), 3))
+    for k in range(len(n)):
+        out[k, 0], out[k, 1], out[k, 2] = ecef_of_n_vector(n[k, 0], n[k, 1], n[k, 2], alt_m[k])
     return out
 
 
@@ -131,15 +144,32 @@ def geodesic_direct(lat_deg: float, lon_deg: float, bearing_rad: float, distance
 
 def radar_horizon_m(antenna_height_m: ArrayLike, target_altitude_m: ArrayLike,
                     k: float = EFFECTIVE_EARTH_FACTOR) -> Array:
-    """Ground range (m) to the radar horizon over a smooth Earth of effective radius k·R.
+    """Ground range (m) to the radar horizon over a smooth Earth of effective radius k·R (broadcast;
+    :func:`radar_horizon_of`)."""
+    antenna, target = np.broadcast_arrays(np.asarray(antenna_height_m, dtype=float),
+                                          np.asarray(target_altitude_m, dtype=float))
+    return _horizon_rows(np.ascontiguousarray(antenna.reshape(-1)), np.ascontiguousarray(target.reshape(-1)),
+                         k).reshape(antenna.shape)
 
-    d = sqrt(2 k R h_r) + sqrt(2 k R h_t); with k = 4/3 this is the textbook
+
+@kernel
+def radar_horizon_of(antenna_height_m: float, target_altitude_m: float, k: float) -> float:
+    """Ground range (m) to the radar horizon of one antenna and target height (m); for kernels.
+
+    d = sqrt(2 k R h_r) + sqrt(2 k R h_t) (heights below 0 taken as 0); with k = 4/3 this is the textbook
     d ≈ 4.12 (√h_r + √h_t) km with heights in metres (Skolnik 2001, §8.2).
     """
     effective_radius = k * MEAN_EARTH_RADIUS_M
-    h_r = np.maximum(np.asarray(antenna_height_m, dtype=float), 0.0)
-    h_t = np.maximum(np.asarray(target_altitude_m, dtype=float), 0.0)
-    return np.sqrt(2.0 * effective_radius * h_r) + np.sqrt(2.0 * effective_radius * h_t)
+    return (np.sqrt(2.0 * effective_radius * max(antenna_height_m, 0.0))
+            + np.sqrt(2.0 * effective_radius * max(target_altitude_m, 0.0)))
+
+
+@kernel
+def _horizon_rows(antenna_height_m: Array, target_altitude_m: Array, k: float) -> Array:
+    out = np.empty(len(antenna_height_m))
+    for i in range(len(out)):
+        out[i] = radar_horizon_of(antenna_height_m[i], target_altitude_m[i], k)
+    return out
 
 
 def altitude_above(xyz: Array, origin_ecef: Array, up: Array) -> Array:
@@ -161,14 +191,36 @@ REFRACTION_BEND_PER_M = (1.0 - 1.0 / EFFECTIVE_EARTH_FACTOR) / (2.0 * MEAN_EARTH
 def radar_look(rotation: np.ndarray, radar_ecef_m: np.ndarray, target_ecef_m: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Targets as radars see them: local ENU offsets (..., 3) (m), ground and slant range (...) (m), and
-    apparent elevation (...) (rad) bent by standard refraction.
+    apparent elevation (...) (rad) bent by standard refraction (:func:`radar_look_of`).
 
     ``rotation`` (..., 3, 3) from :func:`enu_rotation`, ``radar_ecef_m`` (..., 3) and ``target_ecef_m``
-    (..., 3) broadcast together: (S, 1, 3, 3), (S, 1, 3) and (N, 3) give every radar against every
-    target (S, N); (K, 3, 3), (K, 3) and (K, 3) give K radar-target pairs.
+    (..., 3) broadcast together: (K, 3, 3), (K, 3) and (K, 3) give K radar-target pairs.
     """
-    enu = np.einsum("...ij,...j->...i", rotation, target_ecef_m - radar_ecef_m)
-    ground_m = np.hypot(enu[..., 0], enu[..., 1])
-    slant_m = np.hypot(ground_m, enu[..., 2])
-    elevation = np.arctan2(enu[..., 2] + ground_m * ground_m * REFRACTION_BEND_PER_M, ground_m)
-    return enu, ground_m, slant_m, elevation
+    rotation, radar, target = np.asarray(rotation, float), np.asarray(radar_ecef_m, float), np.asarray(
+        target_ecef_m, float)
+    shape = np.broadcast_shapes(rotation.shape[:-2], radar.shape[:-1], target.shape[:-1])
+    enu, look = _look_rows(*(np.ascontiguousarray(np.broadcast_to(a, (*shape, *tail)).reshape(-1, *tail))
+                             for a, tail in ((rotation, (3, 3)), (radar, (3,)), (target, (3,)))))
+    return enu.reshape((*shape, 3)), *(column.reshape(shape) for column in look.T)
+
+
+@kernel
+def radar_look_of(rotation: np.ndarray, radar_ecef_m: np.ndarray, target_ecef_m: np.ndarray,
+                  enu: np.ndarray) -> tuple[float, float, float]:
+    """One target as one radar sees it: its ENU offset (m) into ``enu`` (3,); returns its ground and slant
+    range (m) and apparent elevation (rad), bent by standard refraction; for kernels."""
+    dx, dy, dz = (target_ecef_m[0] - radar_ecef_m[0], target_ecef_m[1] - radar_ecef_m[1],
+                  target_ecef_m[2] - radar_ecef_m[2])
+    for i in range(3):
+        enu[i] = rotation[i, 0] * dx + rotation[i, 1] * dy + rotation[i, 2] * dz
+    ground = np.hypot(enu[0], enu[1])
+    return ground, np.hypot(ground, enu[2]), np.arctan2(enu[2] + ground * ground * REFRACTION_BEND_PER_M, ground)
+
+
+@kernel
+def _look_rows(rotation: np.ndarray, radar_ecef_m: np.ndarray, target_ecef_m: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray]:
+    enu, look = np.empty((len(target_ecef_m), 3)), np.empty((len(target_ecef_m), 3))
+    for k in range(len(target_ecef_m)):
+        look[k, 0], look[k, 1], look[k, 2] = radar_look_of(rotation[k], radar_ecef_m[k], target_ecef_m[k], enu[k])
+    return enu, look

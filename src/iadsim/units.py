@@ -25,6 +25,8 @@ from typing import Annotated
 
 from pydantic import BeforeValidator
 
+from iadsim.errors import shorten, shown
+
 SPEED_OF_SOUND_SEA_LEVEL_MPS = 340.294
 STANDARD_GRAVITY_MPS2 = 9.80665
 
@@ -58,7 +60,9 @@ _SPECIAL_UNITS: dict[str, dict[str, Callable[[float], float]]] = {
 
 DIMENSIONS = tuple(_LINEAR_UNITS)
 
-_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_NUMBER = r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+"""Digits 0-9 only: Python's float() also reads Arabic-Indic and full-width digits, which a unit string
+should not silently accept."""
 _SUFFIXED = re.compile(rf"^\s*({_NUMBER})\s*([A-Za-z][A-Za-z0-9/^]*)?\s*$")
 _MACH_PREFIXED = re.compile(rf"^\s*Mach\s*({_NUMBER})\s*$", re.IGNORECASE)
 
@@ -97,17 +101,22 @@ def parse_quantity(value: object, dimension: str) -> float:
     accepted = ", ".join(units_of(dimension))
     if isinstance(value, bool):
         raise QuantityError(f"expected a {dimension} such as '{_example(dimension)}', got {value!r}")
-    if isinstance(value, int | float):
-        number = float(value)
-    elif isinstance(value, str):
-        number = _parse_string(value, dimension, accepted)
-    else:
+    try:
+        if isinstance(value, int | float):
+            number = float(value)
+        elif isinstance(value, str):
+            number = _parse_string(value, dimension, accepted)
+        else:
+            number = None
+    except OverflowError:
+        raise QuantityError(f"{shown(value)} is too large (a {dimension.replace('_', ' ')} is wanted)") from None
+    if number is None:
         raise QuantityError(
             f"expected a {dimension} (a number in SI units or a string like "
             f"'{_example(dimension)}'), got {type(value).__name__}"
         )
     if not math.isfinite(number):
-        raise QuantityError(f"expected a finite {dimension}, got {value!r}")
+        raise QuantityError(f"expected a finite {dimension}, got {shown(value)}")
     return number
 
 
@@ -115,15 +124,16 @@ def _parse_string(text: str, dimension: str, accepted: str) -> float:
     mach = _MACH_PREFIXED.match(text)
     if mach:
         if dimension != "speed":
-            raise QuantityError(f"'{text}' is a speed, but a {dimension} is expected here (units: {accepted})")
+            raise QuantityError(f"'{shorten(text)}' is a speed, but a {dimension} is expected here (units: {accepted})")
         return float(mach.group(1)) * SPEED_OF_SOUND_SEA_LEVEL_MPS
     match = _SUFFIXED.match(text)
     if not match:
         if text.strip().lower() in {"nan", "inf", "-inf", "+inf", "infinity"}:
             raise QuantityError(f"expected a finite {dimension}, got '{text}'")
+        digits = "; write digits 0-9" if any(c.isdigit() and not c.isascii() for c in text) else ""
         raise QuantityError(
-            f"cannot read '{text}' as a {dimension}: write a number and a unit, "
-            f"like '{_example(dimension)}' (units: {accepted})"
+            f"cannot read '{shorten(text)}' as a {dimension}: write a number and a unit, "
+            f"like '{_example(dimension)}' (units: {accepted}){digits}"
         )
     number, unit = float(match.group(1)), match.group(2)
     if unit is None:
@@ -133,12 +143,12 @@ def _parse_string(text: str, dimension: str, accepted: str) -> float:
     other = _dimension_of_unit(unit)
     if other is not None:
         raise QuantityError(
-            f"'{text}' is a {other.replace('_', ' ')}, but a {dimension.replace('_', ' ')} "
+            f"'{shorten(text)}' is a {other.replace('_', ' ')}, but a {dimension.replace('_', ' ')} "
             f"is expected here (units: {accepted})"
         )
     close = difflib.get_close_matches(unit, units_of(dimension), n=1, cutoff=0.5)
     hint = f"; did you mean '{close[0]}'?" if close else ""
-    raise QuantityError(f"unknown unit '{unit}' in '{text}' for a {dimension} (units: {accepted}){hint}")
+    raise QuantityError(f"unknown unit '{shorten(unit)}' in '{shorten(text)}' for a {dimension} (units: {accepted}){hint}")
 
 
 def _example(dimension: str) -> str:

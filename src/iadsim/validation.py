@@ -4,14 +4,60 @@ from __future__ import annotations
 
 import types
 import typing
+import unicodedata
 from collections.abc import Sequence
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from iadsim.errors import Problem, UserError, did_you_mean, format_path
+from iadsim.errors import Problem, UserError, did_you_mean, format_path, shorten, shown
 from iadsim.yamlio import Document
 
 M = typing.TypeVar("M", bound=BaseModel)
+
+
+class StrictModel(BaseModel):
+    """Base of the input files' models: unknown fields, NaN and infinity are refused, and so are
+    ``true``/``false`` where a number is expected (pydantic would read ``count: true`` as 1)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_booleans_as_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, bool) and info.field_name is not None:
+            annotation = cls.model_fields[info.field_name].annotation
+            if annotation is not bool and bool not in typing.get_args(annotation):
+                raise ValueError(f"{str(value).lower()} is a yes/no value, not what this field holds")
+        return value
+
+
+def _whole_number(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is a yes/no value, not a whole number")
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+"""An integer that refuses ``true``/``false`` (for values inside mappings and lists, which the model-wide
+check of :class:`StrictModel` does not reach)."""
+
+
+def _name(value: Any) -> Any:
+    """Names are compared as people read them: Unicode NFC, without surrounding spaces; no control characters."""
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFC", value).strip()
+    if not text:
+        raise ValueError("a name cannot be empty or blank")
+    if any(unicodedata.category(character) in ("Cc", "Cf") for character in text):
+        raise ValueError("a name cannot hold control or invisible formatting characters")
+    return text
+
+
+def name_type(max_length: int) -> Any:
+    """A name field: normalised by :func:`_name`, 1 to ``max_length`` characters."""
+    return Annotated[str, BeforeValidator(_name), Field(min_length=1, max_length=max_length)]
 
 
 def validate_model(
@@ -53,19 +99,21 @@ def _explain(item: dict, model: type[BaseModel], loc: tuple) -> tuple[str, str |
         allowed = _field_names(model, loc[:-1])
         name = str(loc[-1])
         return (
-            f"unknown field '{name}'",
+            f"unknown field '{shorten(name)}'",
             f"one of: {', '.join(allowed)}" if allowed else None,
             did_you_mean(name, allowed),
         )
     if kind == "value_error":
         return item["msg"].removeprefix("Value error, "), None, None
     if kind in {"finite_number"}:
-        return f"{given!r} is not a finite number", "a finite number", None
-    message = f"{item['msg']} (got {given!r})" if not isinstance(given, dict | list) else item["msg"]
+        return f"{shown(given)} is not a finite number", "a finite number", None
+    message = f"{item['msg']} (got {shown(given)})" if not isinstance(given, dict | list) else item["msg"]
     return message, _describe_field(model, loc), None
 
 
 def _describe_field(model: type[BaseModel], loc: tuple) -> str | None:
+    if not loc:  # the whole value has the wrong type (a catalog source that is not a mapping)
+        return None
     owner = _model_at(model, loc[:-1])
     if owner is None or not isinstance(loc[-1], str):
         return None

@@ -7,13 +7,20 @@ into plain Python values by a walker of our own, which
   so that a schema error can name its line;
 * refuses documents that expand past a size limit (the "billion laughs" alias
   bomb), duplicate keys, and non-string keys;
+* refuses documents nested deeper than :data:`MAX_DEPTH` or holding more than
+  :data:`MAX_VALUES` values *before* they are composed (PyYAML's composer is
+  recursive: 10,000 nested ``[`` would otherwise end in a ``RecursionError``);
+* refuses numbers written with more than :data:`MAX_NUMBER_CHARACTERS`
+  characters (Python will not even convert an integer of 4,300 digits);
+* reads YAML 1.1 sexagesimal numbers (``1:30``, which PyYAML takes for 90) as
+  the text they are, so a unit-less ``count: 1:30`` is refused, not read as 90;
 * refuses files that are too large, binary, or not UTF-8, before parsing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +31,12 @@ from iadsim.errors import Problem, UserError, format_path
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_VALUES = 100_000
 MAX_DEPTH = 64
+MAX_NUMBER_CHARACTERS = 100
+_NUMBER_TAGS = frozenset(("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"))
+_OPENING_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSING_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+_EVENT_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML has it (about 30x faster): the size and depth pass before composing."""
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _PLAIN_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
@@ -39,6 +52,8 @@ class Document:
     data: Any
     file: str | None
     lines: dict[Location, int] = field(default_factory=dict)
+    text: str = ""
+    """The text as read (a study keeps a copy of its files' texts)."""
 
     def line_of(self, location: Sequence[str | int]) -> int | None:
         """Line of the value at ``location``, or of its nearest present parent."""
@@ -99,8 +114,11 @@ def decode_text(raw: bytes, file: str | None) -> str:
 
 def parse_yaml_text(text: str, file: str | None = None) -> Document:
     """Parse YAML text into plain values, keeping the line of every value."""
+    _check_size_and_depth(text, file)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:  # the event pass above agrees with the composer on all but odd syntax
+        raise UserError([_too_big(None)], file) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -112,12 +130,42 @@ def parse_yaml_text(text: str, file: str | None = None) -> Document:
         ) from None
     except yaml.YAMLError as error:
         raise UserError(f"YAML syntax error: {error}", file) from None
-    document = Document(data=None, file=file)
+    document = Document(data=None, file=file, text=text)
     if node is None:
         return document
     walker = _Walker(document)
     document.data = walker.value(node, (), 0)
     return document
+
+
+def _too_big(line: int | None) -> Problem:
+    return Problem(
+        f"the document is nested more than {MAX_DEPTH} levels deep or holds more than {MAX_VALUES:,} values "
+        "(or nested YAML aliases expand to that: an 'alias bomb'?)", line=line,
+        expected="a scenario of a few levels: sections, lists of items, their fields")
+
+
+def _check_size_and_depth(text: str, file: str | None) -> None:
+    """Refuse a document deeper than ``MAX_DEPTH`` or with more than ``MAX_VALUES`` nodes, reading only
+    its event stream (iterative, and stopped at the first level or value too many). A syntax error is
+    left to the composer, which reports it with its own, clearer message."""
+    depth = count = 0
+    try:
+        for event in yaml.parse(text, Loader=_EVENT_PARSER):
+            if isinstance(event, _OPENING_EVENTS):
+                depth += 1
+                count += 1
+            elif isinstance(event, _CLOSING_EVENTS):
+                depth -= 1
+            elif isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
+                count += 1
+            if depth > MAX_DEPTH or count > 2 * MAX_VALUES:  # keys are scalars too: two nodes a value
+                raise UserError([_too_big(event.start_mark.line + 1)], file)
+    except yaml.MarkedYAMLError as error:
+        if "nesting depth" in str(error.problem):  # libyaml's own limit (1,000 levels), met while scanning ahead
+            raise UserError([_too_big(error.problem_mark.line + 1 if error.problem_mark else None)], file) from None
+    except yaml.YAMLError:
+        return
 
 
 class _Walker:
@@ -139,22 +187,26 @@ class _Walker:
     def value(self, node: yaml.Node, location: Location, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_VALUES or depth > MAX_DEPTH:
-            self.fail(
-                node,
-                f"the document expands to more than {MAX_VALUES} values or {MAX_DEPTH} levels "
-                "(nested YAML aliases: an 'alias bomb'?)",
-                expected="a scenario without deeply nested anchors and aliases",
-                location=location,
-            )
+            raise UserError([replace(_too_big(node.start_mark.line + 1), path=format_path(location))],
+                            self.document.file)
         self.document.lines.setdefault(location, node.start_mark.line + 1)
         if node.tag not in _PLAIN_TAGS:
             self.fail(node, f"unsupported YAML tag '{node.tag}'",
                       expected="plain values: text, numbers, true/false, lists and mappings", location=location)
         if isinstance(node, yaml.ScalarNode):
-            return self.constructor.construct_object(node)
+            return self.scalar(node, location)
         if isinstance(node, yaml.SequenceNode):
             return [self.value(item, (*location, index), depth + 1) for index, item in enumerate(node.value)]
         return self.mapping(node, location, depth)
+
+    def scalar(self, node: yaml.ScalarNode, location: Location) -> Any:
+        if node.tag in _NUMBER_TAGS:
+            if ":" in node.value:  # YAML 1.1 base 60 (1:30 = 90): read as written
+                return node.value
+            if len(node.value) > MAX_NUMBER_CHARACTERS:
+                self.fail(node, f"a number written with {len(node.value):,} characters",
+                          expected=f"a number of at most {MAX_NUMBER_CHARACTERS} characters", location=location)
+        return self.constructor.construct_object(node)
 
     def mapping(self, node: yaml.MappingNode, location: Location, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -92,7 +92,7 @@ def test_a_quasi_ballistic_missile_weaves_on_the_way_down_and_still_lands_on_its
     sc = scenario(raids=[raid("iskander-m-class", launch_point={"lat": 41.6, "lon": 26.5})], models={"move": "flight"})
     compiled = compile_scenario(sc, load_catalog(), stream(0, "compile"))
     mover = dict(build_stages(compiled))["move"]
-    flight = mover.trajectories
+    flight = fly_ballistic(mover.plan)
     t_end = int(flight.impact_t_s[0])
     vel = flight.vel_mps[0, : t_end + 1]
     pos = flight.pos_m[0, : t_end + 1]

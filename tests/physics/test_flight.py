@@ -60,3 +60,20 @@ def test_pop_up_and_dive_end_on_the_aim_point():
     assert altitude[int(arrival[1]) - 26, 1] == pytest.approx(2500.0, abs=150.0), "dives at 100 m/s for 50 s"
     landed = np.linalg.norm(world.threats.pos_ecef_m - world.threats.target_pos_ecef_m, axis=1)
     assert (landed < 300.0).all()
+
+
+def test_terrain_following_flies_its_altitude_above_the_scenarios_ground(tmp_path):
+    """altitude_reference: ground over the scenario's terrain (loaded once at compile): 100 m above a 500 m
+    plateau, then 100 m above the plain; without terrain, 100 m above the ellipsoid all the way."""
+    lat, lon = np.linspace(38.2, 39.3, 221), np.linspace(26.8, 28.2, 141)
+    height = np.where(lat[:, None] > 38.8, 500.0, 0.0) * np.ones(len(lon))
+    np.savez(tmp_path / "plateau.npz", lat_deg=lat, lon_deg=lon, height_m=height)
+    hugging = raid("generic-cruise-missile", altitude="100 m", altitude_reference="ground")
+    over = {"terrain": {"file": str(tmp_path / "plateau.npz")}}
+    mover, world, altitude, _, arrival = fly(scenario(raids=[hugging], models={"move": "flight"}, **over), 500)
+    plateau_s, plain_s = 30, int(arrival[0]) - 60  # 7 km from launch (39.06°), and 15 km before the city
+    assert altitude[plateau_s, 0] == pytest.approx(600.0, abs=1.0)
+    assert altitude[plain_s, 0] == pytest.approx(100.0, abs=1.0)
+    assert altitude[0, 0] == pytest.approx(530.0, abs=1.0), "starts on the plateau and climbs at 30 m/s"
+    _, _, flat, _, _ = fly(scenario(raids=[hugging], models={"move": "flight"}), 500)
+    assert flat[plateau_s, 0] == pytest.approx(100.0) and flat[plain_s, 0] == pytest.approx(100.0)

@@ -73,7 +73,7 @@ def test_json_in_the_page_can_close_no_element_and_open_no_comment():
 def test_scenario_names_are_text_everywhere(tmp_path):
     data = dict(BASE, assets=[dict(BASE["assets"][0], name=HOSTILE)],
                 units=[unit("generic-sr-sam", 4, name=f"unit {HOSTILE}")],
-                raids=[raid(name=HOSTILE, count=3, target=HOSTILE)])
+                raids=[raid(name=f"raid {HOSTILE}", count=3, target=HOSTILE)])  # names are unique across kinds
     data["description"] = HOSTILE
     result = iadsim.simulate(iadsim.load_scenario(data))
     page = render_run_report(RunRecord.of_result(result, summary_of(result)))

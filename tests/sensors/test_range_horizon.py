@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import iadsim
+from tests.conftest import DEMO
 from tests.helpers import raid, scenario, unit
 
 
@@ -36,3 +37,14 @@ def test_a_cruise_missile_at_30_m_stays_below_the_horizon_of_a_distant_radar():
     horizon_km = 4.12 * (np.sqrt(25) + np.sqrt(30))
     one_scan_km = 250.0 * 10.0 / 1e3  # the search radar looks every 10 s at a 250 m/s missile
     assert horizon_km - one_scan_km - 0.2 <= first[0] <= horizon_km + 0.2
+
+
+def test_range_horizon_feeds_the_kalman_tracker_on_the_demo():
+    """Issue 15: with `sense: range_horizon` (the default) the EKF tracker got no measurements and the demo
+    leaked everything. Its detections now carry what the trackers read: tracks start, rounds fly, threats die."""
+    data = iadsim.load_scenario(DEMO).model_dump(mode="json")
+    data["models"].update(sense="range_horizon", track="ekf")
+    metrics = iadsim.simulate(iadsim.load_scenario(data)).metrics
+    assert metrics["tracked"] >= 20
+    assert metrics["engaged"] >= 10
+    assert metrics["killed"] >= 5

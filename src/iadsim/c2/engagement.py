@@ -19,7 +19,7 @@ from iadsim.catalog.schema import InterceptorType
 from iadsim.geo import geodetic_of
 from iadsim.jit import inline_kernel, kernel
 from iadsim.physics.flyout_table import FlyoutGrids, FlyoutTable, time_of_flight_at
-from iadsim.physics.intercept import intercept_time_s
+from iadsim.physics.intercept import predict_intercept_of
 
 Array = NDArray[np.float64]
 
@@ -75,12 +75,12 @@ def ground_and_altitude(launcher: Array, rotation: Array, x: float, y: float, z:
 @inline_kernel
 def intercept_of(figures: Array, has_table: NDArray[np.bool_], ground_grid: Array, altitude_grid: Array,
                  tof_table: Array, missile: int, launcher: Array, rotation: Array, pos: Array, vel: Array,
-                 target_t_go_s: float) -> tuple[bool, float]:
+                 target_t_go_s: float, work: Array) -> tuple[bool, float]:
     """Whether a round of type ``missile`` fired now from ``launcher`` (3,) intercepts the target at ``pos``
     moving at ``vel`` (3,) inside the envelope, and the time of flight (s). The flyout tables are the fields of
-    the envelope's :class:`~iadsim.physics.flyout_table.FlyoutGrids`.
+    the envelope's :class:`~iadsim.physics.flyout_table.FlyoutGrids`; ``work`` (3,) is scratch space.
 
-    The average-speed intercept (:func:`~iadsim.physics.intercept.intercept_time_s`)
+    The average-speed intercept (:func:`~iadsim.physics.intercept.predict_intercept_of`)
     is the first guess; with a flyout table, the fixed-point iteration τ ← T(p + v τ),
     T the table's time of flight, runs :data:`FLYOUT_ITERATIONS` times. It
     converges while the target is slower than the missile's mean speed; an
@@ -88,8 +88,7 @@ def intercept_of(figures: Array, has_table: NDArray[np.bool_], ground_grid: Arra
     the missile's reach, is inf.
     """
     row = figures[missile]
-    tau = intercept_time_s(pos[0] - launcher[0], pos[1] - launcher[1], pos[2] - launcher[2],
-                           vel[0], vel[1], vel[2], row[AVERAGE_SPEED])
+    tau = predict_intercept_of(launcher, pos, vel, row[AVERAGE_SPEED], work)
     flown = tau if np.isfinite(tau) else 0.0
     if has_table[missile]:
         raw = 0.0
@@ -116,8 +115,8 @@ def intercept_of(figures: Array, has_table: NDArray[np.bool_], ground_grid: Arra
 def _intercept_rows(figures: Array, has_table: NDArray[np.bool_], ground_grid: Array, altitude_grid: Array,
                     tof_table: Array, missile: int, launcher: Array, rotation: Array, pos: Array, vel: Array,
                     t_go_s: Array) -> tuple[NDArray[np.bool_], Array]:
-    feasible, tof = np.zeros(len(pos), dtype=np.bool_), np.empty(len(pos))
+    feasible, tof, work = np.zeros(len(pos), dtype=np.bool_), np.empty(len(pos)), np.empty(3)
     for k in range(len(pos)):
         feasible[k], tof[k] = intercept_of(figures, has_table, ground_grid, altitude_grid, tof_table, missile,
-                                           launcher[k], rotation[k], pos[k], vel[k], t_go_s[k])
+                                           launcher[k], rotation[k], pos[k], vel[k], t_go_s[k], work)
     return feasible, tof

@@ -80,6 +80,7 @@ def feasible_pairs(
     pair_tof = np.empty(16)
     n = 0
     has_table, ground_grid, altitude_grid, tof_table = grids
+    work = np.empty(3)
     unit_pos, unit_rotation, heading, half_sector, unit_picture = units
     for w in range(len(weapon_unit)):
         if not usable[w]:
@@ -98,7 +99,7 @@ def feasible_pairs(
             if dx * dx + dy * dy + dz * dz > bound * bound or speed > row[MAX_TARGET_SPEED]:
                 continue
             ok, tof = intercept_of(figures, has_table, ground_grid, altitude_grid, tof_table, m, launcher, rotation,
-                                   pos_m[t], vel_mps[t], t_go_s[t])
+                                   pos_m[t], vel_mps[t], t_go_s[t], work)
             if ok and half_sector[u] < np.pi:
                 east, north = _local(rotation, pos_m[t, 0] + vx * tof - launcher[0],
                                      pos_m[t, 1] + vy * tof - launcher[1], pos_m[t, 2] + vz * tof - launcher[2])

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from iadsim.catalog.schema import (
     KINDS,
@@ -28,7 +28,7 @@ from iadsim.catalog.schema import (
     ThreatType,
 )
 from iadsim.errors import Problem, UserError, did_you_mean, format_path
-from iadsim.validation import unwrap_annotation, validate_model
+from iadsim.validation import problems_from, unwrap_annotation, validate_model
 from iadsim.yamlio import Document, read_yaml_file
 
 ENTRY_MODELS: dict[str, type[Entry]] = {
@@ -145,7 +145,10 @@ def _load_entry(raw: Any, document: Document, index: int, sources: dict[str, Sou
             document.file,
         )
     model = ENTRY_MODELS[kind]
-    values, citations = _split_figures(raw, model)
+    try:
+        values, citations = _split_figures(raw, model)
+    except ValidationError as error:  # a figure's source, range or note of the wrong type
+        raise UserError(problems_from(error, Citation, document, location), document.file) from None
     problems = _citation_problems(citations, model, values, sources, document, location)
     if problems:
         raise UserError(problems, document.file)
@@ -164,8 +167,7 @@ def _figure_fields(model: type[BaseModel]) -> set[str]:
 
 def _split_figures(raw: dict, model: type[Entry]) -> tuple[dict, dict[str, Citation]]:
     """Separate each figure's value from its citation; bare figures cite the entry's ``source``."""
-    default = raw.get("source")
-    default_sources = [default] if isinstance(default, str) else list(default or [])
+    default_sources = _sources(raw.get("source") or [])
     figures = _figure_fields(model)
     values: dict[str, Any] = {}
     citations: dict[str, Citation] = {}
@@ -175,7 +177,7 @@ def _split_figures(raw: dict, model: type[Entry]) -> tuple[dict, dict[str, Citat
         if key in figures and isinstance(value, dict) and "value" in value:
             own = value.get("source", default_sources)
             citations[key] = Citation(
-                source=[own] if isinstance(own, str) else list(own),
+                source=_sources(own),
                 range=value.get("range"),
                 note=value.get("note"),
             )
@@ -185,6 +187,12 @@ def _split_figures(raw: dict, model: type[Entry]) -> tuple[dict, dict[str, Citat
                 citations[key] = Citation(source=default_sources)
             values[key] = value
     return values, citations
+
+
+def _sources(value: Any) -> Any:
+    """A ``source:`` as a list of keys (one key may be written alone); anything else is left for the
+    Citation model to refuse with a message."""
+    return [value] if isinstance(value, str) else value
 
 
 def _citation_problems(

@@ -8,14 +8,17 @@
   at the climb rate, or a pop-up to the raid's ``pop_up_altitude`` starting
   ``terminal_range`` before the aim, then a dive. Altitudes are above the
   ellipsoid, or above the ground (terrain-following, sea-skimming) with the
-  raid's ``altitude_reference: ground``; the terrain is flat at 0 m for now. A
+  raid's ``altitude_reference: ground`` (terrain-following, sea-skimming: the
+  scenario's terrain, ``CompiledScenario.terrain``, flat at 0 m without one; the
+  route's launch and aim altitudes become heights above the ground there). A
   type without a load factor turns on the spot; one without a climb rate
   changes altitude at once (as in the `waypoint` model).
 - Ballistic missiles fly the integrated trajectories of
   :mod:`iadsim.physics.ballistic` (boost, free flight under central gravity,
   drag on re-entry), planned once when the stage is built, from their launch
   point to their aim point, on the trajectory their raid or type asks for, with
-  the terminal weave of quasi-ballistic types (``terminal_manoeuvre``).
+  the terminal weave of quasi-ballistic types (``terminal_manoeuvre``), and
+  integrated step by step as the clock reaches them.
 
 Every threat knows from the start when it arrives (:attr:`FlightMover.arrival_t_s`)
 and where it comes down (:attr:`FlightMover.impact_pos_ecef_m`).
@@ -26,19 +29,16 @@ from __future__ import annotations
 import numpy as np
 
 from iadsim import geo
-from iadsim.physics.ballistic import TRAJECTORIES, BallisticPlan, fly_ballistic
+from iadsim.geo import ecef_of_n_vector, geodetic_of
+from iadsim.jit import kernel
+from iadsim.physics.ballistic import TRAJECTORIES, BallisticPlan, ballistic_position_of, plan_ballistic
 from iadsim.physics.environment import F64
-from iadsim.physics.route import coordinated_turn_radius_m, plan_route
-from iadsim.physics.waypoint import WaypointMover, current_segment
+from iadsim.physics.route import coordinated_turn_radius_m, piece_n_vector_of, plan_route
+from iadsim.physics.waypoint import I64, WaypointMover, segment_of
 from iadsim.registry import register
 from iadsim.scenario.compile import CompiledScenario
+from iadsim.terrain import grid_height_of
 from iadsim.units import STANDARD_GRAVITY_MPS2
-
-
-def terrain_height_m(n_vector: F64) -> F64:
-    """Height of the ground above the ellipsoid (m) under horizontal positions ``(K, 3)``: flat, 0 m."""
-    return np.zeros(n_vector.shape[:-1])
-
 
 def altitude_ramps(
     launch_alt_m: F64, cruise_alt_m: F64, aim_alt_m: F64, climb_rate_mps: F64, flight_time_s: F64,
@@ -78,41 +78,54 @@ class FlightMover(WaypointMover):
     def __init__(self, compiled: CompiledScenario) -> None:
         super().__init__(compiled)
         threats, routes, raids = compiled.world.threats, compiled.routes, compiled.scenario.raids
-        types = [compiled.threat_types[i] for i in threats.type_index]
-        raid_of = [raids[i] for i in threats.raid_index]
-        load_factor = np.array([(t.max_load_factor or 0.0) / STANDARD_GRAVITY_MPS2 for t in types])
+        types, kind, raid = compiled.threat_types, threats.type_index, threats.raid_index
+        load_factor = np.array([(t.max_load_factor or 0.0) / STANDARD_GRAVITY_MPS2 for t in types])[kind]
         radius = np.where(load_factor > 1.0, coordinated_turn_radius_m(routes.speed_mps, load_factor), 0.0)
         self.pieces = plan_route(self.n, routes.n_points, routes.speed_mps, radius, self.cruise_alt_m)
-        self.piece = np.zeros(len(types), dtype=np.int64)
+        self.piece = np.zeros(len(kind), dtype=np.int64)
         self.flight_time_s = self.pieces.start_s[:, -1].copy()
-        self.on_ground = np.array([raid.altitude_reference == "ground" for raid in raid_of])
-        self.ramps = altitude_ramps(
+        self.on_ground = np.array([r.altitude_reference == "ground" for r in raids], bool)[raid]
+        self.terrain = compiled.terrain
+        if self.on_ground.any() and not self.terrain.flat:
+            last = routes.n_points - 1
+            rows = np.arange(len(kind))
+            for alt, lat, lon in ((self.launch_alt_m, routes.lat_rad[:, 0], routes.lon_rad[:, 0]),
+                                  (self.aim_alt_m, routes.lat_rad[rows, last], routes.lon_rad[rows, last])):
+                above = np.maximum(alt - self.terrain.height_m(lat, lon), 0.0)
+                alt[:] = np.where(self.on_ground, above, alt)
+        self.ramps = tuple(np.ascontiguousarray(ramp) for ramp in altitude_ramps(
             self.launch_alt_m, self.cruise_alt_m, self.aim_alt_m,
-            np.array([t.climb_rate or np.inf for t in types]), self.flight_time_s,
-            np.array([raid.terminal for raid in raid_of]),
-            np.array([raid.terminal_range for raid in raid_of]) / routes.speed_mps,
-            np.array([raid.pop_up_altitude for raid in raid_of]))
+            np.array([t.climb_rate or np.inf for t in types])[kind], self.flight_time_s,
+            np.array([r.terminal for r in raids])[raid],
+            np.array([r.terminal_range for r in raids])[raid] / routes.speed_mps,
+            np.array([r.pop_up_altitude for r in raids])[raid]))
         self.ballistic_rows = np.flatnonzero(self.ballistic)
-        self.table_row = np.full(len(types), -1, dtype=np.int64)
+        self.table_row = np.full(len(kind), -1, dtype=np.int64)
         self.table_row[self.ballistic_rows] = np.arange(len(self.ballistic_rows))
         self.impact_pos_ecef_m = threats.target_pos_ecef_m.copy()
         self._launch_t_s = threats.launch_t_s.copy()
-        if len(self.ballistic_rows):
-            self._plan_ballistic(compiled, types)
+        self.plan = self._ballistic_plan(compiled)
+        self.flights = plan_ballistic(self.plan)
+        self.flight_time_s[self.ballistic_rows] = self.flights.impact_t_s
+        self.impact_pos_ecef_m[self.ballistic_rows] = self.flights.impact_pos_m
 
-    def _plan_ballistic(self, compiled: CompiledScenario, types: list) -> None:
+    def _ballistic_plan(self, compiled: CompiledScenario) -> BallisticPlan:
+        """What each ballistic threat is to fly, from its raid and type."""
         rows = self.ballistic_rows
-        threats, routes, raids = compiled.world.threats, compiled.routes, compiled.scenario.raids
-        chosen = [raids[threats.raid_index[i]].trajectory or types[i].trajectory
-                  or ("apogee" if types[i].apogee else "minimum_energy") for i in rows]
+        threats, routes, raids, types = compiled.world.threats, compiled.routes, compiled.scenario.raids, \
+            compiled.threat_types
+        of = {t.name: t for t in types}
+        chosen = np.array([TRAJECTORIES.index(raid.trajectory or of[raid.type].trajectory
+                                              or ("apogee" if of[raid.type].apogee else "minimum_energy"))
+                           for raid in raids], dtype=np.int64)
 
         def figure(name: str, default: float) -> np.ndarray:
-            return np.array([getattr(types[i], name) or default for i in rows], dtype=float)
+            return np.array([getattr(t, name) or default for t in types], dtype=float)[threats.type_index[rows]]
 
-        plan = BallisticPlan(
+        return BallisticPlan(
             launch_pos_m=geo.geodetic_to_ecef(routes.lat_rad[rows, 0], routes.lon_rad[rows, 0], routes.alt_m[rows, 0]),
             aim_pos_m=threats.target_pos_ecef_m[rows],
-            trajectory=np.array([TRAJECTORIES.index(name) for name in chosen], dtype=np.int64),
+            trajectory=chosen[threats.raid_index[rows]],
             burnout_speed_mps=figure("burnout_speed", np.nan),
             apogee_alt_m=figure("apogee", np.nan),
             burn_time_s=figure("burn_time", 0.0),
@@ -120,27 +133,47 @@ class FlightMover(WaypointMover):
             weave_mps2=figure("terminal_manoeuvre", 0.0),
             weave_below_m=figure("terminal_manoeuvre_altitude", 0.0),
         )
-        self.trajectories = fly_ballistic(plan)
-        self.flight_time_s[rows] = self.trajectories.impact_t_s
-        self.impact_pos_ecef_m[rows] = self.trajectories.impact_pos_m
 
     @property
     def arrival_t_s(self) -> np.ndarray:
         """When each threat reaches its aim point (s from the start): a leak unless it is killed first."""
         return self._launch_t_s + self.flight_time_s
 
-    def position(self, rows: np.ndarray, elapsed_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """ECEF position and altitude of threats ``rows`` after ``elapsed_s`` of flight."""
-        piece = current_segment(self.piece[rows], rows, elapsed_s, self.pieces.start_s)
-        self.piece[rows] = piece
-        n = self.pieces.n_vector(rows, piece, elapsed_s)
-        start, duration, change = (ramp.take(rows, axis=0) for ramp in self.ramps)
-        alt = self.launch_alt_m[rows] + np.einsum(
-            "kr,kr->k", change, np.clip((elapsed_s[:, None] - start) / duration, 0.0, 1.0))
-        alt = np.where(self.on_ground[rows], alt + terrain_height_m(n), alt)
-        pos = geo.ecef_from_n_vector(n, alt)
-        on_table = self.table_row[rows] >= 0
-        if on_table.any():
-            pos[on_table] = self.trajectories.state_at(self.table_row[rows[on_table]], elapsed_s[on_table])
-            alt[on_table] = geo.ecef_to_geodetic(pos[on_table])[2]
+    def position(self, rows: I64, elapsed_s: F64) -> tuple[F64, F64]:
+        """ECEF position and altitude of threats ``rows`` after ``elapsed_s`` of flight (time runs forward)."""
+        pos, alt = np.empty((len(rows), 3)), np.empty(len(rows))
+        pieces, flights, terrain = self.pieces, self.flights, self.terrain
+        _flight_positions(rows, elapsed_s, self.piece, pieces.axis, pieces.cos_radius, pieces.sin_radius, pieces.a,
+                          pieces.b, pieces.angle, pieces.start_s, self.launch_alt_m, *self.ramps, self.on_ground,
+                          terrain.lat_rad, terrain.lon_rad, terrain.height, self.table_row, flights.flight,
+                          flights.impact_t_s, flights.impact_pos_m, flights.sample, flights.pos_m, flights.vel_mps,
+                          pos, alt)
         return pos, alt
+
+
+@kernel
+def _flight_positions(rows: I64, elapsed_s: F64, piece: I64, axis: F64, cos_radius: F64, sin_radius: F64, a: F64,
+                      b: F64, angle: F64, start_s: F64, launch_alt_m: F64, ramp_start_s: F64, ramp_duration_s: F64,
+                      ramp_change_m: F64, on_ground: np.ndarray, lat_axis: F64, lon_axis: F64, height: F64,
+                      table_row: I64, flight: F64, impact_t_s: F64, impact_pos_m: F64, sample: I64,
+                      sample_pos_m: F64, sample_vel_mps: F64, pos_m: F64, alt_m: F64) -> None:
+    n = np.empty(3)
+    for k in range(len(rows)):
+        i, e = rows[k], elapsed_s[k]
+        if table_row[i] >= 0:
+            ballistic_position_of(table_row[i], e, flight, impact_t_s, impact_pos_m, sample, sample_pos_m,
+                                  sample_vel_mps, pos_m[k])
+            alt_m[k] = geodetic_of(pos_m[k, 0], pos_m[k, 1], pos_m[k, 2])[2]
+            continue
+        segment = segment_of(piece[i], i, e, start_s)
+        piece[i] = segment
+        piece_n_vector_of(axis, cos_radius, sin_radius, a, b, angle, start_s, i, segment, e, n)
+        rise = 0.0
+        for r in range(3):
+            rise += ramp_change_m[i, r] * min(max((e - ramp_start_s[i, r]) / ramp_duration_s[i, r], 0.0), 1.0)
+        alt = launch_alt_m[i] + rise
+        if on_ground[i]:
+            alt += grid_height_of(lat_axis, lon_axis, height, np.arctan2(n[2], np.hypot(n[0], n[1])),
+                                  np.arctan2(n[1], n[0]))
+        alt_m[k] = alt
+        pos_m[k, 0], pos_m[k, 1], pos_m[k, 2] = ecef_of_n_vector(n[0], n[1], n[2], alt)

@@ -40,6 +40,7 @@ from numpy.typing import NDArray
 
 from iadsim import geo, registry
 from iadsim.catalog.schema import InterceptorType
+from iadsim.errors import UserError
 from iadsim.jit import inline_kernel, kernel
 from iadsim.physics import flyout
 from iadsim.physics.environment import F64
@@ -269,8 +270,8 @@ def flyout_table(kind: InterceptorType) -> FlyoutTable:
     table = build_table(kind)
     try:
         _write_table(path, key, table)
-    except OSError:
-        pass  # a full disk or a read-only cache only costs the rebuild next time
+    except (OSError, UserError):
+        pass  # a full disk or a read-only cache (atomic_write's message) only costs the rebuild next time
     return table
 
 

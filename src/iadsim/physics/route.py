@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iadsim import geo
+from iadsim.jit import kernel
 from iadsim.physics.environment import F64
 from iadsim.units import STANDARD_GRAVITY_MPS2
 
@@ -53,17 +54,31 @@ class Pieces:
 
     def n_vector(self, rows: NDArray[np.int64], piece: NDArray[np.int64], elapsed_s: F64) -> F64:
         """Horizontal positions (n-vectors ``(K, 3)``) of threats ``rows`` on ``piece`` after ``elapsed_s``."""
-        pieces = self.angle.shape[1]
-        at = rows * pieces + piece  # flat indexes: one gather per array
-        start = rows * (pieces + 1) + piece
-        t0, t1 = self.start_s.ravel().take(start), self.start_s.ravel().take(start + 1)
-        fraction = np.clip((elapsed_s - t0) / np.maximum(t1 - t0, 1e-12), 0.0, 1.0)
-        theta = fraction * self.angle.ravel().take(at)
-        sin_radius = self.sin_radius.ravel().take(at)
-        ring_a = (np.cos(theta) * sin_radius)[:, None]
-        ring_b = (np.sin(theta) * sin_radius)[:, None]
-        return (self.axis.reshape(-1, 3).take(at, axis=0) * self.cos_radius.ravel().take(at)[:, None]
-                + self.a.reshape(-1, 3).take(at, axis=0) * ring_a + self.b.reshape(-1, 3).take(at, axis=0) * ring_b)
+        return _n_vector_rows(self.axis, self.cos_radius, self.sin_radius, self.a, self.b, self.angle, self.start_s,
+                              np.asarray(rows, np.int64), np.asarray(piece, np.int64), np.asarray(elapsed_s, float))
+
+
+@kernel
+def piece_n_vector_of(axis: F64, cos_radius: F64, sin_radius: F64, a: F64, b: F64, angle: F64, start_s: F64,
+                      row: int, piece: int, elapsed_s: float, out: F64) -> None:
+    """n-vector (3,) into ``out`` of threat ``row`` on ``piece`` of its route after ``elapsed_s`` (the arrays of
+    :class:`Pieces`); for kernels."""
+    t0, t1 = start_s[row, piece], start_s[row, piece + 1]
+    fraction = min(max((elapsed_s - t0) / max(t1 - t0, 1e-12), 0.0), 1.0)
+    theta = fraction * angle[row, piece]
+    ring_a = np.cos(theta) * sin_radius[row, piece]
+    ring_b = np.sin(theta) * sin_radius[row, piece]
+    for i in range(3):
+        out[i] = axis[row, piece, i] * cos_radius[row, piece] + a[row, piece, i] * ring_a + b[row, piece, i] * ring_b
+
+
+@kernel
+def _n_vector_rows(axis: F64, cos_radius: F64, sin_radius: F64, a: F64, b: F64, angle: F64, start_s: F64,
+                   rows: NDArray[np.int64], piece: NDArray[np.int64], elapsed_s: F64) -> F64:
+    out = np.empty((len(rows), 3))
+    for k in range(len(rows)):
+        piece_n_vector_of(axis, cos_radius, sin_radius, a, b, angle, start_s, rows[k], piece[k], elapsed_s[k], out[k])
+    return out
 
 
 def plan_route(n_points: F64, count: NDArray[np.int32], speed_mps: F64, turn_radius_m: F64,

@@ -8,17 +8,28 @@ with turn and climb limits replaces it where fidelity matters.
 
 Positions along a leg come from spherical interpolation of the ellipsoid
 normals (n-vectors, Gade 2010) of its ends, converted exactly to ECEF.
+
+A tick is three compiled passes shared by every move model (:func:`due_rows`:
+who launches and who flies; the model's positions; :func:`settle`: positions,
+velocities and arrivals written to the world), plus the launch events when
+threats launch.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from iadsim import geo
-from iadsim.events import EventColumns, events
+from iadsim.events import NO_EVENTS, EventColumns, events
+from iadsim.geo import ecef_of_n_vector
+from iadsim.jit import kernel
 from iadsim.registry import columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import FLYING, PENDING, World
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
 
 
 @register("move", "waypoint")
@@ -30,10 +41,10 @@ class WaypointMover:
 
     def __init__(self, compiled: CompiledScenario) -> None:
         routes = compiled.routes
-        self.n = geo.n_vector(routes.lat_rad, routes.lon_rad)  # (N, W, 3)
+        self.n = np.ascontiguousarray(geo.n_vector(routes.lat_rad, routes.lon_rad))  # (N, W, 3)
         start, end = self.n[:, :-1], self.n[:, 1:]
-        self.leg_angle = np.arctan2(np.linalg.norm(np.cross(start, end), axis=-1),
-                                    np.einsum("nwi,nwi->nw", start, end))  # (N, W-1) rad
+        self.leg_angle = np.ascontiguousarray(np.arctan2(np.linalg.norm(np.cross(start, end), axis=-1),
+                                                         np.einsum("nwi,nwi->nw", start, end)))  # (N, W-1) rad
         self.sin_leg_angle = np.sin(self.leg_angle)
         threat_types = compiled.threat_types
         kind = compiled.world.threats.type_index
@@ -46,7 +57,7 @@ class WaypointMover:
         )
         rows = np.arange(len(kind))
         self.flight_time_s = self.waypoint_t_s[rows, routes.n_points - 1]
-        self.launch_alt_m = routes.alt_m[:, 0]
+        self.launch_alt_m = routes.alt_m[:, 0].copy()
         self.aim_alt_m = routes.alt_m[rows, routes.n_points - 1]
         self.leg = np.zeros(len(kind), dtype=np.int64)
         self.type_names = np.array([t.name for t in threat_types], dtype=object)[kind]
@@ -56,57 +67,105 @@ class WaypointMover:
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         threats = world.threats
-        threats.arrived[:] = False
-        launching = np.flatnonzero((threats.status == PENDING) & (threats.launch_t_s <= t_s))
-        threats.status[launching] = FLYING
-        threats.pos_ecef_m[launching], threats.alt_m[launching] = self.position(launching, np.zeros(len(launching)))
-        launched = events(
-            "threat_launch", threats.launch_t_s[launching], len(launching), threats.pos_ecef_m[launching],
-            threat_id=threats.id[launching], weapon=self.type_names[launching],
-            value=threats.cost_usd[launching], detail=self.raid_names[launching],
-        )
-        rows = np.flatnonzero(threats.status == FLYING)
-        if len(rows) == 0:
-            return launched
-        elapsed = np.minimum(t_s - threats.launch_t_s[rows], self.flight_time_s[rows])
-        pos, alt = self.position(rows, elapsed)
-        since = np.maximum(np.minimum(dt_s, t_s - threats.launch_t_s[rows]), 1e-9)
-        threats.vel_ecef_mps[rows] = (pos - threats.pos_ecef_m[rows]) / since[:, None]
-        threats.pos_ecef_m[rows] = pos
-        threats.alt_m[rows] = alt
-        threats.arrived[rows] = elapsed >= self.flight_time_s[rows]
+        launching, rows, elapsed = due_rows(threats.status, threats.launch_t_s, self.flight_time_s, threats.arrived,
+                                            t_s)
+        launched = NO_EVENTS
+        if len(launching):
+            pos, alt = self.position(launching, np.zeros(len(launching)))
+            threats.pos_ecef_m[launching], threats.alt_m[launching] = pos, alt
+            launched = events(
+                "threat_launch", threats.launch_t_s[launching], len(launching), pos,
+                threat_id=threats.id[launching], weapon=self.type_names[launching],
+                value=threats.cost_usd[launching], detail=self.raid_names[launching],
+            )
+        if len(rows):
+            pos, alt = self.position(rows, elapsed)
+            settle(rows, elapsed, pos, alt, t_s, dt_s, threats.launch_t_s, self.flight_time_s,
+                   threats.pos_ecef_m, threats.alt_m, threats.vel_ecef_mps, threats.arrived)
         return launched
 
-    def position(self, rows: np.ndarray, elapsed_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """ECEF position and altitude of threats ``rows`` after ``elapsed_s`` of flight."""
-        times = self.waypoint_t_s
-        leg = current_segment(self.leg[rows], rows, elapsed_s, times)
-        self.leg[rows] = leg
-        t0, t1 = times[rows, leg], times[rows, leg + 1]
-        fraction = np.clip((elapsed_s - t0) / np.maximum(t1 - t0, 1e-12), 0.0, 1.0)
-        angle = self.leg_angle[rows, leg]
-        sin_angle = self.sin_leg_angle[rows, leg]
-        straight = sin_angle < 1e-12
-        safe_sin = np.where(straight, 1.0, sin_angle)
-        w0 = np.where(straight, 1.0 - fraction, np.sin((1.0 - fraction) * angle) / safe_sin)
-        w1 = np.where(straight, fraction, np.sin(fraction * angle) / safe_sin)
-        n = w0[:, None] * self.n[rows, leg] + w1[:, None] * self.n[rows, leg + 1]
-        n /= np.linalg.norm(n, axis=1, keepdims=True)
-        progress = elapsed_s / np.maximum(self.flight_time_s[rows], 1e-12)
-        arc = self.launch_alt_m[rows] + (self.aim_alt_m[rows] - self.launch_alt_m[rows]) * progress \
-            + 4.0 * self.apogee_m[rows] * progress * (1.0 - progress)
-        alt = np.where(self.ballistic[rows], arc, self.cruise_alt_m[rows])
-        return geo.ecef_from_n_vector(n, alt), alt
+    def position(self, rows: I64, elapsed_s: F64) -> tuple[F64, F64]:
+        """ECEF position and altitude of threats ``rows`` after ``elapsed_s`` of flight (time runs forward)."""
+        pos, alt = np.empty((len(rows), 3)), np.empty(len(rows))
+        _waypoint_positions(rows, elapsed_s, self.leg, self.waypoint_t_s, self.leg_angle, self.sin_leg_angle, self.n,
+                            self.flight_time_s, self.launch_alt_m, self.aim_alt_m, self.apogee_m, self.ballistic,
+                            self.cruise_alt_m, pos, alt)
+        return pos, alt
 
 
-def current_segment(segment: np.ndarray, rows: np.ndarray, elapsed_s: np.ndarray, start_s: np.ndarray) -> np.ndarray:
-    """The segment (leg, turn) each of ``rows`` is on after ``elapsed_s``, moving on from ``segment``, its last one.
+@kernel
+def due_rows(status: NDArray[np.int8], launch_t_s: F64, flight_time_s: F64, arrived: NDArray[np.bool_],
+             t_s: float) -> tuple[I64, I64, F64]:
+    """This tick's launches (set flying), every flying threat and its time of flight so far (capped at its
+    flight time); clears the arrival flags."""
+    launching = np.empty(len(status), np.int64)
+    rows = np.empty(len(status), np.int64)
+    elapsed = np.empty(len(status))
+    n_launching = n_rows = 0
+    for i in range(len(status)):
+        arrived[i] = False
+        if status[i] == PENDING and launch_t_s[i] <= t_s:
+            status[i] = FLYING
+            launching[n_launching] = i
+            n_launching += 1
+        if status[i] == FLYING:
+            rows[n_rows] = i
+            elapsed[n_rows] = min(t_s - launch_t_s[i], flight_time_s[i])
+            n_rows += 1
+    return launching[:n_launching].copy(), rows[:n_rows].copy(), elapsed[:n_rows].copy()
+
+
+@kernel
+def settle(rows: I64, elapsed_s: F64, pos_m: F64, alt_m: F64, t_s: float, dt_s: float, launch_t_s: F64,
+           flight_time_s: F64, world_pos_m: F64, world_alt_m: F64, world_vel_mps: F64,
+           arrived: NDArray[np.bool_]) -> None:
+    """Write the new positions of ``rows``, their velocities (the chord over the tick, or since launch) and
+    whether they reached their aim point."""
+    for k in range(len(rows)):
+        i = rows[k]
+        since = max(min(dt_s, t_s - launch_t_s[i]), 1e-9)
+        for c in range(3):
+            world_vel_mps[i, c] = (pos_m[k, c] - world_pos_m[i, c]) / since
+            world_pos_m[i, c] = pos_m[k, c]
+        world_alt_m[i] = alt_m[k]
+        arrived[i] = elapsed_s[k] >= flight_time_s[i]
+
+
+@kernel
+def segment_of(segment: int, row: int, elapsed_s: float, start_s: F64) -> int:
+    """The segment (leg, turn) ``row`` is on after ``elapsed_s``, moving on from ``segment``, its last one.
 
     ``start_s`` ``(N, S + 1)`` holds each row's segment start times, then its end time.
     """
     last = start_s.shape[1] - 2
-    while True:
-        ahead = (segment < last) & (elapsed_s > start_s[rows, segment + 1])
-        if not ahead.any():
-            return segment
-        segment = segment + ahead
+    while segment < last and elapsed_s > start_s[row, segment + 1]:
+        segment += 1
+    return segment
+
+
+@kernel
+def _waypoint_positions(rows: I64, elapsed_s: F64, legs: I64, times: F64, leg_angle: F64, sin_leg_angle: F64,
+                        n: F64, flight_time_s: F64, launch_alt_m: F64, aim_alt_m: F64, apogee_m: F64,
+                        ballistic: NDArray[np.bool_], cruise_alt_m: F64, pos_m: F64, alt_m: F64) -> None:
+    for k in range(len(rows)):
+        i, e = rows[k], elapsed_s[k]
+        leg = segment_of(legs[i], i, e, times)
+        legs[i] = leg
+        t0, t1 = times[i, leg], times[i, leg + 1]
+        fraction = min(max((e - t0) / max(t1 - t0, 1e-12), 0.0), 1.0)
+        angle, sin_angle = leg_angle[i, leg], sin_leg_angle[i, leg]
+        if sin_angle < 1e-12:
+            w0, w1 = 1.0 - fraction, fraction
+        else:
+            w0, w1 = np.sin((1.0 - fraction) * angle) / sin_angle, np.sin(fraction * angle) / sin_angle
+        nx, ny, nz = (w0 * n[i, leg, 0] + w1 * n[i, leg + 1, 0], w0 * n[i, leg, 1] + w1 * n[i, leg + 1, 1],
+                      w0 * n[i, leg, 2] + w1 * n[i, leg + 1, 2])
+        size = np.sqrt(nx * nx + ny * ny + nz * nz)
+        if ballistic[i]:
+            progress = e / max(flight_time_s[i], 1e-12)
+            alt = (launch_alt_m[i] + (aim_alt_m[i] - launch_alt_m[i]) * progress
+                   + 4.0 * apogee_m[i] * progress * (1.0 - progress))
+        else:
+            alt = cruise_alt_m[i]
+        alt_m[k] = alt
+        pos_m[k, 0], pos_m[k, 1], pos_m[k, 2] = ecef_of_n_vector(nx / size, ny / size, nz / size, alt)

@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from iadsim.errors import Problem, UserError, did_you_mean
+from iadsim.terminal import console as make_console
+from iadsim.terminal import safe
 from iadsim.units import QuantityError, parse_quantity
 
-console = Console()
+console = make_console()
 FORMATS: dict[str, str] = {"czml": "czml", "geojson": "geojson", "kml": "kml"}
 """Export formats and the file extension each writes."""
 
@@ -56,7 +57,7 @@ def report(
     target = output or folder / REPORT_FILE
     _check_writable(target)
     atomic_write_text(target, render_run_report(record, altitudes))
-    console.print(f"report: {target}", highlight=False)
+    console.print(f"report: {safe(target)}", highlight=False)
 
 
 def _study_report(folder: Path, output: Path | None) -> None:
@@ -68,7 +69,7 @@ def _study_report(folder: Path, output: Path | None) -> None:
     target = output or folder / REPORT_FILE
     _check_writable(target)
     atomic_write_text(target, render_study_report(record))
-    console.print(f"study report: {target}", highlight=False)
+    console.print(f"study report: {safe(target)}", highlight=False)
 
 
 def export(
@@ -95,7 +96,7 @@ def export(
     target = output or folder / f"run.{FORMATS[name]}"
     _check_writable(target)
     atomic_write_text(target, _writer(name, start)(record))
-    console.print(f"{name}: {target}", highlight=False)
+    console.print(f"{name}: {safe(target)}", highlight=False)
 
 
 def _writer(name: str, epoch: dt.datetime) -> Callable[..., str]:
@@ -133,10 +134,13 @@ def _epoch(text: str) -> dt.datetime:
 
 
 def _check_writable(target: Path) -> None:
-    """The output's folder must exist; the output must not be a folder."""
+    """The output's folder must exist and be writable, with room; the output must not be a folder."""
+    from iadsim.results import check_output_folder
+
     if target.is_dir():
         raise UserError([Problem("is a folder", expected="a file name to write",
                                  suggestion=f"give a file name, e.g. {target / 'report.html'}")], str(target))
     if not target.parent.is_dir():
         raise UserError([Problem("the folder to write into does not exist", suggestion="create it first")],
                         str(target))
+    check_output_folder(target.parent, allowed=None)

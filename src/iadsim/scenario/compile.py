@@ -19,6 +19,7 @@ from iadsim.catalog import Catalog
 from iadsim.catalog.schema import FireUnitType, InterceptorType, RadarType, ThreatType
 from iadsim.scenario.schedule import Deliveries, raid_launch_times_s
 from iadsim.scenario.schema import Position, Scenario
+from iadsim.terrain import FLAT, GridTerrain, load_terrain
 from iadsim.world import PENDING, Assets, Interceptors, Launchers, Sensors, Threats, Units, World
 
 
@@ -53,6 +54,8 @@ class CompiledScenario:
     sensor_names: list[str]
     deliveries: Deliveries | None = None
     """Scheduled resupply of the units' magazines (see :mod:`iadsim.scenario.schedule`)."""
+    terrain: GridTerrain = FLAT
+    """The ground, loaded once: radars' masking and terrain-following flight (:mod:`iadsim.terrain`)."""
 
     @property
     def n_ticks(self) -> int:
@@ -92,7 +95,9 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, rng: np.random.Genera
         n_pictures=n_pictures,
     )
     return CompiledScenario(scenario=scenario, catalog=catalog, routes=routes, world=world,
-                            sensor_names=sensor_names, deliveries=deliveries, **compiled_types)
+                            sensor_names=sensor_names, deliveries=deliveries,
+                            terrain=load_terrain(scenario.terrain.file) if scenario.terrain is not None else FLAT,
+                            **compiled_types)
 
 
 def _ecef(positions: list[Position]) -> NDArray[np.float64]:

@@ -16,24 +16,30 @@ from typing import Any
 from iadsim import registry
 from iadsim.catalog import Catalog, load_catalog
 from iadsim.errors import Problem, UserError, did_you_mean, parse_path
+from iadsim.scenario.budget import check_budget
 from iadsim.scenario.schema import Scenario
+from iadsim.terrain import check_terrain_file
 from iadsim.validation import validate_model
 from iadsim.yamlio import Document, read_yaml_file
 
 
-def load_scenario(source: str | Path | Mapping[str, Any], catalog: Catalog | None = None) -> Scenario:
+def load_scenario(
+    source: str | Path | Mapping[str, Any], catalog: Catalog | None = None, allow_large: bool = False
+) -> Scenario:
     """Read, validate and check a scenario file (or an already-parsed mapping).
 
+    Besides the schema and the names, the cost of a run is checked
+    (:mod:`iadsim.scenario.budget`): ``allow_large`` lifts its soft limits.
     Raises :class:`iadsim.errors.UserError` listing every problem found.
     """
     if isinstance(source, Mapping):
         document = Document(data=dict(source), file=None)
     else:
         document = read_yaml_file(source)
-    return scenario_from_document(document, catalog or load_catalog())
+    return scenario_from_document(document, catalog or load_catalog(), allow_large)
 
 
-def scenario_from_document(document: Document, catalog: Catalog) -> Scenario:
+def scenario_from_document(document: Document, catalog: Catalog, allow_large: bool = False) -> Scenario:
     if document.data is None:
         raise UserError(
             [Problem("the file is empty", expected="a scenario: name, duration, raids, ...",
@@ -48,7 +54,9 @@ def scenario_from_document(document: Document, catalog: Catalog) -> Scenario:
             document.file,
         )
     scenario = validate_model(Scenario, document.data, document)
-    problems = check_references(scenario, catalog)
+    problems = check_references(scenario, catalog) + check_times(scenario)
+    if not problems:  # the budget counts what the names refer to, and so comes after them
+        problems = check_budget(scenario, allow_large) + check_terrain(scenario)
     if problems:
         for index, problem in enumerate(problems):
             location = parse_path(problem.path)
@@ -72,13 +80,25 @@ def check_references(scenario: Scenario, catalog: Catalog) -> list[Problem]:
                                 suggestion=catalog.suggestion(name, kind)))
         return False
 
-    for group in ("assets", "units", "sensors", "networks"):
-        seen: set[str] = set()
+    for groups in (("assets", "units", "sensors", "raids"), ("networks",)):
+        seen: dict[str, str] = {}
+        for group in groups:
+            for index, item in enumerate(getattr(scenario, group)):
+                if item.name is None:
+                    continue
+                path = f"{group}[{index}].name"
+                first = seen.setdefault(item.name.casefold(), path)
+                if first != path:
+                    problems.append(Problem(
+                        f"the name '{item.name}' is already used by {first.removesuffix('.name')}",
+                        path, expected=f"a name of its own (names of {', '.join(groups)} are compared without case)"))
+
+    for group in ("units", "sensors"):
         for index, item in enumerate(getattr(scenario, group)):
-            if item.name in seen:
-                problems.append(Problem(f"the name '{item.name}' is used twice in {group}",
-                                        f"{group}[{index}].name", expected="unique names"))
-            seen.add(item.name)
+            for n, network in enumerate(item.networks):
+                if network in item.networks[:n]:
+                    problems.append(Problem(f"network '{network}' is listed twice", f"{group}[{index}].networks[{n}]",
+                                            expected="each network once"))
 
     network_names = [network.name for network in scenario.networks]
     link_of = {network.name: network.link for network in scenario.networks}
@@ -122,10 +142,6 @@ def check_references(scenario: Scenario, catalog: Catalog) -> list[Problem]:
         check_type(f"sensors[{index}].type", sensor.type, "radar")
 
     targets = [asset.name for asset in scenario.assets] + [unit.name for unit in scenario.units]
-    for index, unit in enumerate(scenario.units):
-        if unit.name in {asset.name for asset in scenario.assets}:
-            problems.append(Problem(f"the unit name '{unit.name}' is also an asset's name", f"units[{index}].name",
-                                    expected="names that say which of the two a raid's target means"))
     for index, raid in enumerate(scenario.raids):
         check_type(f"raids[{index}].type", raid.type, "threat")
         if raid.target is not None and raid.target not in targets:
@@ -145,6 +161,23 @@ def check_references(scenario: Scenario, catalog: Catalog) -> list[Problem]:
         for role, message, expected, suggestion in registry.combination_problems(models):
             problems.append(Problem(message, f"models.{role}", expected=expected, suggestion=suggestion))
     return problems
+
+
+def check_times(scenario: Scenario) -> list[Problem]:
+    """Times that make no sense for this scenario's duration: a raid whose first launch comes after the end."""
+    return [Problem(f"the raid's first launch ({raid.launch_time:g} s) comes after the end of the scenario "
+                    f"({scenario.duration:g} s)", f"raids[{index}].launch_time",
+                    expected=f"a launch_time within the duration ({scenario.duration:g} s)",
+                    suggestion="lengthen the duration, or launch the raid earlier")
+            for index, raid in enumerate(scenario.raids) if raid.launch_time > scenario.duration]
+
+
+def check_terrain(scenario: Scenario) -> list[Problem]:
+    """The terrain file, read and checked in full whatever the radar model (a run never meets a bad one)."""
+    if scenario.terrain is None:
+        return []
+    problem = check_terrain_file(scenario.terrain.file)
+    return [] if problem is None else [problem]
 
 
 def scenario_hash(scenario: Scenario) -> str:

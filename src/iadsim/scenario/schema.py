@@ -12,16 +12,27 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from iadsim.units import Acceleration, Angle, AngularRate, Duration, Length, Speed
+from iadsim.validation import StrictModel as _Strict
+from iadsim.validation import WholeNumber, name_type
 
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-TypeName = Annotated[str, Field(min_length=1, max_length=100)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+Name = name_type(200)
+"""A name: Unicode NFC without surrounding spaces, no control characters; names are unique without regard
+to case (checked when the scenario is loaded)."""
+TypeName = name_type(100)
+MAX_DURATION_S = 30 * 86400.0
+"""Longest scenario, and so the longest time any field of one may give."""
+MAX_SPEED_MPS = 12_000.0
+"""Above Earth's escape velocity (11.2 km/s): nothing in a scenario flies faster."""
+MAX_ALTITUDE_M = 1e6
+MAX_ROUNDS = 1_000_000
+"""Most rounds of one type a unit's magazine, one delivery or a reserve may hold (int32-safe in every sum)."""
+MAX_VALUE = 1e9
+"""Largest relative worth of an asset or unit, and largest cost weight: values are relative."""
+MAX_SEED = 2**63 - 1
+"""Seeds fit a signed 64-bit integer, as stored in Parquet and JSON."""
 
 
 class Position(_Strict):
@@ -29,7 +40,7 @@ class Position(_Strict):
 
     lat: float = Field(ge=-90.0, le=90.0, description="Latitude in degrees, -90 to 90.")
     lon: float = Field(ge=-180.0, le=180.0, description="Longitude in degrees, -180 to 180.")
-    alt: Length = Field(0.0, ge=-500.0, le=1e6, description="Altitude above the WGS-84 ellipsoid (m).")
+    alt: Length = Field(0.0, ge=-500.0, le=MAX_ALTITUDE_M, description="Altitude above the WGS-84 ellipsoid (m).")
 
 
 class Asset(_Strict):
@@ -37,7 +48,7 @@ class Asset(_Strict):
 
     name: Name
     position: Position
-    value: float = Field(1.0, gt=0.0, description="Relative worth, used to weigh threats against it.")
+    value: float = Field(1.0, gt=0.0, le=MAX_VALUE, description="Relative worth, used to weigh threats against it.")
 
 
 class Network(_Strict):
@@ -45,7 +56,7 @@ class Network(_Strict):
 
     name: Name
     link: str = Field("generic", description="Data-link type; members must speak a common link.")
-    latency: Duration = Field(0.0, ge=0.0, description="Delay before a member's report reaches the others (s).")
+    latency: Duration = Field(0.0, ge=0.0, le=3600.0, description="Delay before a member's report reaches the others (s).")
 
 
 class Relocation(_Strict):
@@ -58,14 +69,14 @@ class Relocation(_Strict):
     distance: Length = Field(gt=0.0, le=500e3, description="How far each move takes the unit (m).")
     bearing: Angle = Field(math.pi / 2.0, description="Direction of each move, clockwise from north (rad); default east.")
     speed: Speed = Field(gt=0.0, le=100.0, description="Road speed of the march (m/s), e.g. '30 km/h'.")
-    delay: Duration = Field(0.0, ge=0.0, description="Time after its last launch, with none of its interceptors "
+    delay: Duration = Field(0.0, ge=0.0, le=MAX_DURATION_S, description="Time after its last launch, with none of its interceptors "
                                                     "still in flight, before the unit starts packing (s).")
 
 
 class Move(_Strict):
     """A scheduled move: at ``time`` the unit packs up, drives to ``to`` at ``speed`` and sets up there."""
 
-    time: Duration = Field(ge=0.0, description="When the unit is ordered to move (s after start); a unit not "
+    time: Duration = Field(ge=0.0, le=MAX_DURATION_S, description="When the unit is ordered to move (s after start); a unit not "
                                                "deployed then moves as soon as it is deployed again.")
     to: Position
     speed: Speed = Field(gt=0.0, le=100.0, description="Road speed of the march (m/s), e.g. '30 km/h'.")
@@ -74,11 +85,14 @@ class Move(_Strict):
 class Resupply(_Strict):
     """Deliveries of interceptors to a unit's magazine: at ``times``, or every ``every`` from ``start``."""
 
-    rounds: dict[str, Annotated[int, Field(ge=1)]] = Field(
+    rounds: dict[str, Annotated[WholeNumber, Field(ge=1, le=MAX_ROUNDS)]] = Field(
         min_length=1, description="Rounds of each interceptor type per delivery, e.g. {generic-lr-interceptor: 8}.")
-    times: list[Duration] = Field(default_factory=list, description="Delivery times (s after start).")
-    every: Duration | None = Field(None, gt=0.0, description="Period of regular deliveries (s).")
-    start: Duration = Field(0.0, ge=0.0, description="First regular delivery (s after start); with 'every'.")
+    times: list[Annotated[Duration, Field(ge=0.0)]] = Field(
+        default_factory=list, max_length=100_000, description="Delivery times (s after start); those after the "
+                                                              "end of the scenario never come.")
+    every: Duration | None = Field(None, gt=0.0, le=MAX_DURATION_S, description="Period of regular deliveries "
+                                   "(s); at most MAX_DELIVERIES deliveries in all (iadsim.scenario.budget).")
+    start: Duration = Field(0.0, ge=0.0, le=MAX_DURATION_S, description="First regular delivery (s after start); with 'every'.")
     count: int | None = Field(None, ge=1, le=100_000, description="Number of regular deliveries; "
                                                                   "default: until the end of the scenario.")
 
@@ -100,7 +114,7 @@ class Unit(_Strict):
     type: TypeName = Field(description="A catalog fire_unit type (`iadsim catalog list --kind fire_unit`).")
     position: Position
     heading: Angle = Field(0.0, description="Direction the unit faces, clockwise from north (rad).")
-    inventory: dict[str, Annotated[int, Field(ge=0)]] = Field(
+    inventory: dict[str, Annotated[WholeNumber, Field(ge=0, le=MAX_ROUNDS)]] = Field(
         description="Rounds per interceptor type, e.g. {generic-lr-interceptor: 16}."
     )
     networks: list[Name] = Field(default_factory=list, description="Networks the unit belongs to.")
@@ -128,28 +142,32 @@ class Raid(_Strict):
     name: Name | None = Field(None, description="Label for the raid; defaults to its type.")
     type: TypeName = Field(description="A catalog threat type.")
     count: int = Field(1, ge=1, le=100_000, description="Number of threats in the raid.")
-    launch_time: Duration = Field(0.0, ge=0.0, description="Launch of the first threat (s after start).")
-    launch_interval: Duration = Field(0.0, ge=0.0, description="Time between successive launches (s).")
+    launch_time: Duration = Field(0.0, ge=0.0, le=MAX_DURATION_S, description="Launch of the first threat "
+                                                                             "(s after start).")
+    launch_interval: Duration = Field(0.0, ge=0.0, le=MAX_DURATION_S, description="Time between successive "
+                                                                                  "launches (s).")
     launch_point: Position
-    spread: Length = Field(0.0, ge=0.0, description="Launch points scatter uniformly within this radius (m).")
+    spread: Length = Field(0.0, ge=0.0, le=1e6, description="Launch points scatter uniformly within this radius (m).")
     target: Name | None = Field(None, description="Name of the asset or unit the raid attacks.")
     waypoints: list[Position] = Field(default_factory=list, description="Route before the target, in order.")
-    altitude: Length | None = Field(None, ge=0.0, description="Cruise altitude; defaults to the type's.")
-    speed: Speed | None = Field(None, gt=0.0, description="Speed; defaults to the type's.")
+    altitude: Length | None = Field(None, ge=0.0, le=MAX_ALTITUDE_M, description="Cruise altitude; defaults to "
+                                                                                 "the type's.")
+    speed: Speed | None = Field(None, gt=0.0, le=MAX_SPEED_MPS, description="Speed; defaults to the type's.")
     trajectory: Literal["minimum_energy", "apogee", "lofted", "depressed"] | None = Field(
         None, description="Ballistic trajectory (move model `flight`); defaults to the type's.")
     altitude_reference: Literal["ellipsoid", "ground"] = Field(
         "ellipsoid", description="Altitude measured above the WGS-84 ellipsoid, or above the ground "
-                                 "(terrain-following, sea-skimming; the terrain is flat at 0 m); move model `flight`.")
+                                 "(terrain-following, sea-skimming: the scenario's terrain, flat at 0 m "
+                                 "without one); move model `flight`.")
     terminal: Literal["level", "dive", "pop_up"] = Field(
         "level", description="End of the route: level flight onto the aim point; dive onto it at the type's "
                              "climb rate; or pop up to pop_up_altitude within terminal_range, then dive; "
                              "move model `flight`.")
-    terminal_range: Length = Field(10_000.0, gt=0.0, description="Ground distance before the aim at which a "
+    terminal_range: Length = Field(10_000.0, gt=0.0, le=1e6, description="Ground distance before the aim at which a "
                                                                  "pop-up starts (m).")
-    pop_up_altitude: Length = Field(1_000.0, gt=0.0, description="Altitude a pop-up climbs to (m).")
+    pop_up_altitude: Length = Field(1_000.0, gt=0.0, le=MAX_ALTITUDE_M, description="Altitude a pop-up climbs to (m).")
     waves: int = Field(1, ge=1, le=10_000, description="Times the raid is repeated (e.g. one wave a night).")
-    wave_interval: Duration = Field(0.0, ge=0.0, description="Time between the first launches of successive "
+    wave_interval: Duration = Field(0.0, ge=0.0, le=MAX_DURATION_S, description="Time between the first launches of successive "
                                                              "waves (s), e.g. '24 h'.")
     lethal_radius: Length | None = Field(
         None, ge=0.0, le=10e3, description="A threat of this raid that strikes within this distance of a fire unit "
@@ -188,22 +206,22 @@ class Tracking(_Strict):
     coast_misses: int = Field(3, ge=1, le=50, description="A confirmed track is dropped once its missed looks "
                                                          "since its last update weigh as much as this many misses "
                                                          "in a row of a radar that detects it 9 times in 10.")
-    max_position_sigma: Length = Field(10_000.0, gt=0.0, description="A track is dropped when its position "
+    max_position_sigma: Length = Field(10_000.0, gt=0.0, le=1e7, description="A track is dropped when its position "
                                                                      "uncertainty (1 sigma, 3-D) grows past this (m).")
     gate_probability: float = Field(0.9997, gt=0.5, lt=1.0, description="Probability that the gate holds the "
                                                                         "true target's measurement.")
     acceleration_sigma: Acceleration = Field(5.0, gt=0.0, le=1000.0, description="Process noise of the constant-"
                                                                           "velocity model (m/s²).")
-    initial_speed_sigma: Speed = Field(500.0, gt=0.0, description="Uncertainty of a new track's speed in each "
+    initial_speed_sigma: Speed = Field(500.0, gt=0.0, le=MAX_SPEED_MPS, description="Uncertainty of a new track's speed in each "
                                                                   "axis (m/s).")
     turn_rate: AngularRate = Field(0.0873, gt=0.0, le=1.0, description="Turn rate of the IMM's coordinated-turn "
                                                                  "models, left and right (rad/s).")
     mode_persistence: float = Field(0.95, gt=0.0, lt=1.0, description="IMM: probability that the target keeps "
                                                                       "its motion model from one look to the next.")
-    resume_within: Duration = Field(60.0, ge=0.0, description="A new track that falls within the gate of a track "
+    resume_within: Duration = Field(60.0, ge=0.0, le=MAX_DURATION_S, description="A new track that falls within the gate of a track "
                                                           "lost less than this long ago resumes it: same track id, "
                                                           "same engagements (s; 0: never).")
-    fire_control_speed_sigma: Speed = Field(30.0, gt=0.0, description="Command and control may fire at a track "
+    fire_control_speed_sigma: Speed = Field(30.0, gt=0.0, le=MAX_SPEED_MPS, description="Command and control may fire at a track "
                                                                      "once its speed uncertainty (1 sigma, 3-D) "
                                                                      "is below this (m/s).")
     ballistic_acceleration_sigma: Acceleration = Field(
@@ -252,13 +270,13 @@ class Doctrine(_Strict):
     self_defence: bool = Field(
         True, description="A unit first engages the threats aimed at itself (its radar), with all its rounds.")
     reserve_rounds: int = Field(
-        0, ge=0, description="Rounds of each missile type a unit keeps back for its own defence.")
+        0, ge=0, le=MAX_ROUNDS, description="Rounds of each missile type a unit keeps back for its own defence.")
     cost_weight: float = Field(
-        0.0, ge=0.0, description="Value a million US dollars of interceptors is worth, in the units of asset "
+        0.0, ge=0.0, le=MAX_VALUE, description="Value a million US dollars of interceptors is worth, in the units of asset "
                                  "value: a round is fired only if it lowers the expected surviving threat value "
                                  "by more than its price times this; 0 ignores prices.")
     unit_value: float | None = Field(
-        None, gt=0.0, description="Value of a fire unit as a defended point (default: the highest asset value, "
+        None, gt=0.0, le=MAX_VALUE, description="Value of a fire unit as a defended point (default: the highest asset value, "
                                   "or 1 without assets).")
 
     @model_validator(mode="after")
@@ -280,9 +298,10 @@ class Scenario(_Strict):
 
     name: Name
     description: str = ""
-    seed: int = Field(0, ge=0, description="Seed of every random draw in a run.")
-    duration: Duration = Field(gt=0.0, le=30 * 86400.0, description="Simulated time (s).")
-    time_step: Duration = Field(1.0, gt=0.0, le=600.0, description="Length of one tick (s).")
+    seed: int = Field(0, ge=0, le=MAX_SEED, description="Seed of every random draw in a run.")
+    duration: Duration = Field(gt=0.0, le=MAX_DURATION_S, description="Simulated time (s).")
+    time_step: Duration = Field(1.0, gt=0.0, le=600.0, validate_default=True, description="Length of one tick (s); "
+                                "the number of ticks is bounded (iadsim.scenario.budget).")
     assets: list[Asset] = Field(default_factory=list)
     units: list[Unit] = Field(default_factory=list)
     sensors: list[Sensor] = Field(default_factory=list)
@@ -292,7 +311,9 @@ class Scenario(_Strict):
     doctrine: Doctrine = Field(default_factory=Doctrine)
     log_all_detections: bool = Field(False, description="Log every detection, not only the first per radar.")
     tracking: Tracking = Field(default_factory=Tracking)
-    terrain: Terrain | None = Field(None, description="Ground heights for radar masking; without it, no terrain.")
+    terrain: Terrain | None = Field(None, description="Ground heights for radar masking (sense model `radar`) and "
+                                                        "terrain-following flight (move model `flight`); without "
+                                                        "it, the ground is the ellipsoid.")
     path_interval: Duration = Field(
         10.0, ge=0.0, le=3600.0,
         description="Time between samples of each threat's and interceptor's position in the event log, "
@@ -304,5 +325,6 @@ class Scenario(_Strict):
     def _step_fits(cls, time_step: float, info: ValidationInfo) -> float:
         duration = info.data.get("duration")
         if duration is not None and time_step > duration:
-            raise ValueError(f"the time step ({time_step:g} s) is longer than the duration ({duration:g} s)")
+            raise ValueError(f"the time step ({time_step:g} s) is longer than the duration ({duration:g} s); "
+                             f"it is 1 s unless written: write a time_step of at most {duration:g} s")
         return time_step

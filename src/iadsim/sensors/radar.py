@@ -1,13 +1,13 @@
 """The radar model: detection as the radar equation allows, for fluctuating targets, over terrain.
 
-Each radar looks once per scan period. For every radar × threat pair it checks,
-vectorised:
+Each radar looks once per scan period. For every radar × flying threat pair it
+checks, in one compiled loop per tick:
 
-1. **coverage**: within the instrumented range, inside the 4/3-Earth radar
-   horizon d = √(2kRh_r) + √(2kRh_t) (Skolnik 2001 §8.2), between the beam's
-   minimum and maximum elevation (apparent elevation under standard refraction)
-   and, for a sector-scanning radar, within its azimuth sector centred on its
-   unit's heading;
+1. **coverage** (:func:`iadsim.sensors.scan.covers_of`, shared with every sense
+   model): within the instrumented range, inside the 4/3-Earth radar horizon
+   d = √(2kRh_r) + √(2kRh_t) (Skolnik 2001 §8.2), between the beam's minimum and
+   maximum elevation (apparent elevation under standard refraction) and, for a
+   sector-scanning radar, within its azimuth sector centred on its unit's heading;
 2. **signal**: the catalog quotes a detection range R_ref against a reference
    RCS σ_ref at a reference Pd and Pfa (by default the textbook single-look
    Pd 0.5 at Pfa 1e-6, Swerling 1: ``data/detection_conventions.yaml``). The
@@ -19,7 +19,8 @@ vectorised:
 3. **detection**: Pd for the target's Swerling case after non-coherent
    integration of the dwell's pulses (:mod:`iadsim.sensors.detection`), drawn
    independently each scan (Swerling 1 and 3 decorrelate from scan to scan);
-4. **terrain**: with a terrain file, a ridge between radar and target masks it;
+4. **terrain**: with a terrain file (loaded once, ``CompiledScenario.terrain``),
+   a ridge between radar and target masks it;
 5. **capacity**: a radar reports at most its track capacity of targets per look,
    the nearest first.
 
@@ -37,18 +38,25 @@ from importlib import resources
 import numpy as np
 from numpy.typing import NDArray
 
-from iadsim import geo
 from iadsim.catalog.schema import RadarType
-from iadsim.events import EventColumns, events
-from iadsim.registry import columns, group_columns, register
+from iadsim.jit import kernel, poisson_of, uniform_of
+from iadsim.registry import columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.sensors.detection import DetectionTable, required_snr
-from iadsim.terrain import Terrain, line_of_sight_clear, load_terrain
-from iadsim.world import FLYING, Detections, World
+from iadsim.sensors.scan import (
+    HALF_SECTOR, MAX_ELEVATION, MAX_RANGE, MIN_ELEVATION, SENSOR_GEOMETRY, ScanningSensor, covers_of, due_looks, first_detections,
+    flying_rows, grown, heading_of, measure_of, to_ecef_of, wrap_angle_of,
+)
+from iadsim.terrain import LINE_OF_SIGHT_SAMPLES, line_of_sight_clear_of
+from iadsim.world import World
 from iadsim.yamlio import read_yaml_file
 
-
 Array = NDArray[np.float64]
+I32 = NDArray[np.int32]
+I64 = NDArray[np.int64]
+_MIN_DB, _STEP_DB = DetectionTable.MIN_DB, DetectionTable.STEP_DB
+# Columns of RadarSensor.figures: one row per radar.
+REFERENCE_RANGE, REFERENCE_RCS_DB, REFERENCE_SNR_DB, PFA, FALSE_ALARMS, CAPACITY = range(6)
 
 
 @functools.cache
@@ -91,12 +99,13 @@ def false_alarms_per_look(radar: RadarType) -> float:
     return pfa * (radar.max_range / radar.range_resolution) * (sector / radar.beamwidth) * elevation_beams
 
 
-def aspect_rcs_db(nose_db: Array, beam_db: Array, tail_db: Array, cos_aspect: Array) -> Array:
+@kernel
+def aspect_rcs_db_of(nose_db: float, beam_db: float, tail_db: float, cos_aspect: float) -> float:
     """RCS (dBsm) at an aspect angle (0 nose-on, π tail-on), linear in dB between nose, beam and tail."""
-    angle = np.arccos(np.clip(cos_aspect, -1.0, 1.0))
-    front = angle <= np.pi / 2
-    fraction = np.where(front, angle, angle - np.pi / 2) / (np.pi / 2)
-    return np.where(front, nose_db + (beam_db - nose_db) * fraction, beam_db + (tail_db - beam_db) * fraction)
+    angle = np.arccos(min(max(cos_aspect, -1.0), 1.0))
+    if angle <= np.pi / 2:
+        return nose_db + (beam_db - nose_db) * angle / (np.pi / 2)
+    return beam_db + (tail_db - beam_db) * (angle - np.pi / 2) / (np.pi / 2)
 
 
 def spherical(enu: Array) -> Array:
@@ -117,151 +126,138 @@ def wrap_angle(angle: Array) -> Array:
     return (angle + np.pi) % (2.0 * np.pi) - np.pi
 
 
-def rank_within(key: NDArray[np.int64], order_by: Array) -> NDArray[np.int64]:
-    """For each row, its rank among rows of the same ``key`` when sorted by ``order_by`` (0 = smallest)."""
-    order = np.lexsort((order_by, key))
-    sorted_key = key[order]
-    first = np.searchsorted(sorted_key, sorted_key, side="left")
-    rank = np.empty(len(key), dtype=np.int64)
-    rank[order] = np.arange(len(key)) - first
-    return rank
-
-
 @register("sense", "radar")
-class RadarSensor:
+class RadarSensor(ScanningSensor):
     """Detections of every radar that looks this tick, from the radar equation and Swerling statistics."""
 
-    requires = (columns("threats", "status", "pos_ecef_m", "alt_m", "vel_ecef_mps", "type_index")
-                | columns("sensors", "id", "type_index", "pos_ecef_m", "antenna_alt_m", "heading_rad", "emitting"))
-    provides = group_columns("detections")
+    requires = columns("threats", "status", "pos_ecef_m", "alt_m", "vel_ecef_mps", "type_index") | SENSOR_GEOMETRY
 
     def __init__(self, compiled: CompiledScenario) -> None:
-        sensors = compiled.world.sensors
-        radar = [compiled.radar_types[i] for i in sensors.type_index]
-        count = len(radar)
-        self.reference_range_m = np.array([r.detection_range for r in radar])
-        self.reference_rcs_db = 10.0 * np.log10([r.reference_rcs for r in radar])
-        self.reference_snr_db = np.array([reference_snr_db(r) for r in radar])
-        self.max_range_m = np.array([r.max_range for r in radar])
-        self.min_elevation_rad = np.array([r.min_elevation for r in radar])
-        self.max_elevation_rad = np.array([r.max_elevation or np.pi / 2 for r in radar])
-        self.half_sector_rad = np.array([(r.sector_width or 2.0 * np.pi) / 2.0 for r in radar])
-        self.heading_rad = sensors.heading_rad if len(sensors.heading_rad) == count else np.zeros(count)
-        self.scan_period_s = np.array([r.scan_period for r in radar])
-        self.capacity = np.array([r.track_capacity for r in radar], dtype=np.int64)
-        self.false_alarm_rate = np.array([false_alarms_per_look(r) for r in radar])
-        self.sigma = np.array([[r.range_sigma, r.azimuth_sigma, r.elevation_sigma] for r in radar]).reshape(-1, 3)
-        self.rotation = geo.enu_rotation(sensors.lat_rad, sensors.lon_rad)  # (S, 3, 3)
-        self.next_look_s = np.zeros(count)
-        threats = compiled.world.threats
-        self.seen = np.zeros((count, len(threats.id)), dtype=bool)
-        self.log_all = compiled.scenario.log_all_detections
+        super().__init__(compiled)
+        radar = [compiled.radar_types[i] for i in compiled.world.sensors.type_index]
+        references = [radar_reference(r) for r in radar]
+        self.figures = np.array([[r.detection_range, 10.0 * np.log10(r.reference_rcs), reference_snr_db(r), pfa,
+                                  false_alarms_per_look(r), r.track_capacity]
+                                 for r, (_, pfa, _) in zip(radar, references, strict=True)], dtype=float).reshape(-1, 6)
         kinds = compiled.threat_types
-        nose = np.array([10.0 * np.log10(t.rcs) for t in kinds])
+        nose = np.array([10.0 * np.log10(t.rcs) for t in kinds], dtype=float)
         beam = np.array([10.0 * np.log10(t.rcs_beam) if t.rcs_beam else n for t, n in zip(kinds, nose, strict=True)])
         tail = np.array([10.0 * np.log10(t.rcs_tail) if t.rcs_tail else b for t, b in zip(kinds, beam, strict=True)])
-        self.nose_db, self.beam_db, self.tail_db = nose, beam, tail
+        self.rcs_db = np.ascontiguousarray(np.stack((nose, beam, tail), axis=1).reshape(-1, 3))
         self.aspect_dependent = bool(np.any(beam != nose) or np.any(tail != nose))
         # One Pd-versus-SNR table per (radar, Swerling case of the threat type), stacked for indexing.
-        references = [radar_reference(r) for r in radar]
         keys = sorted({(pfa, pulses, t.swerling) for _, pfa, pulses in references for t in kinds})
-        self.tables = np.stack([_table(*key).pd for key in keys]) if keys else np.zeros((0, 1))
+        self.tables = np.stack([_table(*key).pd for key in keys]) if keys else np.zeros((0, 2))
         self.table_of = np.array([[keys.index((pfa, pulses, t.swerling)) for t in kinds]
-                                  for _, pfa, pulses in references], dtype=np.int64).reshape(count, len(kinds))
-        self.pfa = np.array([pfa for _, pfa, _ in references])
-        terrain = compiled.scenario.terrain
-        self.terrain: Terrain | None = load_terrain(terrain.file) if terrain is not None else None
+                                  for _, pfa, pulses in references], dtype=np.int64).reshape(len(radar), len(kinds))
+        self.terrain = compiled.terrain
 
-    def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
-        looking = np.flatnonzero(self.next_look_s <= t_s + 1e-9)
-        self._advance(looking, t_s)
-        looking = looking[world.sensors.emitting[looking]]  # a marching unit's radars are silent
-        threat_rows = np.flatnonzero(world.threats.status == FLYING)
-        world.detections = Detections.empty()
-        world.detections.looked = looking.astype(np.int32)
-        if len(looking) == 0:
-            return {}
-        sensor_index, threat_index, measured, range_m = self._detect(world, looking, threat_rows, rng)
-        false_sensor, false_measured = self._false_alarms(looking, rng)
-        all_sensor = np.concatenate((sensor_index, false_sensor)).astype(np.int32)
-        all_measured = np.concatenate((measured, false_measured))
-        local = from_spherical(all_measured)
-        world.detections = Detections(
-            sensor_index=all_sensor,
-            threat_index=np.concatenate((threat_index, np.full(len(false_sensor), -1))).astype(np.int32),
-            pos_ecef_m=geo.enu_to_ecef(local, world.sensors.pos_ecef_m[all_sensor], self.rotation[all_sensor]),
-            range_az_el=all_measured, t_s=np.full(len(all_sensor), t_s), looked=looking.astype(np.int32),
-        )
-        return self._events(world, t_s, sensor_index, threat_index, range_m)
+    def _look(self, world: World, t_s: float, draws: NDArray[np.uint64]
+              ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
+        sensors, threats, terrain = world.sensors, world.threats, self.terrain
+        return _radar_looks(
+            t_s, self.next_look_s, self.next_due_s, self.limits, sensors.emitting, sensors.rotation,
+            sensors.pos_ecef_m, sensors.antenna_alt_m, heading_of(sensors), threats.status, threats.pos_ecef_m,
+            threats.alt_m, threats.vel_ecef_mps, threats.type_index, self.rcs_db, self.aspect_dependent,
+            self.figures, self.table_of, self.tables, terrain.lat_rad, terrain.lon_rad, terrain.height, self.seen,
+            self.log_all, draws)
 
-    def _advance(self, looking: np.ndarray, t_s: float) -> None:
-        period = self.scan_period_s[looking]
-        self.next_look_s[looking] += period * np.maximum(np.ceil((t_s - self.next_look_s[looking]) / period), 1.0)
 
-    def _detect(self, world: World, looking: NDArray[np.int64], rows: NDArray[np.int64],
-                rng: np.random.Generator) -> tuple[NDArray[np.int64], NDArray[np.int64], Array, Array]:
-        """Which looking radars detect which flying threats: measured (range, az, el) and true range (m)."""
-        sensors, threats = world.sensors, world.threats
-        enu, ground, slant, apparent = geo.radar_look(  # (looking radars, threats)
-            self.rotation[looking, None], sensors.pos_ecef_m[looking, None], threats.pos_ecef_m[rows])
-        azimuth = np.arctan2(enu[..., 0], enu[..., 1])
-        horizon = geo.radar_horizon_m(sensors.antenna_alt_m[looking][:, None], threats.alt_m[rows][None, :])
-        covered = ((slant <= self.max_range_m[looking][:, None]) & (ground <= horizon)
-                   & (apparent >= self.min_elevation_rad[looking][:, None])
-                   & (apparent <= self.max_elevation_rad[looking][:, None])
-                   & (np.abs(wrap_angle(azimuth - self.heading_rad[looking][:, None]))
-                      <= self.half_sector_rad[looking][:, None]))
-        s_local, n_local = np.nonzero(covered)
-        sensor, threat = looking[s_local], rows[n_local]
-        kind = threats.type_index[threat]
-        line = enu[s_local, n_local]
-        range_m = slant[s_local, n_local]
-        rcs_db = self.nose_db[kind]
-        if self.aspect_dependent:
-            velocity = np.einsum("kij,kj->ki", self.rotation[sensor], threats.vel_ecef_mps[threat])
-            speed = np.maximum(np.linalg.norm(velocity, axis=1), 1e-9)
-            cos_aspect = -np.einsum("ki,ki->k", velocity, line) / (speed * np.maximum(range_m, 1e-9))
-            rcs_db = aspect_rcs_db(rcs_db, self.beam_db[kind], self.tail_db[kind], cos_aspect)
-        snr_db = (self.reference_snr_db[sensor] + rcs_db - self.reference_rcs_db[sensor]
-                  + 40.0 * np.log10(self.reference_range_m[sensor] / np.maximum(range_m, 1.0)))
-        detected = rng.random(len(sensor)) < self._pd(self.table_of[sensor, threats.type_index[threat]], snr_db,
-                                                      self.pfa[sensor])
-        if self.terrain is not None and detected.any():
-            candidates = np.flatnonzero(detected)
-            detected[candidates] = line_of_sight_clear(self.terrain, sensors.pos_ecef_m[sensor[candidates]],
-                                                       threats.pos_ecef_m[threat[candidates]])
-        sensor, threat, line, range_m = sensor[detected], threat[detected], line[detected], range_m[detected]
-        within = rank_within(sensor, range_m) < self.capacity[sensor]
-        sensor, threat, line, range_m = sensor[within], threat[within], line[within], range_m[within]
-        measured = spherical(line) + rng.standard_normal((len(sensor), 3)) * self.sigma[sensor]
-        return sensor, threat, measured, range_m
+@kernel
+def _pd_of(table: Array, snr_db: float, pfa: float) -> float:
+    """Pd from one Pd-versus-SNR table on the grid of :class:`DetectionTable`, linear in dB; below the grid a
+    target adds nothing to the noise (Pd → Pfa), above it Pd = 1."""
+    position = (snr_db - _MIN_DB) / _STEP_DB
+    last = len(table) - 1
+    if position < 0.0:
+        return pfa
+    if position > last:
+        return 1.0
+    index = min(max(int(np.floor(position)), 0), last - 1)
+    fraction = min(max(position - index, 0.0), 1.0)
+    return table[index] * (1.0 - fraction) + table[index + 1] * fraction
 
-    def _pd(self, table: NDArray[np.int64], snr_db: Array, pfa: Array) -> Array:
-        """Pd from the stacked tables, interpolated linearly in dB."""
-        position = (snr_db - DetectionTable.MIN_DB) / DetectionTable.STEP_DB
-        last = self.tables.shape[1] - 1
-        index = np.clip(np.floor(position).astype(np.int64), 0, last - 1)
-        fraction = np.clip(position - index, 0.0, 1.0)
-        pd = self.tables[table, index] * (1.0 - fraction) + self.tables[table, index + 1] * fraction
-        return np.where(position < 0, pfa, np.where(position > last, 1.0, pd))
 
-    def _false_alarms(self, looking: NDArray[np.int64], rng: np.random.Generator) -> tuple[NDArray[np.int64], Array]:
-        """False alarms of this look: Poisson in number, uniform over each radar's coverage."""
-        counts = rng.poisson(self.false_alarm_rate[looking])
-        sensor = np.repeat(looking, counts)
-        draws = rng.random((len(sensor), 3))
-        low_el, high_el = self.min_elevation_rad[sensor], self.max_elevation_rad[sensor]
-        measured = np.stack((
-            self.max_range_m[sensor] * draws[:, 0],
-            wrap_angle(self.heading_rad[sensor] + self.half_sector_rad[sensor] * (2.0 * draws[:, 1] - 1.0)),
-            low_el + (high_el - low_el) * draws[:, 2],
-        ), axis=1)
-        return sensor, measured
-
-    def _events(self, world: World, t_s: float, sensor: NDArray[np.int64], threat: NDArray[np.int64],
-                range_m: Array) -> EventColumns:
-        """A ``detect`` event (value: slant range, m) for each radar's first detection of each threat, or all."""
-        log = np.ones(len(sensor), bool) if self.log_all else ~self.seen[sensor, threat]
-        self.seen[sensor, threat] = True
-        return events("detect", t_s, int(log.sum()), world.threats.pos_ecef_m[threat[log]],
-                      sensor_id=world.sensors.id[sensor[log]], threat_id=threat[log], value=range_m[log])
+@kernel
+def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Array, emitting: NDArray[np.bool_],
+                 rotation: Array, radar_ecef_m: Array, antenna_alt_m: Array, heading_rad: Array,
+                 status: NDArray[np.int8], threat_ecef_m: Array, threat_alt_m: Array, threat_vel_mps: Array,
+                 type_index: I32, rcs_db: Array, aspect_dependent: bool, figures: Array, table_of: I64,
+                 tables: Array, lat_axis: Array, lon_axis: Array, height: Array, seen: NDArray[np.bool_],
+                 log_all: bool, draws: NDArray[np.uint64]
+                 ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
+    """Every look due at ``t_s`` (see the module doc and :meth:`ScanningSensor._look`): detections, the real
+    ones first in (radar, threat) order, then the false alarms. Draws, in order: one uniform per covered pair,
+    three normals per real detection, one Poisson count per radar, three uniforms per false alarm."""
+    looking = due_looks(next_look_s, limits, emitting, t_s, next_due_s)
+    rows = flying_rows(status)
+    flat = len(lat_axis) < 2  # no terrain to mask
+    room = 0
+    for s in looking:
+        room += min(int(figures[s, CAPACITY]), len(rows))
+    sensor, threat = np.empty(room, np.int32), np.empty(room, np.int32)
+    line, true_range = np.empty((room, 3)), np.empty(room)
+    candidate, distance, enu = np.empty(len(rows), np.int64), np.empty(len(rows)), np.empty((len(rows), 3))
+    found = 0
+    for s in looking:
+        heard = 0
+        for n in rows:
+            slant = covers_of(rotation[s], radar_ecef_m[s], antenna_alt_m[s], heading_rad[s], limits[s],
+                              threat_ecef_m[n], threat_alt_m[n], enu[heard])
+            if np.isnan(slant):
+                continue
+            kind = type_index[n]
+            target_rcs_db = rcs_db[kind, 0]
+            if aspect_dependent:
+                v = threat_vel_mps[n]
+                speed = max(np.sqrt(v[0] ** 2 + v[1] ** 2 + v[2] ** 2), 1e-9)
+                along = 0.0
+                for i in range(3):
+                    along += (threat_ecef_m[n, i] - radar_ecef_m[s, i]) * v[i]
+                target_rcs_db = aspect_rcs_db_of(rcs_db[kind, 0], rcs_db[kind, 1], rcs_db[kind, 2],
+                                                 -along / (speed * max(slant, 1e-9)))
+            snr_db = (figures[s, REFERENCE_SNR_DB] + target_rcs_db - figures[s, REFERENCE_RCS_DB]
+                      + 40.0 * np.log10(figures[s, REFERENCE_RANGE] / max(slant, 1.0)))
+            if uniform_of(draws) < _pd_of(tables[table_of[s, kind]], snr_db, figures[s, PFA]) and (
+                    flat or line_of_sight_clear_of(lat_axis, lon_axis, height, radar_ecef_m[s], threat_ecef_m[n],
+                                                   LINE_OF_SIGHT_SAMPLES)):
+                candidate[heard], distance[heard] = n, slant
+                heard += 1
+        capacity = int(figures[s, CAPACITY])
+        farthest, ties = np.inf, 0  # a full radar keeps the nearest: up to the capacity-th range, ties in order
+        if heard > capacity:
+            farthest = np.partition(distance[:heard], capacity - 1)[capacity - 1] if capacity > 0 else -np.inf
+            ties = capacity - np.sum(distance[:heard] < farthest)
+        for k in range(heard):
+            tie = distance[k] == farthest and ties > 0
+            if distance[k] < farthest or tie:
+                ties -= tie
+                sensor[found], threat[found], true_range[found] = s, candidate[k], distance[k]
+                line[found] = enu[k]
+                found += 1
+    range_az_el, pos = np.empty((found, 3)), np.empty((found, 3))
+    for d in range(found):
+        s = sensor[d]
+        measure_of(line[d], limits[s], rotation[s], radar_ecef_m[s], draws, range_az_el[d], pos[d])
+    counts = np.zeros(len(looking), np.int64)
+    for k in range(len(looking)):
+        rate = figures[looking[k], FALSE_ALARMS]
+        counts[k] = poisson_of(draws, rate) if rate > 0.0 else 0
+    total = found + counts.sum()
+    out_sensor, out_threat = np.full(total, -1, np.int32), np.full(total, -1, np.int32)
+    out_sensor[:found], out_threat[:found] = sensor[:found], threat[:found]
+    range_az_el, pos = grown(range_az_el, total), grown(pos, total)
+    d = found
+    for k in range(len(looking)):  # false alarms: uniform over the radar's coverage
+        s = looking[k]
+        for _ in range(counts[k]):
+            out_sensor[d] = s
+            range_az_el[d, 0] = limits[s, MAX_RANGE] * uniform_of(draws)
+            range_az_el[d, 1] = wrap_angle_of(
+                heading_rad[s] + limits[s, HALF_SECTOR] * (2.0 * uniform_of(draws) - 1.0))
+            range_az_el[d, 2] = limits[s, MIN_ELEVATION] + (
+                limits[s, MAX_ELEVATION] - limits[s, MIN_ELEVATION]) * uniform_of(draws)
+            to_ecef_of(range_az_el[d], rotation[s], radar_ecef_m[s], pos[d])
+            d += 1
+    log = first_detections(seen, out_sensor, out_threat, found, log_all)
+    return looking, out_sensor, out_threat, range_az_el, pos, true_range[:found].copy(), log

@@ -1,87 +1,87 @@
-"""The simplest radar: sees a target inside its detection range and above its horizon.
+"""The simplest radar: sees a target inside its detection range and its coverage.
 
 The detection range for a target scales from the catalog's reference figure by
 the radar equation, R = R_ref (σ / σ_ref)^¼ (Skolnik 2001, eq. 1.6), capped at
-the instrumented range; the target must lie within the 4/3-Earth radar horizon
-and above the minimum elevation (apparent elevation, bent by standard refraction). Each radar looks once per scan period.
-Measurements carry Gaussian range, azimuth and elevation errors from the
-catalog. Detection is certain inside the range: the Swerling model replaces
-this where fidelity matters.
+the instrumented range; the target must lie within the radar's coverage, the
+test every sense model shares (:func:`iadsim.sensors.scan.covers_of`: the
+4/3-Earth radar horizon, the minimum and maximum elevation as apparent
+elevation under standard refraction, and the azimuth sector of a sector-scanning
+radar). Each radar looks once per scan period. Measurements carry Gaussian
+range, azimuth and elevation errors from the catalog, and the detections fill
+the whole ``Detections`` contract that the trackers read. Detection is certain
+inside the range, and terrain does not mask: the `radar` model (Swerling
+fluctuation, terrain, capacity, false alarms) replaces this where fidelity matters.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
-from iadsim import geo
-from iadsim.events import NO_EVENTS, EventColumns, events
+from iadsim.jit import kernel
 from iadsim.registry import columns, register
 from iadsim.scenario.compile import CompiledScenario
-from iadsim.world import FLYING, Detections, World
+from iadsim.sensors.scan import (
+    SENSOR_GEOMETRY, ScanningSensor, covers_of, due_looks, first_detections, flying_rows, grown, heading_of, measure_of,
+)
+from iadsim.world import World
 
+Array = NDArray[np.float64]
+I32 = NDArray[np.int32]
+I64 = NDArray[np.int64]
 
 
 @register("sense", "range_horizon")
-class RangeHorizonSensor:
-    """Certain detection inside the radar-equation range and the 4/3-Earth horizon, vectorised over radars × threats."""
+class RangeHorizonSensor(ScanningSensor):
+    """Certain detection inside the radar-equation range and the radar's coverage (horizon, elevation, sector)."""
 
-    requires = (columns("threats", "status", "pos_ecef_m", "alt_m", "rcs_m2")
-                | columns("sensors", "id", "type_index", "pos_ecef_m", "antenna_alt_m", "emitting"))
-    provides = columns("detections", "sensor_index", "threat_index", "pos_ecef_m")
+    requires = columns("threats", "status", "pos_ecef_m", "alt_m", "rcs_m2") | SENSOR_GEOMETRY
 
     def __init__(self, compiled: CompiledScenario) -> None:
-        sensors = compiled.world.sensors
-        radar = [compiled.radar_types[i] for i in sensors.type_index]
-        self.reference_range_m = np.array([r.detection_range for r in radar])
-        self.reference_rcs_m2 = np.array([r.reference_rcs for r in radar])
-        self.max_range_m = np.array([r.max_range for r in radar])
-        self.min_elevation_rad = np.array([r.min_elevation for r in radar])
-        self.scan_period_s = np.array([r.scan_period for r in radar])
-        self.sigma = np.array([[r.range_sigma, r.azimuth_sigma, r.elevation_sigma] for r in radar]).reshape(-1, 3)
-        self.rotation = geo.enu_rotation(sensors.lat_rad, sensors.lon_rad)  # (S, 3, 3)
-        self.position_m = sensors.pos_ecef_m
-        self.next_look_s = np.zeros(len(radar))
-        self.seen = np.zeros((len(radar), len(compiled.world.threats.id)), dtype=bool)
-        self.log_all = compiled.scenario.log_all_detections
+        super().__init__(compiled)
+        radar = [compiled.radar_types[i] for i in compiled.world.sensors.type_index]
+        self.reference_range_m = np.array([r.detection_range for r in radar], dtype=float)
+        self.reference_rcs_m2 = np.array([r.reference_rcs for r in radar], dtype=float)
 
-    def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
-        world.detections = Detections.empty()
-        looking = np.flatnonzero(self.next_look_s <= t_s + 1e-9)
-        self._advance(looking, t_s)
-        looking = looking[world.sensors.emitting[looking]]  # a marching unit's radars are silent
-        threat_rows = np.flatnonzero(world.threats.status == FLYING)
-        if len(looking) == 0 or len(threat_rows) == 0:
-            return NO_EVENTS
+    def _look(self, world: World, t_s: float, draws: NDArray[np.uint64]
+              ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
         sensors, threats = world.sensors, world.threats
-        enu, ground_m, slant_m, elevation = geo.radar_look(  # (looking radars, threats)
-            self.rotation[looking, None], sensors.pos_ecef_m[looking, None], threats.pos_ecef_m[threat_rows])
-        rcs_factor = (threats.rcs_m2[threat_rows][None, :] / self.reference_rcs_m2[looking][:, None]) ** 0.25
-        detection_range = np.minimum(self.reference_range_m[looking][:, None] * rcs_factor,
-                                     self.max_range_m[looking][:, None])
-        horizon = geo.radar_horizon_m(sensors.antenna_alt_m[looking][:, None], threats.alt_m[threat_rows][None, :])
-        seen = ((slant_m <= detection_range) & (ground_m <= horizon)
-                & (elevation >= self.min_elevation_rad[looking][:, None]))
-        s_local, n_local = np.nonzero(seen)
-        sensor_index, threat_index = looking[s_local], threat_rows[n_local]
-        measured = self._measure(enu[s_local, n_local], sensor_index, rng)
-        world.detections = Detections(sensor_index.astype(np.int32), threat_index.astype(np.int32), measured)
-        log = np.ones(len(sensor_index), bool) if self.log_all else ~self.seen[sensor_index, threat_index]
-        self.seen[sensor_index, threat_index] = True
-        return events("detect", t_s, int(log.sum()), threats.pos_ecef_m[threat_index[log]],
-                      sensor_id=world.sensors.id[sensor_index[log]], threat_id=threat_index[log],
-                      value=slant_m[s_local[log], n_local[log]])
+        return _range_horizon_looks(
+            t_s, self.next_look_s, self.next_due_s, self.limits, sensors.emitting, sensors.rotation,
+            sensors.pos_ecef_m, sensors.antenna_alt_m, heading_of(sensors), threats.status, threats.pos_ecef_m,
+            threats.alt_m, threats.rcs_m2, self.reference_range_m, self.reference_rcs_m2, self.seen, self.log_all,
+            draws)
 
-    def _advance(self, looking: np.ndarray, t_s: float) -> None:
-        period = self.scan_period_s[looking]
-        self.next_look_s[looking] += period * np.maximum(np.ceil((t_s - self.next_look_s[looking]) / period), 1.0)
 
-    def _measure(self, enu: np.ndarray, sensor_index: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Measured ECEF positions: true range, azimuth and elevation plus Gaussian errors."""
-        ground = np.hypot(enu[:, 0], enu[:, 1])
-        spherical = np.stack((np.linalg.norm(enu, axis=1), np.arctan2(enu[:, 0], enu[:, 1]),
-                              np.arctan2(enu[:, 2], ground)), axis=1)
-        spherical += rng.standard_normal(spherical.shape) * self.sigma[sensor_index]
-        r, az, el = spherical.T
-        local = np.stack((r * np.cos(el) * np.sin(az), r * np.cos(el) * np.cos(az), r * np.sin(el)), axis=1)
-        return geo.enu_to_ecef(local, self.position_m[sensor_index], self.rotation[sensor_index])
-
+@kernel
+def _range_horizon_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Array,
+                         emitting: NDArray[np.bool_], rotation: Array, radar_ecef_m: Array, antenna_alt_m: Array,
+                         heading_rad: Array, status: NDArray[np.int8], threat_ecef_m: Array, threat_alt_m: Array,
+                         rcs_m2: Array, reference_range_m: Array, reference_rcs_m2: Array, seen: NDArray[np.bool_],
+                         log_all: bool, draws: NDArray[np.uint64]
+                         ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
+    """Every look due at ``t_s``: detections in (radar, threat) order, their measurements (three normals each,
+    in order) and true slant ranges."""
+    looking = due_looks(next_look_s, limits, emitting, t_s, next_due_s)
+    rows = flying_rows(status)
+    room = max(len(rows), 16)
+    sensor, threat = np.empty(room, np.int32), np.empty(room, np.int32)
+    line, true_range = np.empty((room, 3)), np.empty(room)
+    found = 0
+    for s in looking:
+        for n in rows:
+            if found == room:
+                room *= 2
+                sensor, threat, line, true_range = (grown(sensor, room), grown(threat, room), grown(line, room),
+                                                    grown(true_range, room))
+            slant = covers_of(rotation[s], radar_ecef_m[s], antenna_alt_m[s], heading_rad[s], limits[s],
+                              threat_ecef_m[n], threat_alt_m[n], line[found])
+            if not np.isnan(slant) and slant <= reference_range_m[s] * (rcs_m2[n] / reference_rcs_m2[s]) ** 0.25:
+                sensor[found], threat[found], true_range[found] = s, n, slant
+                found += 1
+    range_az_el, pos = np.empty((found, 3)), np.empty((found, 3))
+    for d in range(found):
+        s = sensor[d]
+        measure_of(line[d], limits[s], rotation[s], radar_ecef_m[s], draws, range_az_el[d], pos[d])
+    log = first_detections(seen, sensor, threat, found, log_all)
+    return looking, sensor[:found].copy(), threat[:found].copy(), range_az_el, pos, true_range[:found].copy(), log

@@ -7,24 +7,24 @@ have subcommands; the first argument ``summary`` selects the second form.
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 from typing import Annotated
 
 import pyarrow as pa
 import typer
-from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
 from rich.table import Table
 from rich.text import Text
 
-from iadsim.errors import Problem, UserError
+from iadsim.errors import Problem, UserError, printable
 from iadsim.study.executors import EXECUTORS
+from iadsim.terminal import console as make_console
+from iadsim.terminal import safe
 
-console = Console(width=None if sys.stdout.isatty() else 160)
-progress_console = Console(stderr=True)
+console = make_console()
+progress_console = make_console(stderr=True)
 HEADLINE_METRICS = ("leak_fraction", "leaked_any", "leaked", "killed", "interceptors_fired", "cost_defender")
 """Metrics ``iadsim study summary`` prints unless told otherwise (``--metric``)."""
 
@@ -59,6 +59,8 @@ def study(
         "--metric", "-m", help="Metrics to print ('all' for every one) \\[default: leak, kills, interceptors, cost].")]
     = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no table.")] = False,
+    allow_large: Annotated[bool, typer.Option(
+        "--allow-large", help="Run sweep points past the limits on ticks and memory (README, 'Limits').")] = False,
 ) -> None:
     """Run a study: replications of a scenario over a parameter sweep (resumable); or `study summary DIR`."""
     if target == "summary" and folder is not None:
@@ -70,19 +72,21 @@ def study(
     if target == "summary":
         raise UserError([Problem("'iadsim study summary' needs the study's results folder",
                                  expected="iadsim study summary DIR")])
-    run_study_command(Path(target), output, workers, cluster, executor, events, replications, batch, metric, quiet)
+    run_study_command(Path(target), output, workers, cluster, executor, events, replications, batch, metric, quiet,
+                      allow_large)
 
 
 def run_study_command(
     study_file: Path, output: Path | None, workers: int | None, cluster: str | None, executor: str | None,
     events: bool | None, replications: int | None, batch: int | None, metrics: list[str] | None, quiet: bool,
+    allow_large: bool = False,
 ) -> None:
     from iadsim.study.executors import make_executor
     from iadsim.study.runner import finish, run_study
     from iadsim.study.spec import load_study
     from iadsim.study.store import StudyStore
 
-    plan = load_study(study_file, events=events)
+    plan = load_study(study_file, events=events, allow_large=allow_large)
     folder = output or Path("results") / study_file.stem
     wanted = replications or plan.study.replications
     started = time.perf_counter()
@@ -95,8 +99,9 @@ def run_study_command(
                 with make_executor(executor, workers, cluster) as running, _progress(quiet) as bar:
                     if not quiet:
                         progress_console.print(
-                            f"{plan.study.name}: {len(plan.points)} point(s) x {wanted} replications, "
-                            f"{total - left} already stored; running on {running.describe()}", highlight=False)
+                            f"{safe(plan.study.name)}: {len(plan.points)} point(s) x {wanted} replications, "
+                            f"{total - left} already stored; running on {safe(running.describe())}",
+                            highlight=False)
                     task = bar.add_task("replications", total=total, completed=total - left)
                     outcome = run_study(plan, store, running, wanted, lambda n: bar.advance(task, n), batch)
         finally:
@@ -105,8 +110,9 @@ def run_study_command(
         _print_summary_table(store.points(), summary, metrics, plan.study.name)
     elapsed = time.perf_counter() - started
     ran = outcome.ran if outcome else 0
-    console.print(f"results: {folder}/ ({ran} replications run in {elapsed:.1f} s, {total - left} were stored "
-                  f"before; study.duckdb, summary.parquet; the report: iadsim report {folder})", highlight=False)
+    console.print(f"results: {safe(folder)}/ ({ran} replications run in {elapsed:.1f} s, {total - left} were "
+                  f"stored before; study.duckdb, summary.parquet; the report: iadsim report {safe(folder)})",
+                  highlight=False)
     if outcome is not None and outcome.interrupted:
         console.print(f"interrupted: {outcome.missing} replications left; run the same command again to resume",
                       highlight=False)
@@ -114,13 +120,18 @@ def run_study_command(
 
 
 def print_summary(folder: Path, metrics: list[str] | None) -> None:
-    """``iadsim study summary DIR``: recompute the statistics and views, print the table."""
-    from iadsim.study.runner import finish
+    """``iadsim study summary DIR``: recompute the statistics, print the table, and bring ``summary.parquet``
+    and ``study.duckdb`` up to date where the folder can be written (a read-only folder is only read)."""
+    from iadsim.study.runner import finish, summary_of
     from iadsim.study.store import StudyStore
 
     store = StudyStore.open(folder)
-    summary = finish(store)
-    _print_summary_table(store.points(), summary, metrics, store.manifest.get("name", str(folder)))
+    writable = store.writable()
+    summary = finish(store) if writable else summary_of(store)
+    _print_summary_table(store.points(), summary, metrics, str(store.manifest.get("name", folder)))
+    if not writable:
+        progress_console.print(f"{safe(folder)} cannot be written: summary.parquet and study.duckdb were left "
+                               "as they were", highlight=False)
 
 
 def _print_summary_table(points: pa.Table, summary: pa.Table, metrics: list[str] | None, title: str) -> None:
@@ -136,12 +147,12 @@ def _print_summary_table(points: pa.Table, summary: pa.Table, metrics: list[str]
     else:
         chosen = [name for name in HEADLINE_METRICS if name in available]
     labels = dict(zip(points.column("point").to_pylist(), points.column("label").to_pylist(), strict=True))
-    table = Table("point", "metric", "n", "mean", "95 % CI", "method", "needed", title=title)
+    table = Table("point", "metric", "n", "mean", "95 % CI", "method", "needed", title=safe(title))
     for row in summary.to_pylist():
         if row["metric"] not in chosen:
             continue
         needed = "" if row["replications_needed"] is None else f"{row['replications_needed']:,}"
-        table.add_row(Text(labels.get(row["point"], str(row["point"]))), row["metric"], f"{row['n']:,}",
+        table.add_row(Text(printable(labels.get(row["point"], str(row["point"])))), row["metric"], f"{row['n']:,}",
                       _number(row["mean"]), f"[{_number(row['ci_low'])}, {_number(row['ci_high'])}]",
                       row["method"], needed)
     console.print(table)

@@ -31,6 +31,7 @@ def write_views(database: Path, folder: Path, points: pa.Table) -> None:
     try:
         for statement in view_statements(folder, points):
             connection.execute(statement)
+        connection.execute("checkpoint")  # on close a failed checkpoint is silent: the views would stay in the WAL
     finally:
         connection.close()
 

@@ -20,6 +20,7 @@ the batches, so results do not depend on the executor.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import multiprocessing
 import os
@@ -86,18 +87,22 @@ class InProcessExecutor(Executor):
 
 
 ORPHAN_CHECK_S = 0.5
+_PR_SET_PDEATHSIG = 1
 
 
-def _start_worker() -> None:
-    """In each local worker: ignore Ctrl-C (the study's process handles it) and exit when orphaned.
+def _start_worker(parent: int) -> None:
+    """In each local worker: ignore Ctrl-C (the study's process handles it) and die with the study's process.
 
-    A worker's parent is the study's process (workers are spawned, not forked
-    from a server, so that this holds); when that process ends, even by
-    SIGKILL, the worker is re-parented and exits instead of running on (and
-    holding the terminal's pipes).
+    ``parent`` is the study's process id, passed from it: a worker started just as the study is killed
+    (in its first second, say) finds itself already re-parented and exits at once, where comparing with
+    its parent *at start* would wait forever. On Linux the kernel also sends SIGKILL the moment the parent
+    dies (``PR_SET_PDEATHSIG``); elsewhere a thread checks every ``ORPHAN_CHECK_S``. A worker that exits
+    closes its end of the resource tracker's pipe, so the tracker ends too.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = os.getppid()
+    _die_with_parent()
+    if os.getppid() != parent:
+        os._exit(1)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -107,13 +112,23 @@ def _start_worker() -> None:
     threading.Thread(target=watch, name="iadsim-orphan-watch", daemon=True).start()
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (a no-op elsewhere)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (AttributeError, OSError):
+        pass
+
+
 class ProcessExecutor(Executor):
     """A pool of local worker processes, children of this process."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
         context = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
+        self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                         initargs=(os.getpid(),))
 
     def submit(self, batch: Batch) -> Future[BatchResult]:
         with _interrupts_ignored():  # a worker started by this submit inherits it until its initializer runs

@@ -156,11 +156,16 @@ def run_study(
     return Outcome(ran=ran, skipped=total - to_run, missing=to_run - ran, interrupted=interrupted)
 
 
-def finish(store: StudyStore) -> pa.Table:
-    """Rewrite ``summary.parquet`` and ``study.duckdb`` from every stored replication; return the summary."""
+def summary_of(store: StudyStore) -> pa.Table:
+    """The statistics of every stored replication (``summary.parquet``'s rows), computed, not written."""
     metrics = store.metrics()
     names = [name for name in metrics.column_names if name not in KEY_COLUMNS]
-    summary = summarize(metrics, store.manifest.get("precision") or {}, names)
+    return summarize(metrics, store.manifest.get("precision") or {}, names)
+
+
+def finish(store: StudyStore) -> pa.Table:
+    """Rewrite ``summary.parquet`` and ``study.duckdb`` from every stored replication; return the summary."""
+    summary = summary_of(store)
     store.write_summary(summary)
     store.write_database()
     return summary

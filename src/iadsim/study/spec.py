@@ -18,16 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from iadsim import __version__
 from iadsim.catalog import Catalog, bundled_files, load_catalog
-from iadsim.errors import Problem, UserError, format_path, parse_path
+from iadsim.errors import Problem, UserError, did_you_mean, format_path, parse_path
 from iadsim.scenario.load import scenario_from_document, scenario_hash
 from iadsim.scenario.schema import Scenario
 from iadsim.study.seeds import SEED_RULE
 from iadsim.study.sweep import Location, PathError, check_path, combine_values, parse_sweep_path, set_value
-from iadsim.validation import validate_model
+from iadsim.validation import StrictModel as _Strict
+from iadsim.validation import WholeNumber, name_type, validate_model
 from iadsim.yamlio import Document, read_yaml_file
 
 STORE_FORMAT = "iadsim-study/1"
@@ -35,10 +36,10 @@ MAX_VALUES_PER_SWEEP = 10_000
 MAX_POINTS = 100_000
 MAX_PROBLEMS = 20
 Number = int | float
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+STUDY_ONLY_METRICS = ("leaked_any",)
+"""Metrics a study adds to each run's own (:func:`iadsim.study.worker.run_batch`)."""
+OCCASIONAL_METRICS = ("first_out_of_rounds_s",)
+"""Run metrics present only when something happened (a unit ran out of rounds)."""
 
 
 class ValueRange(_Strict):
@@ -47,7 +48,7 @@ class ValueRange(_Strict):
     first: Number = Field(description="First value.")
     last: Number = Field(description="Last value, included when a step lands on it.")
     step: Number | None = Field(None, description="Distance between values (its sign is taken from first -> last).")
-    count: int | None = Field(None, ge=2, le=MAX_VALUES_PER_SWEEP, description="Number of values, ends included.")
+    count: WholeNumber | None = Field(None, ge=2, le=MAX_VALUES_PER_SWEEP, description="Number of values, ends included.")
 
     @model_validator(mode="after")
     def _step_or_count(self) -> ValueRange:
@@ -97,11 +98,12 @@ class Sweep(_Strict):
 class Study(_Strict):
     """A study file: base scenario, replications, seed, sweeps."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: name_type(200)  # type: ignore[valid-type]
     description: str = ""
-    scenario: str = Field(min_length=1, description="The base scenario file, relative to the study file.")
+    scenario: str = Field(min_length=1, max_length=4096,
+                          description="The base scenario file, relative to the study file.")
     replications: int = Field(ge=1, le=10_000_000, description="Replications at each sweep point.")
-    seed: int = Field(ge=0, description="Study seed: every replication's seed derives from it.")
+    seed: int = Field(ge=0, le=2**63 - 1, description="Study seed: every replication's seed derives from it.")
     combine: Literal["grid", "zip"] = Field(
         "grid", description="grid: every combination of the sweeps; zip: the i-th values of all sweeps together.")
     sweeps: list[Sweep] = Field(default_factory=list, description="Swept fields; none means one point.")
@@ -113,7 +115,7 @@ class Study(_Strict):
     @model_validator(mode="after")
     def _positive_precision(self) -> Study:
         for metric, half_width in self.precision.items():
-            if not half_width > 0:
+            if isinstance(half_width, bool) or not half_width > 0:
                 raise ValueError(f"precision.{metric} must be a positive half-width (got {half_width})")
         return self
 
@@ -187,8 +189,21 @@ def catalog_hash() -> str:
     return digest.hexdigest()
 
 
-def load_study(path: str | Path, events: bool | None = None, catalog: Catalog | None = None) -> StudyPlan:
-    """Read and check a study file and its base scenario; expand and validate every sweep point.
+def is_study_file(path: str | Path) -> bool:
+    """Whether ``path`` reads as a study file (a mapping with ``scenario:`` and ``replications:``), so that
+    ``iadsim validate`` can check either kind; unreadable files are left to the scenario reader's messages."""
+    try:
+        data = read_yaml_file(path).data
+    except UserError:
+        return False
+    return isinstance(data, dict) and {"scenario", "replications"} <= set(data)
+
+
+def load_study(path: str | Path, events: bool | None = None, catalog: Catalog | None = None,
+               allow_large: bool = False) -> StudyPlan:
+    """Read and check a study file and its base scenario; expand and validate every sweep point
+    (schema, names, terrain and the cost of a run, whose soft limits ``allow_large`` lifts), and the
+    metrics named under ``precision``.
 
     ``events`` overrides the file's ``events:`` when given. Raises
     :class:`iadsim.errors.UserError` listing the problems found.
@@ -203,14 +218,15 @@ def load_study(path: str | Path, events: bool | None = None, catalog: Catalog | 
     study = validate_model(Study, document.data, document)
     scenario_file = study_file.parent / study.scenario
     base = _read_base_scenario(scenario_file, document)
-    scenario_from_document(base, catalog)  # the base scenario's own mistakes, reported against its file
+    scenario_from_document(base, catalog, allow_large)  # the base scenario's own mistakes, against its file
     locations = _check_paths(study, document)
     sweep_values = [sweep.expanded() for sweep in study.sweeps]
     combinations = _combinations(study, sweep_values, document)
-    points = _points(study, locations, sweep_values, combinations, base, document, catalog)
+    points = _points(study, locations, sweep_values, combinations, base, document, catalog, allow_large)
+    _check_precision(study, points, document, catalog)
     return StudyPlan(
-        study=study, study_file=study_file, study_text=study_file.read_text(encoding="utf-8"),
-        scenario_file=scenario_file, scenario_text=scenario_file.read_text(encoding="utf-8"), points=points,
+        study=study, study_file=study_file, study_text=document.text,
+        scenario_file=scenario_file, scenario_text=base.text, points=points,
         sweep_values=sweep_values, catalog_hash=catalog_hash(),
         events=study.events if events is None else events,
     )
@@ -261,6 +277,7 @@ def _combinations(study: Study, sweep_values: list[list[Any]], document: Documen
 def _points(
     study: Study, locations: list[Location], sweep_values: list[list[Any]],
     combinations: list[tuple[Any, ...]], base: Document, document: Document, catalog: Catalog,
+    allow_large: bool = False,
 ) -> list[Point]:
     """Validate each point's scenario; problems point at the sweep value (in the study file) at fault."""
     points: list[Point] = []
@@ -277,7 +294,7 @@ def _points(
                 break
         else:
             try:
-                scenario = scenario_from_document(Document(data, base.file, base.lines), catalog)
+                scenario = scenario_from_document(Document(data, base.file, base.lines), catalog, allow_large)
             except UserError as error:
                 for problem in error.problems:
                     located = _locate(problem, study, locations, sweep_values, values, document)
@@ -290,6 +307,26 @@ def _points(
     if problems:
         raise UserError(list(problems.values())[:MAX_PROBLEMS], document.file)
     return points
+
+
+def metric_names(scenario: Scenario, catalog: Catalog) -> list[str]:
+    """Every metric a study of ``scenario`` can report: those of a run (:func:`iadsim.metrics.compute_metrics`
+    on an empty event log names them all, save the occasional ones) and the study's own."""
+    from iadsim.events import EventLog
+    from iadsim.metrics import compute_metrics
+
+    occasional = OCCASIONAL_METRICS if scenario.units else ()
+    return [*compute_metrics(EventLog().to_table(), scenario, catalog), *STUDY_ONLY_METRICS, *occasional]
+
+
+def _check_precision(study: Study, points: list[Point], document: Document, catalog: Catalog) -> None:
+    known = list(dict.fromkeys(name for point in points for name in metric_names(point.scenario, catalog)))
+    problems = [Problem(f"no metric '{name}' in this study", f"precision.{name}",
+                        document.line_of(("precision", name)), expected=", ".join(known),
+                        suggestion=did_you_mean(name, known))
+                for name in study.precision if name not in known]
+    if problems:
+        raise UserError(problems, document.file)
 
 
 def _locate(

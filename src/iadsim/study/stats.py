@@ -13,7 +13,7 @@
 * A metric with the same value in every replication has a zero-width interval
   (``constant``).
 
-Replications needed for a wanted half-width ``h``: ``n = z^2 p (1 - p) / h^2``
+Replications needed for a wanted half-width ``h`` (at most ``MAX_REPLICATIONS_NEEDED``): ``n = z^2 p (1 - p) / h^2``
 for a proportion (``p`` the Agresti-Coull adjusted estimate, so that a point
 where nothing has happened yet still asks for replications), and
 ``n = (z s / h)^2`` otherwise (``s`` the sample standard deviation): the
@@ -34,6 +34,8 @@ from scipy import stats
 CONFIDENCE = 0.95
 Z_95 = float(stats.norm.ppf(0.5 + CONFIDENCE / 2))
 """Two-sided 95 % standard normal quantile, 1.95996..."""
+MAX_REPLICATIONS_NEEDED = 10**15
+"""Replications needed are reported up to this (a precision of 1e-300 asks for more than any study runs)."""
 BOOTSTRAP_RESAMPLES = 2000
 BOOTSTRAP_SEED = 20261125
 SUMMARY_SCHEMA = pa.schema([
@@ -101,7 +103,9 @@ def replications_needed(values: np.ndarray, method: str, half_width: float, z: f
         variance = adjusted * (1 - adjusted)
     else:
         variance = float(np.var(values, ddof=1)) if len(values) > 1 else 0.0
-    return max(1, math.ceil(z * z * variance / (half_width * half_width)))
+    ratio = z * math.sqrt(variance) / half_width  # not z² var / h²: h² underflows to 0 for h = 1e-300
+    most = math.sqrt(MAX_REPLICATIONS_NEEDED)
+    return max(1, math.ceil((ratio if ratio <= most else most) ** 2))  # NaN and inf: the most
 
 
 def summarize(metrics: pa.Table, precision: Mapping[str, float], metric_names: Sequence[str]) -> pa.Table:

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from iadsim.errors import Problem, UserError
-from iadsim.results import atomic_write, atomic_write_text
+from iadsim.results import atomic_write, atomic_write_text, cannot_write, check_output_folder
 from iadsim.study.spec import STORE_FORMAT, StudyPlan
 from iadsim.study.worker import KEY_COLUMNS, BatchResult
 
@@ -41,7 +41,8 @@ SUMMARY_FILE = "summary.parquet"
 DATABASE_FILE = "study.duckdb"
 LOCK_FILE = ".lock"
 _BATCH_NAME = re.compile(r"p(\d+)-r(\d+)-(\d+)\.parquet")
-_TEMPORARY_NAME = re.compile(r"\..+\.tmp")
+_TEMPORARY_NAME = re.compile(r"\..+\.tmp(\.wal)?")
+"""Temporary files of :func:`~iadsim.results.atomic_write` (and the write-ahead log DuckDB keeps beside one)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -86,14 +87,18 @@ class StudyStore:
         (or empty) folder is laid out; a folder of the same study is resumed; anything else is refused
         with a message saying why."""
         folder = Path(folder)
-        if folder.exists() and not folder.is_dir():
-            raise UserError([Problem(f"{folder} is a file, not a folder", "--output",
-                                     suggestion="choose a folder name with -o")])
-        folder.mkdir(parents=True, exist_ok=True)
+        check_output_folder(folder, allowed=None)
+        points = points_table(plan)  # everything computed before anything is written
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise cannot_write(folder, error) from None
         lock = _take_lock(folder)
         try:
             previous = _read_manifest(folder) if (folder / MANIFEST_FILE).is_file() else None
-            if previous is not None:
+            if previous is not None and previous["identity"] != plan.identity and not _holds_results(folder):
+                previous = None  # a study that stored nothing yet (it was stopped at once): start it over
+            elif previous is not None:
                 _check_same_study(folder, previous, plan)
             elif any(entry.name != LOCK_FILE for entry in folder.iterdir()):
                 raise _not_a_study(folder)
@@ -107,8 +112,11 @@ class StudyStore:
             atomic_write_text(folder / MANIFEST_FILE, json.dumps(manifest, indent=2) + "\n")
             atomic_write_text(folder / STUDY_COPY_FILE, plan.study_text)
             atomic_write_text(folder / SCENARIO_COPY_FILE, plan.scenario_text)
-            atomic_write(folder / POINTS_FILE, lambda temporary: pq.write_table(points_table(plan), temporary))
-            (folder / METRICS_FOLDER).mkdir(exist_ok=True)
+            atomic_write(folder / POINTS_FILE, lambda temporary: pq.write_table(points, temporary))
+            try:
+                (folder / METRICS_FOLDER).mkdir(exist_ok=True)
+            except OSError as error:
+                raise cannot_write(folder / METRICS_FOLDER, error) from None
             batches = _scan_batches(folder, manifest["points"], clean=True)
         except BaseException:
             lock.close()
@@ -153,11 +161,22 @@ class StudyStore:
         name = batch_file_name(result.point, result.first, result.stop)
         if result.events is not None:
             folder = self.folder / EVENTS_FOLDER / f"point={result.point}"
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise cannot_write(folder, error) from None
             atomic_write(folder / name, lambda temporary: pq.write_table(result.events, temporary))
         path = self.folder / METRICS_FOLDER / name
         atomic_write(path, lambda temporary: pq.write_table(result.metrics, temporary))
         self.batches.append(StoredBatch(result.point, result.first, result.stop, path))
+
+    def writable(self) -> bool:
+        """Whether the folder can be written (``study summary`` reads a read-only folder without rewriting it)."""
+        try:
+            check_output_folder(self.folder, allowed=None, needed_bytes=0)
+        except UserError:
+            return False
+        return True
 
     def write_summary(self, summary: pa.Table) -> None:
         atomic_write(self.folder / SUMMARY_FILE, lambda temporary: pq.write_table(summary, temporary))
@@ -213,12 +232,13 @@ def _value_column(values: list[Any]) -> pa.Array:
     """Swept values as a typed column where they share a plain type, else as JSON text."""
     try:
         array = pa.array(values)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):  # OverflowError: an integer past int64
         array = None
     if array is not None and (pa.types.is_integer(array.type) or pa.types.is_floating(array.type)
                               or pa.types.is_boolean(array.type) or pa.types.is_string(array.type)):
         return array
-    return pa.array([value if isinstance(value, str) else json.dumps(value) for value in values], pa.string())
+    return pa.array([value if isinstance(value, str) else json.dumps(value, default=str) for value in values],
+                    pa.string())
 
 
 def _take_lock(folder: Path) -> IO[bytes]:
@@ -231,6 +251,11 @@ def _take_lock(folder: Path) -> IO[bytes]:
             raise UserError([Problem(f"another iadsim study is writing {folder} right now",
                                      suggestion="wait for it to finish, or choose another folder with -o")]) from None
     return handle
+
+
+def _holds_results(folder: Path) -> bool:
+    """Whether any replication (or event log) is stored in ``folder``."""
+    return any((folder / METRICS_FOLDER).glob("p*.parquet")) or any(_event_files(folder))
 
 
 def _not_a_study(folder: Path) -> UserError:
@@ -305,6 +330,10 @@ def _scan_batches(folder: Path, points: int, clean: bool) -> list[StoredBatch]:
     With ``clean``, temporary files left by a killed run, and event logs whose
     metrics never landed, are removed.
     """
+    if clean:
+        for path in folder.iterdir():
+            if _TEMPORARY_NAME.fullmatch(path.name):
+                path.unlink(missing_ok=True)
     metrics_folder = folder / METRICS_FOLDER
     if not metrics_folder.is_dir():
         return []

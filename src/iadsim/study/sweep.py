@@ -41,6 +41,9 @@ def parse_sweep_path(path: str) -> Location:
         location = parse_path(text)
     except ValueError:
         raise PathError(f"'{path}': a list index must be a whole number, as in raids[0]") from None
+    if any(isinstance(part, int) and part < 0 for part in location):
+        raise PathError(f"'{path}': list indexes count from 0 at the start of the list; negative indexes "
+                        "(from the end) are not read")
     if format_path(location) != text:
         raise PathError(f"'{path}' is not a field path (write list indexes as raids[0] and fields as a.b)")
     return location

@@ -6,8 +6,8 @@ import numpy as np
 
 from iadsim import geo
 from iadsim.catalog import load_catalog
-from iadsim.physics.ballistic import fly_to_ground, free_flight_range_angle
-from iadsim.physics.environment import EARTH_MU_M3_S2, central_gravity, uniform_gravity
+from iadsim.physics.ballistic import fly_to_ground, free_flight, free_flight_range_angle
+from iadsim.physics.environment import EARTH_MU_M3_S2
 from iadsim.physics.flyout import Airframes, FlightState, fly_tick, launch_direction
 from iadsim.physics.guidance import pn_acceleration, zarchan_step_response
 from iadsim.physics.lethality import kill_probability
@@ -25,8 +25,7 @@ def vacuum_flat_earth_range() -> CaseResult:
     angle = np.deg2rad([15.0, 30.0, 45.0, 60.0, 75.0])
     speed = 1000.0
     vel = speed * np.stack((np.cos(angle), np.zeros_like(angle), np.sin(angle)), axis=1)
-    _, impact, _, _ = fly_to_ground(np.zeros((5, 3)), vel, lambda pos: pos[:, 2], 0.5,
-                                    lambda pos, v, t: uniform_gravity(pos), np.zeros(5), min_time_s=1.0)
+    _, impact = fly_to_ground(np.zeros((5, 3)), vel, free_flight(5), 0.5, 0.0, min_time_s=1.0, flat=True)
     expected = speed**2 * np.sin(2.0 * angle) / STANDARD_GRAVITY_MPS2
     error = _worst(impact[:, 0] / expected - 1.0)
     return CaseResult(
@@ -47,8 +46,7 @@ def round_earth_free_flight_range() -> CaseResult:
     speed = np.sqrt(q * EARTH_MU_M3_S2 / radius)
     pos = np.tile([radius, 0.0, 0.0], (len(q), 1))
     vel = speed[:, None] * np.stack((np.sin(phi), np.zeros_like(phi), np.cos(phi)), axis=1)
-    _, impact, _, _ = fly_to_ground(pos, vel, lambda p: np.linalg.norm(p, axis=1) - radius, 1.0,
-                                    lambda p, v, t: central_gravity(p), np.zeros(len(q)), min_time_s=2.0)
+    _, impact = fly_to_ground(pos, vel, free_flight(len(q)), 1.0, 0.0, min_time_s=2.0, surface_m=(radius, radius))
     got = np.arctan2(impact[:, 2], impact[:, 0])
     expected = free_flight_range_angle(q, phi)
     error = _worst(got / expected - 1.0)
