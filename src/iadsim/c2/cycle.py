@@ -207,11 +207,18 @@ def command_cycle(
         if aimed[i]:
             threatened[i] = tables.point_unit[aim[i]]
 
-    # Feasible pairs; the targets of the assignment are the columns some weapon can engage now.
+    # Feasible pairs; the targets of the assignment are the columns some weapon can engage now. Those where a
+    # round gains anything (V q p − c > 0) first: without one no solver fires, and there is nothing to decide.
     units = UnitGeometry(unit_pos, unit_rotation, unit_heading, tables.unit_half_sector_rad, unit_picture)
+    column_picture, at_risk = track_picture[live[columns]], value[columns] * np.exp(log_survival[columns])
+    worth = feasible_pairs(figures, grids, tables.weapon_unit, tables.weapon_missile, usable, units, column_picture,
+                           pos[columns], vel[columns], t_go[columns], True, at_risk, tables.weapon_pk,
+                           tables.weapon_cost)
+    if len(worth[0]) == 0:
+        return classified[0], classified[1], classified[2], classified[3], no_orders, no_details
     pair_weapon, pair_column, pair_tof = feasible_pairs(
-        figures, grids, tables.weapon_unit, tables.weapon_missile, usable, units,
-        track_picture[live[columns]], pos[columns], vel[columns], t_go[columns])
+        figures, grids, tables.weapon_unit, tables.weapon_missile, usable, units, column_picture, pos[columns],
+        vel[columns], t_go[columns], False, at_risk, tables.weapon_pk, tables.weapon_cost)
     target_of = np.full(len(columns), -1, np.int64)
     for c in pair_column:
         target_of[c] = 0
@@ -243,9 +250,19 @@ def command_cycle(
         for q in range(len(pair_weapon)):
             if threatened[track[pair_target[q]]] == tables.weapon_unit[pair_weapon[q]]:
                 own[q] = problem.pk[q]
-        rounds = solve_pairs(with_pk(problem, own, ready), solver)
+        if _gains(problem, own):
+            rounds = solve_pairs(with_pk(problem, own, ready), solver)
     # Then everyone against the rest, under weapons control, layer policy and reserves.
     available = np.maximum(left - rules.reserve_rounds, 0)
+    engageable = np.zeros(len(pair_weapon))
+    for q in range(len(pair_weapon)):
+        i = track[pair_target[q]]
+        if engageable_of(rules, confidence[i], aimed[i]):
+            engageable[q] = problem.pk[q]
+    if not _gains(problem, engageable):  # nothing worth a round: no holds to work out, nothing to solve
+        orders, details = _orders(tables, live, track, pair_weapon, pair_target, pair_tof, rounds, pos, vel,
+                                  class_index, confidence, value, t_go)
+        return classified[0], classified[1], classified[2], classified[3], orders, details
     if rules.save_long_range:
         climb = np.zeros(len(track))  # carried along for ballistic tracks only: level flight's is mostly noise
         for j in range(len(track)):
@@ -258,17 +275,22 @@ def command_cycle(
     else:
         held = np.zeros(len(pair_weapon), np.bool_)
     rest = remaining_of(problem, rounds)
-    pk = np.zeros(len(pair_weapon))
+    pk = np.where(held, 0.0, engageable)
     spent = np.zeros(n_weapons, np.int64)
     for q in range(len(pair_weapon)):
-        i = track[pair_target[q]]
         spent[pair_weapon[q]] += rounds[q]
-        if engageable_of(rules, confidence[i], aimed[i]) and not held[q]:
-            pk[q] = problem.pk[q]
     capacity = np.minimum(rest.capacity, np.maximum(np.minimum(ready, available) - spent, 0))
     rounds += solve_pairs(with_pk(rest, pk, capacity), solver)
+    orders, details = _orders(tables, live, track, pair_weapon, pair_target, pair_tof, rounds, pos, vel,
+                              class_index, confidence, value, t_go)
+    return classified[0], classified[1], classified[2], classified[3], orders, details
 
-    # Orders, by weapon then track.
+
+@kernel
+def _orders(tables: DecideTables, live: I64, track: I64, pair_weapon: I64, pair_target: I64, pair_tof: F64,
+            rounds: I64, pos: F64, vel: F64, class_index: I64, confidence: F64, value: F64,
+            t_go: F64) -> tuple[I64, F64]:
+    """The orders of the rounds per pair, by weapon then track (:func:`command_cycle`'s last two results)."""
     ordered = np.flatnonzero(rounds)
     orders, details = np.empty((len(ordered), 5), np.int64), np.empty((len(ordered), 8))
     for n in range(len(ordered)):
@@ -280,7 +302,17 @@ def command_cycle(
             details[n, ORDER_X + k] = pos[i, k] + vel[i, k] * pair_tof[q]
         details[n, ORDER_FLIGHT], details[n, ORDER_CONFIDENCE] = pair_tof[q], confidence[i]
         details[n, ORDER_VALUE], details[n, ORDER_T_GO], details[n, ORDER_PK] = value[i], t_go[i], tables.weapon_pk[w]
-    return classified[0], classified[1], classified[2], classified[3], orders, details
+    return orders, details
+
+
+@kernel
+def _gains(p: PairProblem, pk: F64) -> bool:
+    """Whether a round of some pair gains anything with kill probabilities ``pk`` (P,): V q p − c > 0."""
+    for q in range(len(pk)):
+        t = p.pair_target[q]
+        if pk[q] > 0.0 and p.value[t] * p.survival[t] * pk[q] - p.cost[p.pair_weapon[q]] > 0.0:
+            return True
+    return False
 
 
 @kernel

@@ -68,13 +68,17 @@ def _local(rotation: F64, dx: float, dy: float, dz: float) -> tuple[float, float
 def feasible_pairs(
     figures: F64, grids: FlyoutGrids, weapon_unit: I64, weapon_missile: I64, usable: NDArray[np.bool_],
     units: UnitGeometry, track_picture: NDArray[np.int32], pos_m: F64, vel_mps: F64, t_go_s: F64,
+    gainful_only: bool, at_risk: F64, weapon_pk: F64, weapon_cost: F64,
 ) -> tuple[I64, I64, F64]:
     """Every (weapon, track) pair a round fired now can engage: weapon, track and time of flight (s) per pair.
 
     Weapons are the W rows of ``weapon_unit`` / ``weapon_missile``, only the
     ``usable`` ones asked (rounds ready, unit free to fire); tracks the T rows of
     ``pos_m`` / ``vel_mps`` (predicted to now) with ``t_go_s`` until they reach
-    their aim. Pairs come weapon by weapon, tracks in order.
+    their aim. With ``gainful_only``, only the pairs where a round gains anything,
+    V q p − c > 0 with V q the track's ``at_risk`` and p, c the weapon's ``weapon_pk``
+    and ``weapon_cost``: the decide stage asks those first, to learn cheaply whether
+    any round is worth firing at all. Pairs come weapon by weapon, tracks in order.
     """
     pair_weapon, pair_track = np.empty(16, np.int64), np.empty(16, np.int64)
     pair_tof = np.empty(16)
@@ -90,7 +94,8 @@ def feasible_pairs(
         launcher, rotation = unit_pos[u], unit_rotation[u]
         reach = row[MAX_RANGE] + row[MAX_ALTITUDE]
         for t in range(len(pos_m)):
-            if unit_picture[u] != track_picture[t]:
+            if unit_picture[u] != track_picture[t] or (
+                    gainful_only and not at_risk[t] * weapon_pk[w] - weapon_cost[w] > 0.0):
                 continue
             vx, vy, vz = vel_mps[t, 0], vel_mps[t, 1], vel_mps[t, 2]
             speed = np.sqrt(vx * vx + vy * vy + vz * vz)
