@@ -6,7 +6,7 @@ Instances: target values uniform in [25, 100], kill probabilities uniform in
 
 For each size and solver: the mean objective (expected surviving value), the
 mean gap to the exact optimum (HiGHS, proven optimal) or, where the exact
-solver stops at its time limit, to its best lower bound; and the mean wall time.
+solver stops at its node limit, to its best lower bound; and the mean wall time.
 ``local_search`` includes the greedy it starts from. The exact solver is not run
 at 1000 × 1000 (a million integer variables), so no gap is known there.
 
@@ -15,7 +15,7 @@ Targets (issue 5): local search within 0.5 % of the optimum on average up to
 object keyed by size and solver:
 {"200x200": {"greedy": {"mean_objective": ..., "mean_gap_pct": ..., "mean_seconds": ...}, ...}, ...}
 
-    python benchmarks/bench_wta.py [--sizes 10 50 100 200 1000] [--exact-time-limit 60] [--quick]
+    python benchmarks/bench_wta.py [--sizes 10 50 100 200 1000] [--exact-node-limit 20000] [--quick]
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from typing import TypeVar
 import numpy as np
 
 from iadsim.c2.wta import exact, local_search, marginal_return, objective
+from iadsim.c2.wta.exact import EXACT_NODE_LIMIT
 from iadsim.c2.wta.instances import ahuja_instance
 
 T = TypeVar("T")
@@ -43,7 +44,7 @@ def timed(function: Callable[..., T], *args: object) -> tuple[T, float]:
     return out, time.perf_counter() - start
 
 
-def run_size(size: int, count: int, exact_time_limit_s: float, rng: np.random.Generator) -> dict[str, dict]:
+def run_size(size: int, count: int, exact_node_limit: int, rng: np.random.Generator) -> dict[str, dict]:
     rows: dict[str, list[tuple[float, float, float | None]]] = {"greedy": [], "local_search": [], "exact": []}
     proven = 0
     for _ in range(count):
@@ -52,7 +53,7 @@ def run_size(size: int, count: int, exact_time_limit_s: float, rng: np.random.Ge
         local, local_s = timed(lambda p: local_search(p, marginal_return(p)), problem)
         bound = None
         if size <= EXACT_UP_TO:
-            result, exact_s = timed(lambda p: exact(p, time_limit_s=exact_time_limit_s), problem)
+            result, exact_s = timed(lambda p: exact(p, node_limit=exact_node_limit), problem)
             bound = result.objective if result.optimal else result.lower_bound
             proven += result.optimal
             rows["exact"].append((result.objective, exact_s, bound))
@@ -76,15 +77,19 @@ def run_size(size: int, count: int, exact_time_limit_s: float, rng: np.random.Ge
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(INSTANCES))
-    parser.add_argument("--exact-time-limit", type=float, default=60.0, help="seconds per exact solve")
+    parser.add_argument("--exact-node-limit", type=int, default=EXACT_NODE_LIMIT,
+                        help="branch-and-bound nodes per MILP of the exact solver")
     parser.add_argument("--quick", action="store_true", help="two instances per size")
     args = parser.parse_args()
     rng = np.random.default_rng(2007)
+    warm = ahuja_instance(3, 3, np.random.default_rng(0))  # load the compiled solvers before timing them
+    local_search(warm, marginal_return(warm))
+    exact(warm)
     results = {}
     print(f"{'size':>10} {'solver':>13} {'instances':>9} {'mean objective':>15} {'mean gap %':>11} {'mean time':>12}")
     for size in args.sizes:
         count = 2 if args.quick else INSTANCES.get(size, 3)
-        summary = run_size(size, count, args.exact_time_limit, rng)
+        summary = run_size(size, count, args.exact_node_limit, rng)
         proven = summary.pop("exact_proven")
         key = f"{size}x{size}"
         results[key] = summary

@@ -40,16 +40,30 @@ def kernel(function: Function) -> Function:
     return numba.njit(cache=True, nogil=True, error_model="numpy")(function)
 
 
-def inlined(function: Function) -> Function:
-    """Compile a small function of a kernel's inner loop with iadsim's settings, inlined where it is called.
-
-    A call of a compiled function that passes arrays costs a few reference-count updates per array
-    (atomic operations that numba cannot prune across a call it does not inline), more than the few
-    dozen operations of a filter step on one track; inlined (``inline="always"``, at numba's IR level)
-    it costs none. For helpers of a few lines called per track or per pair, not for big functions
-    (each call site is compiled anew).
-    """
+def inline_kernel(function: Function) -> Function:
+    """As :func:`kernel`, for a small helper of kernels' inner loops: compiled into each kernel that calls it
+    (numba's IR inlining). A call of a compiled function that passes arrays counts their references on the way
+    in and out; for a named tuple of a dozen arrays that is about half a microsecond, more than the work of a
+    look-up or a test."""
     return numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")(function)
+
+
+def kernel_calling_python(function: Function) -> Function:
+    """As :func:`kernel`, for a kernel that calls back into Python in a ``numba.objmode`` block (the exact WTA
+    solver calls HiGHS): compiled without ``nogil``, which a block that holds the GIL cannot honour."""
+    return numba.njit(cache=True, error_model="numpy")(function)
+
+
+@kernel
+def grown(array: np.ndarray, size: int) -> np.ndarray:
+    """``array`` itself if it holds ``size`` rows, else a copy with at least twice the room (for kernels that
+    collect an unknown number of rows, such as the feasible pairs of a command cycle)."""
+    if size <= len(array):
+        return array
+    bigger = np.empty((max(2 * len(array), size, 16),) + array.shape[1:], dtype=array.dtype)
+    bigger[: len(array)] = array
+    return bigger
+
 
 _MASK = (1 << 64) - 1
 

@@ -120,3 +120,47 @@ def test_the_other_decide_models_run(model):
                   raids=[raid("generic-fighter", count=3)], models={"decide": model})
     events = run(sc)
     assert 0 < (events.kind == "launch").sum() <= 6
+
+
+def test_a_unit_that_moved_engages_from_where_it_stands():
+    """A short-range unit drives from 25 km south of the city to the city before the drones come: every
+    intercept it is assigned lies within its range (12 km) of its new position, geodesically, and out of reach of
+    the old one. The decide stage reads the units' positions and ENU frames from the world every cycle."""
+    from geographiclib.geodesic import Geodesic
+
+    old, new = {"lat": 38.195, "lon": 27.14}, {"lat": 38.42, "lon": 27.14}
+    sc = scenario(units=[unit("generic-sr-sam", rounds=8, name="S", position=old,
+                              moves=[{"time": "0 s", "to": new, "speed": "100 km/h"}])],
+                  raids=[raid("generic-drone", count=3, launch_time="10 min")], duration="1 h")
+    events = run(sc)
+    assigned = events[events.kind == "assign"]
+    assert len(assigned) > 0 and (events.kind == "launch").sum() > 0
+    for lat, lon in zip(assigned.lat_deg, assigned.lon_deg, strict=True):
+        assert Geodesic.WGS84.Inverse(new["lat"], new["lon"], lat, lon)["s12"] <= 12_000.0 + 1.0
+        assert Geodesic.WGS84.Inverse(old["lat"], old["lon"], lat, lon)["s12"] > 12_000.0
+
+
+def test_a_moved_unit_defends_itself_where_it_stands_now():
+    """Under weapons hold a unit fires only at threats aimed at itself. Placed 20 km north of the city by the
+    posture's own placement (as a march ends), it sees a drone track coming at its new position from the east as
+    aimed at itself, and engages it: its defended point and its frame are the world's, not the constructor's."""
+    from iadsim import geo, registry
+    from iadsim.c2.posture import Posture
+    from iadsim.catalog import load_catalog
+    from iadsim.engine import stream
+    from iadsim.events import as_columns
+    from iadsim.scenario.compile import compile_scenario
+
+    sc = scenario(units=[unit("generic-sr-sam", rounds=8, name="S", position={"lat": 38.10, "lon": 27.14})],
+                  raids=[raid("generic-drone", count=1)], doctrine={"weapons_control": "hold"})
+    compiled = compile_scenario(sc, load_catalog(), stream(sc.seed, "compile"))
+    world = compiled.world
+    decide = registry.factory("decide", "wta")(compiled)
+    Posture(compiled)._place(world, np.array([0]), np.array([[38.60, 27.14, 10.0]]))
+    units = world.units
+    pos = geo.enu_to_ecef(np.array([[8000.0, 0.0, 300.0]]), units.pos_ecef_m[0], units.rotation[0])
+    vel = np.array([[-50.0, 0.0, 0.0]]) @ units.rotation[0]
+    world.tracks.append(units.picture[:1], np.array([0], np.int32), pos, vel, 0.0)
+    produced = as_columns(decide.step(world, 1.0, 1.0, stream(sc.seed, "decide")))
+    assert "assign" in set(produced["kind"])
+    assert world.assignments.track_row.tolist() == [0] and world.assignments.unit_index.tolist() == [0]

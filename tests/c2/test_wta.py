@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iadsim.c2.wta import (
+    SOLVERS,
     UNLIMITED,
     WTAProblem,
     brute_force,
@@ -18,6 +19,8 @@ from iadsim.c2.wta import (
     solve,
     violations,
 )
+from iadsim.c2.wta.exact import search_nodes
+from iadsim.c2.wta.problem import pairs_of
 from iadsim.c2.wta.instances import ahuja_instance, constrained_instance
 
 
@@ -81,13 +84,58 @@ def test_remaining_takes_fired_rounds_off_every_limit():
 
 def test_solve_dispatches_and_refuses_unknown_solvers():
     problem = ahuja_instance(4, 4, np.random.default_rng(0))
-    assert choose_solver(problem, time_budget_s=1.0) == "exact"
-    assert choose_solver(ahuja_instance(60, 60, np.random.default_rng(0)), time_budget_s=1.0) == "local_search"
     optimum = exact(problem).objective
     for solver in ("greedy", "local_search", "exact", "auto"):
-        assert objective(problem, solve(problem, solver, 1.0)) >= optimum - 1e-9
+        assert objective(problem, solve(problem, solver)) >= optimum - 1e-9
+    assert objective(problem, solve(problem, "auto")) == pytest.approx(optimum, rel=1e-12)
     with pytest.raises(ValueError, match="unknown WTA solver"):
         solve(problem, "simplex")
+
+
+def test_auto_enumerates_by_the_size_of_the_search_never_the_clock():
+    """3 weapons of one round on 3 targets: C(9 + 3, 3) × 10 nodes at most; 60 × 60 is far beyond the limit."""
+    small = ahuja_instance(3, 3, np.random.default_rng(0))
+    assert search_nodes(pairs_of(small), np.inf) == pytest.approx(220 * 10)
+    assert choose_solver(small) == "enumeration"
+    assert choose_solver(ahuja_instance(60, 60, np.random.default_rng(0))) == "local_search"
+
+
+def test_auto_is_optimal_on_every_small_constrained_instance():
+    rng = np.random.default_rng(11)
+    for _ in range(100):
+        problem = constrained_instance(rng, max_weapons=4, max_targets=5, max_rounds=3)
+        if choose_solver(problem) == "enumeration":
+            x = solve(problem, "auto")
+            assert not violations(problem, x)
+            assert objective(problem, x) == pytest.approx(brute_force(problem)[1], rel=1e-12, abs=1e-12)
+
+
+def test_nothing_worth_firing_gives_no_rounds_from_every_solver():
+    """Every round costs more than it saves: the empty assignment is optimal, and no solver does more."""
+    problem = WTAProblem.build([10.0, 20.0], [[0.5, 0.2], [0.3, 0.4]], capacity=[3, 3], cost=[6.0, 9.0])
+    for solver in SOLVERS:
+        assert solve(problem, solver).sum() == 0
+
+
+def test_the_exact_solver_stops_on_counts_and_says_so():
+    """One MILP of one branch-and-bound node cannot close the gap on 12 x 12; the same limits give the same answer."""
+    problem = ahuja_instance(12, 12, np.random.default_rng(4))
+    first, again = exact(problem, iterations=1, node_limit=1), exact(problem, iterations=1, node_limit=1)
+    assert not first.optimal and first.iterations == 1
+    assert np.array_equal(first.x, again.x) and first.lower_bound == again.lower_bound
+    assert first.lower_bound <= exact(problem).objective <= first.objective + 1e-9
+
+
+def test_the_pair_form_keeps_the_dense_problem():
+    """Pairs are the entries with p > 0, by weapon then target, and again by target; channels are (group, target)."""
+    problem = WTAProblem.build([1.0, 2.0, 3.0], [[0.5, 0.0, 0.7], [0.6, 0.8, 0.0]], group=[0, 0],
+                               group_engaged=[[False, True, False]])
+    pairs = pairs_of(problem)
+    assert pairs.pair_weapon.tolist() == [0, 0, 1, 1] and pairs.pair_target.tolist() == [0, 2, 0, 1]
+    assert pairs.weapon_start.tolist() == [0, 2, 4] and pairs.target_start.tolist() == [0, 2, 3, 4]
+    assert pairs.pair_target[pairs.target_pairs].tolist() == [0, 0, 1, 2]
+    assert pairs.pair_channel[0] == pairs.pair_channel[2]  # one group engaging target 0, whichever weapon fires
+    assert pairs.channel_engaged[pairs.pair_channel[3]] and not pairs.channel_engaged[pairs.pair_channel[0]]
 
 
 @settings(max_examples=150, deadline=None)

@@ -1,73 +1,135 @@
-"""Doctrine as array rules: which tracks may be engaged, with how many rounds, by which layer.
+"""Doctrine as rules for kernels: which tracks may be engaged, with how many rounds, by which layer.
 
 Pure functions of the command post's picture (tracks, their evaluation, the
-rounds in flight) and the scenario's ``doctrine:`` section; the decide stage
-turns their output into the limits of the weapon-target assignment.
+rounds in flight) and the scenario's ``doctrine:`` section, held as numbers in
+:class:`DoctrineRules` (built once per run); the decide stage turns their output
+into the limits of the weapon-target assignment. The array functions
+(:func:`rounds_allowed`, :func:`engageable`, :func:`layer_holds`) apply the same
+kernels to whole arrays.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 from iadsim.c2.threat_evaluation import ThreatAssessment
+from iadsim.jit import inline_kernel, kernel
 from iadsim.scenario.schema import Doctrine
 
 I64 = NDArray[np.int64]
 F64 = NDArray[np.float64]
 Bool = NDArray[np.bool_]
 
+WEAPONS_CONTROL = ("free", "tight", "hold")
+"""Codes of :attr:`DoctrineRules.weapons_control`."""
+FREE, TIGHT, HOLD = range(len(WEAPONS_CONTROL))
 
-def rounds_allowed(doctrine: Doctrine, in_flight: I64, fired: I64) -> I64:
-    """(T,) new rounds each track may get this cycle.
+
+class DoctrineRules(NamedTuple):
+    """The scenario's doctrine as numbers (see :class:`~iadsim.scenario.schema.Doctrine` for each field)."""
+
+    shoot_look_shoot: bool
+    salvo: int  # rounds in the air at one threat at once
+    max_interceptors_per_threat: int
+    weapons_control: int  # FREE, TIGHT or HOLD
+    identification_confidence: float
+    self_defence: bool
+    reserve_rounds: int
+    save_long_range: bool
+
+    @classmethod
+    def of(cls, doctrine: Doctrine) -> DoctrineRules:
+        return cls(doctrine.mode == "shoot_look_shoot", int(doctrine.rounds_in_the_air),
+                   int(doctrine.max_interceptors_per_threat), WEAPONS_CONTROL.index(doctrine.weapons_control),
+                   float(doctrine.identification_confidence), bool(doctrine.self_defence),
+                   int(doctrine.reserve_rounds), doctrine.layer_policy == "save_long_range")
+
+
+@inline_kernel
+def rounds_allowed_of(rules: DoctrineRules, in_flight: int, fired: int) -> int:
+    """New rounds a track may get this cycle.
 
     Shoot-look-shoot: a track with rounds in flight waits for the look; otherwise
     it gets up to a salvo. Shoot-shoot: rounds until a salvo is in the air. Never
     more than ``max_interceptors_per_threat`` over the track's whole flight.
     """
-    salvo = doctrine.rounds_in_the_air
-    if doctrine.mode == "shoot_look_shoot":
-        now = np.where(in_flight > 0, 0, salvo)
+    if rules.shoot_look_shoot:
+        now = 0 if in_flight > 0 else rules.salvo
     else:
-        now = np.maximum(salvo - in_flight, 0)
-    return np.minimum(now, np.maximum(doctrine.max_interceptors_per_threat - fired, 0))
+        now = max(rules.salvo - in_flight, 0)
+    return min(now, max(rules.max_interceptors_per_threat - fired, 0))
+
+
+@inline_kernel
+def engageable_of(rules: DoctrineRules, confidence: float, aimed: bool) -> bool:
+    """Whether the weapons control status allows engaging a track outside self-defence."""
+    if rules.weapons_control == HOLD:
+        return False
+    if rules.weapons_control == TIGHT:
+        return confidence >= rules.identification_confidence and aimed
+    return True
+
+
+def rounds_allowed(doctrine: Doctrine, in_flight: I64, fired: I64) -> I64:
+    """(T,) new rounds each track may get this cycle (:func:`rounds_allowed_of`)."""
+    rules = DoctrineRules.of(doctrine)
+    return np.array([rounds_allowed_of(rules, int(a), int(b)) for a, b in zip(in_flight, fired, strict=True)],
+                    dtype=np.int64)
 
 
 def engageable(doctrine: Doctrine, assessment: ThreatAssessment) -> Bool:
-    """(T,) tracks the weapons control status allows to engage outside self-defence."""
-    if doctrine.weapons_control == "hold":
-        return np.zeros(len(assessment.value), dtype=bool)
-    if doctrine.weapons_control == "tight":
-        return (assessment.confidence >= doctrine.identification_confidence) & assessment.aimed
-    return np.ones(len(assessment.value), dtype=bool)
+    """(T,) tracks the weapons control status allows to engage outside self-defence (:func:`engageable_of`)."""
+    rules = DoctrineRules.of(doctrine)
+    return np.array([engageable_of(rules, float(c), bool(a))
+                     for c, a in zip(assessment.confidence, assessment.aimed, strict=True)], dtype=bool)
 
 
-def layer_holds(
-    now: Bool, cover: Bool, layer_rank: I64, rounds_left: I64, pk: F64, t_go_s: F64,
+@kernel
+def held_pairs(
+    n_weapons: int, n_tracks: int, now_weapon: I64, now_track: I64, cover_weapon: I64, cover_track: I64,
+    layer_rank: I64, rounds_left: I64, pk: F64, t_go_s: F64,
 ) -> Bool:
-    """(W, T) rounds held back because a shorter layer will take the track (``save_long_range``).
+    """For each pair (``now_weapon``, ``now_track``) that can engage now: is its round held back because a
+    shorter layer will take the track (``save_long_range``)?
 
-    ``layer_rank`` is larger for shorter layers; ``cover`` says which weapons can
-    engage which tracks now or later. Each track is left to the shortest layer
-    covering it, but a weapon is counted on for only as many threats as its
-    rounds can be expected to kill (rounds × pk, most urgent threats first):
-    beyond that, the longer layers engage.
+    ``cover_*`` lists the pairs that can engage now or later; ``layer_rank`` (W,) is
+    larger for shorter layers. Each track is left to the shortest layer covering
+    it (the first such weapon), but a weapon is counted on for only as many threats
+    as its rounds beyond reserve (``rounds_left``) can be expected to kill (rounds ×
+    pk, most urgent threats by ``t_go_s`` first, ties in track order): beyond that,
+    the longer layers engage.
     """
-    n_weapons, n_tracks = now.shape
-    if n_weapons == 0 or n_tracks == 0:
-        return np.zeros_like(now)
-    covering = cover & (rounds_left > 0)[:, None]
-    rank = np.where(covering, layer_rank[:, None], -1)
-    cover_weapon = np.argmax(rank, axis=0)
-    cover_rank = rank[cover_weapon, np.arange(n_tracks)]
-    covered = cover_rank >= 0
-    # Most urgent first within each covering weapon: each track's rank by time to go.
-    key = np.where(covered, cover_weapon, n_weapons)
-    order = np.lexsort((t_go_s, key))
-    sorted_key = key[order]
-    urgency = np.empty(n_tracks, dtype=np.int64)
-    urgency[order] = np.arange(n_tracks) - np.searchsorted(sorted_key, sorted_key)
-    budget = np.floor(rounds_left[cover_weapon] * pk[cover_weapon]).astype(np.int64)
-    counted_on = covered & (urgency < budget)
-    return now & (layer_rank[:, None] < cover_rank[None, :]) & counted_on[None, :]
+    best_rank, best_weapon = np.full(n_tracks, -1, np.int64), np.full(n_tracks, n_weapons, np.int64)
+    for k in range(len(cover_weapon)):
+        w, t = cover_weapon[k], cover_track[k]
+        if rounds_left[w] > 0 and (layer_rank[w] > best_rank[t] or (layer_rank[w] == best_rank[t]
+                                                                       and w < best_weapon[t])):
+            best_rank[t], best_weapon[t] = layer_rank[w], w
+    order = np.argsort(t_go_s, kind="mergesort")
+    taken = np.zeros(n_weapons, np.int64)
+    counted_on = np.zeros(n_tracks, np.bool_)
+    for t in order:
+        w = best_weapon[t]
+        if w < n_weapons:
+            counted_on[t] = taken[w] < np.floor(rounds_left[w] * pk[w])
+            taken[w] += 1
+    held = np.zeros(len(now_weapon), np.bool_)
+    for k in range(len(now_weapon)):
+        t = now_track[k]
+        held[k] = counted_on[t] and layer_rank[now_weapon[k]] < best_rank[t]
+    return held
 
+
+def layer_holds(now: Bool, cover: Bool, layer_rank: I64, rounds_left: I64, pk: F64, t_go_s: F64) -> Bool:
+    """(W, T) rounds held back because a shorter layer will take the track (:func:`held_pairs` on dense arrays)."""
+    now_weapon, now_track = np.nonzero(now)
+    cover_weapon, cover_track = np.nonzero(cover)
+    held = np.zeros(now.shape, dtype=bool)
+    held[now_weapon, now_track] = held_pairs(
+        now.shape[0], now.shape[1], now_weapon.astype(np.int64), now_track.astype(np.int64),
+        cover_weapon.astype(np.int64), cover_track.astype(np.int64), np.asarray(layer_rank, dtype=np.int64),
+        np.asarray(rounds_left, dtype=np.int64), np.asarray(pk, dtype=float), np.asarray(t_go_s, dtype=float))
+    return held

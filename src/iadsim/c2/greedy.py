@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from iadsim import geo
 from iadsim.c2.engagement import Envelope
+from iadsim.c2.tewa import launches_per_cycle
 from iadsim.physics.flyout_table import tables_for
 from iadsim.events import NO_EVENTS, EventColumns, events
 from iadsim.registry import AIR_PICTURE, FIRE_UNITS, group_columns, register
@@ -40,13 +40,8 @@ class GreedyDecider:
         unit_types = [compiled.unit_types[i] for i in world.units.type_index]
         self.channels = np.array([u.fire_control_channels for u in unit_types], dtype=np.int64)
         self.guided = np.array([u.guided_missiles for u in unit_types], dtype=np.int64)
-        interval = np.array([u.min_launch_interval for u in unit_types])
-        scenario = compiled.scenario
-        self.launches_per_tick = np.where(
-            interval > 0.0, np.maximum(1, np.floor(scenario.time_step / np.maximum(interval, 1e-9))), self.guided
-        ).astype(np.int64)
-        self.rotation = geo.enu_rotation(world.units.lat_rad, world.units.lon_rad)
-        self.defended_m = world.assets.pos_ecef_m if len(world.assets.id) else world.units.pos_ecef_m
+        self.launches_per_tick = launches_per_cycle(compiled)
+        self.defend_assets = len(world.assets.id) > 0
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         world.assignments = Assignments.empty()
@@ -63,7 +58,8 @@ class GreedyDecider:
         pos = tracks.pos_ecef_m[live] + tracks.vel_ecef_mps[live] * (t_s - tracks.last_update_t_s[live])[:, None]
         vel = tracks.vel_ecef_mps[live]
         speed = np.maximum(np.linalg.norm(vel, axis=1), 1.0)
-        distance = np.linalg.norm(pos[:, None, :] - self.defended_m[None, :, :], axis=2).min(axis=1)
+        defended_m = world.assets.pos_ecef_m if self.defend_assets else units.pos_ecef_m  # units where they stand
+        distance = np.linalg.norm(pos[:, None, :] - defended_m[None, :, :], axis=2).min(axis=1)
         t_go = distance / speed
         chosen_unit, chosen_missile, chosen_row = [], [], []
         for u in range(len(units.id)):
@@ -77,7 +73,7 @@ class GreedyDecider:
             best_cost = np.full(len(candidates), np.inf)
             ready = units.ready_rounds()[u]
             for m in np.flatnonzero(ready > 0):
-                feasible, _ = self.envelope.intercepts(m, units.pos_ecef_m[u], self.rotation[u], pos[candidates],
+                feasible, _ = self.envelope.intercepts(m, units.pos_ecef_m[u], units.rotation[u], pos[candidates],
                                                        vel[candidates], t_go[candidates])
                 better = feasible & (self.cost_usd[m] < best_cost)
                 best[better], best_cost[better] = m, self.cost_usd[m]

@@ -36,6 +36,7 @@ class AverageSpeedFlyout:
 
     requires = INTERCEPTOR_GUIDANCE
     provides = columns("interceptors", "pos_ecef_m", "vel_ecef_mps", "endgame", "miss_distance_m")
+    flyout_tables = False  # C2 predicts its intercepts at the average speed, as it flies
 
     def __init__(self, compiled: CompiledScenario) -> None:
         types = compiled.interceptor_types

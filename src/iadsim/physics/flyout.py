@@ -316,6 +316,7 @@ class FlyoutStage:
 
     requires = INTERCEPTOR_GUIDANCE
     provides = columns("interceptors", "pos_ecef_m", "vel_ecef_mps", "endgame", "miss_distance_m")
+    flyout_tables = True  # C2 predicts its intercepts from flyout tables (physics/flyout_table.py)
 
     augmented = False
 

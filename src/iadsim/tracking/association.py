@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from iadsim.jit import inlined, kernel
+from iadsim.jit import inline_kernel, kernel
 
 I64 = NDArray[np.int64]
 Array = NDArray[np.float64]
@@ -37,7 +37,7 @@ _U, _V, _SHORTEST = 0, 1, 2
 COLUMN_OF_ROW, _VISITED_ROWS, _ROW_OF_COLUMN, _PATH, _TOUCHED = 0, 1, 2, 3, 4
 
 
-@inlined
+@inline_kernel
 def first_at_least(sorted_values: Array, n: int, value: float) -> int:
     """The first index of ``sorted_values[:n]`` (ascending) holding at least ``value`` (n if none)."""
     low, high = 0, n
@@ -75,7 +75,7 @@ def sort_order(keys: Array, n: int, order: I64) -> None:
         _sift_down(keys, order, 0, end)
 
 
-@inlined
+@inline_kernel
 def nearest_within(points: Array, sorted_x: Array, order: I64, n: int, usable: NDArray[np.bool_], x: float,
                    y: float, z: float, radius_m: float, index: I64, distance_squared: Array) -> int:
     """The usable points nearest to (x, y, z) within ``radius_m``, at most ``len(index)`` of them, nearest first.

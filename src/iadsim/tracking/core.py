@@ -58,7 +58,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from iadsim.jit import inlined, kernel
+from iadsim.jit import inline_kernel, kernel
 from iadsim.tracking import filters
 from iadsim.tracking.association import (COLUMN_OF_ROW, NEAREST_CANDIDATES, assign, assignment_work, first_at_least,
                                          nearest_within, sort_order)
@@ -334,7 +334,7 @@ def _imm_spread(mode_x: Array, mu: Array, x: Array, velocity_variance: float, dt
     return extra
 
 
-@inlined
+@inline_kernel
 def commit(mode_x: Array, mode_p: Array, mu: Array, x: Array, p: Array, r: int, pred_mode_x: Array,
            pred_mode_p: Array, pred_mu: Array, pred_x: Array, pred_p: Array, q: int) -> None:
     """The prediction in slot ``q`` becomes row ``r``'s state."""
@@ -350,7 +350,7 @@ def commit(mode_x: Array, mode_p: Array, mu: Array, x: Array, p: Array, r: int, 
                 mode_p[r, j, a, b] = pred_mode_p[q, j, a, b]
 
 
-@inlined
+@inline_kernel
 def summarize(clock: Array, x: Array, p: Array, r: int) -> None:
     """Row ``r``'s summary in ``clock``: its combined state and the traces of its covariance blocks."""
     for a in range(6):

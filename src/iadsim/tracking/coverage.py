@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iadsim import geo
-from iadsim.jit import inlined
+from iadsim.jit import inline_kernel
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.sensors.scan import MAX_RANGE, SIGMA, covers_of, heading_of, radar_limits
 from iadsim.tracking.backend import SensorGeometry
@@ -44,7 +44,7 @@ class RadarCoverage:
                               heading_of(sensors), sensors.antenna_alt_m)
 
 
-@inlined
+@inline_kernel
 def beyond_range(limits: Array, radar_ecef_m: Array, x: float, y: float, z: float, margin_m: float) -> bool:
     """Whether a position is farther than the radar's range by more than ``margin_m``: surely not covered
     (never, unbounded: ``limits`` has no rows)."""
@@ -55,7 +55,7 @@ def beyond_range(limits: Array, radar_ecef_m: Array, x: float, y: float, z: floa
     return d0 * d0 + d1 * d1 + d2 * d2 > reach * reach
 
 
-@inlined
+@inline_kernel
 def _height_bracket(x: float, y: float, z: float) -> tuple[float, float]:
     """Bounds of the height above the ellipsoid: the radial height over the ellipsoid at the geocentric
     latitude is within 6·10⁻⁶ (|h| + 1 m) of the geodetic height up to 2,000 km (checked over the globe)."""
@@ -67,7 +67,7 @@ def _height_bracket(x: float, y: float, z: float) -> tuple[float, float]:
     return height - slack, height + slack
 
 
-@inlined
+@inline_kernel
 def covers(rotation: Array, radar_ecef_m: Array, antenna_alt_m: float, heading_rad: float, limits: Array,
            target_ecef_m: Array, enu: Array) -> bool:
     """Whether a look of the radar (its rotation, position, antenna height, heading and row of limits) covers

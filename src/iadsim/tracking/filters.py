@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from iadsim.jit import inlined, kernel
+from iadsim.jit import inline_kernel, kernel
 from iadsim.physics.environment import EARTH_MU_M3_S2
 from iadsim.units import STANDARD_GRAVITY_MPS2
 
@@ -37,7 +37,7 @@ MIN_MODE_PROBABILITY = 1e-6
 """Floor of an IMM model's probability after an update: no model dies out for good (it could not come back)."""
 
 
-@inlined
+@inline_kernel
 def gravity_at(x: float, y: float, z: float, field: int) -> tuple[float, float, float]:
     """Acceleration of gravity (m/s²) at a position of the frame (``FLAT_GRAVITY`` or ``CENTRAL_GRAVITY``)."""
     if field == CENTRAL_GRAVITY:
@@ -47,7 +47,7 @@ def gravity_at(x: float, y: float, z: float, field: int) -> tuple[float, float, 
     return 0.0, 0.0, -STANDARD_GRAVITY_MPS2
 
 
-@inlined
+@inline_kernel
 def transition_blocks(dt_s: float, turn_rate_rps: float, x: Array, field: int, blocks: Array) -> None:
     """Blocks A = ``blocks[0]`` and B = ``blocks[1]`` (3 × 3, written) of a coordinated turn over ``dt_s``.
 
@@ -73,7 +73,7 @@ def transition_blocks(dt_s: float, turn_rate_rps: float, x: Array, field: int, b
             blocks[1, i, j] = same + sin_t * k[i][j] + one_minus_cos * k2
 
 
-@inlined
+@inline_kernel
 def predict_mean(x: Array, dt_s: float, turn_rate_rps: float, ballistic: bool, field: int, out: Array,
                  blocks: Array) -> None:
     """Mean (6,) of one motion model's prediction of ``x`` over ``dt_s`` (``blocks``: :func:`transition_blocks`'s).
@@ -105,7 +105,7 @@ def predict_mean(x: Array, dt_s: float, turn_rate_rps: float, ballistic: bool, f
     out[5] += dt_s * gz
 
 
-@inlined
+@inline_kernel
 def predict_mode(x: Array, p: Array, dt_s: float, turn_rate_rps: float, ballistic: bool, intensity: float,
                  field: int, out_x: Array, out_p: Array, blocks: Array) -> None:
     """One motion model's Kalman prediction x' = F x (+ gravity), P' = F P Fᵀ + Q (``blocks``: (2, 3, 3) work).
@@ -147,14 +147,14 @@ def predict_mode(x: Array, p: Array, dt_s: float, turn_rate_rps: float, ballisti
                 out_p[3 + i, 3 + j] = vv + same * q_vv
 
 
-@inlined
+@inline_kernel
 def enu_of(z: Array) -> tuple[float, float, float]:
     """East, north, up (m) of a (range, azimuth, elevation) measurement in its radar's frame."""
     cos_el = np.cos(z[2])
     return z[0] * cos_el * np.sin(z[1]), z[0] * cos_el * np.cos(z[1]), z[0] * np.sin(z[2])
 
 
-@inlined
+@inline_kernel
 def measure(x: Array, sensor_pos: Array, rotation: Array, z: Array, hp: Array) -> None:
     """Predicted (range, azimuth, elevation) ``z`` (3,) of state ``x`` and the measurement Jacobian's
     position block ``hp`` (3 × 3; the velocity block is zero)."""
@@ -174,7 +174,7 @@ def measure(x: Array, sensor_pos: Array, rotation: Array, z: Array, hp: Array) -
             hp[i, j] = jacobian[i][0] * rotation[0, j] + jacobian[i][1] * rotation[1, j] + jacobian[i][2] * rotation[2, j]
 
 
-@inlined
+@inline_kernel
 def innovation(z: Array, z_predicted: Array, nu: Array) -> None:
     """ν = z - ẑ (3,) with the azimuth difference wrapped into [-π, π)."""
     for i in range(3):
@@ -182,7 +182,7 @@ def innovation(z: Array, z_predicted: Array, nu: Array) -> None:
     nu[1] = (nu[1] + np.pi) % (2.0 * np.pi) - np.pi
 
 
-@inlined
+@inline_kernel
 def invert_3x3(s: Array, s_inverse: Array) -> float:
     """The inverse of a symmetric 3 × 3 matrix (by cofactors, written); returns its determinant."""
     c00 = s[1, 1] * s[2, 2] - s[1, 2] * s[2, 1]
@@ -199,7 +199,7 @@ def invert_3x3(s: Array, s_inverse: Array) -> float:
     return det
 
 
-@inlined
+@inline_kernel
 def innovation_covariance(p: Array, hp: Array, sigma: Array, s: Array, s_inverse: Array) -> float:
     """S = H P Hᵀ + R (3 × 3) for a radar of errors ``sigma`` (range m, azimuth, elevation rad), its inverse;
     returns det S."""
@@ -217,7 +217,7 @@ def innovation_covariance(p: Array, hp: Array, sigma: Array, s: Array, s_inverse
     return invert_3x3(s, s_inverse)
 
 
-@inlined
+@inline_kernel
 def mahalanobis_squared(nu: Array, s_inverse: Array) -> float:
     """νᵀ S⁻¹ ν."""
     total = 0.0

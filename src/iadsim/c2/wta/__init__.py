@@ -1,60 +1,93 @@
 """Weapon-target assignment: one problem, several solvers behind :func:`solve`.
 
 - ``greedy``: maximum marginal return (:mod:`.marginal_return`), fast, a few per cent off.
-- ``local_search``: the greedy, then moves and swaps until no move improves (:mod:`.local_search`).
-- ``exact``: outer approximation as a MILP solved by HiGHS (:mod:`.exact`), the reference.
-- ``auto``: ``exact`` when the problem is small enough for the time budget, else ``local_search``.
+- ``local_search``: the greedy, then moves, swaps and reassignments until none
+  improves, at most :data:`~.local_search.MAX_PASSES` passes of each (:mod:`.local_search`).
+- ``exact``: outer approximation as a MILP solved by HiGHS (:mod:`.exact`), the
+  reference, within :data:`~.exact.EXACT_ITERATIONS` MILPs of at most
+  :data:`~.exact.EXACT_NODE_LIMIT` branch-and-bound nodes each.
+- ``auto``: ``local_search``, then, when the problem is small enough for the
+  search to visit at most :data:`~.exact.AUTO_ENUMERATION_NODES` nodes (a bound
+  computed from its gainful pairs and rounds), enumeration
+  (:func:`~.exact.enumerate_best`) of every assignment for a strictly better
+  one: the optimum on tiny problems, and the local search's choice among equals.
 
-The choice for ``auto`` depends only on the problem's size and the budget, never on
-the clock, so a simulation stays bit-identical from run to run.
+Every solver first runs the greedy: when no round gains anything, firing nothing
+is optimal (a further round at a target gains less than the first), and every
+solver returns no rounds without more work. The choices and limits are counts,
+never the clock, so a simulation stays bit-identical from run to run and machine
+to machine. The solvers are kernels over the problem's pairs
+(:func:`solve_pairs`); :func:`solve` takes a dense :class:`WTAProblem`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+import numba
 import numpy as np
 
-from iadsim.c2.wta.exact import ExactResult, brute_force, exact
-from iadsim.c2.wta.local_search import local_search
-from iadsim.c2.wta.marginal_return import marginal_return
-from iadsim.c2.wta.problem import I64, UNLIMITED, WTAProblem, objective, remaining, violations
+from iadsim.c2.wta.exact import (
+    AUTO_ENUMERATION_NODES,
+    ExactResult,
+    brute_force,
+    enumerate_best,
+    exact,
+    exact_rounds,
+    search_nodes,
+)
+from iadsim.c2.wta.local_search import IMPROVEMENT_TOLERANCE, MAX_PASSES, improve, local_search
+from iadsim.c2.wta.marginal_return import greedy, marginal_return
+from iadsim.c2.wta.problem import (
+    I64,
+    UNLIMITED,
+    PairProblem,
+    WTAProblem,
+    dense_rounds,
+    objective,
+    objective_of,
+    pairs_of,
+    remaining,
+    violations,
+)
+from iadsim.jit import kernel_calling_python
 
 SOLVERS: tuple[str, ...] = ("greedy", "local_search", "exact", "auto")
-
-EXACT_OVERHEAD_S = 0.01
-"""Rough fixed cost of one exact solve (model building, HiGHS start), on one core (from bench_wta.py)."""
-EXACT_SECONDS_PER_PAIR = 5e-4
-"""Rough further cost of the exact solver per (weapon, target) pair it may assign, on one core."""
-EXACT_MAX_PAIRS = 400
-"""Beyond this many pairs the exact solver's time grows too fast to plan with: ``auto`` never picks it."""
+GREEDY, LOCAL_SEARCH, EXACT, AUTO = range(len(SOLVERS))
 
 
-def solve(problem: WTAProblem, solver: str = "auto", time_budget_s: float = 0.05) -> I64:
+def solve(problem: WTAProblem, solver: str = "auto") -> I64:
     """An assignment for ``problem`` by the named solver (see :data:`SOLVERS`)."""
     if solver not in SOLVERS:
         raise ValueError(f"unknown WTA solver {solver!r}; one of {', '.join(SOLVERS)}")
-    if not np.any(problem.pk > 0.0):
-        return problem.empty_assignment()
-    if solver == "auto":
-        solver = choose_solver(problem, time_budget_s)
-    chosen: dict[str, Callable[[], I64]] = {
-        "greedy": lambda: marginal_return(problem),
-        "local_search": lambda: local_search(problem, marginal_return(problem)),
-        "exact": lambda: exact(problem, time_limit_s=time_budget_s).x,
-    }
-    return chosen[solver]()
+    pairs = pairs_of(problem)
+    return dense_rounds(problem, pairs, solve_pairs(pairs, SOLVERS.index(solver)))
 
 
-def choose_solver(problem: WTAProblem, time_budget_s: float) -> str:
-    """``exact`` when its expected time fits the budget, else ``local_search``: a function of size only."""
-    pairs = int((problem.pk > 0.0).sum())
-    if pairs <= EXACT_MAX_PAIRS and EXACT_OVERHEAD_S + pairs * EXACT_SECONDS_PER_PAIR <= time_budget_s:
-        return "exact"
-    return "local_search"
+def choose_solver(problem: WTAProblem) -> str:
+    """What ``auto`` runs on ``problem``: ``enumeration`` (after the local search) when it is that small, else
+    ``local_search``."""
+    return "enumeration" if search_nodes(pairs_of(problem), AUTO_ENUMERATION_NODES) <= AUTO_ENUMERATION_NODES \
+        else "local_search"
+
+
+@kernel_calling_python
+def solve_pairs(problem: PairProblem, solver: int) -> I64:
+    """Rounds per pair by solver number ``solver`` (the index in :data:`SOLVERS`)."""
+    rounds = greedy(problem, np.zeros(len(problem.pk), np.int64))
+    if solver == GREEDY or not rounds.any():
+        return rounds
+    if solver == EXACT:
+        with numba.objmode(rounds="int64[:]"):
+            rounds = exact_rounds(problem)
+        return rounds
+    rounds = improve(problem, rounds, MAX_PASSES)
+    if solver == AUTO and search_nodes(problem, AUTO_ENUMERATION_NODES) <= AUTO_ENUMERATION_NODES:
+        better, best = enumerate_best(problem, objective_of(problem, rounds) * (1.0 - IMPROVEMENT_TOLERANCE))
+        if better:
+            return best
+    return rounds
 
 
 __all__ = [
-    "SOLVERS", "UNLIMITED", "ExactResult", "WTAProblem", "brute_force", "choose_solver", "exact",
-    "local_search", "marginal_return", "objective", "remaining", "solve", "violations",
+    "SOLVERS", "UNLIMITED", "ExactResult", "PairProblem", "WTAProblem", "brute_force", "choose_solver", "exact",
+    "local_search", "marginal_return", "objective", "remaining", "solve", "solve_pairs", "violations",
 ]

@@ -1,4 +1,4 @@
-"""Exact solutions: a mixed-integer program solved by HiGHS, and brute force to check it.
+"""Exact solutions: a mixed-integer program solved by HiGHS, and enumeration for tiny problems.
 
 The objective Σ_j K_j exp(s_j), with K_j = V_j q0_j and s_j = Σ_w x_wj ln(1 − p_wj)
 linear in x, is convex in s. Outer approximation (Duran & Grossmann,
@@ -13,24 +13,51 @@ gap; the integer assignments are finite, so it ends with the optimum (Lu & Chen,
 Computers & Operations Research 2021, use the same linearisation for the WTA).
 Channels are binary variables y_gj ≥ x_wj / capacity_w (Σ_j y_gj ≤ free channels).
 The MILPs are solved by HiGHS through :func:`scipy.optimize.milp`.
+
+The work is bounded by counts, never by the clock, so a result does not depend
+on the machine or its load: at most :data:`EXACT_ITERATIONS` MILPs (rounds of
+tangents) and :data:`EXACT_NODE_LIMIT` branch-and-bound nodes in each. A
+problem that reaches a limit returns the best assignment found and the best
+lower bound proven (``optimal`` False).
+
+:func:`enumerate_best` finds the optimum of a tiny problem by trying every
+assignment of the rounds that gain anything (a round whose first gain V_j q0_j
+p_wj − c_w is not positive is never part of a better assignment: later rounds at
+a target gain less, and taking a round off never breaks a limit), in a kernel;
+:func:`brute_force` is that for dense problems (the reference the MILP is checked against).
 """
 
 from __future__ import annotations
 
-import itertools
-import time
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from iadsim.c2.wta.problem import I64, UNLIMITED, WTAProblem, log_miss, objective, surviving_value
+from iadsim.c2.wta.problem import (
+    I64,
+    SURE_KILL_PK,
+    UNLIMITED,
+    PairProblem,
+    WTAProblem,
+    dense_rounds,
+    objective,
+    objective_of,
+    pairs_of,
+)
+from iadsim.jit import kernel
 
 SOLVE_ERROR = 4
 """Status of :func:`scipy.optimize.milp` when HiGHS reports a solve error."""
 INITIAL_TANGENTS = np.log([1.0, 0.5, 0.25, 0.1, 0.04, 0.01, 0.002])
 """Survival probabilities e^a at which every target starts with a tangent plane."""
+EXACT_ITERATIONS = 50
+"""Most MILPs (rounds of tangent planes) of one exact solve."""
+EXACT_NODE_LIMIT = 20_000
+"""Most branch-and-bound nodes HiGHS explores in one MILP."""
+ABSOLUTE_GAP = 1e-6
+"""Absolute gap under which bounds count as met: HiGHS's own default absolute MIP gap."""
 
 
 @dataclass(frozen=True)
@@ -44,59 +71,68 @@ class ExactResult:
     iterations: int
 
 
-def exact(problem: WTAProblem, time_limit_s: float = 60.0, relative_gap: float = 1e-7) -> ExactResult:
-    """Solve ``problem`` to optimality (within ``relative_gap``) by outer approximation, or until ``time_limit_s``.
+def exact(problem: WTAProblem, iterations: int = EXACT_ITERATIONS, node_limit: int = EXACT_NODE_LIMIT,
+          relative_gap: float = 1e-7) -> ExactResult:
+    """Solve ``problem`` to optimality (within ``relative_gap``) by outer approximation, within the limits."""
+    pairs = pairs_of(problem)
+    rounds, value, lower, optimal, done = exact_pairs(pairs, iterations, node_limit, relative_gap)
+    return ExactResult(dense_rounds(problem, pairs, rounds), value, lower, optimal, done)
 
-    When time runs out the result carries the best assignment found and the best
-    lower bound proven (``optimal`` False).
-    """
-    start = time.perf_counter()
+
+def exact_rounds(problem: PairProblem) -> I64:
+    """The exact solver's rounds per pair with the default limits (for kernels, through ``objmode``)."""
+    return exact_pairs(problem, EXACT_ITERATIONS, EXACT_NODE_LIMIT, 1e-7)[0]
+
+
+def exact_pairs(problem: PairProblem, iterations: int, node_limit: int,
+                relative_gap: float) -> tuple[I64, float, float, bool, int]:
+    """Outer approximation on a pair problem: (rounds per pair, objective, lower bound, optimal, MILPs solved)."""
     model = _Model(problem)
-    best_x = problem.empty_assignment()
-    best = objective(problem, best_x)
+    best_rounds = np.zeros(len(problem.pk), np.int64)
+    best = float(objective_of(problem, best_rounds))
     lower = -np.inf
-    iterations = 0
-    while (remaining := time_limit_s - (time.perf_counter() - start)) > 0.0:
-        iterations += 1
-        solution = model.solve(remaining, relative_gap)
+    done = 0
+    while done < iterations:
+        done += 1
+        solution = model.solve(node_limit, relative_gap)
         if solution is None:
             break
-        x, bound, finished = solution
+        rounds, bound, finished = solution
         lower = max(lower, bound)  # HiGHS's dual bound holds for the relaxation even if it stopped early
-        value = objective(problem, x)
+        value = float(objective_of(problem, rounds))
         if value < best:
-            best, best_x = value, x
-        # With every tangent of x already in, the MILP's optimum is exact at x: nothing is left to close.
-        if not finished or _closed(best, lower, relative_gap) or not model.add_tangents(x):
+            best, best_rounds = value, rounds
+        # With every tangent of the solution already in, the MILP's optimum is exact there: nothing is left to close.
+        if not finished or _closed(best, lower, relative_gap) or not model.add_tangents(rounds):
             break
-    return ExactResult(best_x, best, min(lower, best), _closed(best, lower, relative_gap), iterations)
-
-
-ABSOLUTE_GAP = 1e-6
-"""Absolute gap under which bounds count as met: HiGHS's own default absolute MIP gap."""
+    return best_rounds, best, min(lower, best), _closed(best, lower, relative_gap), done
 
 
 def _closed(upper: float, lower: float, relative_gap: float) -> bool:
     return bool(upper - lower <= max(relative_gap * abs(upper), ABSOLUTE_GAP))
 
 
+def _log_miss(pk: np.ndarray) -> np.ndarray:
+    return np.log1p(-np.minimum(pk, SURE_KILL_PK))
+
+
 class _Model:
     """The outer-approximation MILP of one problem; tangent cuts are added between solves."""
 
-    def __init__(self, problem: WTAProblem) -> None:
-        self.problem = problem
-        p = problem
-        n_targets = p.shape[1]
-        self.pairs_w, self.pairs_t = np.nonzero(p.pk > 0.0)
-        n_pairs = len(self.pairs_w)
-        self.slope = log_miss(p.pk[self.pairs_w, self.pairs_t])  # ds_t / dx_pair
+    def __init__(self, problem: PairProblem) -> None:
+        self.problem = p = problem
+        n_targets = len(p.value)
+        self.active = np.flatnonzero(p.pk > 0.0)  # the pairs in the problem, by weapon then target
+        self.pairs_w, self.pairs_t = p.pair_weapon[self.active], p.pair_target[self.active]
+        n_pairs = len(self.active)
+        self.slope = _log_miss(p.pk[self.active])  # ds_t / dx_pair
         self.scale = p.value * p.survival  # K_t
         # Channel variables for groups with limited channels, on targets they do not engage yet.
         limited = p.group_channels < UNLIMITED
         group_of_pair = p.group[self.pairs_w]
-        channel_pairs = np.unique(group_of_pair * n_targets + self.pairs_t)
-        channel_pairs = channel_pairs[limited[channel_pairs // n_targets]
-                                      & ~p.group_engaged[channel_pairs // n_targets, channel_pairs % n_targets]]
+        keys, first = np.unique(group_of_pair * n_targets + self.pairs_t, return_index=True)
+        engaged = p.channel_engaged[p.pair_channel[self.active[first]]]
+        channel_pairs = keys[limited[keys // n_targets] & ~engaged]
         self.channel_group, self.channel_target = channel_pairs // n_targets, channel_pairs % n_targets
         n_channels = len(channel_pairs)
         self.n_x, self.n_y, self.n_z = n_pairs, n_channels, n_targets
@@ -159,9 +195,9 @@ class _Model:
         for t, a in zip(targets, points, strict=True):
             self.tangent_points[t].add(round(float(a), 12))
 
-    def add_tangents(self, x: I64) -> bool:
-        """Add the tangent at each target's s_t under ``x`` that is not there yet; False when none is new."""
-        s = np.einsum("wt,wt->t", x, log_miss(self.problem.pk))
+    def add_tangents(self, rounds: I64) -> bool:
+        """Add the tangent at each target's s_t under ``rounds`` that is not there yet; False when none is new."""
+        s = np.bincount(self.pairs_t, weights=rounds[self.active] * self.slope, minlength=self.n_z)
         new = np.array([round(float(a), 12) not in self.tangent_points[t] for t, a in enumerate(s)], bool)
         if not new.any():
             return False
@@ -169,14 +205,14 @@ class _Model:
         self._add_cuts(targets, s[targets])
         return True
 
-    def solve(self, time_limit_s: float, relative_gap: float) -> tuple[I64, float, bool] | None:
-        """One MILP: the assignment, the proven lower bound, and whether HiGHS finished."""
+    def solve(self, node_limit: int, relative_gap: float) -> tuple[I64, float, bool] | None:
+        """One MILP: the rounds per pair, the proven lower bound, and whether HiGHS finished."""
         cuts = sparse.vstack(self.cut_rows, format="csr")
         constraints = [
             LinearConstraint(self.limits, -np.inf, self.limit_upper),
             LinearConstraint(cuts, np.concatenate(self.cut_lower), np.inf),
         ]
-        options = {"time_limit": max(time_limit_s, 1e-3), "mip_rel_gap": relative_gap / 10.0, "presolve": True}
+        options = {"node_limit": node_limit, "mip_rel_gap": relative_gap / 10.0, "presolve": True}
         result = milp(self.cost, integrality=self.integrality, bounds=self.bounds, constraints=constraints,
                       options=options)
         if result.status == SOLVE_ERROR:  # HiGHS's presolve occasionally fails on tiny models: solve without it
@@ -184,37 +220,135 @@ class _Model:
                           options={**options, "presolve": False})
         if result.x is None:
             return None
-        x = self.problem.empty_assignment()
-        x[self.pairs_w, self.pairs_t] = np.round(result.x[: self.n_x]).astype(np.int64)
+        rounds = np.zeros(len(self.problem.pk), np.int64)
+        rounds[self.active] = np.round(result.x[: self.n_x]).astype(np.int64)
         bound = getattr(result, "mip_dual_bound", None)
         bound = result.fun if bound is None or not np.isfinite(bound) else bound
-        return x, float(bound), bool(result.status == 0)
+        return rounds, float(bound), bool(result.status == 0)
+
+
+AUTO_ENUMERATION_NODES = 50_000
+"""``auto`` solves a problem by enumeration when the search visits at most this many nodes (:func:`search_nodes`)."""
+
+
+@kernel
+def _gainful(p: PairProblem) -> I64:
+    """The pairs whose first round gains anything (and that no limit rules out already), by weapon then target."""
+    keep = np.zeros(len(p.pk), np.bool_)
+    for q in range(len(p.pk)):
+        w, t = p.pair_weapon[q], p.pair_target[q]
+        g = p.group[w]
+        keep[q] = (p.pk[q] > 0.0 and p.value[t] * p.survival[t] * p.pk[q] - p.cost[w] > 0.0
+                   and p.capacity[w] > 0 and p.target_limit[t] > 0 and p.group_capacity[g] > 0
+                   and (p.channel_engaged[p.pair_channel[q]] or p.group_channels[g] > 0))
+    return np.flatnonzero(keep)
+
+
+@kernel
+def search_nodes(p: PairProblem, at_most: float) -> float:
+    """A bound on the nodes :func:`enumerate_best` visits, or inf once it exceeds ``at_most``.
+
+    With P gainful pairs and at most R rounds through every limit (the least of the
+    weapons', groups' and targets' sums over those pairs), there are at most
+    C(P + R, R) assignments (multisets of at most R rounds on P pairs), each reached
+    through P + 1 levels.
+    """
+    pairs = _gainful(p)
+    n_weapons, n_targets, n_groups = len(p.capacity), len(p.value), len(p.group_capacity)
+    seen_w, seen_t, seen_g = np.zeros(n_weapons, np.bool_), np.zeros(n_targets, np.bool_), np.zeros(n_groups, np.bool_)
+    by_weapon = by_target = by_group = 0.0
+    for q in pairs:
+        w, t = p.pair_weapon[q], p.pair_target[q]
+        g = p.group[w]
+        if not seen_w[w]:
+            seen_w[w] = True
+            by_weapon += p.capacity[w]
+        if not seen_t[t]:
+            seen_t[t] = True
+            by_target += p.target_limit[t]
+        if not seen_g[g]:
+            seen_g[g] = True
+            by_group += p.group_capacity[g]
+    most = min(by_weapon, by_target, by_group)
+    nodes = len(pairs) + 1.0
+    if most >= at_most:  # C(P + R, R) ≥ R + 1
+        return np.inf
+    for r in range(1, int(most) + 1):  # C(P + R, R) as a running product
+        nodes *= (len(pairs) + r) / r
+        if nodes > at_most:
+            return np.inf
+    return nodes
+
+
+@kernel
+def enumerate_best(p: PairProblem, better_than: float) -> tuple[bool, I64]:
+    """The optimal rounds per pair if their objective is below ``better_than``: (found, rounds).
+
+    Tries every feasible assignment of gainful rounds, depth-first: level i of the
+    search sets the rounds of the i-th gainful pair, 0 first; the objective is
+    carried along (a round at j changes F by c_w − V_j q_j p_wj, q_j the survival
+    so far) and restored on the way back. The first assignment with the lowest
+    objective wins.
+    """
+    pairs = _gainful(p)
+    n = len(pairs)
+    best_rounds = np.zeros(len(p.pk), np.int64)
+    value = 0.0
+    for t in range(len(p.value)):
+        value += p.value[t] * p.survival[t]
+    if n == 0:
+        return value < better_than, best_rounds
+    capacity, limit = p.capacity.copy(), p.target_limit.copy()
+    group_capacity, channels, engaged = p.group_capacity.copy(), p.group_channels.copy(), p.channel_engaged.copy()
+    survival = p.survival.copy()
+    count = np.zeros(n, np.int64)
+    saved_survival, saved_value = np.zeros(n), np.zeros(n)
+    opened = np.zeros(n, np.bool_)  # level i engaged its channel
+    best, found = better_than, False
+    i, descending = 0, True
+    while i >= 0:
+        if descending:
+            if i == n:
+                if value < best:
+                    best, found = value, True
+                    best_rounds[:] = 0
+                    for k in range(n):
+                        best_rounds[pairs[k]] = count[k]
+                i, descending = n - 1, False
+                continue
+            q = pairs[i]
+            count[i], opened[i] = 0, False
+            saved_survival[i], saved_value[i] = survival[p.pair_target[q]], value
+            i += 1
+            continue
+        q = pairs[i]
+        w, t, c = p.pair_weapon[q], p.pair_target[q], p.pair_channel[q]
+        g = p.group[w]
+        if capacity[w] > 0 and limit[t] > 0 and group_capacity[g] > 0 and (engaged[c] or channels[g] > 0):
+            value += p.cost[w] - p.value[t] * survival[t] * p.pk[q]
+            survival[t] *= 1.0 - p.pk[q]
+            capacity[w] -= 1
+            limit[t] -= 1
+            group_capacity[g] -= 1
+            if not engaged[c]:
+                engaged[c], opened[i] = True, True
+                channels[g] -= 1
+            count[i] += 1
+            i, descending = i + 1, True
+            continue
+        capacity[w] += count[i]
+        limit[t] += count[i]
+        group_capacity[g] += count[i]
+        if opened[i]:
+            engaged[c] = False
+            channels[g] += 1
+        survival[t], value = saved_survival[i], saved_value[i]
+        i -= 1
+    return found, best_rounds
 
 
 def brute_force(problem: WTAProblem) -> tuple[I64, float]:
-    """The optimum by enumerating every assignment (for tiny problems: (T+1)^rounds grows fast)."""
-    n_weapons, n_targets = problem.shape
-    options = []
-    for w in range(n_weapons):
-        per_weapon = [np.array(c) for c in itertools.product(range(problem.capacity[w] + 1), repeat=n_targets)
-                      if sum(c) <= problem.capacity[w] and all(problem.pk[w, t] > 0 or c[t] == 0
-                                                                 for t in range(n_targets))]
-        options.append(np.array(per_weapon, dtype=np.int64))
-    grid = np.array(list(itertools.product(*(range(len(o)) for o in options))), dtype=np.int64)
-    xs = np.stack([options[w][grid[:, w]] for w in range(n_weapons)], axis=1)  # (K, W, T)
-    feasible = _feasible(problem, xs)
-    values = surviving_value(problem, xs) + (xs.sum(axis=2) * problem.cost[None, :]).sum(axis=1)
-    values = np.where(feasible, values, np.inf)
-    best = int(np.argmin(values))
-    return xs[best], float(values[best])
-
-
-def _feasible(problem: WTAProblem, xs: np.ndarray) -> np.ndarray:
-    """Which assignments of the stack (K, W, T) keep every limit."""
-    ok = np.all(xs.sum(axis=1) <= problem.target_limit[None, :], axis=1)
-    by_group = np.zeros((xs.shape[0], problem.n_groups, xs.shape[2]), dtype=np.int64)
-    np.add.at(by_group, (slice(None), problem.group), xs)
-    ok &= np.all(by_group.sum(axis=2) <= problem.group_capacity[None, :], axis=1)
-    new_channels = ((by_group > 0) & ~problem.group_engaged[None]).sum(axis=2)
-    ok &= np.all(new_channels <= problem.group_channels[None, :], axis=1)
-    return ok
+    """The optimum of a tiny dense problem by enumeration (:func:`enumerate_best`) and its objective."""
+    pairs = pairs_of(problem)
+    x = dense_rounds(problem, pairs, enumerate_best(pairs, np.inf)[1])
+    return x, objective(problem, x)

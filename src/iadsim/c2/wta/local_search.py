@@ -1,338 +1,561 @@
 """Local search on an assignment: move, swap, add and drop rounds while the objective falls.
 
-Starting from a feasible assignment (the greedy's), each pass evaluates, in a
-few array expressions, every move of four kinds with its exact change of the
-objective F (see :mod:`iadsim.c2.wta.problem`):
+Starting from a feasible assignment (the greedy's), each pass evaluates every
+move of five kinds with its exact change of the objective F (see
+:mod:`iadsim.c2.wta.problem`), the best one per round or spare weapon:
 
 - *relocate* a round of weapon w from target j to target k:
   ΔF = V_j q_j p_wj / (1 − p_wj) − V_k q_k p_wk;
+- *drop* a round not worth its price: ΔF = V_j q_j p_wj / (1 − p_wj) − c_w;
+- *add* a round a weapon still has: ΔF = c_w − V_k q_k p_wk;
 - *swap* the targets of two rounds (w₁ at j₁, w₂ at j₂):
   ΔF = V_j₁ q_j₁ [(1 − p_w₂j₁)/(1 − p_w₁j₁) − 1] + V_j₂ q_j₂ [(1 − p_w₁j₂)/(1 − p_w₂j₂) − 1];
-- *add* a round a weapon still has: ΔF = c_w − V_k q_k p_wk;
-- *drop* a round not worth its price: ΔF = V_j q_j p_wj / (1 − p_wj) − c_w.
+- *refill*: relocate a round of w from j to k and fill j with a round of another
+  group's spare weapon w′: ΔF = relocation − (V_j q′_j p_w′j − c_w′), q′_j the
+  survival of j once the round has left.
 
 It then applies, best first, every improving move whose targets and weapon
 groups no earlier move of the pass touched (so the changes add up exactly and
 no limit is broken), and repeats until no move improves or the pass limit is
 reached. Relocations and swaps are the two-exchange neighbourhood of the
 very-large-scale neighbourhood search of Ahuja et al. (Operations Research
-55(6), 2007, section 5), without its longer cyclic exchanges.
+55(6), 2007, section 5), without its longer cyclic exchanges; the reassignment
+neighbourhood (:func:`reassign`) takes one round off every engaged target and
+puts them back optimally (a linear assignment problem).
+
+Compiled over the problem's pairs; ``max_passes`` bounds the work of one call,
+so a command cycle's planning time is bounded whatever the raid.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from numpy.typing import NDArray
-from scipy import sparse
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from iadsim.c2.wta.problem import F64, I64, UNLIMITED, WTAProblem, log_miss, objective, remaining
+from iadsim.c2.wta.problem import (
+    F64,
+    I64,
+    UNLIMITED,
+    PairProblem,
+    WTAProblem,
+    dense_rounds,
+    objective_of,
+    pair_of,
+    pair_rounds,
+    pairs_of,
+    remaining_of,
+    survival_under,
+)
+from iadsim.jit import inline_kernel, kernel
 
 IMPROVEMENT_TOLERANCE = 1e-9
 """Smallest relative fall of the objective that counts as an improvement."""
+MAX_PASSES = 200
+"""Passes of each neighbourhood in one call at most (a bound on one cycle's planning work)."""
+MATCHING_CANDIDATES = 32
+"""Targets each returning round may choose from in :func:`reassign`: its own and the ones where it gains most."""
+WEAKEST, STRONGEST = 0, 1
+"""Which round leaves each target in :func:`reassign`."""
+_NONE = -1
 
 
-def local_search(problem: WTAProblem, x: I64, max_passes: int = 200) -> I64:
-    """Improve the feasible assignment ``x``; return the local optimum (or the state after ``max_passes``).
+def local_search(problem: WTAProblem, x: I64, max_passes: int = MAX_PASSES) -> I64:
+    """Improve the feasible assignment ``x``; return the local optimum (or the state after ``max_passes``)."""
+    pairs = pairs_of(problem)
+    return dense_rounds(problem, pairs, improve(pairs, pair_rounds(pairs, x), max_passes))
 
-    Alternates the exchange passes with the reassignment neighbourhood until
-    neither improves: ``max_passes`` bounds the passes of each kind.
+
+@kernel
+def improve(p: PairProblem, start: I64, max_passes: int) -> I64:
+    """The local optimum reached from ``start`` (rounds per pair).
+
+    Alternates the exchange passes with the reassignment neighbourhood (weakest,
+    then strongest round leaving each target) until none improves; each
+    neighbourhood is searched again only once another one has changed the
+    assignment since. ``max_passes`` bounds the passes of each kind.
     """
-    x = x.copy()
+    rounds = start.copy()
     passes = 0
-    # Each neighbourhood is searched again only once another one has changed x since.
-    searched = dict.fromkeys(("exchange", *_ROUND_PICKS), False)
-    while passes < max_passes and not all(searched.values()):
-        if not searched["exchange"]:
+    searched = np.zeros(3, np.bool_)  # exchange, weakest, strongest
+    while passes < max_passes and not searched.all():
+        if not searched[0]:
             changed = False
-            while passes < max_passes and (moves := _candidate_moves(problem, x)) is not None:
-                _apply(problem, x, moves)
+            while passes < max_passes and _exchange_pass(p, rounds):
                 passes += 1
                 changed = True
-            searched = _after_search(searched, "exchange", changed)
-        for pick in _ROUND_PICKS:
-            if not searched[pick]:
-                better = reassign(problem, x, pick)
-                x = x if better is None else better
-                searched = _after_search(searched, pick, better is not None)
+            _after_search(searched, 0, changed)
+        for pick in (WEAKEST, STRONGEST):
+            if not searched[1 + pick]:
+                changed, rounds = reassign(p, rounds, pick)
+                _after_search(searched, 1 + pick, changed)
         passes += 1
-    return x
+    return rounds
 
 
-def _after_search(searched: dict[str, bool], name: str, changed: bool) -> dict[str, bool]:
-    """After searching ``name``: if it changed x, every other neighbourhood is worth a new look."""
-    return {key: key == name for key in searched} if changed else {**searched, name: True}
+@kernel
+def _after_search(searched: NDArray[np.bool_], name: int, changed: bool) -> None:
+    """After searching ``name``: if it changed the assignment, every other neighbourhood is worth a new look."""
+    if changed:
+        searched[:] = False
+    searched[name] = True
 
 
-_ROUND_PICKS = ("weakest", "strongest")
-MATCHING_CANDIDATES = 32
-"""Targets each returning round may choose from: its own and the ones where it gains most."""
+@kernel
+def _exchange_pass(p: PairProblem, rounds: I64) -> bool:
+    """One pass of exchange moves: find every improving move, apply the compatible ones; False if none improves."""
+    n_targets, n_weapons = len(p.value), len(p.capacity)
+    left = remaining_of(p, rounds)
+    at_risk = p.value * left.survival
+    engaged, free_channels, spare_limit = left.channel_engaged, left.group_channels, left.target_limit
+    shots = np.flatnonzero(rounds)  # pairs with rounds, by weapon then target
+    channel_rounds = np.zeros(len(p.channel_group), np.int64)
+    for q in shots:
+        channel_rounds[p.pair_channel[q]] += rounds[q]
+    n_shots = len(shots)
+    loss = np.empty(n_shots)
+    frees = np.zeros(n_shots, np.int64)
+    for s in range(n_shots):
+        q = shots[s]
+        p_shot = min(p.pk[q], 1.0 - 1e-15)
+        loss[s] = at_risk[p.pair_target[q]] * p_shot / (1.0 - p_shot)
+        c = p.pair_channel[q]
+        frees[s] = 1 if channel_rounds[c] == 1 and not p.channel_engaged[c] else 0
+    spare = np.zeros(n_weapons, np.int64)
+    n_spare = 0
+    for w in range(n_weapons):
+        if min(left.capacity[w], left.group_capacity[p.group[w]]) > 0:
+            spare[n_spare] = w
+            n_spare += 1
+    spare = spare[:n_spare]
+    # Candidate moves: (delta, then the pairs a round leaves / joins: a -, b +, c +, d -), and targets / weapons.
+    size = 3 * n_shots + n_spare + n_shots
+    delta = np.full(size, np.inf)
+    move = np.full((size, 4), _NONE, np.int64)
+    n = 0
+    for s in range(n_shots):  # relocations
+        change, k = _best_relocation(p.pair_weapon, p.pair_target, p.pk, p.weapon_start, p.pair_channel, p.group,
+                                     at_risk, engaged, free_channels, spare_limit, shots[s], loss[s], frees[s])
+        delta[n] = change
+        move[n, 0], move[n, 1] = shots[s], k
+        n += 1
+    for s in range(n_shots):  # drops
+        delta[n] = loss[s] - p.cost[p.pair_weapon[shots[s]]]
+        move[n, 0] = shots[s]
+        n += 1
+    for w in spare:  # adds
+        best, best_q = np.inf, _NONE
+        for q in range(p.weapon_start[w], p.weapon_start[w + 1]):
+            if p.pk[q] > 0.0 and spare_limit[p.pair_target[q]] > 0 and \
+                    _channel_ok(engaged, free_channels, p.pair_channel[q], p.group[w], 0):
+                change = -(at_risk[p.pair_target[q]] * p.pk[q] - p.cost[w])
+                if change < best:
+                    best, best_q = change, q
+        delta[n], move[n, 1] = best, best_q
+        n += 1
+    if n_shots >= 2:  # swaps
+        for s1 in range(n_shots):
+            best, best_moves = np.inf, (_NONE, _NONE, _NONE)
+            q11 = shots[s1]
+            w1, j1 = p.pair_weapon[q11], p.pair_target[q11]
+            for s2 in range(s1 + 1, n_shots):
+                q22 = shots[s2]
+                w2, j2 = p.pair_weapon[q22], p.pair_target[q22]
+                if j1 == j2 or w1 == w2:
+                    continue
+                q21, q12 = pair_of(p.weapon_start, p.pair_target, w2, j1), pair_of(p.weapon_start, p.pair_target, w1, j2)
+                if q21 < 0 or q12 < 0 or not (p.pk[q21] > 0.0 and p.pk[q12] > 0.0):
+                    continue
+                change = (at_risk[j1] * ((1.0 - p.pk[q21]) / (1.0 - p.pk[q11]) - 1.0)
+                          + at_risk[j2] * ((1.0 - p.pk[q12]) / (1.0 - p.pk[q22]) - 1.0))
+                if not np.isfinite(change):
+                    continue
+                if p.group[w1] != p.group[w2] and not (
+                        _channel_ok(engaged, free_channels, p.pair_channel[q12], p.group[w1], frees[s1])
+                        and _channel_ok(engaged, free_channels, p.pair_channel[q21], p.group[w2], frees[s2])):
+                    continue
+                if change < best:
+                    best, best_moves = change, (q12, q21, q22)
+            delta[n] = best
+            move[n, 0], move[n, 1], move[n, 2], move[n, 3] = q11, best_moves[0], best_moves[1], best_moves[2]
+            n += 1
+    if n_shots >= 1 and n_spare >= 1:  # refills
+        for s in range(n_shots):
+            q = shots[s]
+            w, j = p.pair_weapon[q], p.pair_target[q]
+            relocation, k = _best_relocation(p.pair_weapon, p.pair_target, p.pk, p.weapon_start, p.pair_channel,
+                                             p.group, at_risk, engaged, free_channels, spare_limit, q, loss[s], frees[s])
+            p_shot = min(p.pk[q], 1.0 - 1e-15)
+            at_risk_after = at_risk[j] / (1.0 - p_shot)
+            best, best_q = np.inf, _NONE
+            for v in spare:
+                r = pair_of(p.weapon_start, p.pair_target, v, j)
+                if r < 0 or not p.pk[r] > 0.0 or p.group[v] == p.group[w] or \
+                        not _channel_ok(engaged, free_channels, p.pair_channel[r], p.group[v], 0):
+                    continue
+                change = -(at_risk_after * p.pk[r] - p.cost[v])
+                if change < best:
+                    best, best_q = change, r
+            delta[n] = relocation + best
+            move[n, 0], move[n, 1], move[n, 2] = q, k, best_q
+            n += 1
+    threshold = -IMPROVEMENT_TOLERANCE * max(at_risk.sum(), 1e-300)
+    keep = np.flatnonzero(delta[:n] < threshold)
+    if len(keep) == 0:
+        return False
+    order = keep[np.argsort(delta[keep], kind="mergesort")]
+    _apply(p, rounds, move, order)
+    return True
 
 
-def reassign(problem: WTAProblem, x: I64, pick: str = "weakest") -> I64 | None:
-    """Take one round off every engaged target and put them back optimally; the better ``x``, or None.
-
-    With at most one returning round per target the gains add up exactly, so the
-    best way back is a linear assignment problem (rounds × targets, plus a
-    column per round for holding it back), solved exactly by
-    :func:`scipy.optimize.linear_sum_assignment`. The current assignment is one
-    of its solutions, so the result is never worse: a very large neighbourhood
-    searched exactly, in the spirit of Ahuja et al. (2007, section 5). ``pick``
-    says which round leaves each target: the ``weakest`` or ``strongest`` one.
-    A round of a group with limited channels may only return to a target its
-    group still engages, or to its own, so no channel is ever overdrawn.
-    """
-    p = problem
-    weapon, target = np.nonzero(x)
-    if len(weapon) == 0:
-        return None
-    pk_of_round = p.pk[weapon, target]
-    order = np.lexsort((pk_of_round if pick == "weakest" else -pk_of_round, target))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = target[order][1:] != target[order][:-1]
-    leaving = order[first]  # one round per engaged target
-    weapon, target = weapon[leaving], target[leaving]
-    rest = x.copy()
-    rest[weapon, target] -= 1
-    survival = p.survival * np.exp(np.einsum("wt,wt->t", rest, log_miss(p.pk)))
-    n_rounds, n_targets = len(weapon), p.shape[1]
-    gain = (p.value * survival)[None, :] * p.pk[weapon] - p.cost[weapon, None]  # (R, T)
-    ok = (p.pk[weapon] > 0.0) & (p.target_limit - rest.sum(axis=0) > 0)[None, :]
-    by_group = np.zeros((p.n_groups, n_targets), dtype=np.int64)
-    np.add.at(by_group, p.group, rest)
-    still_engaged = p.group_engaged | (by_group > 0)
-    limited = (p.group_channels < UNLIMITED)[p.group[weapon]]
-    channel_ok = still_engaged[p.group[weapon]] | ~limited[:, None]
-    channel_ok[np.arange(n_rounds), target] = True
-    ok &= channel_ok
-    rows, columns = _best_matching(np.where(ok, gain, -np.inf), target)
-    placed = columns < n_targets
-    candidate = rest
-    np.add.at(candidate, (weapon[rows[placed]], columns[placed]), 1)
-    if objective(p, candidate) < objective(p, x) * (1.0 - IMPROVEMENT_TOLERANCE):
-        return candidate
-    return None
+@inline_kernel
+def _channel_ok(engaged: NDArray[np.bool_], free_channels: I64, channel: int, group: int, frees: int) -> bool:
+    """May ``group`` take on a target through ``channel``, counting the channel a leaving round ``frees``?"""
+    return engaged[channel] or free_channels[group] + frees > 0
 
 
-@dataclass
-class _Moves:
-    """Improving moves, best first: a round of ``weapon`` moves from ``source`` to ``destination`` (-1: none),
-    and a round of ``other`` moves from ``other_source`` (-1: added) to ``source`` (swaps and refills)."""
-
-    delta: F64
-    weapon: I64
-    source: I64
-    destination: I64
-    other: I64
-    other_source: I64
-
-
-@dataclass(frozen=True)
-class _State:
-    """The quantities every move's change of objective and feasibility depends on."""
-
-    at_risk: F64  # (T,) V_j q_j
-    engaged: NDArray[np.bool_]  # (G, T)
-    free_channels: I64  # (G,)
-    spare_limit: I64  # (T,)
-    spare: I64  # weapons with a round left to fire
-    shot_weapon: I64  # (S,) one entry per (weapon, target) with rounds
-    shot_target: I64
-    loss_if_removed: F64  # (S,) rise of F if one round of the shot leaves
-    frees: I64  # (S,) 1 if the round is its group's only one at a target it did not engage before
-
-    @classmethod
-    def of(cls, p: WTAProblem, x: I64) -> _State:
-        left = remaining(p, x)
-        at_risk = p.value * left.survival
-        shot_weapon, shot_target = np.nonzero(x)
-        by_group = np.zeros((p.n_groups, p.shape[1]), dtype=np.int64)
-        np.add.at(by_group, p.group, x)
-        group = p.group[shot_weapon]
-        p_shot = np.minimum(p.pk[shot_weapon, shot_target], 1.0 - 1e-15)
-        return cls(
-            at_risk=at_risk, engaged=left.group_engaged, free_channels=left.group_channels,
-            spare_limit=left.target_limit,
-            spare=np.flatnonzero(np.minimum(left.capacity, left.group_capacity[p.group]) > 0),
-            shot_weapon=shot_weapon, shot_target=shot_target,
-            loss_if_removed=at_risk[shot_target] * p_shot / (1.0 - p_shot),
-            frees=((by_group[group, shot_target] == 1) & ~p.group_engaged[group, shot_target]).astype(np.int64),
-        )
-
-    def channel_ok(self, p: WTAProblem, weapon: I64, frees: I64 | int, target: I64) -> NDArray[np.bool_]:
-        """May ``weapon``'s group take on ``target``, counting the channel a leaving round ``frees``?"""
-        group = p.group[weapon]
-        return self.engaged[group, target] | (self.free_channels[group] + frees > 0)
+@inline_kernel
+def _best_relocation(pair_weapon: I64, pair_target: I64, pk: F64, weapon_start: I64, pair_channel: I64, group: I64,
+                     at_risk: F64, engaged: NDArray[np.bool_], free_channels: I64, spare_limit: I64, q: int,
+                     loss: float, frees: int) -> tuple[float, int]:
+    """The best target to move a round of shot ``q`` to: ΔF = V_j q_j p_wj / (1 − p_wj) − V_k q_k p_wk."""
+    w, j = pair_weapon[q], pair_target[q]
+    g = group[w]
+    best, best_q = np.inf, _NONE
+    for r in range(weapon_start[w], weapon_start[w + 1]):
+        k = pair_target[r]
+        if k == j or not (pk[r] > 0.0 and spare_limit[k] > 0
+                          and _channel_ok(engaged, free_channels, pair_channel[r], g, frees)):
+            continue
+        change = loss - at_risk[k] * pk[r]
+        if change < best:
+            best, best_q = change, r
+    return best, best_q
 
 
-def _candidate_moves(problem: WTAProblem, x: I64) -> _Moves | None:
-    """Every improving move of each kind (the best per round or spare weapon), best first; None if none."""
-    state = _State.of(problem, x)
-    candidates = [_relocations(problem, state), _drops(problem, state), _adds(problem, state),
-                  _swaps(problem, state), _refills(problem, state)]
-    columns = [np.concatenate(parts) for parts in zip(*(c for c in candidates if c is not None), strict=True)]
-    if not columns:
-        return None
-    keep = columns[0] < -IMPROVEMENT_TOLERANCE * max(float(state.at_risk.sum()), 1e-300)
-    if not keep.any():
-        return None
-    order = np.argsort(columns[0][keep], kind="stable")
-    return _Moves(*(column[keep][order] for column in columns))
-
-
-_Candidates = tuple[F64, I64, I64, I64, I64, I64]
-
-
-def _best_per_row(delta: F64, ok: NDArray[np.bool_]) -> tuple[F64, I64]:
-    delta = np.where(ok, delta, np.inf)
-    best = np.argmin(delta, axis=1)
-    return delta[np.arange(len(best)), best], best
-
-
-def _none(n: int) -> I64:
-    return np.full(n, -1, dtype=np.int64)
-
-
-def _relocation_deltas(p: WTAProblem, s: _State) -> tuple[F64, NDArray[np.bool_]]:
-    """(S, T) change of F when a round of each shot moves to each target, and which moves keep every limit."""
-    delta = s.loss_if_removed[:, None] - s.at_risk[None, :] * p.pk[s.shot_weapon]
-    ok = (p.pk[s.shot_weapon] > 0.0) & (s.spare_limit > 0)[None, :]
-    ok &= s.channel_ok(p, s.shot_weapon[:, None], s.frees[:, None], np.arange(p.shape[1])[None, :])
-    ok[np.arange(len(s.shot_weapon)), s.shot_target] = False
-    return delta, ok
-
-
-def _relocations(p: WTAProblem, s: _State) -> _Candidates | None:
-    """Move a round of w from j to k: ΔF = V_j q_j p_wj / (1 − p_wj) − V_k q_k p_wk."""
-    if len(s.shot_weapon) == 0:
-        return None
-    delta, best = _best_per_row(*_relocation_deltas(p, s))
-    n = len(best)
-    return delta, s.shot_weapon, s.shot_target, best, _none(n), _none(n)
-
-
-def _drops(p: WTAProblem, s: _State) -> _Candidates | None:
-    """Hold back a round not worth its price: ΔF = V_j q_j p_wj / (1 − p_wj) − c_w."""
-    if len(s.shot_weapon) == 0:
-        return None
-    n = len(s.shot_weapon)
-    return s.loss_if_removed - p.cost[s.shot_weapon], s.shot_weapon, s.shot_target, _none(n), _none(n), _none(n)
-
-
-def _add_gains(p: WTAProblem, s: _State) -> tuple[F64, NDArray[np.bool_]]:
-    """(W', T) fall of F when a spare weapon fires one more round at each target, and which keep every limit."""
-    gain = s.at_risk[None, :] * p.pk[s.spare] - p.cost[s.spare, None]
-    ok = (p.pk[s.spare] > 0.0) & (s.spare_limit > 0)[None, :]
-    ok &= s.channel_ok(p, s.spare[:, None], 0, np.arange(p.shape[1])[None, :])
-    return gain, ok
-
-
-def _adds(p: WTAProblem, s: _State) -> _Candidates | None:
-    """Fire a round a weapon still has: ΔF = c_w − V_k q_k p_wk."""
-    if len(s.spare) == 0:
-        return None
-    gain, ok = _add_gains(p, s)
-    delta, best = _best_per_row(-gain, ok)
-    n = len(best)
-    return delta, s.spare, _none(n), best, _none(n), _none(n)
-
-
-def _swaps(p: WTAProblem, s: _State) -> _Candidates | None:
-    """Exchange the targets of two rounds (w₁ at j₁, w₂ at j₂)."""
-    if len(s.shot_weapon) < 2:
-        return None
-    w1, j1 = s.shot_weapon[:, None], s.shot_target[:, None]
-    w2, j2 = s.shot_weapon[None, :], s.shot_target[None, :]
-    p11, p22, p21, p12 = p.pk[w1, j1], p.pk[w2, j2], p.pk[w2, j1], p.pk[w1, j2]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        delta = (s.at_risk[j1] * ((1.0 - p21) / (1.0 - p11) - 1.0)
-                 + s.at_risk[j2] * ((1.0 - p12) / (1.0 - p22) - 1.0))
-    ok = (j1 != j2) & (w1 != w2) & (p21 > 0.0) & (p12 > 0.0) & np.isfinite(delta)
-    ok &= (p.group[w1] == p.group[w2]) | (s.channel_ok(p, w1, s.frees[:, None], j2)
-                                          & s.channel_ok(p, w2, s.frees[None, :], j1))
-    delta, best = _best_per_row(delta, np.triu(ok, k=1))
-    return delta, s.shot_weapon, s.shot_target, s.shot_target[best], s.shot_weapon[best], s.shot_target[best]
-
-
-def _refills(p: WTAProblem, s: _State) -> _Candidates | None:
-    """Move a round of w from j to k and fill j with a round of another group's spare weapon.
-
-    The pair of moves that frees a target held by a round that is needed elsewhere:
-    ΔF = relocation(w, j → k) − (V_j q'_j p_w'j − c_w'), with q'_j the survival of
-    j once the round has left.
-    """
-    if len(s.shot_weapon) == 0 or len(s.spare) == 0:
-        return None
-    relocation, best_k = _best_per_row(*_relocation_deltas(p, s))
-    p_shot = np.minimum(p.pk[s.shot_weapon, s.shot_target], 1.0 - 1e-15)
-    at_risk_after = s.at_risk[s.shot_target] / (1.0 - p_shot)  # (S,)
-    spare_pk = p.pk[s.spare][:, s.shot_target]  # (W', S)
-    gain = at_risk_after[None, :] * spare_pk - p.cost[s.spare, None]
-    ok = (spare_pk > 0.0) & (p.group[s.spare][:, None] != p.group[s.shot_weapon][None, :])
-    ok &= s.channel_ok(p, s.spare[:, None], 0, s.shot_target[None, :])
-    delta, best_spare = _best_per_row(-gain.T, ok.T)  # (S,)
-    return (relocation + delta, s.shot_weapon, s.shot_target, best_k, s.spare[best_spare],
-            _none(len(best_k)))
-
-
-def _apply(problem: WTAProblem, x: I64, moves: _Moves) -> None:
+@kernel
+def _apply(p: PairProblem, rounds: I64, move: I64, order: I64) -> None:
     """Apply improving moves best first, skipping any that touches a target or limited group already changed.
 
-    A group counts as touched when the move may change its use of a limit:
-    adds and drops (rounds), and any move of a group whose channels are limited.
+    A move takes a round off pair ``a`` and puts one on ``b`` (its weapon's), and
+    another weapon's round onto ``c`` and off ``d`` (swaps and refills). A group
+    counts as touched when the move may change its use of a limit: adds and drops
+    (rounds), and any move of a group whose channels are limited.
     """
-    limited_channels = problem.group_channels < UNLIMITED
-    touched_targets: set[int] = set()
-    touched_groups: set[int] = set()
-    for weapon, source, destination, other, other_source in zip(
-            moves.weapon, moves.source, moves.destination, moves.other, moves.other_source, strict=True):
-        targets = {int(t) for t in (source, destination) if t >= 0}
-        changes_rounds = source < 0 or destination < 0 or (other >= 0 and other_source < 0)
-        groups = {int(problem.group[w]) for w in (weapon, other)
-                  if w >= 0 and (changes_rounds or limited_channels[problem.group[w]])}
-        if targets & touched_targets or groups & touched_groups:
+    touched_targets = np.zeros(len(p.value), np.bool_)
+    touched_groups = np.zeros(len(p.group_capacity), np.bool_)
+    for m in order:
+        a, b, c, d = move[m, 0], move[m, 1], move[m, 2], move[m, 3]
+        changes_rounds = a < 0 or b < 0 or (c >= 0 and d < 0)
+        clash = False
+        for q in (a, b, c, d):
+            if q >= 0:
+                g = p.group[p.pair_weapon[q]]
+                clash |= touched_targets[p.pair_target[q]] or (
+                    touched_groups[g] and (changes_rounds or p.group_channels[g] < UNLIMITED))
+        if clash:
             continue
-        touched_targets |= targets
-        touched_groups |= groups
-        if source >= 0:
-            x[weapon, source] -= 1
-        if destination >= 0:
-            x[weapon, destination] += 1
-        if other >= 0:
-            x[other, source] += 1
-            if other_source >= 0:
-                x[other, other_source] -= 1
+        for q in (a, b, c, d):
+            if q >= 0:
+                g = p.group[p.pair_weapon[q]]
+                touched_targets[p.pair_target[q]] = True
+                touched_groups[g] |= changes_rounds or p.group_channels[g] < UNLIMITED
+        if a >= 0:
+            rounds[a] -= 1
+        if b >= 0:
+            rounds[b] += 1
+        if c >= 0:
+            rounds[c] += 1
+        if d >= 0:
+            rounds[d] -= 1
 
 
-def _best_matching(gain: F64, own_target: I64) -> tuple[I64, I64]:
-    """Rounds (R) to targets (T) or held back (column T + r), each target at most once, most total gain.
+@kernel
+def reassign(p: PairProblem, rounds: I64, pick: int) -> tuple[bool, I64]:
+    """Take one round off every engaged target and put them back optimally: (improved, the rounds).
 
-    Each round keeps as edges its own target, its :data:`MATCHING_CANDIDATES` best
-    targets and every target for which it is among that many best rounds, plus
-    its hold-back column, so the matching is sparse and the
-    Jonker-Volgenant algorithm for sparse graphs (LAPJVsp, through
-    :func:`scipy.sparse.csgraph.min_weight_full_bipartite_matching`) stays fast on
-    a thousand rounds; below that many targets it is the whole neighbourhood.
+    With at most one returning round per target the gains add up exactly, so the
+    best way back is a linear assignment problem (rounds × targets, plus a column
+    per round for holding it back), solved exactly (:func:`_best_matching`). The
+    current assignment is one of its solutions, so the result is never worse: a
+    very large neighbourhood searched exactly, in the spirit of Ahuja et al. (2007,
+    section 5). ``pick`` says which round leaves each target: the ``WEAKEST`` or
+    ``STRONGEST`` one (ties: the lower weapon). A round of a group with limited
+    channels may only return to a target its group still engages, or to its own,
+    so no channel is ever overdrawn.
     """
-    n_rounds, n_targets = gain.shape
+    shots = np.flatnonzero(rounds)
+    if len(shots) == 0:
+        return False, rounds
+    n_targets = len(p.value)
+    leaving = np.full(n_targets, _NONE, np.int64)
+    for q in shots:
+        t = p.pair_target[q]
+        current = leaving[t]
+        if current < 0 or (p.pk[q] < p.pk[current] if pick == WEAKEST else p.pk[q] > p.pk[current]):
+            leaving[t] = q
+    leaving = leaving[leaving >= 0]  # one round per engaged target, by target
+    rest = rounds.copy()
+    for q in leaving:
+        rest[q] -= 1
+    left = remaining_of(p, rest)
+    at_risk = p.value * survival_under(p, rest)
+    n_rounds = len(leaving)
+    own = np.empty(n_rounds, np.int64)
+    for r in range(n_rounds):
+        own[r] = p.pair_target[leaving[r]]
+    # Gains of each returning round at each target it may go to (its weapon's pairs).
+    most = 0
+    for r in range(n_rounds):
+        w = p.pair_weapon[leaving[r]]
+        most += p.weapon_start[w + 1] - p.weapon_start[w]
+    edge_round, edge_target, edge_gain = np.empty(most, np.int64), np.empty(most, np.int64), np.empty(most)
+    n_edges = 0
+    for r in range(n_rounds):
+        w = p.pair_weapon[leaving[r]]
+        limited = p.group_channels[p.group[w]] < UNLIMITED
+        for q in range(p.weapon_start[w], p.weapon_start[w + 1]):
+            t = p.pair_target[q]
+            if not (p.pk[q] > 0.0 and left.target_limit[t] > 0):
+                continue
+            if limited and t != own[r] and not left.channel_engaged[p.pair_channel[q]]:
+                continue
+            edge_round[n_edges], edge_target[n_edges] = r, t
+            edge_gain[n_edges] = at_risk[t] * p.pk[q] - p.cost[w]
+            n_edges += 1
+    placed = _best_matching(n_rounds, n_targets, own, edge_round[:n_edges], edge_target[:n_edges],
+                            edge_gain[:n_edges])
+    candidate = rest
+    for r in range(n_rounds):
+        if placed[r] >= 0:
+            candidate[pair_of(p.weapon_start, p.pair_target, p.pair_weapon[leaving[r]], placed[r])] += 1
+    if objective_of(p, candidate) < objective_of(p, rounds) * (1.0 - IMPROVEMENT_TOLERANCE):
+        return True, candidate
+    return False, rounds
+
+
+@kernel
+def _best_matching(n_rounds: int, n_targets: int, own: I64, edge_round: I64, edge_target: I64,
+                   edge_gain: F64) -> I64:
+    """The target (or -1: held back) of each round, each target at most once, most total gain.
+
+    Each round keeps as edges its own target, its :data:`MATCHING_CANDIDATES`
+    best targets and every target for which it is among that many best rounds,
+    plus its hold-back column, so the assignment problem stays small however many
+    targets there are; below that many targets and rounds it is the whole
+    neighbourhood. Solved exactly (:func:`_assignment`) on weights max gain + 1 − gain.
+    """
+    keep = np.zeros(len(edge_round), np.bool_)
     if n_targets <= MATCHING_CANDIDATES and n_rounds <= MATCHING_CANDIDATES:
-        rows, columns = (index.ravel() for index in np.indices((n_rounds, n_targets)))
+        keep[:] = True
     else:
-        rows_keep, targets_keep = min(MATCHING_CANDIDATES, n_targets), min(MATCHING_CANDIDATES, n_rounds)
-        by_round = np.argpartition(-gain, rows_keep - 1, axis=1)[:, :rows_keep]
-        by_target = np.argpartition(-gain, targets_keep - 1, axis=0)[:targets_keep]
-        rows = np.concatenate([np.repeat(np.arange(n_rounds), rows_keep), by_target.ravel()])
-        columns = np.concatenate([by_round.ravel(), np.tile(np.arange(n_targets), targets_keep)])
-    rows = np.concatenate([rows, np.arange(n_rounds), np.arange(n_rounds)])
-    columns = np.concatenate([columns, own_target, n_targets + np.arange(n_rounds)])
-    edge_gain = np.where(columns < n_targets, gain[rows, np.minimum(columns, n_targets - 1)], 0.0)
-    usable = np.isfinite(edge_gain)
-    rows, columns, edge_gain = rows[usable], columns[usable], edge_gain[usable]
-    _, first = np.unique(rows * (n_targets + n_rounds) + columns, return_index=True)
-    rows, columns, edge_gain = rows[first], columns[first], edge_gain[first]
-    # Positive weights (the algorithm needs them non-zero): a constant minus the gain.
-    weight = edge_gain.max(initial=0.0) + 1.0 - edge_gain
-    graph = sparse.csr_array((weight, (rows, columns)), shape=(n_rounds, n_targets + n_rounds))
-    return min_weight_full_bipartite_matching(graph)
+        _keep_best(edge_round, edge_gain, n_rounds, min(MATCHING_CANDIDATES, n_targets), keep)
+        _keep_best(edge_target, edge_gain, n_targets, min(MATCHING_CANDIDATES, n_rounds), keep)
+    for e in range(len(edge_round)):
+        keep[e] |= edge_target[e] == own[edge_round[e]]
+        keep[e] &= np.isfinite(edge_gain[e])
+    # Columns: the targets of kept edges, then one hold-back column per round.
+    column_of = np.full(n_targets, -1, np.int64)
+    targets = np.empty(n_targets, np.int64)
+    n_columns = 0
+    top = 0.0
+    for e in np.flatnonzero(keep):
+        top = max(top, edge_gain[e])
+        if column_of[edge_target[e]] < 0:
+            column_of[edge_target[e]] = n_columns
+            targets[n_columns] = edge_target[e]
+            n_columns += 1
+    # Each round's edges (kept edges come round by round), then its hold-back column, as one list by round.
+    kept = np.flatnonzero(keep)
+    row_start = np.zeros(n_rounds + 1, np.int64)
+    for e in kept:
+        row_start[edge_round[e] + 1] += 1
+    for r in range(n_rounds):
+        row_start[r + 1] += row_start[r] + 1
+    edge_column, weight = np.empty(row_start[n_rounds], np.int64), np.empty(row_start[n_rounds])
+    filled = row_start[:-1].copy()
+    for e in kept:
+        r = edge_round[e]
+        edge_column[filled[r]], weight[filled[r]] = column_of[edge_target[e]], top + 1.0 - edge_gain[e]
+        filled[r] += 1
+    for r in range(n_rounds):
+        edge_column[filled[r]], weight[filled[r]] = n_columns + r, top + 1.0
+    column = _assignment(row_start, edge_column, weight, n_columns + n_rounds)
+    placed = np.full(n_rounds, -1, np.int64)
+    for r in range(n_rounds):
+        if column[r] < n_columns:
+            placed[r] = targets[column[r]]
+    return placed
+
+
+@kernel
+def _keep_best(key: I64, gain: F64, n_keys: int, count: int, keep: NDArray[np.bool_]) -> None:
+    """Mark in ``keep`` the ``count`` edges of largest finite gain of each key (ties: the earlier edge).
+
+    One pass keeps each key's ``count`` largest gains in a small min-heap, whose top is
+    then the key's threshold; a second keeps the edges above it and, in order, as many
+    at it as there is room for.
+    """
+    heap = np.empty((n_keys, count))
+    size = np.zeros(n_keys, np.int64)
+    for e in range(len(key)):
+        g, k = gain[e], key[e]
+        if not np.isfinite(g):
+            continue
+        if size[k] < count:
+            _sift_up(heap[k], size[k], g)
+            size[k] += 1
+        elif g > heap[k, 0]:
+            _replace_top(heap[k], count, g)
+    taken = np.zeros(n_keys, np.int64)
+    for e in range(len(key)):
+        k = key[e]
+        if np.isfinite(gain[e]) and (size[k] < count or gain[e] > heap[k, 0]):
+            keep[e] = True
+            taken[k] += 1
+    for e in range(len(key)):
+        k = key[e]
+        if size[k] == count and gain[e] == heap[k, 0] and taken[k] < count:
+            keep[e] = True
+            taken[k] += 1
+
+
+@inline_kernel
+def _sift_up(heap: F64, size: int, value: float) -> None:
+    """Add ``value`` to the min-heap ``heap[:size]``."""
+    k = size
+    while k > 0 and heap[(k - 1) // 2] > value:
+        heap[k] = heap[(k - 1) // 2]
+        k = (k - 1) // 2
+    heap[k] = value
+
+
+@inline_kernel
+def _replace_top(heap: F64, size: int, value: float) -> None:
+    """Replace the smallest value of the full min-heap ``heap[:size]`` by ``value``."""
+    k = 0
+    while True:
+        child = 2 * k + 1
+        if child >= size:
+            break
+        if child + 1 < size and heap[child + 1] < heap[child]:
+            child += 1
+        if heap[child] >= value:
+            break
+        heap[k] = heap[child]
+        k = child
+    heap[k] = value
+
+
+@kernel
+def _assignment(row_start: I64, edge_column: I64, weight: F64, n_columns: int) -> I64:
+    """Column of each row in a minimum-weight assignment of every row, on a sparse graph (row r's edges are
+    ``row_start[r]:row_start[r + 1]``); every row must have a column of its own (the hold-back column).
+
+    Successive shortest augmenting paths with row and column potentials, one row at
+    a time, as in Crouse's form of the Jonker-Volgenant algorithm (IEEE Transactions
+    on Aerospace and Electronic Systems 52(4), 2016, which :func:`scipy.optimize.linear_sum_assignment`
+    implements densely), with Dijkstra's search over the edges from a binary heap: a
+    search ends at the first free column it reaches, so it touches a few rows' edges.
+    It starts from a row reduction: each row's potential is its cheapest edge, and a
+    row whose cheapest column is still free takes it (column potentials stay 0, as an
+    assignment with more columns than rows needs for the columns left over).
+    """
+    n_rows = len(row_start) - 1
+    u, v = np.zeros(n_rows), np.zeros(n_columns)
+    row_of, column_of = np.full(n_columns, -1, np.int64), np.full(n_rows, -1, np.int64)
+    for i in range(n_rows):
+        best, best_j = np.inf, -1
+        for e in range(row_start[i], row_start[i + 1]):
+            if weight[e] < best:
+                best, best_j = weight[e], edge_column[e]
+        u[i] = best
+        if row_of[best_j] < 0:
+            row_of[best_j], column_of[i] = i, best_j
+    distance, previous = np.full(n_columns, np.inf), np.full(n_columns, -1, np.int64)
+    final = np.zeros(n_columns, np.bool_)
+    touched, rows_seen, columns_seen = np.empty(n_columns, np.int64), np.empty(n_rows, np.int64), \
+        np.empty(n_columns, np.int64)
+    heap_key, heap_column = np.empty(len(weight) + 1), np.empty(len(weight) + 1, np.int64)
+    for start in range(n_rows):
+        if column_of[start] >= 0:
+            continue
+        n_touched = n_rows_seen = n_columns_seen = size = 0
+        lowest, i, sink = 0.0, start, -1
+        while sink < 0:
+            rows_seen[n_rows_seen] = i
+            n_rows_seen += 1
+            for e in range(row_start[i], row_start[i + 1]):
+                j = edge_column[e]
+                reduced = lowest + weight[e] - u[i] - v[j]
+                if not final[j] and reduced < distance[j]:
+                    if distance[j] == np.inf:
+                        touched[n_touched] = j
+                        n_touched += 1
+                    distance[j], previous[j] = reduced, i
+                    size = _heap_push(heap_key, heap_column, size, reduced, j)
+            j = -1
+            while size > 0:
+                key, j, size = _heap_pop(heap_key, heap_column, size)
+                if not final[j] and key == distance[j]:
+                    break
+                j = -1
+            lowest = distance[j]
+            final[j] = True
+            columns_seen[n_columns_seen] = j
+            n_columns_seen += 1
+            if row_of[j] < 0:
+                sink = j
+            else:
+                i = row_of[j]
+        u[start] += lowest
+        for k in range(1, n_rows_seen):
+            r = rows_seen[k]
+            u[r] += lowest - distance[column_of[r]]
+        for k in range(n_columns_seen):
+            j = columns_seen[k]
+            v[j] -= lowest - distance[j]
+        j = sink
+        while True:
+            i = previous[j]
+            row_of[j] = i
+            j, column_of[i] = column_of[i], j
+            if i == start:
+                break
+        for k in range(n_touched):
+            distance[touched[k]], final[touched[k]] = np.inf, False
+    return column_of
+
+
+@inline_kernel
+def _heap_push(key: F64, item: I64, size: int, new_key: float, new_item: int) -> int:
+    """Push onto the binary min-heap ``key``/``item`` of ``size`` entries; the new size."""
+    k = size
+    while k > 0:
+        parent = (k - 1) // 2
+        if key[parent] <= new_key:
+            break
+        key[k], item[k] = key[parent], item[parent]
+        k = parent
+    key[k], item[k] = new_key, new_item
+    return size + 1
+
+
+@inline_kernel
+def _heap_pop(key: F64, item: I64, size: int) -> tuple[float, int, int]:
+    """The smallest entry of the binary min-heap, and the new size."""
+    top_key, top_item = key[0], item[0]
+    size -= 1
+    last_key, last_item = key[size], item[size]
+    k = 0
+    while True:
+        child = 2 * k + 1
+        if child >= size:
+            break
+        if child + 1 < size and key[child + 1] < key[child]:
+            child += 1
+        if key[child] >= last_key:
+            break
+        key[k], item[k] = key[child], item[child]
+        k = child
+    key[k], item[k] = last_key, last_item
+    return top_key, top_item, size

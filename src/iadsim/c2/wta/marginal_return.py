@@ -7,92 +7,101 @@ where q_j is j's current survival probability, and costs c_w. Each iteration
 takes the round with the largest net gain V_j q_j p_wj − c_w, updates q_j and
 the limits, and stops when no round gains anything.
 
-Vectorised by keeping, for every target, its best weapon and that weapon's gain:
-an iteration is one argmax over targets, plus a recomputation of the few
-targets whose best weapon just ran out or lost its channel.
+Compiled over the problem's pairs (:class:`~iadsim.c2.wta.problem.PairProblem`):
+every target keeps its best pair and that pair's gain, so an iteration is one
+scan for the best target, plus a new look at the few targets whose best weapon
+just ran out or lost its channel. Ties go to the lowest target, then the lowest weapon.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from iadsim.c2.wta.problem import I64, WTAProblem, remaining
+from iadsim.c2.wta.problem import I64, PairProblem, WTAProblem, dense_rounds, pair_rounds, pairs_of, remaining_of
+from iadsim.jit import inline_kernel, kernel
 
 
 def marginal_return(problem: WTAProblem, x: I64 | None = None) -> I64:
     """A greedy assignment, extending ``x`` (default: no rounds) while any round gains value."""
-    state = _GreedyState(problem, problem.empty_assignment() if x is None else x.copy())
-    state.run()
-    return state.x
+    pairs = pairs_of(problem)
+    start = np.zeros(len(pairs.pk), np.int64) if x is None else pair_rounds(pairs, x)
+    return dense_rounds(problem, pairs, greedy(pairs, start))
 
 
-class _GreedyState:
-    """The running greedy: assignment, survival, remaining limits and each target's best round."""
+@kernel
+def greedy(p: PairProblem, start: I64) -> I64:
+    """The greedy's rounds per pair, extending ``start`` (P,)."""
+    rounds = start.copy()
+    left = remaining_of(p, rounds)
+    survival, capacity, limit = left.survival.copy(), left.capacity.copy(), left.target_limit.copy()
+    group_capacity, channels, engaged = left.group_capacity.copy(), left.group_channels.copy(), \
+        left.channel_engaged.copy()
+    n_pairs, n_targets, n_weapons = len(p.pk), len(p.value), len(p.capacity)
+    allowed = np.zeros(n_pairs, np.bool_)
+    for q in range(n_pairs):
+        w, t = p.pair_weapon[q], p.pair_target[q]
+        g = p.group[w]
+        allowed[q] = (p.pk[q] > 0.0 and capacity[w] > 0 and limit[t] > 0 and group_capacity[g] > 0
+                      and (engaged[p.pair_channel[q]] or channels[g] > 0))
+    best_pair, best_gain = np.full(n_targets, -1, np.int64), np.full(n_targets, -np.inf)
+    for t in range(n_targets):
+        _refresh(p.value, p.pk, p.cost, p.pair_weapon, p.target_pairs, p.target_start, survival, allowed, best_pair,
+                     best_gain, t)
+    closed = np.zeros(n_weapons, np.bool_)
+    while n_targets:
+        j = 0
+        for t in range(1, n_targets):
+            if best_gain[t] > best_gain[j]:
+                j = t
+        if not best_gain[j] > 0.0:
+            break
+        q = best_pair[j]
+        w = p.pair_weapon[q]
+        g = p.group[w]
+        rounds[q] += 1
+        survival[j] *= 1.0 - p.pk[q]
+        capacity[w] -= 1
+        limit[j] -= 1
+        group_capacity[g] -= 1
+        if not engaged[p.pair_channel[q]]:
+            engaged[p.pair_channel[q]] = True
+            channels[g] -= 1
+        # Forbid what a limit just reached rules out, and look again at the targets it touched.
+        closed[:] = False
+        closed[w] = capacity[w] == 0
+        if group_capacity[g] == 0:
+            for v in range(n_weapons):
+                closed[v] |= p.group[v] == g
+        for v in range(n_weapons):
+            if closed[v]:
+                allowed[p.weapon_start[v]: p.weapon_start[v + 1]] = False
+        if limit[j] == 0:
+            for k in range(p.target_start[j], p.target_start[j + 1]):
+                allowed[p.target_pairs[k]] = False
+        if channels[g] == 0:
+            for v in range(n_weapons):
+                if p.group[v] == g:
+                    for r in range(p.weapon_start[v], p.weapon_start[v + 1]):
+                        allowed[r] &= engaged[p.pair_channel[r]]
+        for t in range(n_targets):
+            b = best_pair[t]
+            if t == j or (b >= 0 and (closed[p.pair_weapon[b]] or (
+                    channels[g] == 0 and p.group[p.pair_weapon[b]] == g and not engaged[p.pair_channel[b]]))):
+                _refresh(p.value, p.pk, p.cost, p.pair_weapon, p.target_pairs, p.target_start, survival, allowed,
+                         best_pair, best_gain, t)
+    return rounds
 
-    def __init__(self, problem: WTAProblem, x: I64) -> None:
-        self.problem = problem
-        self.x = x
-        left = remaining(problem, x)
-        self.survival = left.survival.copy()
-        self.capacity = left.capacity.copy()
-        self.limit = left.target_limit.copy()
-        self.group_capacity = left.group_capacity.copy()
-        self.engaged = left.group_engaged.copy()
-        self.channels = left.group_channels.copy()
-        self.allowed = (problem.pk > 0.0) & (self.capacity > 0)[:, None] & (self.limit > 0)[None, :]
-        self.allowed &= (self.group_capacity > 0)[problem.group][:, None]
-        self.allowed &= self.engaged[problem.group] | (self.channels > 0)[problem.group][:, None]
-        n_targets = problem.shape[1]
-        self.best_weapon = np.zeros(n_targets, dtype=np.int64)
-        self.best_gain = np.full(n_targets, -np.inf)
-        self._refresh(np.arange(n_targets))
 
-    def _refresh(self, targets: I64) -> None:
-        """Recompute the best weapon and its net gain for ``targets``."""
-        if len(targets) == 0:
-            return
-        p = self.problem
-        gain = (p.value[targets] * self.survival[targets])[None, :] * p.pk[:, targets] - p.cost[:, None]
-        gain = np.where(self.allowed[:, targets], gain, -np.inf)
-        self.best_weapon[targets] = np.argmax(gain, axis=0)
-        self.best_gain[targets] = gain[self.best_weapon[targets], np.arange(len(targets))]
-
-    def run(self) -> None:
-        p = self.problem
-        while len(self.best_gain):
-            j = int(np.argmax(self.best_gain))
-            if not self.best_gain[j] > 0.0:
-                return
-            w = int(self.best_weapon[j])
-            g = int(p.group[w])
-            self.x[w, j] += 1
-            self.survival[j] *= 1.0 - p.pk[w, j]
-            self.capacity[w] -= 1
-            self.limit[j] -= 1
-            self.group_capacity[g] -= 1
-            if not self.engaged[g, j]:
-                self.engaged[g, j] = True
-                self.channels[g] -= 1
-            stale = self._close_exhausted(w, j, g)
-            stale[j] = True
-            self._refresh(np.flatnonzero(stale))
-
-    def _close_exhausted(self, w: int, j: int, g: int) -> np.ndarray:
-        """Forbid rounds that a limit reached by the last round rules out; return the targets to refresh."""
-        p = self.problem
-        stale = np.zeros(len(self.best_gain), dtype=bool)
-        closed_weapons = np.zeros(len(self.capacity), dtype=bool)
-        if self.capacity[w] == 0:
-            closed_weapons[w] = True
-        if self.group_capacity[g] == 0:
-            closed_weapons |= p.group == g
-        if closed_weapons.any():
-            self.allowed[closed_weapons] = False
-            stale |= closed_weapons[self.best_weapon]
-        if self.limit[j] == 0:
-            self.allowed[:, j] = False
-        if self.channels[g] == 0:
-            members = p.group == g
-            self.allowed[np.ix_(members, ~self.engaged[g])] = False
-            stale |= members[self.best_weapon] & ~self.engaged[g]
-        return stale
+@inline_kernel
+def _refresh(value: np.ndarray, pk: np.ndarray, cost: np.ndarray, pair_weapon: I64, target_pairs: I64,
+             target_start: I64, survival: np.ndarray, allowed: np.ndarray, best_pair: I64, best_gain: np.ndarray,
+             t: int) -> None:
+    """The best allowed pair of target ``t`` and its net gain V_t q_t p − c (−inf when none)."""
+    best_pair[t], best_gain[t] = -1, -np.inf
+    at_risk = value[t] * survival[t]
+    for k in range(target_start[t], target_start[t + 1]):
+        q = target_pairs[k]
+        if allowed[q]:
+            gain = at_risk * pk[q] - cost[pair_weapon[q]]
+            if gain > best_gain[t]:
+                best_pair[t], best_gain[t] = q, gain
