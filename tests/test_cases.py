@@ -84,7 +84,7 @@ def test_case1_the_drones_drain_the_magazine_before_the_ballistic_missiles_arriv
     assert leaks["shahed-136-class"] <= 0.1 and leaks["kalibr-class"] <= 0.2
     assert leaks["iskander-m-class"] >= 0.25  # the last raid meets an empty magazine
     ballistic_launch_s = results.scenario(0).raids[2].launch_time
-    assert (results.metric_values(0, "interceptors_fired") >= 35).all()
+    assert (results.metric_values(0, "interceptors_fired") >= 32).all()  # nine tenths of the 36 rounds
     assert (results.metric_values(0, "first_out_of_rounds_s") < ballistic_launch_s).all()
     rounds = casebook.rounds_fired(events).mean()
     assert rounds[("long", "shahed-136-class")] > 10  # long-range rounds go to drones

@@ -14,6 +14,7 @@ from tests.helpers import BASE, raid, unit
 
 FIGURES = ("#map", "#timeline", "#chart-interceptors", "#chart-kills", "#chart-reaction", "#chart-cost")
 HOSTILE = "<script>alert(1)</script>"
+HOSTILE_ASSET = "<img src=x onerror=alert(2)>"  # names are unique across kinds: the asset needs its own
 
 
 def replay_positions(page, trace: str) -> list[tuple[float, float]]:
@@ -78,8 +79,8 @@ def test_the_play_button_runs_the_clock(browser, demo_folder):
 
 
 def test_a_hostile_name_shows_as_text_and_runs_nothing(browser, tmp_path):
-    data = dict(BASE, assets=[dict(BASE["assets"][0], name=HOSTILE)], units=[unit("generic-sr-sam", 4)],
-                raids=[raid(name=HOSTILE, count=2, target=HOSTILE)], duration="40 min")
+    data = dict(BASE, assets=[dict(BASE["assets"][0], name=HOSTILE_ASSET)], units=[unit("generic-sr-sam", 4)],
+                raids=[raid(name=HOSTILE, count=2, target=HOSTILE_ASSET)], duration="40 min")
     path = tmp_path / "hostile.yaml"
     path.write_text(yaml.safe_dump(data))
     result = iadsim.simulate(iadsim.load_scenario(path))
@@ -88,7 +89,7 @@ def test_a_hostile_name_shows_as_text_and_runs_nothing(browser, tmp_path):
     page = opened.page
     page.wait_for_selector("#timeline .ytick text", state="attached")
     assert f"#0 {HOSTILE} (generic-drone)" in page.locator("#timeline .ytick text").all_text_contents()
-    assert HOSTILE in page.locator("#map text").all_text_contents(), "the asset's label on the map"
+    assert HOSTILE_ASSET in page.locator("#map text").all_text_contents(), "the asset's label on the map"
     assert HOSTILE in page.locator("#threats").text_content()
     assert page.locator("body script").count() == 2, "no script element came from the scenario"
     page.screenshot(path=str(tmp_path / "hostile.png"), full_page=True)
