@@ -106,6 +106,18 @@ def _geodetic_rows(xyz: Array) -> Array:
     return out
 
 
+@kernel
+def set_frame_of(lat_rad: float, lon_rad: float, alt_m: float, pos_ecef_m: Array, rotation: Array) -> None:
+    """Write the ECEF position (3,) and the ENU rotation (3, 3) of one geodetic point in place: what
+    :func:`geodetic_to_ecef` and :func:`enu_rotation` give, for kernels that move things."""
+    sin_lat, cos_lat, sin_lon, cos_lon = np.sin(lat_rad), np.cos(lat_rad), np.sin(lon_rad), np.cos(lon_rad)
+    pos_ecef_m[0], pos_ecef_m[1], pos_ecef_m[2] = ecef_of_n_vector(cos_lat * cos_lon, cos_lat * sin_lon, sin_lat,
+                                                                   alt_m)
+    rotation[0, 0], rotation[0, 1], rotation[0, 2] = -sin_lon, cos_lon, 0.0
+    rotation[1, 0], rotation[1, 1], rotation[1, 2] = -sin_lat * cos_lon, -sin_lat * sin_lon, cos_lat
+    rotation[2, 0], rotation[2, 1], rotation[2, 2] = cos_lat * cos_lon, cos_lat * sin_lon, sin_lat
+
+
 def enu_rotation(lat_rad: ArrayLike, lon_rad: ArrayLike) -> Array:
     """Rotation matrices ``(..., 3, 3)`` whose rows are the east, north and up unit vectors in ECEF."""
     lat = np.asarray(lat_rad, dtype=float)

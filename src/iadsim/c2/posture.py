@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 
 from iadsim import geo
 from iadsim.events import NO_EVENTS, EventColumns, events, merge
+from iadsim.jit import kernel
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import (
     DEPLOYED,
@@ -91,7 +92,7 @@ class Posture:
         # Cheap tests of whether anything can happen this tick (most ticks nothing does):
         self.strikes_possible = bool(np.isfinite(self.kill_radius_m).any())
         self.next_move_s = float(self.move_t_s.min(initial=np.inf))  # earliest move not yet started
-        self.hops_armed = False  # some unit that relocates after firing has fired
+        self.next_hop_s = np.inf  # no unit that relocates after firing may start a hop before (never later)
         self.in_motion = False  # some unit marches or sets up
         sensors = world.sensors
         self.antenna_height_m = sensors.antenna_alt_m - sensors.ground_alt_m
@@ -112,7 +113,7 @@ class Posture:
             parts.append(self._deliver(world, t_s))
         if self.in_motion:
             parts.append(self._progress(world, t_s))
-        if self.hops_armed or self.next_move_s <= t_s + 1e-9:
+        if min(self.next_hop_s, self.next_move_s) <= t_s + 1e-9:
             parts.append(self._orders(world, t_s))
         return merge(*parts)
 
@@ -125,7 +126,9 @@ class Posture:
         """Note the units that fired at ``t_s`` (for relocation after firing)."""
         self.fired[unit] = True
         self.last_launch_t_s[unit] = t_s
-        self.hops_armed = self.hops_armed or bool(self.hops[unit].any())
+        relocating = unit[self.hops[unit]]
+        if len(relocating):
+            self.next_hop_s = min(self.next_hop_s, t_s + float(self.hop_delay_s[relocating].min()))
 
     def wake_s(self, world: World) -> float:
         """The next time a quiet world needs a tick for a unit: a delivery, a move, a phase's end, a relocation."""
@@ -204,7 +207,6 @@ class Posture:
         ready = np.flatnonzero((units.state == SETTING_UP) & (self.ready_t_s <= t_s + 1e-9))
         self._set_state(world, ready, DEPLOYED)
         self.fired[ready] = False
-        self.hops_armed = bool((self.hops & self.fired).any())
         deployed = events("unit_state", self.ready_t_s[ready], len(ready), units.pos_ecef_m[ready],
                           unit_id=units.id[ready], value=0.0, detail="deployed")
         self.arrive_t_s[ready] = self.ready_t_s[ready] = self.depart_t_s[ready] = np.inf
@@ -214,17 +216,19 @@ class Posture:
         """Deployed units start the moves due: scheduled ones first, then relocation after firing."""
         units = world.units
         deployed = units.deployed
-        due = np.flatnonzero(~self.move_done & (self.move_t_s <= t_s + 1e-9) & deployed[self.move_unit])
-        _, first = np.unique(self.move_unit[due], return_index=True)
-        due = due[first]
-        self.move_done[due] = True
-        self.next_move_s = float(self.move_t_s[~self.move_done].min(initial=np.inf))
-        unit = self.move_unit[due]
-        destination, speed = self.move_to[due], self.move_speed_mps[due]
-        guiding = np.bincount(world.interceptors.unit_index[np.flatnonzero(world.interceptors.in_flight)],
-                              minlength=len(units.id)) > 0
-        hop = deployed & self.hops & self.fired & ~guiding & (t_s + 1e-9 >= self.last_launch_t_s + self.hop_delay_s)
+        unit, destination, speed = np.zeros(0, np.int64), np.zeros((0, 3)), np.zeros(0)
+        if self.next_move_s <= t_s + 1e-9:
+            due = np.flatnonzero(~self.move_done & (self.move_t_s <= t_s + 1e-9) & deployed[self.move_unit])
+            _, first = np.unique(self.move_unit[due], return_index=True)
+            due = due[first]
+            self.move_done[due] = True
+            self.next_move_s = float(self.move_t_s[~self.move_done].min(initial=np.inf))
+            unit, destination, speed = self.move_unit[due], self.move_to[due], self.move_speed_mps[due]
+        hop = deployed & self.hops & self.fired & (t_s + 1e-9 >= self.last_launch_t_s + self.hop_delay_s)
         hop[unit] = False
+        if hop.any():  # a unit guiding rounds in flight stays until they end
+            in_flight = world.interceptors.unit_index[np.flatnonzero(world.interceptors.in_flight)]
+            hop[in_flight] = False
         hopping = np.flatnonzero(hop)
         if len(hopping):
             lat, lon = np.rad2deg(units.lat_rad[hopping]), np.rad2deg(units.lon_rad[hopping])
@@ -233,9 +237,11 @@ class Posture:
             destination = np.vstack([destination, np.column_stack([ahead, units.alt_m[hopping]])])
             unit = np.concatenate([unit, hopping])
             speed = np.concatenate([speed, self.hop_speed_mps[hopping]])
-        if len(unit) == 0:
-            return NO_EVENTS
-        return self._march(world, unit, destination, speed, t_s)
+        marches = self._march(world, unit, destination, speed, t_s) if len(unit) else NO_EVENTS
+        # Armed: deployed (not those that just left), fired since; one that guides rounds stays due.
+        armed = units.deployed & self.hops & self.fired
+        self.next_hop_s = float((self.last_launch_t_s + self.hop_delay_s)[armed].min(initial=np.inf))
+        return marches
 
     def _march(self, world: World, unit: I64, destination: F64, speed_mps: F64, t_s: float) -> EventColumns:
         """Start marches: pack up in place, drive, then set up at ``destination`` (deg, deg, m)."""
@@ -265,15 +271,27 @@ class Posture:
     def _place(self, world: World, unit: I64, where: F64) -> None:
         """Put units (and their radars) at (lat deg, lon deg, alt m), in place in the world's arrays."""
         units, sensors = world.units, world.sensors
-        lat, lon, alt = np.deg2rad(where[:, 0]), np.deg2rad(where[:, 1]), where[:, 2]
-        units.lat_rad[unit], units.lon_rad[unit], units.alt_m[unit] = lat, lon, alt
-        units.pos_ecef_m[unit] = geo.geodetic_to_ecef(lat, lon, alt)
-        units.rotation[unit] = geo.enu_rotation(lat, lon)
-        radar = np.flatnonzero(np.isin(sensors.unit_index, unit))
-        order = np.argsort(unit)
-        owner = order[np.searchsorted(unit[order], sensors.unit_index[radar])]
-        sensors.lat_rad[radar], sensors.lon_rad[radar] = lat[owner], lon[owner]
-        sensors.rotation[radar] = geo.enu_rotation(lat[owner], lon[owner])
-        sensors.ground_alt_m[radar] = alt[owner]
-        sensors.antenna_alt_m[radar] = alt[owner] + self.antenna_height_m[radar]
-        sensors.pos_ecef_m[radar] = geo.geodetic_to_ecef(lat[owner], lon[owner], sensors.antenna_alt_m[radar])
+        _place_rows(unit, where, units.lat_rad, units.lon_rad, units.alt_m, units.pos_ecef_m, units.rotation,
+                    sensors.unit_index, self.antenna_height_m, sensors.lat_rad, sensors.lon_rad,
+                    sensors.ground_alt_m, sensors.antenna_alt_m, sensors.pos_ecef_m, sensors.rotation)
+
+
+@kernel
+def _place_rows(unit: I64, where: F64, unit_lat_rad: F64, unit_lon_rad: F64, unit_alt_m: F64, unit_pos_ecef_m: F64,
+                unit_rotation: F64, sensor_unit: NDArray[np.integer], antenna_height_m: F64, sensor_lat_rad: F64,
+                sensor_lon_rad: F64, sensor_ground_alt_m: F64, sensor_antenna_alt_m: F64, sensor_pos_ecef_m: F64,
+                sensor_rotation: F64) -> None:
+    """:meth:`Posture._place` in one pass: each unit's geodetic position, ECEF position and ENU rotation, and
+    the same for its radars (antennas ``antenna_height_m`` above the ground). Called every tick of a march."""
+    for i in range(len(unit)):
+        u = unit[i]
+        lat, lon, alt = np.deg2rad(where[i, 0]), np.deg2rad(where[i, 1]), where[i, 2]
+        unit_lat_rad[u], unit_lon_rad[u], unit_alt_m[u] = lat, lon, alt
+        geo.set_frame_of(lat, lon, alt, unit_pos_ecef_m[u], unit_rotation[u])
+        for radar in range(len(sensor_unit)):
+            if sensor_unit[radar] == u:
+                sensor_lat_rad[radar], sensor_lon_rad[radar] = lat, lon
+                sensor_ground_alt_m[radar] = alt
+                sensor_antenna_alt_m[radar] = alt + antenna_height_m[radar]
+                geo.set_frame_of(lat, lon, sensor_antenna_alt_m[radar], sensor_pos_ecef_m[radar],
+                                 sensor_rotation[radar])
