@@ -41,8 +41,9 @@ resupply         rounds of a type were delivered to a unit's magazine  rounds de
 ===============  ===================================================  =========================
 
 ``reason`` is a dictionary-encoded enumeration with the same dictionary in every
-run (:data:`REASONS`, empty for kinds without one); logic reads it, never
-``detail``, which is text for people (a raid's name, a class, a march's plan).
+run (:data:`REASONS`, empty for kinds without one): logic tests it and never
+parses ``detail``, a text for people (a raid's name, a class, a march's plan in
+words). Who the ids are is in the run's entities table (:mod:`iadsim.entities`).
 """
 
 from __future__ import annotations

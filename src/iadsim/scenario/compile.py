@@ -54,7 +54,6 @@ class CompiledScenario:
     unit_types: list[FireUnitType]
     routes: Routes
     world: World
-    sensor_names: list[str]
     tables: TypeTables
     """Catalog figures per type and per entity, built once here for every stage (:mod:`iadsim.scenario.tables`)."""
     entities: pa.Table
@@ -106,7 +105,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, rng: np.random.Genera
                            compiled_types["radar_types"], sensors.type_index, compiled_types["threat_types"],
                            threats.type_index, raid_names, threats.raid_index)
     return CompiledScenario(scenario=scenario, catalog=catalog, routes=routes, world=world,
-                            sensor_names=sensor_names, tables=tables,
+                            tables=tables,
                             entities=_entities(scenario, world, sensor_names, tables), deliveries=deliveries,
                             terrain=load_terrain(scenario.terrain.file) if scenario.terrain is not None else FLAT,
                             **compiled_types)
