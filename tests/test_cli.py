@@ -65,7 +65,8 @@ def test_validate_catalog_and_verify_succeed():
     assert "generic-drone" in listing and "generic-lr-sam" not in listing
     shown = iadsim_cli("catalog", "show", "generic-lr-interceptor")
     assert "wiki-patriot" in shown.stdout and "MIM-104 Patriot" in shown.stdout
-    assert iadsim_cli("verify").returncode == 0
+    checked = iadsim_cli("verify", "--case", "radar-horizon")  # every case runs in tests/verify/test_cases.py
+    assert checked.returncode == 0 and "radar-horizon" in checked.stdout and "pass" in checked.stdout
 
 
 def test_unknown_catalog_type_and_kind_are_user_errors():

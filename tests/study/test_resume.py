@@ -17,7 +17,7 @@ import pytest
 from iadsim.study.store import StudyStore
 from tests.study.conftest import write_study
 
-REPLICATIONS = 20
+REPLICATIONS = 40  # a tiny replication takes about 20 ms: enough of them that a study is still running when stopped
 
 
 def study_command(study_file: Path, folder: Path, *options: str) -> list[str]:
@@ -85,7 +85,7 @@ def test_sigkill_mid_study_then_resume(tmp_path, uninterrupted, options):
 def test_ctrl_c_stops_cleanly_and_resumes(tmp_path, uninterrupted, options):
     study_file = write_study(tmp_path, REPLICATIONS)
     folder = tmp_path / "out"
-    stopped = start_and_stop(study_file, folder, signal.SIGINT, options, after_files=3)
+    stopped = start_and_stop(study_file, folder, signal.SIGINT, options, after_files=2)
     assert stopped.returncode == 130, stopped.stderr
     assert "interrupted:" in stopped.stdout and "run the same command again to resume" in stopped.stdout
     assert "Traceback" not in stopped.stderr and "WARNING" not in stopped.stderr, stopped.stderr
