@@ -415,6 +415,12 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
     heading_rad = heading[sensor] if bounded else 0.0
     gate, angular = constants[GATE], sigma[1] * sigma[1] + sigma[2] * sigma[2]
     models = mu.shape[1]
+    low_x = low_y = low_z = np.inf  # the box of the look's reports: a track's sphere far from it holds none
+    high_x = high_y = high_z = -np.inf
+    for k in range(reports):
+        low_x, high_x = min(low_x, points[k, 0]), max(high_x, points[k, 0])
+        low_y, high_y = min(low_y, points[k, 1]), max(high_y, points[k, 1])
+        low_z, high_z = min(low_z, points[k, 2]), max(high_z, points[k, 2])
     predicted = 0
     for i in range(n_rows):
         r = rows_of[i, ROW]
@@ -454,7 +460,11 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
             reach = np.sqrt(d0 * d0 + d1 * d1 + d2 * d2) + margin
             radius = (1.5 * gate * np.sqrt(bound + sigma[0] * sigma[0] + (reach * reach + 1e-6) * angular)
                       * (1.0 + 1e-9) + 1e-6 + margin)
-            k = first_at_least(sorted_x, reports, cx - radius)
+            # No report can be nearer than the box (rounding is monotonic, so this never rejects one inside).
+            d0, d1, d2 = (max(low_x - cx, cx - high_x, 0.0), max(low_y - cy, cy - high_y, 0.0),
+                          max(low_z - cz, cz - high_z, 0.0))
+            k = reports if d0 * d0 + d1 * d1 + d2 * d2 > radius * radius else first_at_least(sorted_x, reports,
+                                                                                            cx - radius)
             while k < reports and sorted_x[k] <= cx + radius and not need:
                 point = order[k]
                 d0, d1, d2 = points[point, 0] - cx, points[point, 1] - cy, points[point, 2] - cz
@@ -544,8 +554,8 @@ def _associate(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array
                                pred_radius[q], candidate, candidate_d2)
         for c in range(found):
             point = candidate[c]
-            filters.innovation(z_reports[first_report + point], pred_z[q], nu)
-            distance = np.sqrt(filters.mahalanobis_squared(nu, pred_s_inverse[q]))
+            distance = np.sqrt(filters.gate_distance_squared(z_reports, first_report + point, pred_z, pred_s_inverse,
+                                                             q))
             if distance < gate:
                 pair[PAIR_REPORT, pairs], cost[pairs] = point, distance - gate
                 pairs += 1
