@@ -58,10 +58,10 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from iadsim.assignment import COLUMN_OF_ROW, assign, assignment_work
 from iadsim.jit import inline_kernel, kernel
 from iadsim.tracking import filters
-from iadsim.tracking.association import (COLUMN_OF_ROW, NEAREST_CANDIDATES, assign, assignment_work, first_at_least,
-                                         nearest_within, sort_order)
+from iadsim.tracking.association import NEAREST_CANDIDATES, first_at_least, nearest_within, sort_order
 from iadsim.tracking.backend import Scan, SensorGeometry, TrackEnd, TrackerParameters, TrackTable
 from iadsim.tracking.coverage import beyond_range, covers
 from iadsim.tracking.deletion import DropReason, deletion_threshold, miss_cost
@@ -565,7 +565,8 @@ def _associate(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array
             pair[PAIR_FIRST, tracks] = pairs
     if tracks == 0:
         return
-    assign(pair[PAIR_FIRST], pair[PAIR_REPORT], cost, tracks, reports, reals, indices, visited, heap_key, heap_item)
+    assign(pair[PAIR_FIRST], pair[PAIR_REPORT], cost, tracks, reports, True, reals, indices, visited, heap_key,
+           heap_item)
     for g in range(tracks):
         point = indices[COLUMN_OF_ROW, g]
         if point >= reports:
