@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from iadsim.jit import inline_kernel, kernel
 from iadsim.physics.environment import EARTH_MU_M3_S2
+from iadsim.sensors.scan import wrap_angle_of
 from iadsim.units import STANDARD_GRAVITY_MPS2
 
 Array = NDArray[np.float64]
@@ -179,15 +180,7 @@ def innovation(z: Array, z_predicted: Array, nu: Array) -> None:
     """ν = z - ẑ (3,) with the azimuth difference wrapped into [-π, π)."""
     for i in range(3):
         nu[i] = z[i] - z_predicted[i]
-    nu[1] = wrapped_angle(nu[1])
-
-
-@inline_kernel
-def wrapped_angle(angle: float) -> float:
-    """(angle + π) mod 2π - π: ``angle`` folded into [-π, π). The modulo is only taken when it changes
-    something (a float modulo is a library call, and a modulo within [0, 2π) returns its argument exactly)."""
-    shifted = angle + np.pi
-    return (shifted if 0.0 < shifted < 2.0 * np.pi else shifted % (2.0 * np.pi)) - np.pi
+    nu[1] = wrap_angle_of(nu[1])
 
 
 @inline_kernel
@@ -195,7 +188,7 @@ def gate_distance_squared(z: Array, k: int, z_predicted: Array, s_inverse: Array
     """νᵀ S⁻¹ ν of measurement ``z[k]`` against prediction ``q`` (``z_predicted[q]``, ``s_inverse[q]``):
     :func:`innovation` and :func:`mahalanobis_squared` by index, without a view per pair."""
     nu0, nu2 = z[k, 0] - z_predicted[q, 0], z[k, 2] - z_predicted[q, 2]
-    nu1 = wrapped_angle(z[k, 1] - z_predicted[q, 1])
+    nu1 = wrap_angle_of(z[k, 1] - z_predicted[q, 1])
     total = 0.0
     for i in range(3):
         nu_i = nu0 if i == 0 else (nu1 if i == 1 else nu2)
