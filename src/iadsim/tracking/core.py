@@ -277,10 +277,12 @@ def end_confirmed(track: I32, lists: I64, counts: I64, rows: I64, reason: int) -
 
 
 @kernel
-def _predicted_position(mode_x: Array, mu: Array, dt_s: float, motion: Array, gravity: int, weights: Array,
-                        mu_predicted: Array, start: Array, mean: Array, blocks: Array) -> tuple[float, float, float]:
-    """The filter's predicted (combined) position of a track over ``dt_s``, without covariances."""
-    mixing = filters.mixing_weights(mu, motion[:, SWITCH:], dt_s, weights, mu_predicted)
+def _predicted_position(mode_x: Array, mu: Array, dt_s: float, motion: Array, transition: Array, gravity: int,
+                        weights: Array, mu_predicted: Array, start: Array, mean: Array,
+                        blocks: Array) -> tuple[float, float, float]:
+    """The filter's predicted (combined) position of a track over ``dt_s``, without covariances
+    (``transition``: the motion table's switching matrix, contiguous)."""
+    mixing = filters.mixing_weights(mu, transition, dt_s, weights, mu_predicted)
     x = y = z = 0.0
     for j in range(len(mu)):
         if mixing:
@@ -415,6 +417,8 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
     heading_rad = heading[sensor] if bounded else 0.0
     gate, angular = constants[GATE], sigma[1] * sigma[1] + sigma[2] * sigma[2]
     models = mu.shape[1]
+    transition, turn, ballistic, intensity = (motion[:, SWITCH:].copy(), motion[:, TURN_RATE].copy(),
+                                              motion[:, BALLISTIC] > 0.0, motion[:, INTENSITY].copy())
     low_x = low_y = low_z = np.inf  # the box of the look's reports: a track's sphere far from it holds none
     high_x = high_y = high_z = -np.inf
     for k in range(reports):
@@ -441,7 +445,8 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
         covered = False
         if looked and not beyond_range(radar_limits, sensor_pos, cx, cy, cz, margin):
             if margin > 0.0:
-                cx, cy, cz = _predicted_position(mode_x[r], mu[r], dt_s, motion, gravity, weights, mu_predicted,
+                cx, cy, cz = _predicted_position(mode_x[r], mu[r], dt_s, motion, transition, gravity, weights,
+                                                 mu_predicted,
                                                  start, mean, blocks)
                 margin = 0.0
             target[0], target[1], target[2] = cx, cy, cz
@@ -477,8 +482,6 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
             rows_of[i, COMMITTED] = held
     # The predictions, and the gate of each: copied in and out of work arrays, so that the filter's steps
     # are given whole arrays (a view made per call costs two atomic reference-count updates).
-    transition, turn, ballistic, intensity = (motion[:, SWITCH:].copy(), motion[:, TURN_RATE].copy(),
-                                              motion[:, BALLISTIC] > 0.0, motion[:, INTENSITY].copy())
     for q in range(predicted):
         i = rows_of[q, PREDICTED]
         r, dt_s = rows_of[i, ROW], row_real[i, DT]
@@ -544,7 +547,7 @@ def _associate(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array
     sensor, first_report, reports, t_s = look[e, LOOK_SENSOR], look[e, FIRST], look[e, SIZE], look_time[e, MEASURED]
     sensor_pos, frame, sigma = pos[sensor], rotation[sensor], sigma_all[sensor]
     gate = constants[GATE]
-    pairs = tracks = 0
+    pairs = tracks = np.int64(0)  # typed zeros, as in process_due
     pair[PAIR_FIRST, 0] = 0
     for i in range(n_rows):
         q = rows_of[i, SLOT]
@@ -708,7 +711,8 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
     """
     n_looks = queue_counts[LOOKS]
     due = np.empty(n_looks, np.int64)
-    n_due = reports_due = largest = 0
+    # Counters passed to kernels start as typed zeros: from a literal 0 numba would compile each callee twice.
+    n_due = reports_due = largest = np.int64(0)
     for e in range(n_looks):
         if not look[e, DONE_LOOK] and look_time[e, ARRIVAL] <= t_s + ARRIVAL_SLACK_S:
             due[n_due] = e
@@ -742,7 +746,7 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
     models = mu.shape[1]
     pairs = NEAREST_CANDIDATES * rows
     changes = np.empty((2, rows), np.int64)  # rows started, rows freed
-    n_new = n_freed = 0
+    n_new = n_freed = np.int64(0)
     outcome = DONE
     capacity, slots = len(track), radar.shape[1]
     points, sorted_x, order, usable = (np.empty((largest, 3)), np.empty(largest), np.empty(largest, np.int64),
@@ -804,14 +808,16 @@ def _settle(track: I32, lists: I64, counts: I64, changes: I64, n_new: int, n_fre
         if track[r, STATUS] == TENTATIVE or track[r, STATUS] == CONFIRMED:
             lists[LIVE_LIST, kept] = r
             kept += 1
-    started = 0
+    started = np.int64(0)  # a typed zero, as in process_due
     for index in range(n_new):
         r = changes[0, index]
         if track[r, STATUS] == TENTATIVE or track[r, STATUS] == CONFIRMED:
             changes[0, started] = r
             started += 1
-    order = np.empty(started, np.int64)
-    sort_order(changes[0], started, order)
+    keys, order = np.empty(started), np.empty(started, np.int64)
+    for index in range(started):
+        keys[index] = changes[0, index]  # sorted as floats (exact below 2^53): one specialisation of sort_order
+    sort_order(keys, started, order)
     merged = np.empty(kept + started, np.int64)
     a = b = 0
     for index in range(kept + started):

@@ -219,7 +219,7 @@ def _publish(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array, 
         first = np.zeros(n_fresh + 1, np.int64)
         column, cost = np.empty(n_fresh * n_lost, np.int64), np.empty(n_fresh * n_lost)
         paired = np.empty(n_fresh, np.int64)
-        pairs = tracks = 0
+        pairs = tracks = np.int64(0)  # typed zeros: from a literal 0 numba would compile the callees twice
         for f in range(n_fresh):
             new = lists[LIVE_LIST, fresh[f]]
             for k in range(n_lost):
