@@ -343,7 +343,8 @@ def _best_matching(n_rounds: int, n_targets: int, own: I64, edge_round: I64, edg
     best targets and every target for which it is among that many best rounds,
     plus its hold-back column, so the assignment problem stays small however many
     targets there are; below that many targets and rounds it is the whole
-    neighbourhood. Solved exactly (:func:`iadsim.assignment.assign`, every row assigned) on weights max gain + 1 − gain.
+    neighbourhood. Solved exactly (:func:`iadsim.assignment.assign`, every row assigned) on weights
+    max gain + 1 − gain.
     """
     keep = np.zeros(len(edge_round), np.bool_)
     if n_targets <= MATCHING_CANDIDATES and n_rounds <= MATCHING_CANDIDATES:
