@@ -61,9 +61,10 @@ def sort_order(keys: Array, n: int, order: I64) -> None:
         order[i] = i
     for root in range(n // 2 - 1, -1, -1):
         _sift_down(keys, order, root, n)
+    top = np.int64(0)  # a typed zero: from a literal 0 numba would compile _sift_down twice
     for end in range(n - 1, 0, -1):
         order[0], order[end] = order[end], order[0]
-        _sift_down(keys, order, 0, end)
+        _sift_down(keys, order, top, end)
 
 
 @inline_kernel
