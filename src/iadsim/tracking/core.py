@@ -336,7 +336,7 @@ def _imm_spread(mode_x: Array, mu: Array, x: Array, velocity_variance: float, dt
     return extra
 
 
-@kernel
+@inline_kernel
 def commit(mode_x: Array, mode_p: Array, mu: Array, x: Array, p: Array, r: int, pred_mode_x: Array,
            pred_mode_p: Array, pred_mu: Array, pred_x: Array, pred_p: Array, q: int) -> None:
     """The prediction in slot ``q`` becomes row ``r``'s state."""
@@ -352,7 +352,7 @@ def commit(mode_x: Array, mode_p: Array, mu: Array, x: Array, p: Array, r: int, 
                 mode_p[r, j, a, b] = pred_mode_p[q, j, a, b]
 
 
-@kernel
+@inline_kernel
 def summarize(clock: Array, x: Array, p: Array, r: int) -> None:
     """Row ``r``'s summary in ``clock``: its combined state and the traces of its covariance blocks."""
     for a in range(6):

@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iadsim import geo
-from iadsim.jit import inline_kernel, kernel
+from iadsim.jit import inline_kernel
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.sensors.scan import MAX_RANGE, SIGMA, heading_of, radar_limits, sighted_ground_sq_of
 from iadsim.tracking.backend import SensorGeometry
@@ -67,7 +67,7 @@ def _height_bracket(x: float, y: float, z: float) -> tuple[float, float]:
     return height - slack, height + slack
 
 
-@kernel
+@inline_kernel
 def covers(rotation: Array, radar_ecef_m: Array, antenna_alt_m: float, heading_rad: float, limits: Array,
            target_ecef_m: Array, enu: Array) -> bool:
     """Whether a look of the radar (its rotation, position, antenna height, heading and row of limits) covers
