@@ -41,8 +41,33 @@ I64 = NDArray[np.int64]
 
 @kernel
 def wrap_angle_of(angle: float) -> float:
-    """An angle folded into [-π, π)."""
-    return (angle + np.pi) % (2.0 * np.pi) - np.pi
+    """An angle folded into [-π, π): (angle + π) mod 2π - π, the modulo taken only when it changes something
+    (a float modulo is a library call; within [0, 2π) it returns its argument exactly)."""
+    shifted = angle + np.pi
+    return (shifted if 0.0 < shifted < 2.0 * np.pi else shifted % (2.0 * np.pi)) - np.pi
+
+
+@kernel
+def sighted_ground_sq_of(rotation: F64, radar_ecef_m: F64, heading_rad: float, limits: F64, target_ecef_m: F64,
+                         enu: F64) -> float:
+    """The squared ground range (m²) of a target within the radar's range, elevation limits and sector (the
+    tests of :func:`covers_of` but the horizon), NaN when outside; the target's ENU offset into ``enu`` (3,)."""
+    dx, dy, dz = (target_ecef_m[0] - radar_ecef_m[0], target_ecef_m[1] - radar_ecef_m[1],
+                  target_ecef_m[2] - radar_ecef_m[2])
+    if not dx * dx + dy * dy + dz * dz <= limits[MAX_RANGE] * limits[MAX_RANGE]:
+        return np.nan
+    for i in range(3):
+        enu[i] = rotation[i, 0] * dx + rotation[i, 1] * dy + rotation[i, 2] * dz
+    ground_sq = enu[0] * enu[0] + enu[1] * enu[1]
+    ground = np.sqrt(ground_sq)
+    rise = enu[2] + ground_sq * REFRACTION_BEND_PER_M
+    top = limits[TAN_MAX_ELEVATION]
+    if not (limits[TAN_MIN_ELEVATION] * ground <= rise and (top == np.inf or rise <= top * ground)):
+        return np.nan
+    half = limits[HALF_SECTOR]
+    if half < np.pi and abs(wrap_angle_of(np.arctan2(enu[0], enu[1]) - heading_rad)) > half:
+        return np.nan
+    return ground_sq
 
 
 @kernel
@@ -57,21 +82,8 @@ def covers_of(rotation: F64, radar_ecef_m: F64, antenna_alt_m: float, heading_ra
     rise over the ground range lies between their tangents, which spares a
     trigonometric call per pair; the azimuth is computed for sector radars only.
     """
-    dx, dy, dz = (target_ecef_m[0] - radar_ecef_m[0], target_ecef_m[1] - radar_ecef_m[1],
-                  target_ecef_m[2] - radar_ecef_m[2])
-    if not dx * dx + dy * dy + dz * dz <= limits[MAX_RANGE] * limits[MAX_RANGE]:
-        return np.nan
-    for i in range(3):
-        enu[i] = rotation[i, 0] * dx + rotation[i, 1] * dy + rotation[i, 2] * dz
-    ground_sq = enu[0] * enu[0] + enu[1] * enu[1]
-    ground = np.sqrt(ground_sq)
-    rise = enu[2] + ground_sq * REFRACTION_BEND_PER_M
-    top = limits[TAN_MAX_ELEVATION]
-    if not (limits[TAN_MIN_ELEVATION] * ground <= rise and (top == np.inf or rise <= top * ground)
-            and ground <= radar_horizon_of(antenna_alt_m, target_alt_m, EFFECTIVE_EARTH_FACTOR)):
-        return np.nan
-    half = limits[HALF_SECTOR]
-    if half < np.pi and abs(wrap_angle_of(np.arctan2(enu[0], enu[1]) - heading_rad)) > half:
+    ground_sq = sighted_ground_sq_of(rotation, radar_ecef_m, heading_rad, limits, target_ecef_m, enu)
+    if not np.sqrt(ground_sq) <= radar_horizon_of(antenna_alt_m, target_alt_m, EFFECTIVE_EARTH_FACTOR):
         return np.nan
     return np.sqrt(ground_sq + enu[2] * enu[2])
 
