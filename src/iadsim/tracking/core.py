@@ -735,6 +735,7 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
             j -= 1
         due[j] = e
     due = due[:n_due]
+    _free_spread_tentatives(track, clock, lists, counts, constants, look_time[due[0], MEASURED])
     live = lists[LIVE_LIST, :counts[LIVE]]
     pictures = 0
     for r in live:
@@ -803,6 +804,32 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
     if outcome == DONE:
         _compact_queue(look, look_time, z, truth, queue_counts)
     return outcome
+
+
+@kernel
+def _free_spread_tentatives(track: I32, clock: Array, lists: I64, counts: I64, constants: Array, t_s: float) -> None:
+    """Free the tentative tracks whose position spread predicted to ``t_s`` already passes ``max_position_sigma``.
+
+    The spread is that of the last state moved on without process noise (the traces of the position and
+    velocity blocks), a lower bound of the full prediction's, so only tracks the M-of-N step would free at
+    their next covering look anyway. Without this a tentative track started on false alarms, with a
+    velocity of hundreds of m/s, leaves every radar's coverage and, being neither hit nor missed there, is
+    never freed: on the demo 700 of them were alive at once, most of the tracker's work.
+    """
+    kept = 0
+    for index in range(counts[LIVE]):
+        r = lists[LIVE_LIST, index]
+        dt = t_s - clock[r, STATE_T]
+        if track[r, STATUS] == TENTATIVE and dt > 0.0 and (
+                clock[r, TRACE_PP] + 2.0 * dt * clock[r, TRACE_PV] + dt * dt * clock[r, TRACE_VV]
+                > constants[MAX_POSITION_VARIANCE]):
+            track[r, STATUS] = FREE
+            lists[FREE_LIST, counts[FREE_ROWS]] = r
+            counts[FREE_ROWS] += 1
+        else:
+            lists[LIVE_LIST, kept] = r
+            kept += 1
+    counts[LIVE] = kept
 
 
 @kernel
