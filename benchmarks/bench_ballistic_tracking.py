@@ -32,16 +32,16 @@ SCENARIOS = {"demo": ROOT / "src/iadsim/data/demo.yaml", "case1": ROOT / "exampl
 
 def per_type(events) -> dict[str, dict[str, float]]:  # noqa: ANN001 - a pyarrow table
     """Per threat type: launched, lost tracks, confirmation and assignment delays (s), leaks."""
-    cols = {name: events.column(name).to_pylist() for name in ("t_s", "kind", "threat_id", "weapon", "detail")}
+    cols = {name: events.column(name).to_pylist() for name in ("t_s", "kind", "threat_id", "weapon", "reason")}
     kind_of: dict[int, str] = {}
     first: dict[tuple[str, int], float] = {}
     lost: dict[int, int] = defaultdict(int)
     leaked: set[int] = set()
-    for t, kind, threat, weapon, detail in zip(*cols.values(), strict=True):
+    for t, kind, threat, weapon, reason in zip(*cols.values(), strict=True):
         if kind == "threat_launch":
             kind_of[threat] = weapon
         first.setdefault((kind, threat), t)
-        if kind == "track_drop" and str(detail).startswith("lost"):
+        if kind == "track_drop" and reason.startswith("lost_"):
             lost[threat] += 1
         if kind == "leak":
             leaked.add(threat)

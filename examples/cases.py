@@ -291,7 +291,7 @@ def case6(studies: list[CaseStudy], out: Path) -> Blocks:
         scenario = study.scenario(point)
         defender = scenario.units[0].name
         events = study.events(point)
-        first = casebook.first_detections(events, scenario)
+        first = casebook.first_detections(events, study.entities(point))
         for (radar, kind), group in first.groupby(["radar", "type"]):
             entry = catalog.radar(radar)
             closed_km = entry.detection_range * (catalog.threat(kind).rcs / entry.reference_rcs) ** 0.25 / 1e3

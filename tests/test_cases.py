@@ -160,7 +160,7 @@ def test_case5_resupply_delays_the_shortage_and_the_drones_cost_a_fraction_of_th
 def test_case6_every_radar_sees_the_f35_class_far_later_than_the_f16_class(quick):
     results = study(quick, "case6-study")
     for point in (0, 1):
-        first = casebook.first_detections(results.events(point), results.scenario(point))
+        first = casebook.first_detections(results.events(point), results.entities(point))
         ranges = first.groupby(["radar", "type"]).km.mean().unstack()
         both = ranges.dropna()
         assert len(both) >= 1

@@ -26,7 +26,8 @@ def test_run_writes_events_summary_scenario_and_report(tmp_path):
     for word in ("threats", "detected", "engaged", "killed", "leaked", "interceptors used"):
         assert word in done.stdout
     out = tmp_path / "out"
-    assert sorted(p.name for p in out.iterdir()) == ["events.parquet", "report.html", "scenario.yaml", "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["entities.parquet", "events.parquet", "report.html",
+                                                     "scenario.yaml", "summary.json"]
     summary = json.loads((out / "summary.json").read_text())
     again = iadsim.simulate(iadsim.load_scenario(DEMO), seed=5)
     assert summary["seed"] == 5 and summary["metrics"] == again.metrics
@@ -138,7 +139,8 @@ def test_a_rerun_replaces_the_folder_whole(tmp_path, capsys, monkeypatch):
     assert in_process(["run", str(short(tmp_path)), "-o", str(out), "-q"], capsys, monkeypatch)[0] == 0
     (out / "run.kml").write_text("an export of the old run")
     assert in_process(["run", str(short(tmp_path, seed=9)), "-o", str(out), "-q"], capsys, monkeypatch)[0] == 0
-    assert sorted(p.name for p in out.iterdir()) == ["events.parquet", "report.html", "scenario.yaml", "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["entities.parquet", "events.parquet", "report.html",
+                                                     "scenario.yaml", "summary.json"]
     assert json.loads((out / "summary.json").read_text())["seed"] == 9
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 

@@ -30,7 +30,7 @@ from tests.study.conftest import write_study
 
 GOOD = Path(__file__).parent / "data" / "good_minimal.yaml"
 LIVE_INTERRUPTS = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
-RUN_FILES = ["events.parquet", "report.html", "scenario.yaml", "summary.json"]
+RUN_FILES = ["entities.parquet", "events.parquet", "report.html", "scenario.yaml", "summary.json"]
 
 
 def short_scenario(folder: Path, seed: int = 1) -> Path:
@@ -128,7 +128,7 @@ def test_run_onto_a_full_disk_keeps_the_old_results_whole(disk, tmp_path, capsys
     assert run_cli(["run", str(short_scenario(tmp_path, seed=1)), "-o", str(out), "-q"], capsys, monkeypatch)[0] == 0
     before = {name: (out / name).read_bytes() for name in RUN_FILES}
     fill(disk, 200_000)
-    monkeypatch.setattr("iadsim.results._check_writable", lambda folder, needed: None)  # let the write begin
+    monkeypatch.setattr("iadsim.files._check_writable", lambda folder, needed: None)  # let the write begin
     code, message = run_cli(["run", str(short_scenario(tmp_path, seed=2)), "-o", str(out)], capsys, monkeypatch)
     assert code == 2 and "No space left on device" in message and "Traceback" not in message, message
     assert {name: (out / name).read_bytes() for name in RUN_FILES} == before
@@ -151,7 +151,7 @@ def test_study_onto_a_full_disk_exits_2_and_resumes_once_there_is_room(disk, tmp
     study = write_study(tmp_path, replications=4)
     out = disk / "out"
     fill(disk, 100_000)  # room for the manifest and a few batches, not for the database at the end
-    monkeypatch.setattr("iadsim.results._check_writable", lambda folder, needed: None)  # let the study begin
+    monkeypatch.setattr("iadsim.files._check_writable", lambda folder, needed: None)  # let the study begin
     code, message = run_cli(["study", str(study), "-o", str(out), "--executor", "inprocess", "-q"], capsys,
                             monkeypatch)
     assert code == 2 and "No space left on device" in message and "Traceback" not in message, message

@@ -240,8 +240,8 @@ def test_a_mutant_is_run_whole_or_refused_writing_nothing(case, tmp_path_factory
     if code == 2:
         assert not out.exists(), "a refused input writes nothing"
     else:
-        assert sorted(p.name for p in out.iterdir()) == ["events.parquet", "report.html", "scenario.yaml",
-                                                          "summary.json"]
+        assert sorted(p.name for p in out.iterdir()) == ["entities.parquet", "events.parquet", "report.html",
+                                                          "scenario.yaml", "summary.json"]
     assert [p.name for p in folder.iterdir()] in (["scenario.yaml"], ["scenario.yaml", "out"], ["out", "scenario.yaml"])
     COUNTERS["runs"] += 1
 

@@ -21,7 +21,6 @@ import pandas as pd
 
 from iadsim import geo
 from iadsim.catalog import load_catalog
-from iadsim.scenario.compile import compile_scenario
 from iadsim.scenario.schema import Scenario
 from iadsim.study.stats import Interval, interval_of, wilson_interval
 from iadsim.study.store import StudyStore
@@ -68,6 +67,12 @@ class CaseStudy:
     def scenario(self, point: int) -> Scenario:
         return Scenario.model_validate_json(self.points.scenario_json[point])
 
+    def entities(self, point: int) -> pd.DataFrame:
+        """Who the ids of a point's events are (:mod:`iadsim.entities`)."""
+        frame = self._store.entities(point).to_pandas()
+        frame["kind"] = frame["kind"].astype(str)
+        return frame
+
     def replications(self, point: int) -> int:
         return int((self.metrics.point == point).sum())
 
@@ -89,7 +94,7 @@ class CaseStudy:
         if table is None:
             raise ValueError(f"{self.folder}: no event logs stored for point {point} (the study needs events: true)")
         frame = table.to_pandas()
-        for column in ("kind", "weapon", "layer", "detail"):
+        for column in ("kind", "weapon", "layer", "reason", "detail"):
             frame[column] = frame[column].astype(str)
         return frame
 
@@ -170,13 +175,13 @@ def time_not_deployed_s(events: pd.DataFrame, duration_s: float) -> pd.Series:
     """Per replication: seconds units spent marching or setting up (summed over units), from their
     ``unit_state`` events. A march ends at the unit's next ``deployed``; a unit destroyed before
     that counts to ``duration_s``; a run that ends first (nothing left to fight) counts the
-    march's planned time (packing, driving and setting up, from the event's detail)."""
+    march's planned time (packing, driving and setting up: the event's value)."""
     states = events[events.kind == "unit_state"].sort_values("t_s")
-    away = states[states.detail.str.startswith("marching")]
-    planned_s = away.detail.str.findall(r"(\d+(?:\.\d+)?) s\b").map(lambda found: sum(map(float, found)))
+    away = states[states.reason == "marching"]
+    planned_s = away.value
     ends = {}
     for state, column in (("deployed", "deployed_s"), ("destroyed", "destroyed_s")):
-        ended = states[states.detail == state][["t_s", "replication", "unit_id"]].rename(columns={"t_s": column})
+        ended = states[states.reason == state][["t_s", "replication", "unit_id"]].rename(columns={"t_s": column})
         ends[column] = pd.merge_asof(away[["t_s", "replication", "unit_id"]], ended, left_on="t_s",
                                      right_on=column, by=["replication", "unit_id"], direction="forward")[column]
     destroyed_end = np.where(ends["destroyed_s"].notna(), duration_s, away.t_s.to_numpy() + planned_s.to_numpy())
@@ -185,16 +190,16 @@ def time_not_deployed_s(events: pd.DataFrame, duration_s: float) -> pd.Series:
     return away_s.groupby(level=0).sum().reindex(sorted(events.replication.unique()), fill_value=0.0)
 
 
-def first_detections(events: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+def first_detections(events: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
     """One row per replication, radar and threat: the slant range (km) at the radar's first detection,
-    with the radar's catalog type (``radar``) and the threat's (``type``)."""
-    names = compile_scenario(scenario, load_catalog(), np.random.default_rng(0)).sensor_names
+    with the radar's catalog type (``radar``, from the point's ``entities``) and the threat's (``type``)."""
+    radar_type = entities[entities.kind == "sensor"].set_index("id").type
     detects = events[events.kind == "detect"].sort_values("t_s")
     first = detects.groupby(["replication", "sensor_id", "threat_id"], as_index=False).first()
     types = threat_fates(events).set_index(["replication", "threat_id"]).type
     return pd.DataFrame({
         "replication": first.replication, "threat_id": first.threat_id,
-        "radar": [names[i].split("/")[-1] for i in first.sensor_id],
+        "radar": radar_type.reindex(first.sensor_id).to_numpy(),
         "type": types.reindex(pd.MultiIndex.from_arrays([first.replication, first.threat_id])).to_numpy(),
         "km": first.value / 1e3,
     })

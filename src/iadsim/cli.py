@@ -188,7 +188,8 @@ def _simulate_and_write(scenario_path: Path, output: Path, seed: int | None, qui
                         allow_large: bool = False) -> None:
     """Check the scenario and the output folder, simulate (with a progress bar on a terminal), write."""
     from iadsim.engine import simulate
-    from iadsim.results import check_output_folder, write_run
+    from iadsim.files import check_output_folder
+    from iadsim.results import write_run
     from iadsim.scenario.load import load_scenario
 
     scenario = load_scenario(scenario_path, allow_large=allow_large)

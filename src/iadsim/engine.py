@@ -33,13 +33,15 @@ from iadsim.world import World
 
 @dataclass
 class RunResult:
-    """What one run produced: the scenario, its hash, the seed, the event log and the metrics."""
+    """What one run produced: the scenario, its hash, the seed, the event log, its entities and the metrics."""
 
     scenario: Scenario
     scenario_hash: str
     seed: int
     events: pa.Table
     metrics: dict[str, float]
+    entities: pa.Table
+    """Who the events' ids are (:mod:`iadsim.entities`), from compilation."""
     ticks: int = 0
     """Ticks the engine ran: quiet stretches with nothing in the air are jumped over."""
     stage_s: dict[str, float] = field(default_factory=dict)
@@ -115,7 +117,8 @@ def simulate(
     metrics = compute_metrics(events, scenario, catalog)
     stage_s = {"setup": setup_s, **{role: s for (role, _), s in zip(stages, spent, strict=True)},
                "events": clock() - begun}
-    return RunResult(scenario, scenario_hash(scenario), seed, events, metrics, ticks_run, stage_s)
+    return RunResult(scenario, scenario_hash(scenario), seed, events, metrics, compiled.entities, ticks_run,
+                     stage_s)
 
 
 def _wake_s(world: World, stages: list[tuple[str, registry.Stage]]) -> float:

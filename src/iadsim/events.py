@@ -18,12 +18,12 @@ threat_launch    a threat entered the scenario (``weapon``: its type)  its unit 
 detect           a radar detected a threat (first time, or every time  slant range (m)
                  with ``log_all_detections``)
 track_start      an air picture started a track on a threat            -
-track_drop       a track ended (``detail`` says why)                   -
+track_drop       a track ended (``reason`` says why)                   -
 assign           the command post assigned a unit and missile type     number of rounds
 launch           an interceptor left its launcher                      its unit price (USD)
 out_of_rounds    a unit fired its last round of a missile type         -
 intercept        an interceptor destroyed its target                   miss distance (m)
-miss             an interceptor failed (``detail`` says why)           miss distance (m) or NaN
+miss             an interceptor failed (``reason`` says why)           miss distance (m) or NaN
 leak             a threat reached its aim point                        asset value at stake
 impact           where a leaking threat struck                         its unit price (USD)
 path_point       where a threat (``threat_id``) or an interceptor      its speed (m/s)
@@ -32,11 +32,18 @@ path_point       where a threat (``threat_id``) or an interceptor      its speed
 reload           a launcher was reloaded from its unit's magazine      rounds loaded
 classify         the command post classified a track (first time, or   class confidence
                  when the class changes; ``detail``: the class)
-unit_state       a fire unit changed state (``detail``: ``marching``   seconds until deployed
-                 with its destination, ``setting_up``, ``deployed``,   again; for destroyed:
-                 ``destroyed``, with the ``threat_id`` that struck)   the strike's distance (m)
+unit_state       a fire unit changed state (``reason``: ``marching``,  seconds until deployed
+                 ``setting_up``, ``deployed``, ``destroyed`` with the  again (a march: packing,
+                 ``threat_id`` that struck; ``detail`` tells a march's driving and setting up);
+                 destination and times)                               for destroyed: the
+                                                                      strike's distance (m)
 resupply         rounds of a type were delivered to a unit's magazine  rounds delivered
 ===============  ===================================================  =========================
+
+``reason`` is a dictionary-encoded enumeration with the same dictionary in every
+run (:data:`REASONS`, empty for kinds without one): logic tests it and never
+parses ``detail``, a text for people (a raid's name, a class, a march's plan in
+words). Who the ids are is in the run's entities table (:mod:`iadsim.entities`).
 """
 
 from __future__ import annotations
@@ -57,6 +64,24 @@ KINDS: tuple[str, ...] = (
 )
 ID_COLUMNS: tuple[str, ...] = ("threat_id", "track_id", "unit_id", "sensor_id", "interceptor_id")
 STRING_COLUMNS: tuple[str, ...] = ("weapon", "layer", "detail")
+REASONS: tuple[str, ...] = (
+    "",
+    # track_drop
+    "lost_missed_looks", "lost_uncertain", "lost_unseen", "target_destroyed", "target_leaked",
+    # miss
+    "target_gone", "gave_up", "outside_lethal_radius", "overkill", "warhead_failed",
+    # unit_state
+    "marching", "setting_up", "deployed", "destroyed",
+)
+"""Why a ``track_drop`` or a ``miss`` happened, and the state a ``unit_state`` entered: the ``reason`` column.
+
+track_drop: ``lost_missed_looks`` (its missed looks passed the deletion threshold), ``lost_uncertain`` (its
+position uncertainty grew too large), ``lost_unseen`` (no detection for a while: truth_noise),
+``target_destroyed``, ``target_leaked``; a ``lost_*`` track may be resumed. miss: ``target_gone`` (already
+killed or leaked when the round arrived), ``gave_up`` (out of range or energy), ``outside_lethal_radius``,
+``overkill`` (another round killed it in the same tick), ``warhead_failed`` (within the lethal radius, the
+kill draw failed). unit_state: ``marching``, ``setting_up``, ``deployed``, ``destroyed``.
+"""
 
 EVENT_SCHEMA = pa.schema(
     [
@@ -69,12 +94,23 @@ EVENT_SCHEMA = pa.schema(
         pa.field("lon_deg", pa.float64()),
         pa.field("alt_m", pa.float64()),
         pa.field("value", pa.float64()),
+        pa.field("reason", pa.dictionary(pa.int8(), pa.string())),
         pa.field("detail", pa.string()),
     ]
 )
 
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
-_COLUMN_NAMES = frozenset((*ID_COLUMNS, *STRING_COLUMNS, "value"))
+_REASON_CODE = {reason: code for code, reason in enumerate(REASONS)}
+_COLUMN_NAMES = frozenset((*ID_COLUMNS, *STRING_COLUMNS, "value", "reason"))
+
+
+def reason_codes(names: Sequence[str]) -> np.ndarray:
+    """The codes of ``names`` in :data:`REASONS` (int8): what a stage that keeps its reasons as codes passes
+    as ``reason``; an unknown name is a ``ValueError``."""
+    unknown = sorted(set(names) - _REASON_CODE.keys())
+    if unknown:
+        raise ValueError(f"unknown event reason(s): {', '.join(unknown)}")
+    return np.array([_REASON_CODE[name] for name in names], dtype=np.int8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +140,7 @@ def events(
 
     ``pos_ecef_m`` (n, 3) gives their latitude, longitude and altitude. Scalars
     broadcast to all ``n`` rows. Arrays are copied: a stage may go on changing its own.
+    ``reason`` is a name of :data:`REASONS`, or an array of their codes (:func:`reason_codes`).
     """
     code = _KIND_CODE.get(kind)
     if code is None:
@@ -112,6 +149,11 @@ def events(
         raise TypeError(f"unknown event columns: {', '.join(sorted(set(columns) - _COLUMN_NAMES))}")
     if n == 0:
         return NO_EVENTS
+    reason = columns.get("reason")
+    if isinstance(reason, str):
+        columns["reason"] = reason_codes((reason,))[0]
+    elif reason is not None and not np.issubdtype(np.asarray(reason).dtype, np.integer):
+        raise TypeError("an array of reasons must hold codes of REASONS (iadsim.events.reason_codes)")
     kept = {name: value.copy() if isinstance(value, np.ndarray) else value for name, value in columns.items()}
     return (EventBatch(code, n, t_s.copy() if isinstance(t_s, np.ndarray) else t_s,
                        None if pos_ecef_m is None else np.array(pos_ecef_m, dtype=float), kept),)
@@ -154,6 +196,7 @@ class EventLog:
         kind = np.repeat(np.array([batch.kind for batch in batches], dtype=np.int8), sizes)
         numbers = {name: np.full(total, -1, np.int32) for name in ID_COLUMNS}
         numbers["value"] = np.full(total, np.nan)
+        numbers["reason"] = np.zeros(total, np.int8)
         strings = {name: _Strings(total) for name in STRING_COLUMNS}
         pos = np.full((total, 3), np.nan)
         for batch, start, end in zip(batches, starts.tolist(), ends.tolist(), strict=True):
@@ -173,9 +216,10 @@ class EventLog:
         columns = {
             "t_s": pa.array(t_s[order]),
             "kind": pa.DictionaryArray.from_arrays(pa.array(kind[order]), pa.array(KINDS)),
-            **{name: pa.array(column[order]) for name, column in numbers.items() if name != "value"},
+            **{name: pa.array(numbers[name][order]) for name in ID_COLUMNS},
             "lat_deg": pa.array(np.rad2deg(lat)[order]), "lon_deg": pa.array(np.rad2deg(lon)[order]),
             "alt_m": pa.array(alt[order]), "value": pa.array(numbers["value"][order]),
+            "reason": pa.DictionaryArray.from_arrays(pa.array(numbers["reason"][order]), pa.array(REASONS)),
         }
         for field in EVENT_SCHEMA:
             if field.name in strings:

@@ -62,10 +62,10 @@ def compute_metrics(events: pa.Table, scenario: Scenario, catalog: Catalog) -> d
     for fate, kind_name in (("killed", "intercept"), ("leaked", "leak")):
         ids = np.unique(rows(kind_name).column("threat_id").to_numpy())
         metrics[f"cost_threats_{fate}"] = float(sum(price.get(int(i), 0.0) for i in ids))
-    states = rows("unit_state").column("detail").to_numpy(zero_copy_only=False).astype(str)
+    states = rows("unit_state").column("reason").cast(pa.string()).to_numpy(zero_copy_only=False)
     if len(scenario.units):
         metrics["units_destroyed"] = int(np.count_nonzero(states == "destroyed"))
-        metrics["unit_moves"] = int(np.count_nonzero(np.char.startswith(states, "marching")))
+        metrics["unit_moves"] = int(np.count_nonzero(states == "marching"))
         metrics["rounds_resupplied"] = int(np.nansum(rows("resupply").column("value").to_numpy()))
         dry = rows("out_of_rounds").column("t_s").to_numpy()
         if len(dry):

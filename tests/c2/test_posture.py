@@ -34,7 +34,7 @@ def test_a_scheduled_move_marches_sets_up_with_the_catalog_times_and_stays_silen
                               launch_point={"lat": 39.9, "lon": 27.1})])
     result = iadsim.simulate(sc, seed=1)
     states = table(result, "unit_state")
-    assert states.detail.str.split().str[0].tolist() == ["marching", "setting_up", "deployed"]
+    assert states.reason.tolist() == ["marching", "setting_up", "deployed"]
     start, arrive, ready = states.t_s.tolist()
     road_m, _ = iadsim.geo.geodesic_inverse(38.40, 27.10, 38.40, 27.3)
     assert start == 600.0
@@ -58,12 +58,12 @@ def test_relocation_after_firing_waits_for_its_interceptors_then_hops_the_ordere
     result = iadsim.simulate(sc, seed=2)
     launches, ends = table(result, "launch"), table(result, "intercept")
     states = table(result, "unit_state")
-    marching = states[states.detail.str.startswith("marching")]
+    marching = states[states.reason == "marching"]
     first = marching.t_s.iloc[0]
     assert len(marching) >= 1
     assert first >= launches.t_s.min() + 60.0
     assert first >= ends.t_s.min()  # its interceptor had come down
-    deployed = states[states.detail == "deployed"]
+    deployed = states[states.reason == "deployed"]
     distance_m, _ = iadsim.geo.geodesic_inverse(38.40, 27.10, deployed.lat_deg.iloc[0], deployed.lon_deg.iloc[0])
     assert distance_m == pytest.approx(5000.0, rel=1e-6)
     assert result.metrics["unit_moves"] == len(marching)
@@ -83,7 +83,7 @@ def test_a_strike_on_a_unit_that_stayed_destroys_it_and_one_that_moved_survives(
     moved = iadsim.simulate(_strike(relocate=True), seed=3)
     assert stayed.metrics["leaked"] == moved.metrics["leaked"] == 1  # nothing left to fire at the missile
     destroyed = table(stayed, "unit_state")
-    assert destroyed.detail.tolist()[-1] == "destroyed"
+    assert destroyed.reason.tolist()[-1] == "destroyed"
     assert destroyed.threat_id.iloc[-1] == table(stayed, "leak").threat_id.max()
     assert stayed.metrics["units_destroyed"] == 1 and moved.metrics["units_destroyed"] == 0
 
@@ -96,7 +96,7 @@ def test_a_unit_caught_on_the_move_is_destroyed_and_never_fires_again():
     sc = scenario(units=[s400(moves=[move])], raids=raids, duration="2 h")
     result = iadsim.simulate(sc, seed=4)
     states = table(result, "unit_state")
-    assert states.detail.iloc[-1] == "destroyed"
+    assert states.reason.iloc[-1] == "destroyed"
     killed_at = states.t_s.iloc[-1]
     assert result.metrics["units_destroyed"] == 1
     assert not (table(result, "launch").t_s > killed_at).any()
@@ -155,7 +155,7 @@ def test_marches_and_deliveries_in_quiet_time_cost_a_few_ticks_each():
     sc = scenario(units=[s400(moves=moves, resupply=supply)], duration="12 h",
                   raids=[raid("shahed-136-class", count=1, launch_time="10 h", launch_point={"lat": 38.7, "lon": 27.3})])
     result = iadsim.simulate(sc, seed=6)
-    states = table(result, "unit_state").detail.str.split().str[0].tolist()
+    states = table(result, "unit_state").reason.tolist()
     assert states == ["marching", "setting_up", "deployed"] * 2
     assert len(table(result, "resupply")) == 5  # at 1, 3, 5, 7 and 9 h
     active_s = result.to_pandas().t_s.max() - 36000.0  # from the drone's launch to the last event

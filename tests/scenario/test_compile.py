@@ -42,3 +42,26 @@ def test_units_on_a_shared_network_share_one_picture_and_a_lone_unit_has_its_own
     lone = picture[2]
     assert feeds[:, lone].sum() == 1, "the lone unit hears only its own radar"
     assert feeds[-1, picture[0]] and not feeds[-1, lone], "the networked radar feeds only its network"
+
+
+def test_the_type_tables_are_built_once_and_shared_by_the_stages():
+    """Per-type tables (scenario/tables.py) hold each entity's catalog figures; stages read them, not copies."""
+    from iadsim.engine import build_stages
+    from iadsim.entities import names
+    from iadsim.scenario.tables import LIMIT_COLUMNS
+
+    sc = scenario(units=[unit(), unit("generic-sr-sam", name="Point")], raids=[raid(count=3, name="Swarm")])
+    built = compiled(sc)
+    tables, catalog = built.tables, load_catalog()
+    assert [u.name for u in tables.unit_type] == ["generic-lr-sam", "generic-sr-sam"]
+    assert tables.unit_channels.tolist() == [catalog.fire_unit(u.name).fire_control_channels for u in tables.unit_type]
+    assert list(tables.weapon) == [m.name for m in built.interceptor_types]
+    assert list(tables.layer) == [catalog.interceptor(name).layer for name in tables.weapon]
+    radars = [r.name for r in tables.radar_type]
+    assert radars == [name.split("/")[-1] for name in names(built.entities, "sensor")]
+    assert tables.radar_limits.shape == (len(radars), LIMIT_COLUMNS)
+    assert list(tables.raid_name) == ["Swarm"] * 3 and list(tables.threat_type) == ["generic-drone"] * 3
+    stages = dict(build_stages(built))
+    assert stages["sense"].limits is tables.radar_limits
+    assert stages["launch"].weapon is tables.weapon and stages["assess"].weapon is tables.weapon
+    assert stages["decide"].weapon_name is tables.weapon

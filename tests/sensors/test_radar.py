@@ -5,7 +5,8 @@ import numpy as np
 from iadsim.catalog import load_catalog
 from iadsim.engine import build_stages, stream
 from iadsim.scenario.compile import compile_scenario
-from iadsim.sensors.scan import covers, radar_limits
+from iadsim.scenario.tables import radar_limits
+from iadsim.sensors.scan import covers
 from tests.helpers import raid, scenario
 
 

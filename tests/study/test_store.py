@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from iadsim.errors import UserError
+from iadsim.scenario.schema import Scenario
 from iadsim.study.executors import make_executor
 from iadsim.study.runner import finish, run_study
 from iadsim.study.spec import load_study
@@ -45,7 +46,7 @@ def done(made: Path, study_file: Path) -> Path:
 
 def test_layout_and_views(done):
     manifest = json.loads((done / "study.json").read_text())
-    assert manifest["format"] == "iadsim-study/1" and manifest["points"] == 2 and manifest["replications"] == 6
+    assert manifest["format"] == "iadsim-study/2" and manifest["points"] == 2 and manifest["replications"] == 6
     assert manifest["sweeps"] == [{"path": "units[0].inventory.generic-sr-interceptor", "values": [2, 6]}]
     assert sorted(path.name for path in (done / "metrics").iterdir())[:2] == [
         "p00000-r0000000-0000002.parquet", "p00000-r0000002-0000004.parquet"]
@@ -59,6 +60,14 @@ def test_layout_and_views(done):
         summary = db.execute("select n, method, replications_needed from summary "
                          "where metric = 'leak_fraction' order by point").fetchall()
         assert all(row[0] == 6 and row[1] in ("bootstrap", "constant") and row[2] >= 1 for row in summary)
+        radars = db.execute("select point, id, name, type from entities where kind = 'sensor' order by 1, 2").fetchall()
+    store = StudyStore.open(done)
+    for point in (0, 1):
+        entities = store.entities(point).to_pylist()
+        sensors = [(row["id"], row["name"], row["type"]) for row in entities if row["kind"] == "sensor"]
+        assert sensors == [row[1:] for row in radars if row[0] == point] and sensors
+        scenario = Scenario.model_validate_json(points.column("scenario_json")[point].as_py())
+        assert [row["name"] for row in entities if row["kind"] == "unit"] == [unit.name for unit in scenario.units]
 
 
 def test_duckdb_command_line_reads_the_database(done):

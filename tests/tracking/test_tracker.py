@@ -12,8 +12,8 @@ import itertools
 import numpy as np
 import pytest
 
-from iadsim.tracking.backend import TrackerParameters
-from iadsim.tracking.core import ArrayTracker
+from iadsim.tracking.backend import Scan, TrackerParameters
+from iadsim.tracking.core import LIVE, ArrayTracker
 from iadsim.tracking.scoring import gospa, id_swaps
 from iadsim.tracking.synthetic import standard_scenario
 
@@ -90,3 +90,26 @@ def test_tracker_ids_are_stable_and_unique() -> None:
     final = tracker.confirmed()
     kept = [seen_labels.get(i) == lab for i, lab in zip(final.id.tolist(), final.label.tolist(), strict=True)]
     assert np.mean(kept) >= 0.9
+
+
+def test_a_tentative_track_no_look_covers_is_freed_once_its_spread_passes_the_limit() -> None:
+    """A false alarm starts a tentative track; looks that never cover it (they feed another picture) neither hit
+    nor miss it. With no velocity measured, its spread after dt is at least that of the initial velocity,
+    sqrt(3) x initial_speed_sigma x dt: past max_position_sigma it is freed, before that it lives on."""
+    run = standard_scenario(1, seed=1)
+    parameters = TrackerParameters(max_position_sigma_m=10_000.0, initial_speed_sigma_mps=500.0)
+    tracker = ArrayTracker(parameters, run.sensors)
+    alone = np.array([[150_000.0, 0.3, 0.02]])
+    tracker.process(Scan(t_s=0.0, sensor=0, z=alone, picture=np.zeros(1, np.int64), truth=np.full(1, -1)))
+    assert tracker.store.counts[LIVE] == 1
+    free_after_s = 10_000.0 / (np.sqrt(3.0) * 500.0)  # 11.5 s; the initial position spread only adds to it
+    elsewhere = np.ones(1, np.int64)  # looks for picture 1: none of them covers picture 0's track
+    freed_at_s = None
+    for t_s in np.arange(1.0, 20.0):
+        tracker.process(Scan(t_s=float(t_s), sensor=0, z=np.zeros((0, 3)), picture=np.zeros(0, np.int64),
+                             truth=np.zeros(0, np.int64), look_pictures=elsewhere))
+        if freed_at_s is None and tracker.store.counts[LIVE] == 0:
+            freed_at_s = float(t_s)
+    # The first look after 11.5 s (the position spread at 150 km, a few hundred metres, cannot bring it a second).
+    assert freed_at_s == np.ceil(free_after_s)
+    assert len(tracker.confirmed().id) == 0

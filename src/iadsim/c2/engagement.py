@@ -72,7 +72,7 @@ def ground_and_altitude(launcher: Array, rotation: Array, x: float, y: float, z:
     return np.hypot(east, north), geodetic_of(x, y, z)[2]
 
 
-@inline_kernel
+@kernel
 def intercept_of(figures: Array, has_table: NDArray[np.bool_], ground_grid: Array, altitude_grid: Array,
                  tof_table: Array, missile: int, launcher: Array, rotation: Array, pos: Array, vel: Array,
                  target_t_go_s: float, work: Array) -> tuple[bool, float]:

@@ -34,12 +34,9 @@ class GreedyDecider:
         world = compiled.world
         types = compiled.interceptor_types
         self.envelope = Envelope.of(types, tables_for(types, compiled.scenario.models.fly))
-        self.cost_usd = np.array([m.cost_usd for m in types])
-        self.weapon = np.array([m.name for m in types], dtype=object)
-        self.layer = np.array([m.layer for m in types], dtype=object)
-        unit_types = [compiled.unit_types[i] for i in world.units.type_index]
-        self.channels = np.array([u.fire_control_channels for u in unit_types], dtype=np.int64)
-        self.guided = np.array([u.guided_missiles for u in unit_types], dtype=np.int64)
+        tables = compiled.tables
+        self.cost_usd, self.weapon, self.layer = tables.weapon_cost_usd, tables.weapon, tables.layer
+        self.channels, self.guided = tables.unit_channels, tables.unit_guided
         self.launches_per_tick = launches_per_cycle(compiled)
         self.defend_assets = len(world.assets.id) > 0
 

@@ -40,13 +40,9 @@ class Launcher:
                 | group_columns("interceptors", leave_out=("endgame", "miss_distance_m")))
 
     def __init__(self, compiled: CompiledScenario) -> None:
-        types = compiled.interceptor_types
-        self.cost_usd = np.array([m.cost_usd for m in types])
-        self.weapon = np.array([m.name for m in types], dtype=object)
-        self.layer = np.array([m.layer for m in types], dtype=object)
-        unit_types = [compiled.unit_types[i] for i in compiled.world.units.type_index]
-        self.interval_s = np.array([u.min_launch_interval for u in unit_types])
-        self.reload_s = np.array([u.reload_time or 0.0 for u in unit_types])
+        tables = compiled.tables
+        self.cost_usd, self.weapon, self.layer = tables.weapon_cost_usd, tables.weapon, tables.layer
+        self.interval_s, self.reload_s = tables.unit_launch_interval_s, tables.unit_reload_s
         self.posture = Posture(compiled)
         self.next_reload_done_s = np.inf  # earliest end of a reload under way
         self.magazines_changed = True  # rounds fired or delivered since empty launchers last took from magazines

@@ -57,10 +57,8 @@ class Posture:
     def __init__(self, compiled: CompiledScenario) -> None:
         scenario, world = compiled.scenario, compiled.world
         units, threats = world.units, world.threats
-        unit_types = [compiled.unit_types[i] for i in units.type_index]
         count = len(units.id)
-        self.march_s = np.array([u.march_time or 0.0 for u in unit_types])
-        self.setup_s = np.array([u.setup_time or 0.0 for u in unit_types])
+        self.march_s, self.setup_s = compiled.tables.unit_march_s, compiled.tables.unit_setup_s
         hops = [spec.relocate_after_firing for spec in scenario.units]
         self.hops = np.array([hop is not None for hop in hops], dtype=bool)
         self.hop_m = np.array([hop.distance if hop else 0.0 for hop in hops])
@@ -76,8 +74,7 @@ class Posture:
         self.move_done = np.zeros(len(moves), dtype=bool)
         self.deliveries = compiled.deliveries
         self.next_delivery = 0
-        self.weapon = np.array([m.name for m in compiled.interceptor_types], dtype=object)
-        self.layer = np.array([m.layer for m in compiled.interceptor_types], dtype=object)
+        self.weapon, self.layer = compiled.tables.weapon, compiled.tables.layer
         # The march under way: from (deg, deg, m) to (deg, deg, m), departing, arriving, ready.
         self.origin = np.zeros((count, 3))
         self.destination = np.zeros((count, 3))
@@ -173,7 +170,8 @@ class Posture:
         self._set_state(world, destroyed, DESTROYED)
         self.arrive_t_s[destroyed] = self.ready_t_s[destroyed] = self.depart_t_s[destroyed] = np.inf
         return events("unit_state", t_s, len(destroyed), units.pos_ecef_m[destroyed], unit_id=units.id[destroyed],
-                      threat_id=threats.id[struck[by]], value=distance[by, column], detail="destroyed")
+                      threat_id=threats.id[struck[by]], value=distance[by, column], detail="destroyed",
+                      reason="destroyed")
 
     def _deliver(self, world: World, t_s: float) -> EventColumns:
         """Deliveries due by ``t_s`` go into the magazines of the units still standing."""
@@ -203,12 +201,12 @@ class Posture:
         self._set_state(world, arrived, SETTING_UP)
         setting_up = events("unit_state", self.arrive_t_s[arrived], len(arrived), units.pos_ecef_m[arrived],
                             unit_id=units.id[arrived], value=self.ready_t_s[arrived] - self.arrive_t_s[arrived],
-                            detail="setting_up")
+                            detail="setting_up", reason="setting_up")
         ready = np.flatnonzero((units.state == SETTING_UP) & (self.ready_t_s <= t_s + 1e-9))
         self._set_state(world, ready, DEPLOYED)
         self.fired[ready] = False
         deployed = events("unit_state", self.ready_t_s[ready], len(ready), units.pos_ecef_m[ready],
-                          unit_id=units.id[ready], value=0.0, detail="deployed")
+                          unit_id=units.id[ready], value=0.0, detail="deployed", reason="deployed")
         self.arrive_t_s[ready] = self.ready_t_s[ready] = self.depart_t_s[ready] = np.inf
         return merge(setting_up, deployed)
 
@@ -259,7 +257,7 @@ class Posture:
                            zip(destination, road_m, self.march_s[unit], road_m / speed_mps, self.setup_s[unit],
                                strict=True)], dtype=object)
         return events("unit_state", t_s, len(unit), units.pos_ecef_m[unit], unit_id=units.id[unit],
-                      value=self.ready_t_s[unit] - t_s, detail=detail)
+                      value=self.ready_t_s[unit] - t_s, detail=detail, reason="marching")
 
     def _set_state(self, world: World, unit: I64, state: int) -> None:
         if len(unit) == 0:

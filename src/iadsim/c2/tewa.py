@@ -56,9 +56,7 @@ from iadsim.world import Assignments, World
 def launches_per_cycle(compiled: CompiledScenario) -> np.ndarray:
     """(U,) rounds each unit may launch in one command cycle (tick): its launch interval's share of the tick,
     at least one; all its guidance channels when it has no launch interval."""
-    unit_types = [compiled.unit_types[i] for i in compiled.world.units.type_index]
-    interval = np.array([u.min_launch_interval for u in unit_types], dtype=float)
-    guided = np.array([u.guided_missiles for u in unit_types], dtype=np.int64)
+    interval, guided = compiled.tables.unit_launch_interval_s, compiled.tables.unit_guided
     return np.where(interval > 0.0, np.maximum(1, np.floor(compiled.scenario.time_step / np.maximum(interval, 1e-9))),
                     guided).astype(np.int64)
 
@@ -77,23 +75,22 @@ class WTADecider:
         doctrine = scenario.doctrine
         types = compiled.interceptor_types
         self.envelope = Envelope.of(types, tables_for(types, scenario.models.fly))
-        self.weapon_name = np.array([m.name for m in types], dtype=object)
-        self.layer_name = np.array([m.layer for m in types], dtype=object)
+        tables = compiled.tables
+        self.weapon_name, self.layer_name = tables.weapon, tables.layer
         units = world.units
         unit, missile = (index.astype(np.int64) for index in np.nonzero(units.rounds > 0))
-        unit_types = [compiled.unit_types[i] for i in units.type_index]
         assets = world.assets
         unit_value = doctrine.unit_value or (float(assets.value.max()) if len(assets.value) else 1.0)
         self.tables = DecideTables(
             weapon_unit=unit, weapon_missile=missile,
-            weapon_pk=np.array([m.single_shot_pk for m in types], dtype=float)[missile],
-            weapon_cost=np.array([m.cost_usd for m in types], dtype=float)[missile] / 1e6 * doctrine.cost_weight,
-            weapon_layer_rank=np.array([LAYERS.index(m.layer) for m in types], dtype=np.int64)[missile],
-            pk_of_type=np.array([m.single_shot_pk for m in types], dtype=float),
-            unit_channels=np.array([u.fire_control_channels for u in unit_types], dtype=np.int64),
-            unit_guided=np.array([u.guided_missiles for u in unit_types], dtype=np.int64),
+            weapon_pk=tables.weapon_pk[missile],
+            weapon_cost=tables.weapon_cost_usd[missile] / 1e6 * doctrine.cost_weight,
+            weapon_layer_rank=np.array([LAYERS.index(layer) for layer in tables.layer], dtype=np.int64)[missile],
+            pk_of_type=tables.weapon_pk,
+            unit_channels=tables.unit_channels,
+            unit_guided=tables.unit_guided,
             unit_launches=launches_per_cycle(compiled),
-            unit_half_sector_rad=np.array([u.engagement_sector or 2.0 * np.pi for u in unit_types], float) / 2.0,
+            unit_half_sector_rad=tables.unit_half_sector_rad,
             asset_pos_ecef_m=np.ascontiguousarray(assets.pos_ecef_m, dtype=float).reshape(-1, 3),
             point_value=np.concatenate([assets.value, np.full(len(units.id), unit_value)]).astype(float),
             point_unit=np.concatenate([np.full(len(assets.value), -1), np.arange(len(units.id))]).astype(np.int64))

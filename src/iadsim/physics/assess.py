@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from iadsim.events import NO_EVENTS, EventColumns, events, merge
+from iadsim.events import NO_EVENTS, EventColumns, events, merge, reason_codes
 from iadsim.physics.lethality import kill_probability
 from iadsim.registry import columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import DONE, FLYING, KILLED, LEAKED, World
+
+# Why a round missed, in the order of the tests of :meth:`Assessor._endgames`: its reason and its text.
+MISS_REASONS = reason_codes(("target_gone", "gave_up", "outside_lethal_radius", "overkill", "warhead_failed"))
+MISS_DETAILS = np.array(["target gone", "gave up: out of range or energy", "outside lethal radius",
+                         "target destroyed by another interceptor", "warhead did not kill"], dtype=object)
 
 
 @register("assess", "default")
@@ -30,13 +35,12 @@ class Assessor:
 
     def __init__(self, compiled: CompiledScenario) -> None:
         types = compiled.interceptor_types
-        self.pk = np.array([m.single_shot_pk for m in types])
+        tables = compiled.tables
+        self.pk = tables.weapon_pk
         self.lethal_radius_m = np.array([m.lethal_radius for m in types])
         self.carleton = np.array([m.damage_function == "carleton" for m in types], dtype=bool)
-        self.weapon = np.array([m.name for m in types], dtype=object)
-        self.layer = np.array([m.layer for m in types], dtype=object)
+        self.weapon, self.layer, self.threat_type = tables.weapon, tables.layer, tables.threat_type
         threats = compiled.world.threats
-        self.threat_type = np.array([t.name for t in compiled.threat_types], dtype=object)[threats.type_index]
         targets = [raid.target or "end of route" for raid in compiled.scenario.raids]
         self.target_name = np.array(targets, dtype=object)[threats.raid_index]
 
@@ -65,12 +69,7 @@ class Assessor:
         threats.status[target[kill]] = KILLED
         missiles.status[rows] = DONE
         missiles.endgame[rows] = False
-        reason = np.select(
-            [~alive, np.isnan(miss), ~within, overkill],
-            ["target gone", "gave up: out of range or energy", "outside lethal radius",
-             "target destroyed by another interceptor"],
-            "warhead did not kill",
-        ).astype(object)
+        why = np.select([~alive, np.isnan(miss), ~within, overkill], [0, 1, 2, 3], 4)
         columns = dict(threat_id=target, interceptor_id=missiles.id[rows], unit_id=missiles.unit_index[rows],
                        track_id=missiles.track_row[rows], weapon=self.weapon[kind], layer=self.layer[kind],
                        value=miss)
@@ -79,7 +78,8 @@ class Assessor:
         missed = {key: value[~kill] for key, value in columns.items()}
         return merge(
             events("intercept", t_s, int(kill.sum()), missiles.pos_ecef_m[rows[kill]], detail=pk_text[kill], **hit),
-            events("miss", t_s, int((~kill).sum()), missiles.pos_ecef_m[rows[~kill]], detail=reason[~kill], **missed),
+            events("miss", t_s, int((~kill).sum()), missiles.pos_ecef_m[rows[~kill]], detail=MISS_DETAILS[why[~kill]],
+                   reason=MISS_REASONS[why[~kill]], **missed),
         )
 
     def _leaks(self, world: World, t_s: float) -> EventColumns:

@@ -234,7 +234,7 @@ def _read_table(path: Path, key: str) -> FlyoutTable | None:
 
 def _write_table(path: Path, key: str, table: FlyoutTable) -> None:
     """Write ``table`` atomically (temporary file, then rename); a failure leaves no file behind."""
-    from iadsim.results import atomic_write
+    from iadsim.files import atomic_write
 
     arrays = {name: getattr(table, name) for name in ARRAYS}
     path.parent.mkdir(parents=True, exist_ok=True)

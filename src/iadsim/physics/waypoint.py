@@ -60,10 +60,7 @@ class WaypointMover:
         self.launch_alt_m = routes.alt_m[:, 0].copy()
         self.aim_alt_m = routes.alt_m[rows, routes.n_points - 1]
         self.leg = np.zeros(len(kind), dtype=np.int64)
-        self.type_names = np.array([t.name for t in threat_types], dtype=object)[kind]
-        self.raid_names = np.array(
-            [raid.name or raid.type for raid in compiled.scenario.raids], dtype=object
-        )[compiled.world.threats.raid_index]
+        self.type_names, self.raid_names = compiled.tables.threat_type, compiled.tables.raid_name
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         threats = world.threats

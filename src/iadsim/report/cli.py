@@ -42,7 +42,7 @@ def report(
 ) -> None:
     """Rebuild a run's report (one HTML file that needs no network) from its results folder, or make a
     study's report from a study folder (written by `iadsim study`)."""
-    from iadsim.study.store import MANIFEST_FILE
+    from iadsim.study.layout import MANIFEST_FILE
 
     if (folder / MANIFEST_FILE).is_file():
         _study_report(folder, output)
@@ -50,7 +50,8 @@ def report(
     from iadsim.report.map_figure import DEFAULT_COVERAGE_ALTITUDES_M
     from iadsim.report.page import render_run_report
     from iadsim.report.record import read_run_folder
-    from iadsim.results import REPORT_FILE, atomic_write_text
+    from iadsim.files import atomic_write_text
+    from iadsim.run_layout import REPORT_FILE
 
     altitudes = tuple(_altitude(text) for text in altitude) if altitude else DEFAULT_COVERAGE_ALTITUDES_M
     record = read_run_folder(folder)
@@ -62,7 +63,8 @@ def report(
 
 def _study_report(folder: Path, output: Path | None) -> None:
     from iadsim.report.study_page import StudyRecord, render_study_report
-    from iadsim.results import REPORT_FILE, atomic_write_text
+    from iadsim.files import atomic_write_text
+    from iadsim.run_layout import REPORT_FILE
     from iadsim.study.store import StudyStore
 
     record = StudyRecord.read(StudyStore.open(folder))
@@ -85,7 +87,7 @@ def export(
     """Export a run's paths, sites and events for other viewers: Cesium (CZML), GIS (GeoJSON), Google Earth (KML)."""
     from iadsim.report.export_model import DEFAULT_EPOCH
     from iadsim.report.record import read_run_folder
-    from iadsim.results import atomic_write_text
+    from iadsim.files import atomic_write_text
 
     name = format.lower()
     if name not in FORMATS:
@@ -135,7 +137,7 @@ def _epoch(text: str) -> dt.datetime:
 
 def _check_writable(target: Path) -> None:
     """The output's folder must exist and be writable, with room; the output must not be a folder."""
-    from iadsim.results import check_output_folder
+    from iadsim.files import check_output_folder
 
     if target.is_dir():
         raise UserError([Problem("is a folder", expected="a file name to write",

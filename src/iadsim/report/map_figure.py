@@ -167,17 +167,16 @@ def _envelopes(record: RunRecord) -> dict[str, _Rings]:
 
 def _coverage_traces(record: RunRecord, frame: MapFrame, altitudes_m: tuple[float, ...]) -> list[go.Scatter]:
     """One trace per target altitude: every radar's coverage ring at that altitude."""
-    compiled = record.compiled
-    sensors = compiled.world.sensors
-    radars = [compiled.radar_types[index] for index in sensors.type_index]
+    sites = record.radars
+    radars = [record.catalog.radar(name) for name in sites.column("type").to_pylist()]
     detection = np.array([radar.detection_range for radar in radars])
     instrumented = np.array([radar.max_range for radar in radars])
-    lat, lon = np.rad2deg(sensors.lat_rad), np.rad2deg(sensors.lon_rad)
+    lat, lon, antenna_alt_m = (sites.column(name).to_numpy() for name in ("lat_deg", "lon_deg", "alt_m"))
     traces = []
     for index, altitude in enumerate(altitudes_m):
-        radius = coverage_radius_m(detection, instrumented, sensors.antenna_alt_m, altitude)
+        radius = coverage_radius_m(detection, instrumented, antenna_alt_m, altitude)
         rings = _Rings([], [], [])
-        for row, name in enumerate(compiled.sensor_names):
+        for row, name in enumerate(sites.column("name").to_pylist()):
             rings.add(lat[row], lon[row], radius[row],
                       f"{escape.text(name)}: {distance_text(radius[row])} against a target "
                       f"of {display(radars[row].reference_rcs, 'area')} at {distance_text(altitude)}")

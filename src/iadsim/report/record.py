@@ -2,9 +2,10 @@
 
 Reports read the event log and nothing else from a run, plus the scenario
 for context (DESIGN.md): metrics are recomputed from the events, paths come
-from ``path_point`` events, and the scenario gives names and the map's fixed
-geometry (where assets, units and radars stand). A record comes from a run in
-memory (:meth:`RunRecord.of_result`) or from a results folder on disk
+from ``path_point`` events, and the entities table written beside the events
+(:mod:`iadsim.entities`) gives names, types and where radars stand, so that a
+report never compiles the scenario again. A record comes from a run in memory
+(:meth:`RunRecord.of_result`) or from a results folder on disk
 (:func:`read_run_folder`).
 """
 
@@ -22,12 +23,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from iadsim.catalog import Catalog, load_catalog
+from iadsim.entities import ENTITY_SCHEMA, names, of_kind
 from iadsim.errors import Problem, UserError
 from iadsim.events import EVENT_SCHEMA
 from iadsim.metrics import compute_metrics, threat_outcomes
 from iadsim.report.paths import Paths, interceptor_paths, threat_paths
-from iadsim.results import EVENTS_FILE, SCENARIO_FILE, SUMMARY_FILE
-from iadsim.scenario.compile import CompiledScenario, compile_scenario
+from iadsim.run_layout import ENTITIES_FILE, EVENTS_FILE, SCENARIO_FILE, SUMMARY_FILE
 from iadsim.scenario.load import load_scenario
 from iadsim.scenario.schema import Scenario
 
@@ -41,9 +42,10 @@ RUN_FOLDER_HINT = "a results folder is what `iadsim run SCENARIO -o DIR` writes"
 
 @dataclass
 class RunRecord:
-    """One run: its events, its scenario, and its summary (seed, scenario hash, iadsim version)."""
+    """One run: its events, its entities, its scenario, and its summary (seed, scenario hash, iadsim version)."""
 
     events: pa.Table
+    entities: pa.Table
     scenario: Scenario
     summary: dict[str, Any]
     catalog: Catalog = field(default_factory=load_catalog)
@@ -51,7 +53,7 @@ class RunRecord:
     @classmethod
     def of_result(cls, result: RunResult, summary: dict[str, Any], catalog: Catalog | None = None) -> RunRecord:
         """The record of a run just simulated, with the summary written beside it."""
-        return cls(result.events, result.scenario, summary, catalog or load_catalog())
+        return cls(result.events, result.entities, result.scenario, summary, catalog or load_catalog())
 
     @property
     def seed(self) -> int:
@@ -85,15 +87,13 @@ class RunRecord:
         return self.interceptor_paths.thinned(MAX_DRAWN_POINTS)
 
     @cached_property
-    def compiled(self) -> CompiledScenario:
-        """The scenario compiled as the run compiled it: radar positions and names, types in play.
+    def radars(self) -> pa.Table:
+        """The run's radars in sensor id order (:mod:`iadsim.entities`): name, catalog type, antenna position."""
+        return of_kind(self.entities, "sensor")
 
-        The scatter of launch points is drawn from a stream of its own that
-        nothing here reads, so any seed does; the run's seed keeps it equal to the run's.
-        """
-        from iadsim.engine import stream
-
-        return compile_scenario(self.scenario, self.catalog, stream(self.seed, "compile"))
+    @cached_property
+    def _sensor_names(self) -> list[str]:
+        return names(self.entities, "sensor")
 
     @cached_property
     def launches(self) -> dict[str, np.ndarray]:
@@ -114,8 +114,8 @@ class RunRecord:
         return self.scenario.units[unit_id].name if 0 <= unit_id < len(self.scenario.units) else "?"
 
     def sensor_name(self, sensor_id: int) -> str:
-        names = self.compiled.sensor_names
-        return names[sensor_id] if 0 <= sensor_id < len(names) else "?"
+        known = self._sensor_names
+        return known[sensor_id] if 0 <= sensor_id < len(known) else "?"
 
 
 def read_run_folder(folder: str | Path, catalog: Catalog | None = None) -> RunRecord:
@@ -124,26 +124,30 @@ def read_run_folder(folder: str | Path, catalog: Catalog | None = None) -> RunRe
     if not folder.is_dir():
         what = "does not exist" if not folder.exists() else "is a file, not a folder"
         raise UserError([Problem(what, suggestion=RUN_FOLDER_HINT)], str(folder))
-    missing = [name for name in (EVENTS_FILE, SCENARIO_FILE, SUMMARY_FILE) if not (folder / name).is_file()]
+    missing = [name for name in (EVENTS_FILE, ENTITIES_FILE, SCENARIO_FILE, SUMMARY_FILE)
+               if not (folder / name).is_file()]
     if missing:
         raise UserError([Problem(f"not a results folder: {', '.join(missing)} missing", suggestion=RUN_FOLDER_HINT)],
                         str(folder))
     catalog = catalog or load_catalog()
-    return RunRecord(_read_events(folder / EVENTS_FILE), load_scenario(folder / SCENARIO_FILE, catalog),
-                     _read_summary(folder / SUMMARY_FILE), catalog)
+    return RunRecord(_read_table(folder / EVENTS_FILE, EVENT_SCHEMA, "event log"),
+                     _read_table(folder / ENTITIES_FILE, ENTITY_SCHEMA, "entities table"),
+                     load_scenario(folder / SCENARIO_FILE, catalog), _read_summary(folder / SUMMARY_FILE), catalog)
 
 
-def _read_events(path: Path) -> pa.Table:
+def _read_table(path: Path, schema: pa.Schema, what: str) -> pa.Table:
     try:
         table = pq.read_table(path)
     except (OSError, pa.ArrowException) as error:
-        raise UserError([Problem(f"not a readable Parquet file: {error}", expected="the event log of a run",
+        raise UserError([Problem(f"not a readable Parquet file: {error}", expected=f"the {what} of a run",
                                  suggestion="run the scenario again to rewrite it")], str(path)) from None
-    absent = [name for name in EVENT_SCHEMA.names if name not in table.column_names]
+    absent = [name for name in schema.names if name not in table.column_names]
     if absent:
-        raise UserError([Problem(f"not an iadsim event log: column(s) {', '.join(absent)} missing",
-                                 expected=f"columns {', '.join(EVENT_SCHEMA.names)}")], str(path))
-    return table.select(EVENT_SCHEMA.names).cast(EVENT_SCHEMA)
+        raise UserError([Problem(f"not an iadsim {what}: column(s) {', '.join(absent)} missing",
+                                 expected=f"columns {', '.join(schema.names)}",
+                                 suggestion="a folder written by an older iadsim: run the scenario again")],
+                        str(path))
+    return table.select(schema.names).cast(schema)
 
 
 def _read_summary(path: Path) -> dict[str, Any]:

@@ -12,13 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
 from numpy.typing import NDArray
 
 from iadsim import geo
+from iadsim.entities import entities_of_kind
 from iadsim.catalog import Catalog
 from iadsim.catalog.schema import FireUnitType, InterceptorType, RadarType, ThreatType
 from iadsim.scenario.schedule import Deliveries, raid_launch_times_s
 from iadsim.scenario.schema import Position, Scenario
+from iadsim.scenario.tables import TypeTables
 from iadsim.terrain import FLAT, GridTerrain, load_terrain
 from iadsim.world import PENDING, Assets, Interceptors, Launchers, Sensors, Threats, Units, World
 
@@ -51,7 +54,10 @@ class CompiledScenario:
     unit_types: list[FireUnitType]
     routes: Routes
     world: World
-    sensor_names: list[str]
+    tables: TypeTables
+    """Catalog figures per type and per entity, built once here for every stage (:mod:`iadsim.scenario.tables`)."""
+    entities: pa.Table
+    """Who the event log's ids are: names, types, starting positions (:mod:`iadsim.entities`)."""
     deliveries: Deliveries | None = None
     """Scheduled resupply of the units' magazines (see :mod:`iadsim.scenario.schedule`)."""
     terrain: GridTerrain = FLAT
@@ -94,10 +100,31 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, rng: np.random.Genera
         interceptors=Interceptors.with_capacity(int(units.rounds.sum() + deliveries.rounds.sum())),
         n_pictures=n_pictures,
     )
+    raid_names = [raid.name or raid.type for raid in scenario.raids]
+    tables = TypeTables.of(compiled_types["interceptor_types"], unit_types, units.type_index,
+                           compiled_types["radar_types"], sensors.type_index, compiled_types["threat_types"],
+                           threats.type_index, raid_names, threats.raid_index)
     return CompiledScenario(scenario=scenario, catalog=catalog, routes=routes, world=world,
-                            sensor_names=sensor_names, deliveries=deliveries,
+                            tables=tables,
+                            entities=_entities(scenario, world, sensor_names, tables), deliveries=deliveries,
                             terrain=load_terrain(scenario.terrain.file) if scenario.terrain is not None else FLAT,
                             **compiled_types)
+
+
+def _entities(scenario: Scenario, world: World, sensor_names: list[str], tables: TypeTables) -> pa.Table:
+    """The entities table (:mod:`iadsim.entities`): assets, units, radars and threats, where they start."""
+    sensors = world.sensors
+    return pa.concat_tables([
+        entities_of_kind("asset", [a.name for a in scenario.assets], [""] * len(scenario.assets), None,
+                         [a.position.lat for a in scenario.assets], [a.position.lon for a in scenario.assets],
+                         [a.position.alt for a in scenario.assets]),
+        entities_of_kind("unit", [u.name for u in scenario.units], [u.type for u in scenario.units], None,
+                         [u.position.lat for u in scenario.units], [u.position.lon for u in scenario.units],
+                         [u.position.alt for u in scenario.units]),
+        entities_of_kind("sensor", sensor_names, [r.name for r in tables.radar_type], sensors.unit_index,
+                         np.rad2deg(sensors.lat_rad), np.rad2deg(sensors.lon_rad), sensors.antenna_alt_m),
+        entities_of_kind("threat", tables.raid_name.tolist(), tables.threat_type.tolist()),
+    ]).combine_chunks()
 
 
 def _ecef(positions: list[Position]) -> NDArray[np.float64]:

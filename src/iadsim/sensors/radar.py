@@ -43,9 +43,10 @@ from iadsim.jit import kernel, poisson_of, uniform_of
 from iadsim.registry import columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.sensors.detection import DetectionTable, required_snr
+from iadsim.scenario.tables import HALF_SECTOR, MAX_ELEVATION, MAX_RANGE, MIN_ELEVATION
 from iadsim.sensors.scan import (
-    HALF_SECTOR, MAX_ELEVATION, MAX_RANGE, MIN_ELEVATION, SENSOR_GEOMETRY, ScanningSensor, covers_of, due_looks, first_detections,
-    flying_rows, grown, heading_of, measure_of, to_ecef_of, wrap_angle_of,
+    SENSOR_GEOMETRY, ScanningSensor, covers_of, due_looks, first_detections, flying_rows, grown, heading_of, measure_of,
+    to_ecef_of, wrap_angle_of,
 )
 from iadsim.terrain import LINE_OF_SIGHT_SAMPLES, line_of_sight_clear_of
 from iadsim.world import World
@@ -134,7 +135,7 @@ class RadarSensor(ScanningSensor):
 
     def __init__(self, compiled: CompiledScenario) -> None:
         super().__init__(compiled)
-        radar = [compiled.radar_types[i] for i in compiled.world.sensors.type_index]
+        radar = compiled.tables.radar_type
         references = [radar_reference(r) for r in radar]
         self.figures = np.array([[r.detection_range, 10.0 * np.log10(r.reference_rcs), reference_snr_db(r), pfa,
                                   false_alarms_per_look(r), r.track_capacity]

@@ -39,7 +39,7 @@ class RangeHorizonSensor(ScanningSensor):
 
     def __init__(self, compiled: CompiledScenario) -> None:
         super().__init__(compiled)
-        radar = [compiled.radar_types[i] for i in compiled.world.sensors.type_index]
+        radar = compiled.tables.radar_type
         self.reference_range_m = np.array([r.detection_range for r in radar], dtype=float)
         self.reference_rcs_m2 = np.array([r.reference_rcs for r in radar], dtype=float)
 

@@ -16,9 +16,9 @@
 Radar positions, ENU rotations, antenna heights and headings are read from the
 world's ``sensors`` group at every look (the launch stage moves a fire unit's
 radars with it); a stage caches only what the catalog says about each radar
-(:func:`radar_limits`). A tick's looks are one compiled pass over radars ×
-flying threats, with no radars × threats temporaries; a tick on which no radar
-is due costs one comparison.
+(:func:`iadsim.scenario.tables.radar_limits`, built once at compile). A tick's
+looks are one compiled pass over radars × flying threats, with no radars ×
+threats temporaries; a tick on which no radar is due costs one comparison.
 """
 
 from __future__ import annotations
@@ -26,53 +26,48 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from iadsim.catalog.schema import RadarType
 from iadsim.events import NO_EVENTS, EventColumns, events
 from iadsim.geo import EFFECTIVE_EARTH_FACTOR, REFRACTION_BEND_PER_M, geodetic_of, radar_horizon_of
 from iadsim.jit import KernelRandom, kernel, normal_of
 from iadsim.registry import columns, group_columns
 from iadsim.scenario.compile import CompiledScenario
+from iadsim.scenario.tables import HALF_SECTOR, MAX_RANGE, SCAN_PERIOD, SIGMA, TAN_MAX_ELEVATION, TAN_MIN_ELEVATION
+from iadsim.scenario.tables import radar_limits  # noqa: F401 (read from here by tracking/coverage.py)
 from iadsim.world import FLYING, Detections, Sensors, World
 
 F64 = NDArray[np.float64]
 I32 = NDArray[np.int32]
 I64 = NDArray[np.int64]
 
-# Columns of a radar's row of :func:`radar_limits`.
-MAX_RANGE, TAN_MIN_ELEVATION, TAN_MAX_ELEVATION, MIN_ELEVATION, MAX_ELEVATION, HALF_SECTOR, SCAN_PERIOD, SIGMA = \
-    range(8)
-LIMIT_COLUMNS = SIGMA + 3
-"""Sigma takes three columns: range (m), azimuth and elevation (rad) errors, 1 sigma."""
-
-
-def radar_limits(radar_types: list[RadarType], type_index: I32, elevation_margin_rad: float = 0.0) -> F64:
-    """What the catalog says about each radar's coverage, scan and accuracy: ``(S, LIMIT_COLUMNS)``.
-
-    Columns (constants of this module): instrumented range (m); tangents of the
-    minimum and maximum elevation (inf: no upper limit) and the limits themselves
-    (rad; the maximum π/2 where the type states none), widened both ways by
-    ``elevation_margin_rad``; half the azimuth sector (rad, π for a radar that
-    scans all round); scan period (s); the three measurement sigmas.
-    """
-    radar = [radar_types[i] for i in type_index]
-    out = np.empty((len(radar), LIMIT_COLUMNS))
-    out[:, MAX_RANGE] = [r.max_range for r in radar]
-    out[:, MIN_ELEVATION] = [r.min_elevation - elevation_margin_rad for r in radar]
-    out[:, MAX_ELEVATION] = [(r.max_elevation or np.pi / 2) + elevation_margin_rad for r in radar]
-    out[:, TAN_MIN_ELEVATION] = np.tan(np.maximum(out[:, MIN_ELEVATION], -np.pi / 2))
-    with np.errstate(invalid="ignore"):
-        out[:, TAN_MAX_ELEVATION] = np.where(out[:, MAX_ELEVATION] >= np.pi / 2, np.inf, np.tan(out[:, MAX_ELEVATION]))
-    out[:, HALF_SECTOR] = [(r.sector_width or 2.0 * np.pi) / 2.0 for r in radar]
-    out[:, SCAN_PERIOD] = [r.scan_period for r in radar]
-    out[:, SIGMA:SIGMA + 3] = np.array([[r.range_sigma, r.azimuth_sigma, r.elevation_sigma] for r in radar],
-                                       dtype=float).reshape(-1, 3)
-    return out
+@kernel
+def wrap_angle_of(angle: float) -> float:
+    """An angle folded into [-π, π): (angle + π) mod 2π - π, the modulo taken only when it changes something
+    (a float modulo is a library call; within [0, 2π) it returns its argument exactly)."""
+    shifted = angle + np.pi
+    return (shifted if 0.0 < shifted < 2.0 * np.pi else shifted % (2.0 * np.pi)) - np.pi
 
 
 @kernel
-def wrap_angle_of(angle: float) -> float:
-    """An angle folded into [-π, π)."""
-    return (angle + np.pi) % (2.0 * np.pi) - np.pi
+def sighted_ground_sq_of(rotation: F64, radar_ecef_m: F64, heading_rad: float, limits: F64, target_ecef_m: F64,
+                         enu: F64) -> float:
+    """The squared ground range (m²) of a target within the radar's range, elevation limits and sector (the
+    tests of :func:`covers_of` but the horizon), NaN when outside; the target's ENU offset into ``enu`` (3,)."""
+    dx, dy, dz = (target_ecef_m[0] - radar_ecef_m[0], target_ecef_m[1] - radar_ecef_m[1],
+                  target_ecef_m[2] - radar_ecef_m[2])
+    if not dx * dx + dy * dy + dz * dz <= limits[MAX_RANGE] * limits[MAX_RANGE]:
+        return np.nan
+    for i in range(3):
+        enu[i] = rotation[i, 0] * dx + rotation[i, 1] * dy + rotation[i, 2] * dz
+    ground_sq = enu[0] * enu[0] + enu[1] * enu[1]
+    ground = np.sqrt(ground_sq)
+    rise = enu[2] + ground_sq * REFRACTION_BEND_PER_M
+    top = limits[TAN_MAX_ELEVATION]
+    if not (limits[TAN_MIN_ELEVATION] * ground <= rise and (top == np.inf or rise <= top * ground)):
+        return np.nan
+    half = limits[HALF_SECTOR]
+    if half < np.pi and abs(wrap_angle_of(np.arctan2(enu[0], enu[1]) - heading_rad)) > half:
+        return np.nan
+    return ground_sq
 
 
 @kernel
@@ -87,21 +82,8 @@ def covers_of(rotation: F64, radar_ecef_m: F64, antenna_alt_m: float, heading_ra
     rise over the ground range lies between their tangents, which spares a
     trigonometric call per pair; the azimuth is computed for sector radars only.
     """
-    dx, dy, dz = (target_ecef_m[0] - radar_ecef_m[0], target_ecef_m[1] - radar_ecef_m[1],
-                  target_ecef_m[2] - radar_ecef_m[2])
-    if not dx * dx + dy * dy + dz * dz <= limits[MAX_RANGE] * limits[MAX_RANGE]:
-        return np.nan
-    for i in range(3):
-        enu[i] = rotation[i, 0] * dx + rotation[i, 1] * dy + rotation[i, 2] * dz
-    ground_sq = enu[0] * enu[0] + enu[1] * enu[1]
-    ground = np.sqrt(ground_sq)
-    rise = enu[2] + ground_sq * REFRACTION_BEND_PER_M
-    top = limits[TAN_MAX_ELEVATION]
-    if not (limits[TAN_MIN_ELEVATION] * ground <= rise and (top == np.inf or rise <= top * ground)
-            and ground <= radar_horizon_of(antenna_alt_m, target_alt_m, EFFECTIVE_EARTH_FACTOR)):
-        return np.nan
-    half = limits[HALF_SECTOR]
-    if half < np.pi and abs(wrap_angle_of(np.arctan2(enu[0], enu[1]) - heading_rad)) > half:
+    ground_sq = sighted_ground_sq_of(rotation, radar_ecef_m, heading_rad, limits, target_ecef_m, enu)
+    if not np.sqrt(ground_sq) <= radar_horizon_of(antenna_alt_m, target_alt_m, EFFECTIVE_EARTH_FACTOR):
         return np.nan
     return np.sqrt(ground_sq + enu[2] * enu[2])
 
@@ -220,7 +202,7 @@ class ScanningSensor:
 
     def __init__(self, compiled: CompiledScenario) -> None:
         sensors = compiled.world.sensors
-        self.limits = radar_limits(compiled.radar_types, sensors.type_index)
+        self.limits = compiled.tables.radar_limits
         self.next_look_s = np.zeros(len(sensors.id))
         self.next_due_s = np.array([0.0 if len(sensors.id) else np.inf])  # the earliest next look of any radar
         self.seen = np.zeros((len(sensors.id), len(compiled.world.threats.id)), dtype=bool)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from iadsim.study.store import EVENTS_FOLDER, METRICS_FOLDER, POINTS_FILE, SUMMARY_FILE
+from iadsim.study.layout import ENTITIES_FILE, EVENTS_FOLDER, METRICS_FOLDER, POINTS_FILE, SUMMARY_FILE
 from iadsim.study.worker import KEY_COLUMNS
 
 POINT_IDENTITY_COLUMNS = ("point", "label", "scenario_hash", "scenario_json")
@@ -50,6 +50,8 @@ def view_statements(folder: Path, points: pa.Table) -> list[str]:
         picked = ", ".join(f"p.{_name(name)}" for name in ("label", *swept))
         statements.append(f"create view runs as select {picked}, m.* from metrics m join points p "
                           "on m.point = p.point")
+    if (folder / ENTITIES_FILE).is_file():
+        statements.append(f"create view entities as select * from read_parquet({_literal(folder / ENTITIES_FILE)})")
     if (folder / SUMMARY_FILE).is_file():
         statements.append(f"create view summary as select * from read_parquet({_literal(folder / SUMMARY_FILE)})")
     if any((folder / EVENTS_FOLDER).glob("point=*/p*.parquet")):

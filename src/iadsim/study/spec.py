@@ -31,7 +31,7 @@ from iadsim.validation import StrictModel as _Strict
 from iadsim.validation import WholeNumber, name_type, validate_model
 from iadsim.yamlio import Document, read_yaml_file
 
-STORE_FORMAT = "iadsim-study/1"
+STORE_FORMAT = "iadsim-study/2"
 MAX_VALUES_PER_SWEEP = 10_000
 MAX_POINTS = 100_000
 MAX_PROBLEMS = 20

@@ -18,11 +18,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from iadsim.entities import ENTITY_SCHEMA
 from iadsim.errors import Problem, UserError
-from iadsim.results import atomic_write, atomic_write_text, cannot_write, check_output_folder
+from iadsim.files import atomic_write, atomic_write_text, cannot_write, check_output_folder
+from iadsim.study.layout import (
+    DATABASE_FILE, ENTITIES_FILE, EVENTS_FOLDER, LOCK_FILE, MANIFEST_FILE, METRICS_FOLDER, POINTS_FILE,
+    SCENARIO_COPY_FILE, STUDY_COPY_FILE, SUMMARY_FILE,
+)
 from iadsim.study.spec import STORE_FORMAT, StudyPlan
 from iadsim.study.worker import KEY_COLUMNS, BatchResult
 
@@ -31,18 +38,9 @@ try:  # advisory lock so that two studies never write one folder; POSIX only
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-MANIFEST_FILE = "study.json"
-STUDY_COPY_FILE = "study.yaml"
-SCENARIO_COPY_FILE = "scenario.yaml"
-POINTS_FILE = "points.parquet"
-METRICS_FOLDER = "metrics"
-EVENTS_FOLDER = "events"
-SUMMARY_FILE = "summary.parquet"
-DATABASE_FILE = "study.duckdb"
-LOCK_FILE = ".lock"
 _BATCH_NAME = re.compile(r"p(\d+)-r(\d+)-(\d+)\.parquet")
 _TEMPORARY_NAME = re.compile(r"\..+\.tmp(\.wal)?")
-"""Temporary files of :func:`~iadsim.results.atomic_write` (and the write-ahead log DuckDB keeps beside one)."""
+"""Temporary files of :func:`~iadsim.files.atomic_write` (and the write-ahead log DuckDB keeps beside one)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -89,6 +87,7 @@ class StudyStore:
         folder = Path(folder)
         check_output_folder(folder, allowed=None)
         points = points_table(plan)  # everything computed before anything is written
+        entities = entities_table(plan)
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -113,6 +112,7 @@ class StudyStore:
             atomic_write_text(folder / STUDY_COPY_FILE, plan.study_text)
             atomic_write_text(folder / SCENARIO_COPY_FILE, plan.scenario_text)
             atomic_write(folder / POINTS_FILE, lambda temporary: pq.write_table(points, temporary))
+            atomic_write(folder / ENTITIES_FILE, lambda temporary: pq.write_table(entities, temporary))
             try:
                 (folder / METRICS_FOLDER).mkdir(exist_ok=True)
             except OSError as error:
@@ -210,9 +210,28 @@ class StudyStore:
         paths = sorted(folder.glob("p*.parquet")) if folder.is_dir() else []
         return pa.concat_tables([_read_parquet(path) for path in paths]) if paths else None
 
+    def entities(self, point: int) -> pa.Table:
+        """The entities of one point (:mod:`iadsim.entities`): who the ids of its events are."""
+        table = _read_parquet(self.folder / ENTITIES_FILE)
+        return table.filter(pc.equal(table.column("point"), point)).drop_columns(["point"])
+
     def summary(self) -> pa.Table | None:
         path = self.folder / SUMMARY_FILE
         return _read_parquet(path) if path.is_file() else None
+
+
+def entities_table(plan: StudyPlan) -> pa.Table:
+    """The entities of every sweep point, with a ``point`` column first: they depend on the scenario only
+    (compilation's random draws place threats, which have no position here)."""
+    from iadsim.catalog import load_catalog
+    from iadsim.scenario.compile import compile_scenario
+
+    catalog = load_catalog()
+    tables = []
+    for point in plan.points:
+        entities = compile_scenario(point.scenario, catalog, np.random.default_rng(0)).entities
+        tables.append(entities.add_column(0, "point", pa.array(np.full(entities.num_rows, point.index, np.int32))))
+    return pa.concat_tables(tables) if tables else ENTITY_SCHEMA.empty_table()
 
 
 def points_table(plan: StudyPlan) -> pa.Table:

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from iadsim.scenario.schema import Tracking
-from iadsim.sensors.scan import LIMIT_COLUMNS
+from iadsim.scenario.tables import LIMIT_COLUMNS
 from iadsim.tracking.deletion import DropReason
 
 Array = NDArray[np.float64]
@@ -74,8 +74,8 @@ class SensorGeometry(NamedTuple):
     :data:`~iadsim.tracking.filters.FLAT_GRAVITY` for a flat frame with z up, the
     synthetic scans): it gives the ballistic mode its acceleration and the
     coordinated turns their axis, the local vertical (against gravity). With
-    ``limits`` (S, :data:`~iadsim.sensors.scan.LIMIT_COLUMNS`, from
-    :func:`~iadsim.sensors.scan.radar_limits`), headings and antenna heights, a
+    ``limits`` (S, :data:`~iadsim.scenario.tables.LIMIT_COLUMNS`, from
+    :func:`~iadsim.scenario.tables.radar_limits`), headings and antenna heights, a
     look covers only what the radar could detect (:mod:`iadsim.tracking.coverage`);
     without (no rows), a look covers everything.
     """

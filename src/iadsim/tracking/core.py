@@ -58,10 +58,10 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from iadsim.assignment import COLUMN_OF_ROW, assign, assignment_work
 from iadsim.jit import inline_kernel, kernel
 from iadsim.tracking import filters
-from iadsim.tracking.association import (COLUMN_OF_ROW, NEAREST_CANDIDATES, assign, assignment_work, first_at_least,
-                                         nearest_within, sort_order)
+from iadsim.tracking.association import NEAREST_CANDIDATES, first_at_least, nearest_within, sort_order
 from iadsim.tracking.backend import Scan, SensorGeometry, TrackEnd, TrackerParameters, TrackTable
 from iadsim.tracking.coverage import beyond_range, covers
 from iadsim.tracking.deletion import DropReason, deletion_threshold, miss_cost
@@ -277,10 +277,12 @@ def end_confirmed(track: I32, lists: I64, counts: I64, rows: I64, reason: int) -
 
 
 @kernel
-def _predicted_position(mode_x: Array, mu: Array, dt_s: float, motion: Array, gravity: int, weights: Array,
-                        mu_predicted: Array, start: Array, mean: Array, blocks: Array) -> tuple[float, float, float]:
-    """The filter's predicted (combined) position of a track over ``dt_s``, without covariances."""
-    mixing = filters.mixing_weights(mu, motion[:, SWITCH:], dt_s, weights, mu_predicted)
+def _predicted_position(mode_x: Array, mu: Array, dt_s: float, motion: Array, transition: Array, gravity: int,
+                        weights: Array, mu_predicted: Array, start: Array, mean: Array,
+                        blocks: Array) -> tuple[float, float, float]:
+    """The filter's predicted (combined) position of a track over ``dt_s``, without covariances
+    (``transition``: the motion table's switching matrix, contiguous)."""
+    mixing = filters.mixing_weights(mu, transition, dt_s, weights, mu_predicted)
     x = y = z = 0.0
     for j in range(len(mu)):
         if mixing:
@@ -361,7 +363,7 @@ def summarize(clock: Array, x: Array, p: Array, r: int) -> None:
 
 
 # Columns of the per-look work tables: rows_of (int64) and row_real (float64).
-ROW, START_STATUS, SLOT, COVERED, COMMITTED, HIT, PREDICTED = range(7)
+ROW, START_STATUS, SLOT, COVERED, COMMITTED, HIT, PREDICTED, ACTIVE = range(8)  # PREDICTED, ACTIVE: lists of rows
 DT = 0
 # Rows of the pair work table (int64): the associated tracks' first pairs, the pairs' reports, their tracks.
 PAIR_FIRST, PAIR_REPORT, PAIR_TRACK = range(3)
@@ -403,10 +405,11 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
                   pred_radius: Array, blocks: Array, weights: Array, mixed_x: Array, mixed_p: Array,
                   mu_predicted: Array, start: Array, mean: Array, x_in: Array, p_in: Array, mu_in: Array,
                   x_out: Array, p_out: Array, mu_out: Array, combined_x: Array, combined_p: Array, z_out: Array,
-                  hp: Array, s: Array, s_inverse: Array, target: Array, enu: Array) -> None:
+                  hp: Array, s: Array, s_inverse: Array, target: Array, enu: Array) -> tuple[int, int]:
     """Each track of the look: a cheap bound of its prediction, coverage, and a full prediction where it can
     matter (module doc). A track the look covers and that radar has detected before is updated or
-    missed: its prediction becomes its state now."""
+    missed: its prediction becomes its state now. Returns how many rows were predicted (listed in
+    ``rows_of[:, PREDICTED]``) and how many the look covers or predicts (``rows_of[:, ACTIVE]``)."""
     sensor, looked, t_s, reports = look[e, LOOK_SENSOR], look[e, LOOKED] != 0, look_time[e, MEASURED], look[e, SIZE]
     sensor_pos, frame, sigma = pos[sensor], rotation[sensor], sigma_all[sensor]
     bounded = len(limits) > 0
@@ -415,7 +418,15 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
     heading_rad = heading[sensor] if bounded else 0.0
     gate, angular = constants[GATE], sigma[1] * sigma[1] + sigma[2] * sigma[2]
     models = mu.shape[1]
-    predicted = 0
+    transition, turn, ballistic, intensity = (motion[:, SWITCH:].copy(), motion[:, TURN_RATE].copy(),
+                                              motion[:, BALLISTIC] > 0.0, motion[:, INTENSITY].copy())
+    low_x = low_y = low_z = np.inf  # the box of the look's reports: a track's sphere far from it holds none
+    high_x = high_y = high_z = -np.inf
+    for k in range(reports):
+        low_x, high_x = min(low_x, points[k, 0]), max(high_x, points[k, 0])
+        low_y, high_y = min(low_y, points[k, 1]), max(high_y, points[k, 1])
+        low_z, high_z = min(low_z, points[k, 2]), max(high_z, points[k, 2])
+    predicted = n_active = np.int64(0)
     for i in range(n_rows):
         r = rows_of[i, ROW]
         dt_s = t_s - clock[r, STATE_T]
@@ -435,7 +446,8 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
         covered = False
         if looked and not beyond_range(radar_limits, sensor_pos, cx, cy, cz, margin):
             if margin > 0.0:
-                cx, cy, cz = _predicted_position(mode_x[r], mu[r], dt_s, motion, gravity, weights, mu_predicted,
+                cx, cy, cz = _predicted_position(mode_x[r], mu[r], dt_s, motion, transition, gravity, weights,
+                                                 mu_predicted,
                                                  start, mean, blocks)
                 margin = 0.0
             target[0], target[1], target[2] = cx, cy, cz
@@ -454,7 +466,11 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
             reach = np.sqrt(d0 * d0 + d1 * d1 + d2 * d2) + margin
             radius = (1.5 * gate * np.sqrt(bound + sigma[0] * sigma[0] + (reach * reach + 1e-6) * angular)
                       * (1.0 + 1e-9) + 1e-6 + margin)
-            k = first_at_least(sorted_x, reports, cx - radius)
+            # No report can be nearer than the box (rounding is monotonic, so this never rejects one inside).
+            d0, d1, d2 = (max(low_x - cx, cx - high_x, 0.0), max(low_y - cy, cy - high_y, 0.0),
+                          max(low_z - cz, cz - high_z, 0.0))
+            k = reports if d0 * d0 + d1 * d1 + d2 * d2 > radius * radius else first_at_least(sorted_x, reports,
+                                                                                            cx - radius)
             while k < reports and sorted_x[k] <= cx + radius and not need:
                 point = order[k]
                 d0, d1, d2 = points[point, 0] - cx, points[point, 1] - cy, points[point, 2] - cz
@@ -465,10 +481,11 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
             rows_of[predicted, PREDICTED] = i
             predicted += 1
             rows_of[i, COMMITTED] = held
+        if need or covered:  # the rows the look can change (the others neither hit nor miss)
+            rows_of[n_active, ACTIVE] = i
+            n_active += 1
     # The predictions, and the gate of each: copied in and out of work arrays, so that the filter's steps
     # are given whole arrays (a view made per call costs two atomic reference-count updates).
-    transition, turn, ballistic, intensity = (motion[:, SWITCH:].copy(), motion[:, TURN_RATE].copy(),
-                                              motion[:, BALLISTIC] > 0.0, motion[:, INTENSITY].copy())
     for q in range(predicted):
         i = rows_of[q, PREDICTED]
         r, dt_s = rows_of[i, ROW], row_real[i, DT]
@@ -517,13 +534,15 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
             commit(mode_x, mode_p, mu, x_state, p_state, r, pred_mode_x, pred_mode_p, pred_mu, pred_x, pred_p, q)
             clock[r, STATE_T] = t_s
             summarize(clock, x_state, p_state, r)
+    return predicted, n_active
 
 
 @kernel
 def _associate(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array, x_state: Array, p_state: Array,
                look: I64, look_time: Array, z_reports: Array, truth: I32, e: int, pos: Array, rotation: Array,
                sigma_all: Array, constants: Array, points: Array, sorted_x: Array, order: I64, usable: Bool,
-               rows_of: I64, row_real: Array, n_rows: int, pass_status: int, pred_mode_x: Array, pred_mode_p: Array,
+               rows_of: I64, row_real: Array, n_predicted: int, pass_status: int, pred_mode_x: Array,
+               pred_mode_p: Array,
                pred_mu: Array, pred_x: Array, pred_p: Array, pred_z: Array, pred_s_inverse: Array,
                pred_radius: Array, pair: I64, cost: Array, candidate: I64,
                candidate_d2: Array, reals: Array, indices: I64, visited: Bool, heap_key: Array, heap_item: I64,
@@ -534,18 +553,18 @@ def _associate(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array
     sensor, first_report, reports, t_s = look[e, LOOK_SENSOR], look[e, FIRST], look[e, SIZE], look_time[e, MEASURED]
     sensor_pos, frame, sigma = pos[sensor], rotation[sensor], sigma_all[sensor]
     gate = constants[GATE]
-    pairs = tracks = 0
+    pairs = tracks = np.int64(0)  # typed zeros, as in process_due
     pair[PAIR_FIRST, 0] = 0
-    for i in range(n_rows):
-        q = rows_of[i, SLOT]
-        if rows_of[i, START_STATUS] != pass_status or q < 0:
+    for q in range(n_predicted):
+        i = rows_of[q, PREDICTED]
+        if rows_of[i, START_STATUS] != pass_status:
             continue
         found = nearest_within(points, sorted_x, order, reports, usable, pred_x[q, 0], pred_x[q, 1], pred_x[q, 2],
                                pred_radius[q], candidate, candidate_d2)
         for c in range(found):
             point = candidate[c]
-            filters.innovation(z_reports[first_report + point], pred_z[q], nu)
-            distance = np.sqrt(filters.mahalanobis_squared(nu, pred_s_inverse[q]))
+            distance = np.sqrt(filters.gate_distance_squared(z_reports, first_report + point, pred_z, pred_s_inverse,
+                                                             q))
             if distance < gate:
                 pair[PAIR_REPORT, pairs], cost[pairs] = point, distance - gate
                 pairs += 1
@@ -555,7 +574,8 @@ def _associate(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array
             pair[PAIR_FIRST, tracks] = pairs
     if tracks == 0:
         return
-    assign(pair[PAIR_FIRST], pair[PAIR_REPORT], cost, tracks, reports, reals, indices, visited, heap_key, heap_item)
+    assign(pair[PAIR_FIRST], pair[PAIR_REPORT], cost, tracks, reports, True, reals, indices, visited, heap_key,
+           heap_item)
     for g in range(tracks):
         point = indices[COLUMN_OF_ROW, g]
         if point >= reports:
@@ -580,11 +600,12 @@ def _associate(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array
 
 @kernel
 def _count_looks(track: I32, clock: Array, radar: I32, lists: I64, counts: I64, sensor: int,
-                 looked: bool, rows_of: I64, row_real: Array, n_rows: int, pass_status: int,
+                 looked: bool, rows_of: I64, row_real: Array, n_rows: int, n_active: int, pass_status: int,
                  constants: Array) -> None:
     """Hits, misses and covering looks of the look's tracks of ``pass_status`` (:mod:`iadsim.tracking.deletion`);
     then the confirmed ones whose misses cost too much, or whose position is too uncertain, end."""
-    for i in range(n_rows):
+    for a in range(n_active):
+        i = rows_of[a, ACTIVE]
         r = rows_of[i, ROW]
         hit = rows_of[i, HIT] != 0
         seen = looked and rows_of[i, COVERED] != 0 and row_real[i, DT] >= 0.0
@@ -697,7 +718,8 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
     """
     n_looks = queue_counts[LOOKS]
     due = np.empty(n_looks, np.int64)
-    n_due = reports_due = largest = 0
+    # Counters passed to kernels start as typed zeros: from a literal 0 numba would compile each callee twice.
+    n_due = reports_due = largest = np.int64(0)
     for e in range(n_looks):
         if not look[e, DONE_LOOK] and look_time[e, ARRIVAL] <= t_s + ARRIVAL_SLACK_S:
             due[n_due] = e
@@ -713,6 +735,7 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
             j -= 1
         due[j] = e
     due = due[:n_due]
+    _free_spread_tentatives(track, clock, lists, counts, constants, look_time[due[0], MEASURED])
     live = lists[LIVE_LIST, :counts[LIVE]]
     pictures = 0
     for r in live:
@@ -731,12 +754,12 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
     models = mu.shape[1]
     pairs = NEAREST_CANDIDATES * rows
     changes = np.empty((2, rows), np.int64)  # rows started, rows freed
-    n_new = n_freed = 0
+    n_new = n_freed = np.int64(0)
     outcome = DONE
     capacity, slots = len(track), radar.shape[1]
     points, sorted_x, order, usable = (np.empty((largest, 3)), np.empty(largest), np.empty(largest, np.int64),
                                        np.empty(largest, np.bool_))
-    rows_of, row_real = np.empty((rows, 7), np.int64), np.empty((rows, 1))
+    rows_of, row_real = np.empty((rows, 8), np.int64), np.empty((rows, 1))
     pred_mode_x, pred_mode_p = np.empty((rows, models, 6)), np.empty((rows, models, 6, 6))
     pred_mu, pred_x, pred_p = np.empty((rows, models)), np.empty((rows, 6)), np.empty((rows, 6, 6))
     pair, cost = np.empty((3, pairs + 1), np.int64), np.empty(pairs + 1)
@@ -759,20 +782,20 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
             break
         n_rows = _gather_look(look, z, e, pos, rotation, track, picture_start, picture_rows, changes[0], n_new, points,
                               sorted_x, order, usable, rows_of)
-        _predict_rows(track, clock, mode_x, mode_p, mu, x, p, radar, look, look_time, e, pos, rotation, sigma, limits,
-                      heading, antenna_alt, gravity, motion, constants, points, sorted_x, order, rows_of, row_real,
-                      n_rows, pred_mode_x,
-                      pred_mode_p, pred_mu, pred_x, pred_p, pred_z, pred_s_inverse, pred_radius, blocks, weights,
-                      mixed_x, mixed_p, mu_predicted, start, mean, x_in, p_in, mu_in, x_out, p_out, mu_out, combined_x,
-                      combined_p, z_out, hp, s, s_inverse, target, enu)
+        n_predicted, n_active = _predict_rows(
+            track, clock, mode_x, mode_p, mu, x, p, radar, look, look_time, e, pos, rotation, sigma, limits, heading,
+            antenna_alt, gravity, motion, constants, points, sorted_x, order, rows_of, row_real, n_rows, pred_mode_x,
+            pred_mode_p, pred_mu, pred_x, pred_p, pred_z, pred_s_inverse, pred_radius, blocks, weights, mixed_x,
+            mixed_p, mu_predicted, start, mean, x_in, p_in, mu_in, x_out, p_out, mu_out, combined_x, combined_p, z_out,
+            hp, s, s_inverse, target, enu)
         for pass_status in (CONFIRMED, TENTATIVE):
             _associate(track, clock, mode_x, mode_p, mu, x, p, look, look_time, z, truth, e, pos, rotation, sigma,
-                       constants, points, sorted_x, order, usable, rows_of, row_real, n_rows, pass_status,
+                       constants, points, sorted_x, order, usable, rows_of, row_real, n_predicted, pass_status,
                        pred_mode_x, pred_mode_p, pred_mu, pred_x, pred_p, pred_z, pred_s_inverse, pred_radius, pair,
                        cost, candidate, candidate_d2, reals,
                        indices, visited, heap_key, heap_item, z_predicted, nu, hp, s, s_inverse, gains, mu_predicted)
             _count_looks(track, clock, radar, lists, counts, look[e, LOOK_SENSOR], look[e, LOOKED] != 0, rows_of,
-                         row_real, n_rows, pass_status, constants)
+                         row_real, n_rows, n_active, pass_status, constants)
         n_freed = _confirm_tentative(track, clock, rows_of, n_rows, constants, changes[1], n_freed)
         n_new = _start_tracks(track, clock, mode_x, mode_p, mu, x, p, radar, lists, counts, look, look_time, z, truth,
                               e, pos, rotation, sigma, constants, usable, changes[0], n_new)
@@ -781,6 +804,32 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
     if outcome == DONE:
         _compact_queue(look, look_time, z, truth, queue_counts)
     return outcome
+
+
+@kernel
+def _free_spread_tentatives(track: I32, clock: Array, lists: I64, counts: I64, constants: Array, t_s: float) -> None:
+    """Free the tentative tracks whose position spread predicted to ``t_s`` already passes ``max_position_sigma``.
+
+    The spread is that of the last state moved on without process noise (the traces of the position and
+    velocity blocks), a lower bound of the full prediction's, so only tracks the M-of-N step would free at
+    their next covering look anyway. Without this a tentative track started on false alarms, with a
+    velocity of hundreds of m/s, leaves every radar's coverage and, being neither hit nor missed there, is
+    never freed: on the demo 700 of them were alive at once, most of the tracker's work.
+    """
+    kept = 0
+    for index in range(counts[LIVE]):
+        r = lists[LIVE_LIST, index]
+        dt = t_s - clock[r, STATE_T]
+        if track[r, STATUS] == TENTATIVE and dt > 0.0 and (
+                clock[r, TRACE_PP] + 2.0 * dt * clock[r, TRACE_PV] + dt * dt * clock[r, TRACE_VV]
+                > constants[MAX_POSITION_VARIANCE]):
+            track[r, STATUS] = FREE
+            lists[FREE_LIST, counts[FREE_ROWS]] = r
+            counts[FREE_ROWS] += 1
+        else:
+            lists[LIVE_LIST, kept] = r
+            kept += 1
+    counts[LIVE] = kept
 
 
 @kernel
@@ -793,14 +842,16 @@ def _settle(track: I32, lists: I64, counts: I64, changes: I64, n_new: int, n_fre
         if track[r, STATUS] == TENTATIVE or track[r, STATUS] == CONFIRMED:
             lists[LIVE_LIST, kept] = r
             kept += 1
-    started = 0
+    started = np.int64(0)  # a typed zero, as in process_due
     for index in range(n_new):
         r = changes[0, index]
         if track[r, STATUS] == TENTATIVE or track[r, STATUS] == CONFIRMED:
             changes[0, started] = r
             started += 1
-    order = np.empty(started, np.int64)
-    sort_order(changes[0], started, order)
+    keys, order = np.empty(started), np.empty(started, np.int64)
+    for index in range(started):
+        keys[index] = changes[0, index]  # sorted as floats (exact below 2^53): one specialisation of sort_order
+    sort_order(keys, started, order)
     merged = np.empty(kept + started, np.int64)
     a = b = 0
     for index in range(kept + started):

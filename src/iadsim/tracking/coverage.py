@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from iadsim import geo
 from iadsim.jit import inline_kernel
 from iadsim.scenario.compile import CompiledScenario
-from iadsim.sensors.scan import MAX_RANGE, SIGMA, covers_of, heading_of, radar_limits
+from iadsim.sensors.scan import MAX_RANGE, SIGMA, heading_of, radar_limits, sighted_ground_sq_of
 from iadsim.tracking.backend import SensorGeometry
 from iadsim.tracking.filters import CENTRAL_GRAVITY
 from iadsim.world import Sensors
@@ -71,17 +71,18 @@ def _height_bracket(x: float, y: float, z: float) -> tuple[float, float]:
 def covers(rotation: Array, radar_ecef_m: Array, antenna_alt_m: float, heading_rad: float, limits: Array,
            target_ecef_m: Array, enu: Array) -> bool:
     """Whether a look of the radar (its rotation, position, antenna height, heading and row of limits) covers
-    the ECEF position ``target_ecef_m`` (3,); always when unbounded (``limits`` has no rows)."""
+    the ECEF position ``target_ecef_m`` (3,); always when unbounded (``limits`` has no rows). The range,
+    elevation and sector are tested once; the horizon at the bracket's heights, then if need be at the exact one."""
     if len(limits) == 0:
         return True
+    ground = np.sqrt(sighted_ground_sq_of(rotation, radar_ecef_m, heading_rad, limits, target_ecef_m, enu))
     low, high = _height_bracket(target_ecef_m[0], target_ecef_m[1], target_ecef_m[2])
-    if np.isnan(covers_of(rotation, radar_ecef_m, antenna_alt_m, heading_rad, limits, target_ecef_m, high, enu)):
-        return False  # not even at the highest height it can have
-    if not np.isnan(covers_of(rotation, radar_ecef_m, antenna_alt_m, heading_rad, limits, target_ecef_m, low, enu)):
+    if not ground <= geo.radar_horizon_of(antenna_alt_m, high, geo.EFFECTIVE_EARTH_FACTOR):
+        return False  # not even at the highest height it can have (or outside range, elevation or sector)
+    if ground <= geo.radar_horizon_of(antenna_alt_m, low, geo.EFFECTIVE_EARTH_FACTOR):
         return True
     height = geo.geodetic_of(target_ecef_m[0], target_ecef_m[1], target_ecef_m[2])[2]
-    return not np.isnan(covers_of(rotation, radar_ecef_m, antenna_alt_m, heading_rad, limits, target_ecef_m,
-                                  height, enu))
+    return ground <= geo.radar_horizon_of(antenna_alt_m, height, geo.EFFECTIVE_EARTH_FACTOR)
 
 
 def look_covers(radars: SensorGeometry, sensor: int, position_ecef_m: Array) -> bool:

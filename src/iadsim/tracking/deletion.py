@@ -34,7 +34,8 @@ REFERENCE_PD = 0.9
 
 
 class DropReason(IntEnum):
-    """Why a confirmed track ended: a code in the tracker, its text (:data:`DROP_DETAILS`) only in ``track_drop`` events."""
+    """Why a confirmed track ended: a code in the tracker; in ``track_drop`` events, its ``reason``
+    (:data:`DROP_REASONS`) and its text (:data:`DROP_DETAILS`)."""
 
     LOST_TO_MISSES = 0
     """Its missed looks cost more than the threshold (resumable)."""
@@ -47,6 +48,8 @@ class DropReason(IntEnum):
 DROP_DETAILS: tuple[str, ...] = ("lost: missed looks", "lost: position uncertainty too large", "target destroyed",
                                  "target leaked")
 """The ``detail`` text of a ``track_drop`` event, by :class:`DropReason`."""
+DROP_REASONS: tuple[str, ...] = ("lost_missed_looks", "lost_uncertain", "target_destroyed", "target_leaked")
+"""The ``reason`` of a ``track_drop`` event (:data:`iadsim.events.REASONS`), by :class:`DropReason`."""
 
 
 @kernel

@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from iadsim.jit import inline_kernel, kernel
 from iadsim.physics.environment import EARTH_MU_M3_S2
+from iadsim.sensors.scan import wrap_angle_of
 from iadsim.units import STANDARD_GRAVITY_MPS2
 
 Array = NDArray[np.float64]
@@ -47,7 +48,7 @@ def gravity_at(x: float, y: float, z: float, field: int) -> tuple[float, float, 
     return 0.0, 0.0, -STANDARD_GRAVITY_MPS2
 
 
-@inline_kernel
+@kernel
 def transition_blocks(dt_s: float, turn_rate_rps: float, x: Array, field: int, blocks: Array) -> None:
     """Blocks A = ``blocks[0]`` and B = ``blocks[1]`` (3 × 3, written) of a coordinated turn over ``dt_s``.
 
@@ -73,7 +74,7 @@ def transition_blocks(dt_s: float, turn_rate_rps: float, x: Array, field: int, b
             blocks[1, i, j] = same + sin_t * k[i][j] + one_minus_cos * k2
 
 
-@inline_kernel
+@kernel
 def predict_mean(x: Array, dt_s: float, turn_rate_rps: float, ballistic: bool, field: int, out: Array,
                  blocks: Array) -> None:
     """Mean (6,) of one motion model's prediction of ``x`` over ``dt_s`` (``blocks``: :func:`transition_blocks`'s).
@@ -105,7 +106,7 @@ def predict_mean(x: Array, dt_s: float, turn_rate_rps: float, ballistic: bool, f
     out[5] += dt_s * gz
 
 
-@inline_kernel
+@kernel
 def predict_mode(x: Array, p: Array, dt_s: float, turn_rate_rps: float, ballistic: bool, intensity: float,
                  field: int, out_x: Array, out_p: Array, blocks: Array) -> None:
     """One motion model's Kalman prediction x' = F x (+ gravity), P' = F P Fᵀ + Q (``blocks``: (2, 3, 3) work).
@@ -154,7 +155,7 @@ def enu_of(z: Array) -> tuple[float, float, float]:
     return z[0] * cos_el * np.sin(z[1]), z[0] * cos_el * np.cos(z[1]), z[0] * np.sin(z[2])
 
 
-@inline_kernel
+@kernel
 def measure(x: Array, sensor_pos: Array, rotation: Array, z: Array, hp: Array) -> None:
     """Predicted (range, azimuth, elevation) ``z`` (3,) of state ``x`` and the measurement Jacobian's
     position block ``hp`` (3 × 3; the velocity block is zero)."""
@@ -179,7 +180,21 @@ def innovation(z: Array, z_predicted: Array, nu: Array) -> None:
     """ν = z - ẑ (3,) with the azimuth difference wrapped into [-π, π)."""
     for i in range(3):
         nu[i] = z[i] - z_predicted[i]
-    nu[1] = (nu[1] + np.pi) % (2.0 * np.pi) - np.pi
+    nu[1] = wrap_angle_of(nu[1])
+
+
+@inline_kernel
+def gate_distance_squared(z: Array, k: int, z_predicted: Array, s_inverse: Array, q: int) -> float:
+    """νᵀ S⁻¹ ν of measurement ``z[k]`` against prediction ``q`` (``z_predicted[q]``, ``s_inverse[q]``):
+    :func:`innovation` and :func:`mahalanobis_squared` by index, without a view per pair."""
+    nu0, nu2 = z[k, 0] - z_predicted[q, 0], z[k, 2] - z_predicted[q, 2]
+    nu1 = wrap_angle_of(z[k, 1] - z_predicted[q, 1])
+    total = 0.0
+    for i in range(3):
+        nu_i = nu0 if i == 0 else (nu1 if i == 1 else nu2)
+        for j in range(3):
+            total += nu_i * s_inverse[q, i, j] * (nu0 if j == 0 else (nu1 if j == 1 else nu2))
+    return total
 
 
 @inline_kernel
@@ -199,7 +214,7 @@ def invert_3x3(s: Array, s_inverse: Array) -> float:
     return det
 
 
-@inline_kernel
+@kernel
 def innovation_covariance(p: Array, hp: Array, sigma: Array, s: Array, s_inverse: Array) -> float:
     """S = H P Hᵀ + R (3 × 3) for a radar of errors ``sigma`` (range m, azimuth, elevation rad), its inverse;
     returns det S."""

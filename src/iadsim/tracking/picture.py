@@ -33,9 +33,9 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from iadsim.assignment import COLUMN_OF_ROW, assign, assignment_work
 from iadsim.jit import kernel
 from iadsim.tracking import filters
-from iadsim.tracking.association import COLUMN_OF_ROW, assign, assignment_work
 from iadsim.tracking.core import (CONFIRMED, DONE, ENDED_LIST, ENDED_REASON, ENDED_ROWS, FREE, FREE_LIST, FREE_ROWS,
                                   LABEL, LIVE, LIVE_LIST, PICTURE, SENDINGS, STATE_T, STATUS, commit, add_look,
                                   add_reports, end_track, process_due)
@@ -219,7 +219,7 @@ def _publish(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array, 
         first = np.zeros(n_fresh + 1, np.int64)
         column, cost = np.empty(n_fresh * n_lost, np.int64), np.empty(n_fresh * n_lost)
         paired = np.empty(n_fresh, np.int64)
-        pairs = tracks = 0
+        pairs = tracks = np.int64(0)  # typed zeros: from a literal 0 numba would compile the callees twice
         for f in range(n_fresh):
             new = lists[LIVE_LIST, fresh[f]]
             for k in range(n_lost):
@@ -237,7 +237,7 @@ def _publish(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array, 
                 first[tracks] = pairs
         if tracks:
             reals, indices, visited, heap_key, heap_item = assignment_work(tracks, n_lost, pairs)
-            assign(first, column, cost, tracks, n_lost, reals, indices, visited, heap_key, heap_item)
+            assign(first, column, cost, tracks, n_lost, True, reals, indices, visited, heap_key, heap_item)
             taken = np.zeros(n_lost, np.bool_)
             for g in range(tracks):
                 k = indices[COLUMN_OF_ROW, g]

@@ -33,13 +33,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from iadsim.events import NO_EVENTS, EventColumns, events, merge
+from iadsim.events import NO_EVENTS, EventColumns, events, merge, reason_codes
 from iadsim.registry import columns, group_columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.tracking.backend import TrackerParameters
 from iadsim.tracking.core import DONE, LIVE, LOOKS, ROWS_USED, ArrayTracker, queue_with_room
 from iadsim.tracking.coverage import RadarCoverage
-from iadsim.tracking.deletion import DROP_DETAILS
+from iadsim.tracking.deletion import DROP_DETAILS, DROP_REASONS
 from iadsim.tracking.picture import (BALLISTIC_INTENSITY, BALLISTIC_RESUMPTION, DROPPED, DROPPED_REASON, DROPPED_ROW,
                                      DROPPED_THREAT, FIRM_SPEED_SIGMA, PROCESS_INTENSITY, RESUME_GATE, RESUME_WITHIN,
                                      STARTED, empty_picture_state, grown_picture_state, tick)
@@ -77,6 +77,7 @@ class KalmanTrackStage:
             else np.where(sensors.feeds_picture, 0.0, np.inf), dtype=float)
         self.picture_detail = np.array([f"picture {p}" for p in range(world.n_pictures)], dtype=object)
         self.drop_detail = np.array(DROP_DETAILS, dtype=object)
+        self.drop_reason = reason_codes(DROP_REASONS)
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         detections, tracker = world.detections, self.tracker
@@ -112,7 +113,8 @@ class KalmanTrackStage:
         drops, rows = state.dropped[:dropped], state.started[:started]
         return merge(
             events("track_drop", t_s, dropped, state.dropped_pos[:dropped], track_id=drops[:, DROPPED_ROW],
-                   threat_id=drops[:, DROPPED_THREAT], detail=self.drop_detail[drops[:, DROPPED_REASON]]),
+                   threat_id=drops[:, DROPPED_THREAT], detail=self.drop_detail[drops[:, DROPPED_REASON]],
+                   reason=self.drop_reason[drops[:, DROPPED_REASON]]),
             events("track_start", t_s, started, tracks.pos_ecef_m[rows], track_id=rows,
                    threat_id=tracks.threat_index[rows], detail=self.picture_detail[tracks.picture[rows]]),
         )

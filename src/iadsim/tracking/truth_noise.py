@@ -16,12 +16,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from iadsim.events import NO_EVENTS, EventColumns, events, merge
+from iadsim.events import NO_EVENTS, EventColumns, events, merge, reason_codes
 from iadsim.jit import KernelRandom, kernel, normal_of
 from iadsim.registry import columns, group_columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.tracking.association import sort_order
-from iadsim.tracking.deletion import DROP_DETAILS, DropReason
+from iadsim.tracking.deletion import DROP_DETAILS, DROP_REASONS, DropReason
 from iadsim.world import FLYING, KILLED, World
 
 Array = NDArray[np.float64]
@@ -38,6 +38,8 @@ UNSEEN = len(DropReason)
 """This tracker's own reason to end a track: no detection for :data:`COAST_S`."""
 DETAILS = (*DROP_DETAILS, f"lost: no detection for {COAST_S:.0f} s")
 """The ``detail`` of a ``track_drop`` event, by reason code."""
+REASONS = reason_codes((*DROP_REASONS, "lost_unseen"))
+"""The ``reason`` of a ``track_drop`` event (codes of :data:`iadsim.events.REASONS`), by reason code."""
 # Slots of the stage's counts: live tracks, tracks started and dropped this tick.
 LIVE, STARTED, DROPPED = range(3)
 
@@ -157,5 +159,6 @@ class TruthNoiseTracker:
             events("track_start", t_s, n_started, tracks.pos_ecef_m[started], track_id=started,
                    threat_id=tracks.threat_index[started], detail=self.picture_detail[tracks.picture[started]]),
             events("track_drop", t_s, n_dropped, tracks.pos_ecef_m[dropped], track_id=dropped,
-                   threat_id=tracks.threat_index[dropped], detail=self.drop_detail[self.reason[:n_dropped]]),
+                   threat_id=tracks.threat_index[dropped], detail=self.drop_detail[self.reason[:n_dropped]],
+                   reason=REASONS[self.reason[:n_dropped]]),
         )

@@ -32,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from iadsim.assignment import COLUMN_OF_ROW, assign, assignment_work
 from iadsim.c2.wta.problem import (
     F64,
     I64,
@@ -342,7 +343,8 @@ def _best_matching(n_rounds: int, n_targets: int, own: I64, edge_round: I64, edg
     best targets and every target for which it is among that many best rounds,
     plus its hold-back column, so the assignment problem stays small however many
     targets there are; below that many targets and rounds it is the whole
-    neighbourhood. Solved exactly (:func:`_assignment`) on weights max gain + 1 − gain.
+    neighbourhood. Solved exactly (:func:`iadsim.assignment.assign`, every row assigned) on weights
+    max gain + 1 − gain.
     """
     keep = np.zeros(len(edge_round), np.bool_)
     if n_targets <= MATCHING_CANDIDATES and n_rounds <= MATCHING_CANDIDATES:
@@ -379,7 +381,10 @@ def _best_matching(n_rounds: int, n_targets: int, own: I64, edge_round: I64, edg
         filled[r] += 1
     for r in range(n_rounds):
         edge_column[filled[r]], weight[filled[r]] = n_columns + r, top + 1.0
-    column = _assignment(row_start, edge_column, weight, n_columns + n_rounds)
+    reals, indices, visited, heap_key, heap_item = assignment_work(n_rounds, n_columns + n_rounds, len(weight))
+    assign(row_start, edge_column, weight, n_rounds, n_columns + n_rounds, False, reals, indices, visited, heap_key,
+           heap_item)
+    column = indices[COLUMN_OF_ROW]
     placed = np.full(n_rounds, -1, np.int64)
     for r in range(n_rounds):
         if column[r] < n_columns:
@@ -444,118 +449,3 @@ def _replace_top(heap: F64, size: int, value: float) -> None:
         heap[k] = heap[child]
         k = child
     heap[k] = value
-
-
-@kernel
-def _assignment(row_start: I64, edge_column: I64, weight: F64, n_columns: int) -> I64:
-    """Column of each row in a minimum-weight assignment of every row, on a sparse graph (row r's edges are
-    ``row_start[r]:row_start[r + 1]``); every row must have a column of its own (the hold-back column).
-
-    Successive shortest augmenting paths with row and column potentials, one row at
-    a time, as in Crouse's form of the Jonker-Volgenant algorithm (IEEE Transactions
-    on Aerospace and Electronic Systems 52(4), 2016, which :func:`scipy.optimize.linear_sum_assignment`
-    implements densely), with Dijkstra's search over the edges from a binary heap: a
-    search ends at the first free column it reaches, so it touches a few rows' edges.
-    It starts from a row reduction: each row's potential is its cheapest edge, and a
-    row whose cheapest column is still free takes it (column potentials stay 0, as an
-    assignment with more columns than rows needs for the columns left over).
-    """
-    n_rows = len(row_start) - 1
-    u, v = np.zeros(n_rows), np.zeros(n_columns)
-    row_of, column_of = np.full(n_columns, -1, np.int64), np.full(n_rows, -1, np.int64)
-    for i in range(n_rows):
-        best, best_j = np.inf, -1
-        for e in range(row_start[i], row_start[i + 1]):
-            if weight[e] < best:
-                best, best_j = weight[e], edge_column[e]
-        u[i] = best
-        if row_of[best_j] < 0:
-            row_of[best_j], column_of[i] = i, best_j
-    distance, previous = np.full(n_columns, np.inf), np.full(n_columns, -1, np.int64)
-    final = np.zeros(n_columns, np.bool_)
-    touched, rows_seen, columns_seen = np.empty(n_columns, np.int64), np.empty(n_rows, np.int64), \
-        np.empty(n_columns, np.int64)
-    heap_key, heap_column = np.empty(len(weight) + 1), np.empty(len(weight) + 1, np.int64)
-    for start in range(n_rows):
-        if column_of[start] >= 0:
-            continue
-        n_touched = n_rows_seen = n_columns_seen = size = 0
-        lowest, i, sink = 0.0, start, -1
-        while sink < 0:
-            rows_seen[n_rows_seen] = i
-            n_rows_seen += 1
-            for e in range(row_start[i], row_start[i + 1]):
-                j = edge_column[e]
-                reduced = lowest + weight[e] - u[i] - v[j]
-                if not final[j] and reduced < distance[j]:
-                    if distance[j] == np.inf:
-                        touched[n_touched] = j
-                        n_touched += 1
-                    distance[j], previous[j] = reduced, i
-                    size = _heap_push(heap_key, heap_column, size, reduced, j)
-            j = -1
-            while size > 0:
-                key, j, size = _heap_pop(heap_key, heap_column, size)
-                if not final[j] and key == distance[j]:
-                    break
-                j = -1
-            lowest = distance[j]
-            final[j] = True
-            columns_seen[n_columns_seen] = j
-            n_columns_seen += 1
-            if row_of[j] < 0:
-                sink = j
-            else:
-                i = row_of[j]
-        u[start] += lowest
-        for k in range(1, n_rows_seen):
-            r = rows_seen[k]
-            u[r] += lowest - distance[column_of[r]]
-        for k in range(n_columns_seen):
-            j = columns_seen[k]
-            v[j] -= lowest - distance[j]
-        j = sink
-        while True:
-            i = previous[j]
-            row_of[j] = i
-            j, column_of[i] = column_of[i], j
-            if i == start:
-                break
-        for k in range(n_touched):
-            distance[touched[k]], final[touched[k]] = np.inf, False
-    return column_of
-
-
-@inline_kernel
-def _heap_push(key: F64, item: I64, size: int, new_key: float, new_item: int) -> int:
-    """Push onto the binary min-heap ``key``/``item`` of ``size`` entries; the new size."""
-    k = size
-    while k > 0:
-        parent = (k - 1) // 2
-        if key[parent] <= new_key:
-            break
-        key[k], item[k] = key[parent], item[parent]
-        k = parent
-    key[k], item[k] = new_key, new_item
-    return size + 1
-
-
-@inline_kernel
-def _heap_pop(key: F64, item: I64, size: int) -> tuple[float, int, int]:
-    """The smallest entry of the binary min-heap, and the new size."""
-    top_key, top_item = key[0], item[0]
-    size -= 1
-    last_key, last_item = key[size], item[size]
-    k = 0
-    while True:
-        child = 2 * k + 1
-        if child >= size:
-            break
-        if child + 1 < size and key[child + 1] < key[child]:
-            child += 1
-        if key[child] >= last_key:
-            break
-        key[k], item[k] = key[child], item[child]
-        k = child
-    key[k], item[k] = last_key, last_item
-    return top_key, top_item, size
