@@ -12,6 +12,7 @@ import itertools
 import numpy as np
 import pytest
 
+from iadsim.scenario.tables import HALF_SECTOR, LIMIT_COLUMNS, MAX_RANGE, SCAN_PERIOD
 from iadsim.tracking.backend import Scan, TrackerParameters
 from iadsim.tracking.core import LIVE, ArrayTracker
 from iadsim.tracking.scoring import gospa, id_swaps
@@ -92,24 +93,29 @@ def test_tracker_ids_are_stable_and_unique() -> None:
     assert np.mean(kept) >= 0.9
 
 
-def test_a_tentative_track_no_look_covers_is_freed_once_its_spread_passes_the_limit() -> None:
+@pytest.mark.parametrize(("scan_period_s", "freed_at_s"), [(2.0, 12.0), (3.0, 16.0)])
+def test_a_tentative_track_no_look_covers_is_freed_once_it_can_no_longer_be_confirmed(scan_period_s: float,
+                                                                                     freed_at_s: float) -> None:
     """A false alarm starts a tentative track; looks that never cover it (they feed another picture) neither hit
-    nor miss it. With no velocity measured, its spread after dt is at least that of the initial velocity,
-    sqrt(3) x initial_speed_sigma x dt: past max_position_sigma it is freed, before that it lives on."""
+    nor miss it. It is freed at the first look once both hold: confirm_looks (5) scans of the slowest radar have
+    passed without an update, and its spread, at least sqrt(3) x initial_speed_sigma x dt with no velocity
+    measured, passes max_position_sigma (10 km / (sqrt(3) x 500 m/s) = 11.5 s). A 2 s scan: the spread decides
+    (12 s); a 3 s scan: the 15 s window does (16 s)."""
     run = standard_scenario(1, seed=1)
-    parameters = TrackerParameters(max_position_sigma_m=10_000.0, initial_speed_sigma_mps=500.0)
-    tracker = ArrayTracker(parameters, run.sensors)
+    limits = np.zeros((1, LIMIT_COLUMNS))
+    limits[0, MAX_RANGE], limits[0, HALF_SECTOR], limits[0, SCAN_PERIOD] = 1e6, np.pi, scan_period_s
+    sensors = run.sensors._replace(limits=limits, heading_rad=np.zeros(1), antenna_alt_m=np.zeros(1))
+    tracker = ArrayTracker(TrackerParameters(max_position_sigma_m=10_000.0, initial_speed_sigma_mps=500.0,
+                                             confirm_hits=3, confirm_looks=5), sensors)
     alone = np.array([[150_000.0, 0.3, 0.02]])
     tracker.process(Scan(t_s=0.0, sensor=0, z=alone, picture=np.zeros(1, np.int64), truth=np.full(1, -1)))
     assert tracker.store.counts[LIVE] == 1
-    free_after_s = 10_000.0 / (np.sqrt(3.0) * 500.0)  # 11.5 s; the initial position spread only adds to it
     elsewhere = np.ones(1, np.int64)  # looks for picture 1: none of them covers picture 0's track
-    freed_at_s = None
-    for t_s in np.arange(1.0, 20.0):
+    first_free_s = None
+    for t_s in np.arange(1.0, 25.0):
         tracker.process(Scan(t_s=float(t_s), sensor=0, z=np.zeros((0, 3)), picture=np.zeros(0, np.int64),
                              truth=np.zeros(0, np.int64), look_pictures=elsewhere))
-        if freed_at_s is None and tracker.store.counts[LIVE] == 0:
-            freed_at_s = float(t_s)
-    # The first look after 11.5 s (the position spread at 150 km, a few hundred metres, cannot bring it a second).
-    assert freed_at_s == np.ceil(free_after_s)
+        if first_free_s is None and tracker.store.counts[LIVE] == 0:
+            first_free_s = float(t_s)
+    assert first_free_s == freed_at_s
     assert len(tracker.confirmed().id) == 0

@@ -60,6 +60,7 @@ from numpy.typing import NDArray
 
 from iadsim.assignment import COLUMN_OF_ROW, assign, assignment_work
 from iadsim.jit import inline_kernel, kernel
+from iadsim.scenario.tables import SCAN_PERIOD
 from iadsim.tracking import filters
 from iadsim.tracking.association import NEAREST_CANDIDATES, first_at_least, nearest_within, sort_order
 from iadsim.tracking.backend import Scan, SensorGeometry, TrackEnd, TrackerParameters, TrackTable
@@ -735,7 +736,7 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
             j -= 1
         due[j] = e
     due = due[:n_due]
-    _free_spread_tentatives(track, clock, lists, counts, constants, look_time[due[0], MEASURED])
+    _free_lost_tentatives(track, clock, lists, counts, constants, limits, look_time[due[0], MEASURED])
     live = lists[LIVE_LIST, :counts[LIVE]]
     pictures = 0
     for r in live:
@@ -807,20 +808,29 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
 
 
 @kernel
-def _free_spread_tentatives(track: I32, clock: Array, lists: I64, counts: I64, constants: Array, t_s: float) -> None:
-    """Free the tentative tracks whose position spread predicted to ``t_s`` already passes ``max_position_sigma``.
+def _free_lost_tentatives(track: I32, clock: Array, lists: I64, counts: I64, constants: Array, limits: Array,
+                          t_s: float) -> None:
+    """Free the tentative tracks that can no longer be confirmed although no look covers them.
 
-    The spread is that of the last state moved on without process noise (the traces of the position and
-    velocity blocks), a lower bound of the full prediction's, so only tracks the M-of-N step would free at
-    their next covering look anyway. Without this a tentative track started on false alarms, with a
-    velocity of hundreds of m/s, leaves every radar's coverage and, being neither hit nor missed there, is
-    never freed: on the demo 700 of them were alive at once, most of the tracker's work.
+    A look that does not cover a track neither hits nor misses it, so a tentative track started on false
+    alarms that flies out of every radar's coverage (with a velocity of hundreds of m/s, as two false alarms
+    give it) was never freed: on the demo 700 of them were alive at once, most of the tracker's work. Such
+    a track is freed once both hold at ``t_s``: it has not been updated for ``confirm_looks`` scans of the
+    slowest radar (the time its M of N could take), and its position spread, moved on from its last state
+    without process noise (a lower bound), passes ``max_position_sigma``. Without coverage limits every look
+    covers every track, M of N frees them all, and nothing is done here.
     """
+    if len(limits) == 0:
+        return
+    slowest_scan_s = 0.0
+    for radar in range(len(limits)):
+        slowest_scan_s = max(slowest_scan_s, limits[radar, SCAN_PERIOD])
+    window_s = (constants[CONFIRM_HITS] + constants[TENTATIVE_MISSES]) * slowest_scan_s
     kept = 0
     for index in range(counts[LIVE]):
         r = lists[LIVE_LIST, index]
         dt = t_s - clock[r, STATE_T]
-        if track[r, STATUS] == TENTATIVE and dt > 0.0 and (
+        if track[r, STATUS] == TENTATIVE and dt > window_s and (
                 clock[r, TRACE_PP] + 2.0 * dt * clock[r, TRACE_PV] + dt * dt * clock[r, TRACE_VV]
                 > constants[MAX_POSITION_VARIANCE]):
             track[r, STATUS] = FREE
