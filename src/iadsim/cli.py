@@ -222,7 +222,7 @@ def _print_results(metrics: dict[str, float], name: str, seed: int, output: Path
         if metrics.get(key):
             table.add_row(key.replace("_", " "), f"{metrics[key]:g}")
     console.print(table)
-    console.print(f"results: {safe(output)}/ (events.parquet, summary.json, report.html)", highlight=False)
+    console.print(f"results: {safe(output)}/ (events.parquet, entities.parquet, summary.json, report.html)", highlight=False)
 
 
 def version_callback(value: bool) -> None:
