@@ -114,7 +114,7 @@ def _ballistic_lost_and_engaged(track: str) -> tuple[float, int]:
     launched = events[events.kind == "threat_launch"]
     ballistic = set(launched.threat_id[launched.weapon.str.startswith("iskander")])
     mine = events[events.threat_id.isin(ballistic)]
-    lost = mine[(mine.kind == "track_drop") & mine.detail.str.startswith("lost")]
+    lost = mine[(mine.kind == "track_drop") & mine.reason.astype(str).str.startswith("lost_")]
     return len(lost) / len(ballistic), mine[mine.kind == "launch"].threat_id.nunique()
 
 

@@ -37,7 +37,7 @@ def ekf() -> iadsim.RunResult:
 def test_tracks_are_held_not_restarted(ekf: iadsim.RunResult) -> None:
     events = ekf.events.to_pandas()
     drops = events[events.kind == "track_drop"]
-    lost = drops[drops.detail.str.startswith("lost")]
+    lost = drops[drops.reason.astype(str).str.startswith("lost_")]
     threats = events[events.kind == "track_start"].threat_id.nunique()
     assert threats >= 8
     assert len(lost) / threats <= 0.5  # was 15.75 with the 3-misses rule
