@@ -52,3 +52,19 @@ def test_radar_horizon_is_the_textbook_4_12_rule(h_radar, h_target):
     """Skolnik (2001) §8.2: d ≈ 4.12 (√h_r + √h_t) km, heights in metres, for k = 4/3."""
     expected_m = 4.12e3 * (np.sqrt(h_radar) + np.sqrt(h_target))
     assert geo.radar_horizon_m(h_radar, h_target) == pytest.approx(expected_m, rel=5e-3)
+
+
+def test_set_frame_of_writes_what_pymap3d_and_the_enu_rotation_give():
+    """The kernel that moves units (posture) writes pymap3d's ECEF position and the rows east, north, up of
+    pymap3d's ENU frame; at (0°, 0°, h) the closed form: (a + h, 0, 0), east +y, north +z, up +x."""
+    lat, lon, alt = random_points(200, seed=4)
+    pos, rotation = np.empty(3), np.empty((3, 3))
+    for la, lo, h in zip(lat, lon, alt, strict=True):
+        geo.set_frame_of(np.radians(la), np.radians(lo), h, pos, rotation)
+        assert np.max(np.abs(pos - np.array(pymap3d.geodetic2ecef(la, lo, h)))) < 1e-6
+        np.testing.assert_array_equal(rotation, geo.enu_rotation(np.radians(la), np.radians(lo)))
+        east, north, up = (np.array(pymap3d.enu2uvw(*axis, la, lo)) for axis in np.eye(3))
+        np.testing.assert_allclose(rotation, np.stack([east, north, up]), atol=1e-12)
+    geo.set_frame_of(0.0, 0.0, 100.0, pos, rotation)
+    np.testing.assert_allclose(pos, [geo.WGS84_A_M + 100.0, 0.0, 0.0], atol=1e-9)
+    np.testing.assert_array_equal(rotation, [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
