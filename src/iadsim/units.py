@@ -12,6 +12,11 @@ Conventions stated once here:
 * ``Mach`` uses the ISA sea-level speed of sound, 340.294 m/s (ICAO Doc 7488).
 * ``g`` is standard gravity, 9.80665 m/s² (CGPM 1901).
 * ``dBsm`` is decibels relative to one square metre: σ = 10^(x/10) m².
+* ``dBW`` and ``dBm`` are decibels relative to one watt and one milliwatt.
+* A ``gain`` (antenna gain, side-lobe level, noise figure, suppression) is a power ratio written in
+  ``dB`` (``dBi`` for an antenna: relative to an isotropic one), held as the plain ratio inside.
+* A power and a gain must carry their unit: a bare ``1000`` could be watts or dBW (power) or a ratio or
+  decibels (gain), and the two readings differ by orders of magnitude, so it is refused.
 """
 
 from __future__ import annotations
@@ -50,13 +55,20 @@ _LINEAR_UNITS: dict[str, dict[str, float]] = {
     },
     "area": {"m^2": 1.0, "m2": 1.0},
     "mass": {"kg": 1.0, "t": 1e3, "lb": 0.45359237},
+    "power": {"W": 1.0, "kW": 1e3, "MW": 1e6, "mW": 1e-3},
+    "frequency": {"Hz": 1.0, "kHz": 1e3, "MHz": 1e6, "GHz": 1e9},
+    "gain": {},
 }
 
 # Units whose conversion is not a plain factor: dimension -> unit -> function.
 _SPECIAL_UNITS: dict[str, dict[str, Callable[[float], float]]] = {
     "speed": {"Mach": lambda x: x * SPEED_OF_SOUND_SEA_LEVEL_MPS},
     "area": {"dBsm": lambda x: 10.0 ** (x / 10.0)},
+    "power": {"dBW": lambda x: 10.0 ** (x / 10.0), "dBm": lambda x: 10.0 ** ((x - 30.0) / 10.0)},
+    "gain": {"dB": lambda x: 10.0 ** (x / 10.0), "dBi": lambda x: 10.0 ** (x / 10.0)},
 }
+UNIT_REQUIRED = frozenset({"power", "gain"})
+"""Dimensions whose values must carry a unit (see the module doc)."""
 
 DIMENSIONS = tuple(_LINEAR_UNITS)
 
@@ -101,6 +113,9 @@ def parse_quantity(value: object, dimension: str) -> float:
     accepted = ", ".join(units_of(dimension))
     if isinstance(value, bool):
         raise QuantityError(f"expected a {dimension} such as '{_example(dimension)}', got {value!r}")
+    if isinstance(value, int | float) and dimension in UNIT_REQUIRED:
+        raise QuantityError(f"{shown(value)} has no unit: write a {dimension} with its unit, like "
+                            f"'{_example(dimension)}' (units: {accepted})")
     try:
         if isinstance(value, int | float):
             number = float(value)
@@ -136,6 +151,9 @@ def _parse_string(text: str, dimension: str, accepted: str) -> float:
             f"like '{_example(dimension)}' (units: {accepted}){digits}"
         )
     number, unit = float(match.group(1)), match.group(2)
+    if unit is None and dimension in UNIT_REQUIRED:
+        raise QuantityError(f"'{shorten(text)}' has no unit: write a {dimension} with its unit, like "
+                            f"'{_example(dimension)}' (units: {accepted})")
     if unit is None:
         return number
     if unit in units_of(dimension):
@@ -155,6 +173,7 @@ def _example(dimension: str) -> str:
     return {
         "length": "40 km", "speed": "250 m/s", "acceleration": "9 g", "angle": "30 deg",
         "angular_rate": "15 deg/s", "time": "2.5 min", "area": "0.1 m^2", "mass": "450 kg",
+        "power": "30 dBW", "frequency": "500 MHz", "gain": "35 dB",
     }[dimension]
 
 
@@ -185,11 +204,15 @@ _DISPLAY: dict[str, tuple[tuple[str, float], ...]] = {
     "time": (("s", 1.0), ("min", 1 / 60)),
     "area": (("m^2", 1.0),),
     "mass": (("kg", 1.0),),
+    "power": (("W", 1.0), ("kW", 1e-3)),
+    "frequency": (("MHz", 1e-6), ("GHz", 1e-9)),
 }
 
 
 def display(value: float, dimension: str) -> str:
-    """``100000.0, "length"`` -> ``"100 km"``: an SI value in a unit people read."""
+    """``100000.0, "length"`` -> ``"100 km"``: an SI value in a unit people read; a gain in dB."""
+    if dimension == "gain":
+        return f"{10.0 * math.log10(value):,.4g} dB"
     unit, factor = _DISPLAY[dimension][0]
     if len(_DISPLAY[dimension]) > 1 and abs(value * _DISPLAY[dimension][1][1]) >= 10:
         unit, factor = _DISPLAY[dimension][1]
@@ -204,3 +227,6 @@ AngularRate = Annotated[float, *quantity("angular_rate")]
 Duration = Annotated[float, *quantity("time")]
 Area = Annotated[float, *quantity("area")]
 Mass = Annotated[float, *quantity("mass")]
+Power = Annotated[float, *quantity("power")]
+Frequency = Annotated[float, *quantity("frequency")]
+Gain = Annotated[float, *quantity("gain")]

@@ -12,6 +12,7 @@ import typing
 from collections.abc import Iterable
 from pathlib import Path
 
+from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from iadsim.catalog.loader import Catalog, load_catalog
@@ -38,15 +39,20 @@ def field_dimension(info: FieldInfo) -> str | None:
     return dimension
 
 
-def entry_fields(entry: Entry) -> list[tuple[str, str]]:
+def entry_fields(entry: BaseModel, prefix: str = "") -> list[tuple[str, str]]:
     """(field, value as people read it, in display units) for every field the entry sets,
-    but its identity."""
+    but its identity; the items of a list of sub-models (a jammer's ``bands``) field by field,
+    as ``bands[0].erp``."""
     rows = []
     for field_name, info in type(entry).model_fields.items():
         value = getattr(entry, field_name)
         if field_name in IDENTITY_FIELDS or value is None:
             continue
         dimension = field_dimension(info)
+        if isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            for index, item in enumerate(value):
+                rows += entry_fields(item, f"{prefix}{field_name}[{index}].")
+            continue
         if isinstance(value, list):
             text = ", ".join(map(str, value))
         elif dimension is not None:
@@ -55,7 +61,7 @@ def entry_fields(entry: Entry) -> list[tuple[str, str]]:
             text = format_number(value)
         else:
             text = str(value)
-        rows.append((field_name, text))
+        rows.append((prefix + field_name, text))
     return rows
 
 

@@ -23,11 +23,12 @@ from iadsim.catalog.schema import (
     Entry,
     FireUnitType,
     InterceptorType,
+    JammerType,
     RadarType,
     Source,
     ThreatType,
 )
-from iadsim.errors import Problem, UserError, did_you_mean, format_path
+from iadsim.errors import Problem, UserError, did_you_mean, format_path, parse_path
 from iadsim.validation import problems_from, unwrap_annotation, validate_model
 from iadsim.yamlio import Document, read_yaml_file
 
@@ -36,6 +37,7 @@ ENTRY_MODELS: dict[str, type[Entry]] = {
     "interceptor": InterceptorType,
     "fire_unit": FireUnitType,
     "threat": ThreatType,
+    "jammer": JammerType,
 }
 
 
@@ -74,6 +76,9 @@ class Catalog:
 
     def threat(self, name: str) -> ThreatType:
         return typing.cast(ThreatType, self.entries[name])
+
+    def jammer(self, name: str) -> JammerType:
+        return typing.cast(JammerType, self.entries[name])
 
 
 def bundled_files() -> list[Path]:
@@ -165,18 +170,34 @@ def _figure_fields(model: type[BaseModel]) -> set[str]:
     }
 
 
-def _split_figures(raw: dict, model: type[Entry]) -> tuple[dict, dict[str, Citation]]:
-    """Separate each figure's value from its citation; bare figures cite the entry's ``source``."""
-    default_sources = _sources(raw.get("source") or [])
+def _split_figures(raw: dict, model: type[BaseModel], default: Any = None, prefix: str = ""
+                   ) -> tuple[dict, dict[str, Citation]]:
+    """Separate each figure's value from its citation; bare figures cite the entry's ``source``.
+
+    Figures inside a list of sub-models (a jammer's ``bands``) are split the same way, their citations
+    keyed by path (``bands[0].erp``).
+    """
+    default_sources = _sources(raw.get("source") or []) if default is None else default
     figures = _figure_fields(model)
     values: dict[str, Any] = {}
     citations: dict[str, Citation] = {}
     for key, value in raw.items():
-        if key == "source":
+        if key == "source" and default is None:
             continue
-        if key in figures and isinstance(value, dict) and "value" in value:
+        item_model = _item_model(model, key)
+        if item_model is not None and isinstance(value, list):
+            values[key] = []
+            for index, item in enumerate(value):
+                if not isinstance(item, dict):
+                    values[key].append(item)
+                    continue
+                item_values, item_citations = _split_figures(item, item_model, default_sources,
+                                                             f"{prefix}{key}[{index}].")
+                values[key].append(item_values)
+                citations |= item_citations
+        elif key in figures and isinstance(value, dict) and "value" in value:
             own = value.get("source", default_sources)
-            citations[key] = Citation(
+            citations[prefix + key] = Citation(
                 source=_sources(own),
                 range=value.get("range"),
                 note=value.get("note"),
@@ -184,9 +205,18 @@ def _split_figures(raw: dict, model: type[Entry]) -> tuple[dict, dict[str, Citat
             values[key] = value["value"]
         else:
             if key in figures:
-                citations[key] = Citation(source=default_sources)
+                citations[prefix + key] = Citation(source=default_sources)
             values[key] = value
     return values, citations
+
+
+def _item_model(model: type[BaseModel], key: str) -> type[BaseModel] | None:
+    """The model of the items of a list-of-models field (``JammerType.bands``), else None."""
+    info = model.model_fields.get(key)
+    if info is None or typing.get_origin(info.annotation) is not list:
+        return None
+    (item,) = typing.get_args(info.annotation)
+    return item if isinstance(item, type) and issubclass(item, BaseModel) else None
 
 
 def _sources(value: Any) -> Any:
@@ -201,7 +231,7 @@ def _citation_problems(
 ) -> list[Problem]:
     problems = []
     for name, citation in citations.items():
-        where = (*location, name)
+        where = (*location, *parse_path(name))
         if not citation.source:
             problems.append(Problem(
                 f"figure '{name}' has no source", path=format_path(where), line=document.line_of(where),

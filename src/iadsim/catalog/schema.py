@@ -1,4 +1,4 @@
-"""Types of catalog entries: radars, interceptors, fire units and threats.
+"""Types of catalog entries: radars, interceptors, fire units, threats and jammers.
 
 Every number in a catalog entry is a *figure* with a public source. In YAML a
 figure is written either bare (``max_range: 100 km``), taking the entry's
@@ -16,16 +16,24 @@ hold plain SI values and ``citations`` maps each figure to where it came from.
 
 from __future__ import annotations
 
+import typing
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from iadsim.units import Acceleration, Angle, Area, Duration, Length, Speed
+from iadsim.units import Acceleration, Angle, Area, Duration, Frequency, Gain, Length, Power, Speed
 
 Layer = Literal["very_long", "long", "medium", "short", "point"]
 ThreatClass = Literal["aircraft", "drone", "cruise_missile", "ballistic_missile"]
 
+Band = Literal["VHF", "UHF", "L", "S", "C", "X", "Ku", "K", "Ka"]
+JammerRole = Literal["stand_off", "escort", "self_protection", "ground"]
+
 LAYERS: tuple[str, ...] = ("very_long", "long", "medium", "short", "point")
+BAND_CENTRE_HZ: dict[str, float] = {
+    "VHF": 165e6, "UHF": 650e6, "L": 1.5e9, "S": 3e9, "C": 6e9, "X": 10e9, "Ku": 15e9, "K": 22.5e9, "Ka": 33.5e9}
+"""Centre of each IEEE radar band (IEEE Std 521-2002: VHF 30-300 MHz, UHF 300-1000 MHz, L 1-2 GHz, S 2-4,
+C 4-8, X 8-12, Ku 12-18, K 18-27, Ka 27-40 GHz): a radar's wavelength when its type gives no frequency."""
 THREAT_CLASSES: tuple[str, ...] = ("aircraft", "drone", "cruise_missile", "ballistic_missile")
 
 Probability = Annotated[float, Field(gt=0.0, le=1.0)]
@@ -103,6 +111,35 @@ class RadarType(Entry):
                           "alarms are drawn.")
     links: list[str] | None = Field(
         None, description="Data links it reports over when stand-alone (network `link` names); without it, any.")
+    band: Band | None = Field(
+        None, description="IEEE radar band it transmits in; with bandwidth, antenna_gain, beamwidth, sidelobe_level "
+                          "and noise_figure, what a jammer acts on "
+                          "(docs/models.md, Jamming); without them it cannot share a scenario with jammers.")
+    frequency: Annotated[Frequency, Field(gt=0.0)] | None = Field(
+        None, description="Carrier frequency (Hz); without it, the centre of its band.")
+    bandwidth: Annotated[Frequency, Field(gt=0.0)] | None = Field(
+        None, description="Receiver (instantaneous) bandwidth, about 1 / pulse length after compression (Hz).")
+    antenna_gain: Annotated[Gain, Field(ge=1.0)] | None = Field(
+        None, description="Main-lobe gain of its antenna on receive (write it in dBi).")
+    sidelobe_level: Annotated[Gain, Field(gt=0.0, lt=1.0)] | None = Field(
+        None, description="Mean side-lobe gain relative to the main lobe (write it in dB, negative); needed "
+                          "with band.")
+    noise_figure: Annotated[Gain, Field(ge=1.0)] | None = Field(
+        None, description="Receiver noise figure (write it in dB); needed with band.")
+    agile_bandwidth: Annotated[Frequency, Field(gt=0.0)] | None = Field(
+        None, description="Band over which it hops its carrier (frequency agility, Hz): a jammer must spread its "
+                          "power over at least this; without it, a fixed frequency.")
+    sidelobe_cancellation: Annotated[Gain, Field(ge=1.0)] | None = Field(
+        None, description="Suppression of jamming that enters its side lobes (side-lobe cancellers or "
+                          "blanking, write it in dB); without it, none.")
+
+    @model_validator(mode="after")
+    def _jamming_figures_together(self) -> RadarType:
+        needed = ("bandwidth", "antenna_gain", "beamwidth", "sidelobe_level", "noise_figure")
+        if self.band is not None and any(getattr(self, name) is None for name in needed):
+            missing = [name for name in needed if getattr(self, name) is None]
+            raise ValueError(f"a radar with a band needs {', '.join(missing)} too (what a jammer acts on)")
+        return self
 
 
 class InterceptorType(Entry):
@@ -206,7 +243,49 @@ class ThreatType(Entry):
                        "3 (one dominant scatterer) or 0 (steady).")
 
 
+class JammerBand(BaseModel):
+    """What a jammer radiates in one radar band: noise of ``erp`` spread over ``bandwidth``.
+
+    A wide bandwidth is barrage jamming (one emission covers many radars and
+    frequency hops), a narrow one spot jamming set on a radar's frequency;
+    the model treats both alike: the share of the power a radar's receiver
+    takes in is its bandwidth over the wider of the jammer's and its own
+    agile bandwidth (docs/models.md, Jamming).
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    band: Band = Field(description="IEEE radar band.")
+    erp: Annotated[Power, Field(gt=0.0)] = Field(
+        description="Effective radiated power toward one victim in this band, transmitter power times antenna "
+                    "gain (W; write it in W, kW or dBW).")
+    bandwidth: Annotated[Frequency, Field(gt=0.0)] = Field(
+        description="Bandwidth the power is spread over (Hz): wide for barrage, narrow for spot jamming.")
+
+
+class JammerType(Entry):
+    """A noise jammer: carried by a threat (self-protection, escort) or an entity of its own (stand-off, ground)."""
+
+    kind: Literal["jammer"]
+    role: JammerRole
+    bands: list[JammerBand] = Field(min_length=1, description="Each band it jams, with its power and bandwidth.")
+    coverage: Annotated[Angle, Field(gt=0.0, le=6.2832)] = Field(
+        description="Width of the cone its antennas radiate into, centred on its heading (its direction of "
+                    "flight when carried) (rad); 360 deg: all round.")
+    fore_and_aft: bool = Field(
+        False, description="Radiates the same cone backwards too (pods with fore and aft antennas).")
+
+    @model_validator(mode="after")
+    def _one_row_per_band(self) -> JammerType:
+        bands = [row.band for row in self.bands]
+        twice = sorted({band for band in bands if bands.count(band) > 1})
+        if twice:
+            raise ValueError(f"band {', '.join(twice)} is listed twice: give one row per band")
+        return self
+
+
 CatalogEntry = Annotated[
-    RadarType | InterceptorType | FireUnitType | ThreatType, Field(discriminator="kind")
+    RadarType | InterceptorType | FireUnitType | ThreatType | JammerType, Field(discriminator="kind")
 ]
-KINDS: tuple[str, ...] = ("radar", "interceptor", "fire_unit", "threat")
+KINDS: tuple[str, ...] = ("radar", "interceptor", "fire_unit", "threat", "jammer")
+BANDS: tuple[str, ...] = typing.get_args(Band)

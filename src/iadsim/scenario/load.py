@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +80,7 @@ def check_references(scenario: Scenario, catalog: Catalog) -> list[Problem]:
                                 suggestion=catalog.suggestion(name, kind)))
         return False
 
-    for groups in (("assets", "units", "sensors", "raids"), ("networks",)):
+    for groups in (("assets", "units", "sensors", "raids", "jammers"), ("networks",)):
         seen: dict[str, str] = {}
         for group in groups:
             for index, item in enumerate(getattr(scenario, group)):
@@ -150,6 +150,8 @@ def check_references(scenario: Scenario, catalog: Catalog) -> list[Problem]:
                 expected=f"the name of an asset or unit ({', '.join(targets) or 'none defined'})",
                 suggestion=did_you_mean(raid.target, targets)))
 
+    problems += check_jamming(scenario, catalog, check_type)
+
     for role in registry.CHOOSABLE_ROLES:
         name = getattr(scenario.models, role)
         choices = registry.available(role)
@@ -160,6 +162,45 @@ def check_references(scenario: Scenario, catalog: Catalog) -> list[Problem]:
         models = {role: getattr(scenario.models, role) for role in registry.CHOOSABLE_ROLES}
         for role, message, expected, suggestion in registry.combination_problems(models):
             problems.append(Problem(message, f"models.{role}", expected=expected, suggestion=suggestion))
+    return problems
+
+
+def check_jamming(scenario: Scenario, catalog: Catalog, check_type: Callable[[str, str, str], bool]
+                  ) -> list[Problem]:
+    """Jammers: catalog jammer types in the right place (a ground jammer does not fly with a raid, a pod
+    needs its aircraft), the radar model, and radars that say what a jammer acts on (their band...)."""
+    problems: list[Problem] = []
+    carried = [(f"raids[{i}].jammer", raid.jammer) for i, raid in enumerate(scenario.raids) if raid.jammer]
+    standing = [(f"jammers[{i}].type", jammer.type) for i, jammer in enumerate(scenario.jammers)]
+    for path, name in carried + standing:
+        if not check_type(path, name, "jammer"):
+            continue
+        role = catalog.jammer(name).role
+        if path.startswith("raids") and role == "ground":
+            problems.append(Problem(f"'{name}' is a ground jammer: it cannot fly with a raid", path,
+                                    expected="a self_protection, escort or stand_off jammer type",
+                                    suggestion="place it under 'jammers:' with a position"))
+        elif path.startswith("jammers") and role == "self_protection":
+            problems.append(Problem(f"'{name}' is a self-protection pod: it needs an aircraft to carry it", path,
+                                    expected="a stand_off or ground jammer type",
+                                    suggestion="give it to a raid instead: raids[i].jammer"))
+    if not (carried or standing) or problems:
+        return problems
+    first = (carried + standing)[0][0]
+    if scenario.models.sense != "radar":
+        problems.append(Problem(f"jammers need the sense model 'radar' (this scenario runs "
+                                f"'{scenario.models.sense}', which has no radar equation to jam)", "models.sense",
+                                expected="sense: radar", suggestion="set models.sense to radar"))
+    radars = sorted({s.type for s in scenario.sensors if catalog.find(s.type, "radar")}
+                    | {r for u in scenario.units if catalog.find(u.type, "fire_unit")
+                       for r in catalog.fire_unit(u.type).radars})
+    for name in radars:
+        if catalog.radar(name).band is None:
+            problems.append(Problem(
+                f"radar type '{name}' gives no band, bandwidth, antenna gain, beamwidth, side-lobe level or noise "
+                f"figure, so a jammer cannot act on it", first,
+                expected="radar types with those figures (docs/models.md, Jamming)",
+                suggestion=f"add them to '{name}' in a catalog file of your own, or leave the jammers out"))
     return problems
 
 
@@ -182,6 +223,19 @@ def check_terrain(scenario: Scenario) -> list[Problem]:
 
 def scenario_hash(scenario: Scenario) -> str:
     """SHA-256 of the scenario's canonical JSON form: equal for equal scenarios, whatever the formatting."""
-    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    canonical = json.dumps(_stable_form(scenario), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
+
+
+def _stable_form(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as JSON data, without the electronic-warfare fields when unset (``jammers``, each raid's
+    ``jammer``): they came after hashes were first stored, and a scenario without jammers keeps its hash (a
+    study started before them still resumes)."""
+    data = scenario.model_dump(mode="json")
+    if not data["jammers"]:
+        del data["jammers"]
+    for raid in data["raids"]:
+        if raid["jammer"] is None:
+            del raid["jammer"]
+    return data

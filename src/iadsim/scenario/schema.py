@@ -169,6 +169,9 @@ class Raid(_Strict):
     waves: int = Field(1, ge=1, le=10_000, description="Times the raid is repeated (e.g. one wave a night).")
     wave_interval: Duration = Field(0.0, ge=0.0, le=MAX_DURATION_S, description="Time between the first launches of successive "
                                                              "waves (s), e.g. '24 h'.")
+    jammer: TypeName | None = Field(
+        None, description="A catalog jammer type every threat of the raid carries (self-protection pod, or an "
+                          "escort jammer flying with the package); default: none (sense model `radar`).")
     lethal_radius: Length | None = Field(
         None, ge=0.0, le=10e3, description="A threat of this raid that strikes within this distance of a fire unit "
                                            "destroys it (m); 0: only a unit still where it was aimed; default: "
@@ -180,6 +183,31 @@ class Raid(_Strict):
             raise ValueError("a raid needs a 'target' (an asset or unit name) or 'waypoints' to fly")
         if self.waves > 1 and self.wave_interval <= 0.0:
             raise ValueError("a raid of several waves needs a 'wave_interval' greater than 0, e.g. '24 h'")
+        return self
+
+
+class Jammer(_Strict):
+    """A jammer of its own (sense model `radar`): a stand-off jamming aircraft on a route, or a ground jammer.
+
+    It starts at ``position`` at time 0, flies its ``route`` at ``speed`` (if it
+    has one) and then holds there, its antennas toward ``heading``; it jams from
+    start to end. It is not a threat: no radar tracks it and nobody shoots at it.
+    """
+
+    name: Name
+    type: TypeName = Field(description="A catalog jammer type (`iadsim catalog list --kind jammer`).")
+    position: Position = Field(description="Where it stands, or where it starts its route.")
+    route: list[Position] = Field(default_factory=list, max_length=1000,
+                                  description="Points it flies to in order, then holds at the last.")
+    speed: Speed | None = Field(None, gt=0.0, le=MAX_SPEED_MPS, description="Speed along the route (m/s).")
+    heading: Angle | None = Field(None, description="Direction its antennas face once it holds or where it "
+                                                    "stands, clockwise from north (rad); default: along its "
+                                                    "last leg, or north.")
+
+    @model_validator(mode="after")
+    def _a_route_needs_a_speed(self) -> Jammer:
+        if self.route and self.speed is None:
+            raise ValueError("a jammer with a route needs a 'speed', e.g. '800 km/h'")
         return self
 
 
@@ -307,6 +335,8 @@ class Scenario(_Strict):
     sensors: list[Sensor] = Field(default_factory=list)
     networks: list[Network] = Field(default_factory=list)
     raids: list[Raid] = Field(min_length=1)
+    jammers: list[Jammer] = Field(default_factory=list, max_length=1000, description="Stand-off and ground "
+                                  "jammers; jammers carried by threats are given by their raid.")
     models: Models = Field(default_factory=Models)
     doctrine: Doctrine = Field(default_factory=Doctrine)
     log_all_detections: bool = Field(False, description="Log every detection, not only the first per radar.")

@@ -24,6 +24,11 @@ checks, in one compiled loop per tick:
 5. **capacity**: a radar reports at most its track capacity of targets per look,
    the nearest first.
 
+With jammers in the scenario, step 3 reads the signal-to-interference ratio
+SINR = SNR / (1 + Σ J/N) instead of the SNR, the jammer-to-noise ratio of every
+jammer radiating at the radar, through the main lobe or the side lobes as the
+geometry of radar, target and jammer has it (:mod:`iadsim.sensors.jamming`).
+
 Detections carry Gaussian range, azimuth and elevation errors from the catalog.
 False alarms appear at the radar's Pfa in each of its resolution cells
 (range cells × beam positions), uniformly over its coverage; they carry the
@@ -43,6 +48,7 @@ from iadsim.jit import kernel, poisson_of, uniform_of
 from iadsim.registry import columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.sensors.detection import DetectionTable, required_snr
+from iadsim.sensors.jamming import Jamming, interference_of, radar_jamming_of
 from iadsim.scenario.tables import HALF_SECTOR, MAX_ELEVATION, MAX_RANGE, MIN_ELEVATION
 from iadsim.sensors.scan import (
     SENSOR_GEOMETRY, ScanningSensor, covers_of, due_looks, first_detections, flying_rows, grown, heading_of, measure_of,
@@ -152,16 +158,19 @@ class RadarSensor(ScanningSensor):
         self.table_of = np.array([[keys.index((pfa, pulses, t.swerling)) for t in kinds]
                                   for _, pfa, pulses in references], dtype=np.int64).reshape(len(radar), len(kinds))
         self.terrain = compiled.terrain
+        self.jamming = Jamming.of(compiled)
+        self.no_jammers = (np.zeros((0, 3)), np.zeros(0), np.zeros((0, 3)), np.zeros(0, np.int64))
 
     def _look(self, world: World, t_s: float, draws: NDArray[np.uint64]
               ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
-        sensors, threats, terrain = world.sensors, world.threats, self.terrain
+        sensors, threats, terrain, jamming = world.sensors, world.threats, self.terrain, self.jamming
+        jammers = jamming.states(threats, t_s) if jamming.active else self.no_jammers
         return _radar_looks(
             t_s, self.next_look_s, self.next_due_s, self.limits, sensors.emitting, sensors.rotation,
             sensors.pos_ecef_m, sensors.antenna_alt_m, heading_of(sensors), threats.status, threats.pos_ecef_m,
             threats.alt_m, threats.vel_ecef_mps, threats.type_index, self.rcs_db, self.aspect_dependent,
             self.figures, self.table_of, self.tables, terrain.lat_rad, terrain.lon_rad, terrain.height, self.seen,
-            self.log_all, draws)
+            self.log_all, draws, jamming.figures, jamming.power_w, jamming.cover, *jammers)
 
 
 @kernel
@@ -185,11 +194,14 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
                  status: NDArray[np.int8], threat_ecef_m: Array, threat_alt_m: Array, threat_vel_mps: Array,
                  type_index: I32, rcs_db: Array, aspect_dependent: bool, figures: Array, table_of: I64,
                  tables: Array, lat_axis: Array, lon_axis: Array, height: Array, seen: NDArray[np.bool_],
-                 log_all: bool, draws: NDArray[np.uint64]
+                 log_all: bool, draws: NDArray[np.uint64], jam_figures: Array, jam_power_w: Array,
+                 jam_cover: Array, jammer_ecef_m: Array, jammer_alt_m: Array, jammer_axis: Array, jammer_kind: I64
                  ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
     """Every look due at ``t_s`` (see the module doc and :meth:`ScanningSensor._look`): detections, the real
     ones first in (radar, threat) order, then the false alarms. Draws, in order: one uniform per covered pair,
-    three normals per real detection, one Poisson count per radar, three uniforms per false alarm."""
+    three normals per real detection, one Poisson count per radar, three uniforms per false alarm. The
+    jammers radiating now (:meth:`iadsim.sensors.jamming.Jamming.states`; none: the jammer-free arithmetic)
+    lower each pair's SNR to its SINR."""
     looking = due_looks(next_look_s, limits, emitting, t_s, next_due_s)
     rows = flying_rows(status)
     flat = len(lat_axis) < 2  # no terrain to mask
@@ -199,9 +211,15 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
     sensor, threat = np.empty(room, np.int32), np.empty(room, np.int32)
     line, true_range = np.empty((room, 3)), np.empty(room)
     candidate, distance, enu = np.empty(len(rows), np.int64), np.empty(len(rows)), np.empty((len(rows), 3))
+    jammed = len(jammer_kind) > 0
+    main_jn, jammer_direction = np.empty(len(jammer_kind)), np.empty((len(jammer_kind), 3))
     found = 0
     for s in looking:
         heard = 0
+        if jammed:
+            radar_jamming_of(rotation[s], radar_ecef_m[s], antenna_alt_m[s], jam_power_w[s], jam_figures[s],
+                             jam_cover, jammer_ecef_m, jammer_alt_m, jammer_axis, jammer_kind, main_jn,
+                             jammer_direction)
         for n in rows:
             slant = covers_of(rotation[s], radar_ecef_m[s], antenna_alt_m[s], heading_rad[s], limits[s],
                               threat_ecef_m[n], threat_alt_m[n], enu[heard])
@@ -219,6 +237,9 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
                                                  -along / (speed * max(slant, 1e-9)))
             snr_db = (figures[s, REFERENCE_SNR_DB] + target_rcs_db - figures[s, REFERENCE_RCS_DB]
                       + 40.0 * np.log10(figures[s, REFERENCE_RANGE] / max(slant, 1.0)))
+            if jammed:
+                snr_db -= 10.0 * np.log10(1.0 + interference_of(enu[heard], jam_figures[s], main_jn,
+                                                                 jammer_direction))
             if uniform_of(draws) < _pd_of(tables[table_of[s, kind]], snr_db, figures[s, PFA]) and (
                     flat or line_of_sight_clear_of(lat_axis, lon_axis, height, radar_ecef_m[s], threat_ecef_m[n],
                                                    LINE_OF_SIGHT_SAMPLES)):
