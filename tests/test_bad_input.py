@@ -58,6 +58,16 @@ EXPECTED: dict[str, tuple[int | None, list[str]]] = {
     "resupply_uncarried_type.yaml": (15, ["units[0].resupply[0].rounds.generic-sr-interceptor:",
                                           "carries no rounds of", "did you mean 'generic-lr-interceptor'?"]),
     "waves_without_interval.yaml": (10, ["raids[0]:", "needs a 'wave_interval'", "24 h"]),
+    "jammer_as_threat.yaml": (11, ["raids[0].type:", "'ea18g-alq99-class-jammer' is a jammer, not a threat",
+                                   "expected: a catalog threat type"]),
+    "unknown_jammer_type.yaml": (16, ["raids[0].jammer:", "unknown jammer type 'f16-alq184-class'",
+                                      "did you mean 'f16-alq184-class-jammer'?"]),
+    "ground_jammer_on_raid.yaml": (16, ["raids[0].jammer:", "is a ground jammer", "under 'jammers:'"]),
+    "jammer_without_radar_model.yaml": (9, ["models.sense:", "jammers need the sense model 'radar'",
+                                            "expected: sense: radar"]),
+    "jammed_radar_without_band.yaml": (22, ["jammers[0].type:", "'steel-dome-alp300g-class-radar' gives no band",
+                                            "leave the jammers out"]),
+    "jammer_route_without_speed.yaml": (17, ["jammers[0]:", "needs a 'speed'", "800 km/h"]),
 }
 
 

@@ -200,7 +200,8 @@ def check_jamming(scenario: Scenario, catalog: Catalog, check_type: Callable[[st
                 f"radar type '{name}' gives no band, bandwidth, antenna gain, beamwidth, side-lobe level or noise "
                 f"figure, so a jammer cannot act on it", first,
                 expected="radar types with those figures (docs/models.md, Jamming)",
-                suggestion=f"add them to '{name}' in a catalog file of your own, or leave the jammers out"))
+                suggestion=f"give '{name}' those figures in the catalog (src/iadsim/catalog/data), or leave "
+                           "the jammers out"))
     return problems
 
 
