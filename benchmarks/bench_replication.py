@@ -114,7 +114,8 @@ def main() -> None:
     parser.add_argument("--baseline-replications", type=int, default=1)
     args = parser.parse_args()
     ours = measure_all(args.only, args.replications)
-    theirs = baseline(args.baseline, args.only, args.baseline_replications) if args.baseline else {}
+    older = [name for name in args.only if name not in ADDED]  # variants need fields older revisions lack
+    theirs = baseline(args.baseline, older, args.baseline_replications) if args.baseline else {}
     roles = [role for role in next(iter(ours.values()))["share"]]
     header = f"{'scenario':<9} {'s/rep':>8} {'ticks':>6} " + " ".join(f"{role[:7]:>7}" for role in roles)
     if theirs:
@@ -123,7 +124,7 @@ def main() -> None:
     for name, row in ours.items():
         line = f"{name:<9} {row['s']:>8.3f} {row['ticks']:>6.0f} " + " ".join(
             f"{100 * row['share'].get(role, 0.0):>6.1f}%" for role in roles)
-        if theirs:
+        if name in theirs:
             line += f" {theirs[name]['s']:>8.2f} {theirs[name]['s'] / row['s']:>8.1f}x"
         print(line)
     figures = {
@@ -135,7 +136,7 @@ def main() -> None:
     }
     if theirs:
         figures["baseline"] = {name: round(row["s"], 3) for name, row in theirs.items()}
-        figures["speedup"] = {name: round(theirs[name]["s"] / ours[name]["s"], 1) for name in ours}
+        figures["speedup"] = {name: round(theirs[name]["s"] / ours[name]["s"], 1) for name in ours if name in theirs}
     print(json.dumps(figures))
 
 

@@ -204,15 +204,17 @@ _DISPLAY: dict[str, tuple[tuple[str, float], ...]] = {
     "time": (("s", 1.0), ("min", 1 / 60)),
     "area": (("m^2", 1.0),),
     "mass": (("kg", 1.0),),
-    "power": (("W", 1.0), ("kW", 1e-3)),
     "frequency": (("MHz", 1e-6), ("GHz", 1e-9)),
 }
 
 
 def display(value: float, dimension: str) -> str:
-    """``100000.0, "length"`` -> ``"100 km"``: an SI value in a unit people read; a gain in dB."""
+    """``100000.0, "length"`` -> ``"100 km"``: an SI value in a unit people read; a gain in dB, a power in
+    dBW and W."""
     if dimension == "gain":
         return f"{10.0 * math.log10(value):,.4g} dB"
+    if dimension == "power":
+        return f"{10.0 * math.log10(value):,.4g} dBW ({value:,.4g} W)"
     unit, factor = _DISPLAY[dimension][0]
     if len(_DISPLAY[dimension]) > 1 and abs(value * _DISPLAY[dimension][1][1]) >= 10:
         unit, factor = _DISPLAY[dimension][1]

@@ -7,6 +7,7 @@ serves ``iadsim catalog show``, so the page and the command read alike.
 
 from __future__ import annotations
 
+import math
 import sys
 import typing
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from iadsim.catalog.loader import Catalog, load_catalog
-from iadsim.catalog.schema import Citation, Entry, InterceptorType, ThreatType
+from iadsim.catalog.schema import Citation, Entry, InterceptorType, JammerType, ThreatType
 from iadsim.units import dimension_of, display
 
 IDENTITY_FIELDS = {"name", "kind", "description", "citations"}
@@ -108,7 +109,7 @@ def _entry_section(entry: Entry) -> list[str]:
 
 
 def _summary(catalog: Catalog) -> list[str]:
-    """Headline figures side by side: interceptors and threats, the rows people compare."""
+    """Headline figures side by side: interceptors, threats and jammers, the rows people compare."""
     lines = ["## At a glance", "",
              "| interceptor | layer | ground range | altitude | fastest target | unit price (USD) |",
              "| --- | --- | --- | --- | --- | --- |"]
@@ -126,6 +127,15 @@ def _summary(catalog: Catalog) -> list[str]:
         cells = (f"`{entry.name}`", entry.threat_class.replace("_", " "), display(entry.speed, "speed"),
                  display(entry.cruise_altitude, "length"), display(entry.rcs, "area"),
                  display(entry.max_range, "length"), format_number(entry.cost_usd))
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "| jammer | role | bands | ERP per band | bandwidth | coverage |",
+              "| --- | --- | --- | --- | --- | --- |"]
+    for entry in catalog.of_kind("jammer"):
+        assert isinstance(entry, JammerType)
+        cells = (f"`{entry.name}`", entry.role.replace("_", " "), ", ".join(row.band for row in entry.bands),
+                 ", ".join(f"{10 * math.log10(row.erp):.3g} dBW" for row in entry.bands),
+                 ", ".join(display(row.bandwidth, "frequency") for row in entry.bands),
+                 display(entry.coverage, "angle") + (" fore and aft" if entry.fore_and_aft else ""))
         lines.append("| " + " | ".join(cells) + " |")
     return [*lines, ""]
 
