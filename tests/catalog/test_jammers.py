@@ -6,6 +6,7 @@ import pytest
 
 from iadsim.catalog import load_catalog
 from iadsim.errors import UserError
+from tests.catalog.test_catalog import write
 
 JAMMER = """\
 sources:
@@ -22,12 +23,6 @@ entries:
         bandwidth: 20 MHz
     coverage: 120 deg
 """
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "mine.yaml"
-    path.write_text(text)
-    return path
 
 
 def refusal(tmp_path: Path, text: str) -> str:
@@ -86,11 +81,7 @@ def test_an_uncited_band_figure_is_refused_with_its_line(tmp_path):
     assert ":10: entries[0].bands[0].erp: figure 'bands[0].erp' has no source" in text
 
 
-def test_a_radar_with_a_band_but_not_the_rest_is_refused(tmp_path):
-    text = refusal(tmp_path, """\
-sources:
-  my-source: {title: My public page, publisher: Somebody}
-entries:
+RADAR = JAMMER.split("entries:")[0] + """entries:
   - name: my-radar
     kind: radar
     role: search
@@ -106,6 +97,14 @@ entries:
     azimuth_sigma: 0.2 deg
     elevation_sigma: 0.3 deg
     band: S
-    antenna_gain: 35
-""")
-    assert "entries[0].antenna_gain: 35 has no unit" in text
+    antenna_gain: GAIN
+"""
+
+
+def test_a_radar_gain_without_units_is_refused(tmp_path):
+    assert "entries[0].antenna_gain: 35 has no unit" in refusal(tmp_path, RADAR.replace("GAIN", "35"))
+
+
+def test_a_radar_with_a_band_but_not_the_rest_is_refused(tmp_path):
+    text = refusal(tmp_path, RADAR.replace("GAIN", "35 dBi"))
+    assert "a radar with a band needs bandwidth, beamwidth, sidelobe_level, noise_figure too" in text

@@ -95,3 +95,34 @@ def test_detection_under_self_screening_jamming_follows_swerling_at_the_sinr():
         assert 0.02 < pd < 0.98, "ranges chosen where Pd discriminates"
         assert unjammed_pd > pd + 0.2
     assert [row[1] for row in rows] == sorted((row[1] for row in rows), reverse=True)
+
+
+def test_a_jammer_radiates_only_inside_its_coverage_and_above_the_horizon():
+    """The jammer's side of the geometry: a 120° cone about its heading reaches a radar ahead of it, not one
+    behind it unless it radiates fore and aft; a jammer below the radar's 4/3-Earth horizon (500 km out at
+    1 km, horizon about 135 km) does not count; J/N falls as 1/R² (Adamy 2001 ch. 9)."""
+    from iadsim.sensors.jamming import jammer_power_w, radar_jamming_of, radar_jamming_row
+    from iadsim.verify.jamming import SITE, place
+    from iadsim import geo
+    catalog = load_catalog()
+    radar, jammer = catalog.radar("generic-lr-fire-control-radar"), catalog.jammer("f16-alq184-class-jammer")
+    rotation = geo.enu_rotation(SITE[0], SITE[1]).reshape(3, 3)
+    radar_ecef = geo.geodetic_to_ecef(*SITE)
+    spots = [[0.0, 50e3, 5e3], [0.0, 50e3, 5e3], [0.0, 100e3, 5e3]]
+    far_lat, far_lon = geo.geodesic_direct(np.rad2deg(SITE[0]), np.rad2deg(SITE[1]), 0.0, 500e3)
+    pos = np.array([place(p) for p in spots] + [geo.geodetic_to_ecef(np.deg2rad(far_lat), np.deg2rad(far_lon), 1e3)])
+    alt = geo.ecef_to_geodetic(pos)[2]
+    south, north = rotation.T @ np.array([0.0, -1.0, 0.0]), rotation.T @ np.array([0.0, 1.0, 0.0])
+    axis = np.array([south, north, south, south])              # toward the radar, away, toward, toward
+    cone = np.cos(np.deg2rad(60.0))
+    for fore_and_aft, expected_away in ((0.0, False), (1.0, True)):
+        main_jn, direction = np.empty(4), np.empty((4, 3))
+        radar_jamming_of(rotation, radar_ecef, SITE[2], np.array([jammer_power_w(jammer, radar)]),
+                         radar_jamming_row(radar), np.array([[cone, fore_and_aft]]), pos, alt, axis,
+                         np.zeros(4, np.int64), main_jn, direction)
+        near = jamming_to_noise(jammer, radar, float(np.linalg.norm(pos[0] - radar_ecef)), main_lobe=True)
+        assert main_jn[0] == pytest.approx(near, rel=1e-9)
+        assert (main_jn[1] > 0) == expected_away
+        assert main_jn[2] == pytest.approx(main_jn[0] * (np.linalg.norm(pos[0] - radar_ecef)
+                                                         / np.linalg.norm(pos[2] - radar_ecef)) ** 2, rel=1e-9)
+        assert main_jn[3] == 0.0

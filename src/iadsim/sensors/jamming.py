@@ -134,7 +134,8 @@ class Jamming:
     power_w: F64
     """(S, K) :func:`jammer_power_w` of each jammer type at each radar."""
     cover: F64
-    """(K, 2) cos of half each type's coverage (-1: all round) and 1 when it radiates fore and aft."""
+    """(K, 2) cos of half each type's coverage (-2 when all round: every direction passes) and 1 when it
+    radiates fore and aft."""
     route_lat_rad: F64
     route_lon_rad: F64
     route_alt_m: F64
@@ -163,7 +164,7 @@ class Jamming:
         figures = np.array([radar_jamming_row(r) for r in radars], dtype=float).reshape(-1, JAMMING_COLUMNS)
         power = np.array([[jammer_power_w(j, r) if r.band is not None else 0.0 for j in types] for r in radars],
                          dtype=float).reshape(len(radars), len(types))
-        cover = np.array([[-1.0 if j.coverage >= 2.0 * np.pi - 1e-3 else np.cos(j.coverage / 2.0),
+        cover = np.array([[-2.0 if j.coverage >= 2.0 * np.pi - 1e-3 else np.cos(j.coverage / 2.0),
                            float(j.fore_and_aft)] for j in types], dtype=float).reshape(-1, 2)
         carried = np.array([names.index(r.jammer) if r.jammer is not None else -1 for r in scenario.raids],
                            dtype=np.int64)
@@ -273,7 +274,7 @@ def radar_jamming_of(rotation: F64, radar_ecef_m: F64, antenna_alt_m: float, pow
         toward_radar = -(axis[k, 0] * d0 + axis[k, 1] * d1 + axis[k, 2] * d2) / distance
         half = cover[kind[k], COS_HALF_COVERAGE]
         zero_axis = axis[k, 0] == 0.0 and axis[k, 1] == 0.0 and axis[k, 2] == 0.0
-        if not (half < -0.5 or zero_axis or toward_radar >= half
+        if not (zero_axis or toward_radar >= half
                 or (cover[kind[k], FORE_AND_AFT] > 0.0 and -toward_radar >= half)):
             continue
         for i in range(3):

@@ -53,7 +53,7 @@ def kernel_interference(radar: RadarType, jammer: JammerType, target_enu_m: list
     count = len(pos)
     main_jn, direction = np.empty(count), np.empty((count, 3))
     radar_jamming_of(rotation, radar_ecef, SITE[2], np.array([jammer_power_w(jammer, radar)]),
-                     radar_jamming_row(radar), np.array([[-1.0, 0.0]]), pos, alt, np.zeros((count, 3)),
+                     radar_jamming_row(radar), np.array([[-2.0, 0.0]]), pos, alt, np.zeros((count, 3)),
                      np.zeros(count, np.int64), main_jn, direction)
     target = rotation @ (place(target_enu_m) - radar_ecef)
     return interference_of(target, radar_jamming_row(radar), main_jn, direction)
