@@ -148,11 +148,8 @@ class Jamming:
     """(J, 3) unit ECEF direction its antennas face once it holds (or stands)."""
     standoff_type: I64
     threat_jammer: I64
-
-    @property
-    def active(self) -> bool:
-        """Whether any jammer is in play (else the radar model's arithmetic is the jammer-free one)."""
-        return len(self.standoff_type) > 0 or bool(np.any(self.threat_jammer >= 0))
+    active: bool = False
+    """Whether any jammer is in play (else the radar model's arithmetic is the jammer-free one)."""
 
     @classmethod
     def of(cls, compiled: CompiledScenario) -> Jamming:
@@ -171,7 +168,7 @@ class Jamming:
         threat_jammer = carried[compiled.world.threats.raid_index] if len(carried) else np.zeros(0, np.int64)
         return cls(types, figures, power, cover, *_routes(scenario.jammers),
                    standoff_type=np.array([names.index(j.type) for j in scenario.jammers], dtype=np.int64),
-                   threat_jammer=np.ascontiguousarray(threat_jammer, dtype=np.int64))
+                   threat_jammer=np.ascontiguousarray(threat_jammer, dtype=np.int64), active=bool(types))
 
     def states(self, threats: object, t_s: float) -> tuple[F64, F64, F64, I64]:
         """Every jammer radiating at ``t_s``: ECEF positions (M, 3), altitudes (M,), unit heading axes (M, 3)
