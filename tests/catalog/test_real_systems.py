@@ -10,12 +10,13 @@ import pytest
 import iadsim
 from iadsim.catalog import load_catalog
 from iadsim.catalog.document import COMMAND, catalog_markdown, field_dimension
+from iadsim.errors import parse_path
 from iadsim.units import parse_quantity
 from iadsim.yamlio import read_yaml_file
 from tests.helpers import scenario
 
 REPO = Path(__file__).resolve().parents[2]
-REAL_FILES = ("s400.yaml", "patriot.yaml", "steel_dome.yaml", "threats.yaml")
+REAL_FILES = ("s400.yaml", "patriot.yaml", "steel_dome.yaml", "threats.yaml", "jammers.yaml")
 
 ISSUE_ENTRIES = {
     "fire_unit": ["s400-battalion", "patriot-battery", "steel-dome-hisar-a-battery",
@@ -29,6 +30,8 @@ ISSUE_ENTRIES = {
                     "steel-dome-hisar-o-class", "steel-dome-siper-class", "steel-dome-korkut-35mm-class"],
     "threat": ["f16-class", "f35-class", "shahed-136-class", "kalibr-class", "tomahawk-class",
                "iskander-m-class", "atacms-class", "gmlrs-class"],
+    "jammer": ["ea18g-alq99-class-jammer", "ea18g-alq249-class-jammer", "escort-alq99-class-jammer",
+               "f16-alq184-class-jammer", "f35-class-jammer", "krasukha-4-class-jammer"],
 }
 
 
@@ -53,14 +56,17 @@ def test_every_choice_between_sources_is_explained_and_inside_its_range():
     _, entries = real_entries()
     assert len(entries) >= 30
     for entry in entries:
-        fields = type(entry).model_fields
         for name, citation in entry.citations.items():
             where = f"{entry.name}.{name}"
             if citation.range is not None or "iadsim-estimate" in citation.source:
                 assert citation.note, f"{where}: a range or an estimate needs a note saying why"
             if citation.range is not None:
-                low, high = (_si(v, fields[name]) for v in citation.range)
-                value = getattr(entry, name)
+                *owner_path, field = parse_path(name)  # a jammer's band figures: bands[0].erp
+                owner = entry
+                for part in owner_path:
+                    owner = owner[part] if isinstance(part, int) else getattr(owner, part)
+                low, high = (_si(v, type(owner).model_fields[field]) for v in citation.range)
+                value = getattr(owner, field)
                 assert low * (1 - 1e-9) <= value <= high * (1 + 1e-9), f"{where}: outside its own range"
 
 
