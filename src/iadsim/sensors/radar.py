@@ -159,23 +159,21 @@ class RadarSensor(ScanningSensor):
                                   for _, pfa, pulses in references], dtype=np.int64).reshape(len(radar), len(kinds))
         self.terrain = compiled.terrain
         self.jamming = Jamming.of(compiled)
+        # No jammer radiating: the kernel's jammer-free arithmetic. Passing these costs the dispatcher about
+        # 0.4 us a look tick; a second entry kernel without them would cost about as much in its native call
+        # and seconds of compilation.
+        self.no_jammers = (np.zeros((0, 3)), np.zeros(0), np.zeros((0, 3)), np.zeros(0, np.int64))
 
     def _look(self, world: World, t_s: float, draws: NDArray[np.uint64]
               ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
         sensors, threats, terrain, jamming = world.sensors, world.threats, self.terrain, self.jamming
-        if not jamming.active:
-            return _radar_looks(
-                t_s, self.next_look_s, self.next_due_s, self.limits, sensors.emitting, sensors.rotation,
-                sensors.pos_ecef_m, sensors.antenna_alt_m, heading_of(sensors), threats.status, threats.pos_ecef_m,
-                threats.alt_m, threats.vel_ecef_mps, threats.type_index, self.rcs_db, self.aspect_dependent,
-                self.figures, self.table_of, self.tables, terrain.lat_rad, terrain.lon_rad, terrain.height,
-                self.seen, self.log_all, draws)
-        return _jammed_radar_looks(
+        return _radar_looks(
             t_s, self.next_look_s, self.next_due_s, self.limits, sensors.emitting, sensors.rotation,
             sensors.pos_ecef_m, sensors.antenna_alt_m, heading_of(sensors), threats.status, threats.pos_ecef_m,
             threats.alt_m, threats.vel_ecef_mps, threats.type_index, self.rcs_db, self.aspect_dependent,
             self.figures, self.table_of, self.tables, terrain.lat_rad, terrain.lon_rad, terrain.height, self.seen,
-            self.log_all, draws, jamming.figures, jamming.power_w, jamming.cover, *jamming.states(threats, t_s))
+            self.log_all, draws, jamming.figures, jamming.power_w, jamming.cover,
+            *(jamming.states(threats, t_s) if jamming.active else self.no_jammers))
 
 
 @kernel
@@ -199,44 +197,9 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
                  status: NDArray[np.int8], threat_ecef_m: Array, threat_alt_m: Array, threat_vel_mps: Array,
                  type_index: I32, rcs_db: Array, aspect_dependent: bool, figures: Array, table_of: I64,
                  tables: Array, lat_axis: Array, lon_axis: Array, height: Array, seen: NDArray[np.bool_],
-                 log_all: bool, draws: NDArray[np.uint64]
+                 log_all: bool, draws: NDArray[np.uint64], jam_figures: Array, jam_power_w: Array,
+                 jam_cover: Array, jammer_ecef_m: Array, jammer_alt_m: Array, jammer_axis: Array, jammer_kind: I64
                  ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
-    """The looks of a scenario without jammers (:func:`_looks_of` with none radiating): its own entry point, so
-    that a jammer-free run's call from Python carries no jamming arrays (each costs the dispatcher a type
-    check per look tick)."""
-    return _looks_of(t_s, next_look_s, next_due_s, limits, emitting, rotation, radar_ecef_m, antenna_alt_m,
-                     heading_rad, status, threat_ecef_m, threat_alt_m, threat_vel_mps, type_index, rcs_db,
-                     aspect_dependent, figures, table_of, tables, lat_axis, lon_axis, height, seen, log_all, draws,
-                     np.zeros((0, 5)), np.zeros((0, 0)), np.zeros((0, 2)), np.zeros((0, 3)), np.zeros(0),
-                     np.zeros((0, 3)), np.zeros(0, np.int64))
-
-
-@kernel
-def _jammed_radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Array,
-                        emitting: NDArray[np.bool_], rotation: Array, radar_ecef_m: Array, antenna_alt_m: Array,
-                        heading_rad: Array, status: NDArray[np.int8], threat_ecef_m: Array, threat_alt_m: Array,
-                        threat_vel_mps: Array, type_index: I32, rcs_db: Array, aspect_dependent: bool,
-                        figures: Array, table_of: I64, tables: Array, lat_axis: Array, lon_axis: Array,
-                        height: Array, seen: NDArray[np.bool_], log_all: bool, draws: NDArray[np.uint64],
-                        jam_figures: Array, jam_power_w: Array, jam_cover: Array, jammer_ecef_m: Array,
-                        jammer_alt_m: Array, jammer_axis: Array, jammer_kind: I64
-                        ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
-    """The looks of a scenario with jammers (:func:`_looks_of`)."""
-    return _looks_of(t_s, next_look_s, next_due_s, limits, emitting, rotation, radar_ecef_m, antenna_alt_m,
-                     heading_rad, status, threat_ecef_m, threat_alt_m, threat_vel_mps, type_index, rcs_db,
-                     aspect_dependent, figures, table_of, tables, lat_axis, lon_axis, height, seen, log_all, draws,
-                     jam_figures, jam_power_w, jam_cover, jammer_ecef_m, jammer_alt_m, jammer_axis, jammer_kind)
-
-
-@kernel
-def _looks_of(t_s: float, next_look_s: Array, next_due_s: Array, limits: Array, emitting: NDArray[np.bool_],
-              rotation: Array, radar_ecef_m: Array, antenna_alt_m: Array, heading_rad: Array,
-              status: NDArray[np.int8], threat_ecef_m: Array, threat_alt_m: Array, threat_vel_mps: Array,
-              type_index: I32, rcs_db: Array, aspect_dependent: bool, figures: Array, table_of: I64,
-              tables: Array, lat_axis: Array, lon_axis: Array, height: Array, seen: NDArray[np.bool_],
-              log_all: bool, draws: NDArray[np.uint64], jam_figures: Array, jam_power_w: Array,
-              jam_cover: Array, jammer_ecef_m: Array, jammer_alt_m: Array, jammer_axis: Array, jammer_kind: I64
-              ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
     """Every look due at ``t_s`` (see the module doc and :meth:`ScanningSensor._look`): detections, the real
     ones first in (radar, threat) order, then the false alarms. Draws, in order: one uniform per covered pair,
     three normals per real detection, one Poisson count per radar, three uniforms per false alarm. The
