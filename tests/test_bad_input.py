@@ -68,6 +68,7 @@ EXPECTED: dict[str, tuple[int | None, list[str]]] = {
     "jammed_radar_without_band.yaml": (22, ["jammers[0].type:", "'steel-dome-alp300g-class-radar' gives no band",
                                             "leave the jammers out"]),
     "jammer_route_without_speed.yaml": (17, ["jammers[0]:", "needs a 'speed'", "800 km/h"]),
+    "jammer_named_like_an_asset.yaml": (17, ["jammers[0].name:", "already used by assets[0]"]),
 }
 
 

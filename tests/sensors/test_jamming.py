@@ -126,3 +126,45 @@ def test_a_jammer_radiates_only_inside_its_coverage_and_above_the_horizon():
         assert main_jn[2] == pytest.approx(main_jn[0] * (np.linalg.norm(pos[0] - radar_ecef)
                                                          / np.linalg.norm(pos[2] - radar_ecef)) ** 2, rel=1e-9)
         assert main_jn[3] == 0.0
+
+
+def test_a_stand_off_jammer_flies_its_route_then_holds_facing_its_heading():
+    """A stand-off jammer at 800 km/h from its position to a point 100 km north: at 0 s at its start, half
+    way through the leg half way (latitude, longitude, altitude interpolated; within 1 m of the geodetic
+    point), facing north along the leg; after it arrives it stays there, antennas toward its heading
+    (east); the carried pod of a flying threat faces the threat's velocity."""
+    from iadsim import geo
+    from iadsim.engine import build_stages, stream
+    from iadsim.scenario.compile import compile_scenario
+    from iadsim.world import FLYING
+    from tests.helpers import raid, scenario
+    start, end = {"lat": 39.0, "lon": 28.0, "alt": "8000 m"}, {"lat": 39.9, "lon": 28.0, "alt": "10000 m"}
+    built = scenario(sensors=[{"name": "FC", "type": "generic-lr-fire-control-radar",
+                               "position": {"lat": 38.42, "lon": 27.14}}],
+                     raids=[raid("generic-fighter", jammer="f16-alq184-class-jammer")],
+                     jammers=[{"name": "Growler", "type": "ea18g-alq99-class-jammer", "position": start,
+                               "route": [end], "speed": "800 km/h", "heading": "90 deg"}],
+                     models={"sense": "radar"})
+    compiled = compile_scenario(built, load_catalog(), stream(0, "compile"))
+    jamming = dict(build_stages(compiled))["sense"].jamming
+    threats = compiled.world.threats
+    leg_s = float(jamming.route_t_s[0, 1])
+    a, b = (geo.geodetic_to_ecef(np.deg2rad(p["lat"]), np.deg2rad(p["lon"]), float(p["alt"].split()[0]))
+            for p in (start, end))
+    assert leg_s == pytest.approx(np.linalg.norm(b - a) / (800 / 3.6), rel=1e-12)
+    pos, alt, axis, kind = jamming.states(threats, 0.0)
+    assert len(kind) == 1 and np.linalg.norm(pos[0] - a) < 1e-6 and alt[0] == pytest.approx(8000.0)
+    pos, alt, axis, kind = jamming.states(threats, leg_s / 2)
+    middle = geo.geodetic_to_ecef(np.deg2rad(39.45), np.deg2rad(28.0), 9000.0)
+    assert np.linalg.norm(pos[0] - middle) < 1.0 and alt[0] == pytest.approx(9000.0)
+    north = geo.enu_rotation(np.deg2rad(39.45), np.deg2rad(28.0)).reshape(3, 3)[1]
+    assert axis[0] @ north > 0.999
+    pos, alt, axis, kind = jamming.states(threats, leg_s + 600.0)
+    assert np.linalg.norm(pos[0] - b) < 1e-6
+    east = geo.enu_rotation(np.deg2rad(39.9), np.deg2rad(28.0)).reshape(3, 3)[0]
+    assert axis[0] @ east == pytest.approx(1.0, abs=1e-12)
+    threats.status[0], threats.vel_ecef_mps[0] = FLYING, [0.0, 300.0, 400.0]
+    pos, alt, axis, kind = jamming.states(threats, 10.0)
+    assert len(kind) == 2 and list(kind) == [jamming.types.index(compiled.catalog.jammer("ea18g-alq99-class-jammer")),
+                                             jamming.types.index(compiled.catalog.jammer("f16-alq184-class-jammer"))]
+    assert np.allclose(axis[1], [0.0, 0.6, 0.8]) and np.allclose(pos[1], threats.pos_ecef_m[0])
