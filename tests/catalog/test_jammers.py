@@ -70,8 +70,8 @@ def test_an_unknown_band_is_refused_with_the_bands_there_are(tmp_path):
 
 
 def test_a_band_listed_twice_is_refused(tmp_path):
-    twice = JAMMER.replace("ERP", "25 dBW").replace("    coverage:", "      - {band: X, erp: 20 dBW, bandwidth: 5 MHz}\n"
-                                                                     "    coverage:")
+    second_x = "      - {band: X, erp: 20 dBW, bandwidth: 5 MHz}\n    coverage:"
+    twice = JAMMER.replace("ERP", "25 dBW").replace("    coverage:", second_x)
     assert "band X is listed twice" in refusal(tmp_path, twice)
 
 

@@ -192,7 +192,8 @@ def jammed_detections(looks: int = JAMMED_LOOKS, seed: int = 1) -> list[tuple[fl
         world.threats.vel_ecef_mps[0] = -250.0 * rotation.T @ (enu / np.linalg.norm(enu))
         world.threats.status[0] = FLYING
         slant = float(np.linalg.norm(world.threats.pos_ecef_m[0] - world.sensors.pos_ecef_m[0]))
-        snr = 10 ** (reference_snr_db(radar) / 10) * (rcs_m2 / radar.reference_rcs) * (radar.detection_range / slant) ** 4
+        snr = (10 ** (reference_snr_db(radar) / 10) * (rcs_m2 / radar.reference_rcs)
+               * (radar.detection_range / slant) ** 4)
         sinr = snr / (1 + jamming_to_noise(jammer, radar, slant, main_lobe=True))
         seen = 0
         for look in range(looks):
