@@ -55,7 +55,8 @@ from iadsim.geo import EFFECTIVE_EARTH_FACTOR, ecef_of_n_vector, radar_horizon_o
 from iadsim.jit import kernel
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.sensors.scan import wrap_angle_of
-from iadsim.world import FLYING
+from iadsim.scenario.schema import Jammer
+from iadsim.world import FLYING, Threats
 
 F64 = NDArray[np.float64]
 I32 = NDArray[np.int32]
@@ -170,7 +171,7 @@ class Jamming:
                    standoff_type=np.array([names.index(j.type) for j in scenario.jammers], dtype=np.int64),
                    threat_jammer=np.ascontiguousarray(threat_jammer, dtype=np.int64), active=bool(types))
 
-    def states(self, threats: object, t_s: float) -> tuple[F64, F64, F64, I64]:
+    def states(self, threats: Threats, t_s: float) -> tuple[F64, F64, F64, I64]:
         """Every jammer radiating at ``t_s``: ECEF positions (M, 3), altitudes (M,), unit heading axes (M, 3)
         and types (M,); stand-off jammers first, then the flying threats that carry one."""
         return jammer_states_of(t_s, self.route_lat_rad, self.route_lon_rad, self.route_alt_m, self.route_ecef_m,
@@ -179,7 +180,7 @@ class Jamming:
                                 self.threat_jammer)
 
 
-def _routes(jammers: list) -> tuple[F64, F64, F64, F64, F64, I64, F64]:
+def _routes(jammers: list[Jammer]) -> tuple[F64, F64, F64, F64, F64, I64, F64]:
     """Route arrays of the scenario's jammers (see :class:`Jamming`): each starts at its position at 0 s and
     flies its route at its speed, then holds facing its heading (by default, along its last leg)."""
     width = max([1 + len(j.route) for j in jammers], default=1)
@@ -214,7 +215,8 @@ def jammer_states_of(t_s: float, route_lat_rad: F64, route_lon_rad: F64, route_a
                      status: NDArray[np.int8], threat_ecef_m: F64, threat_alt_m: F64, threat_vel_mps: F64,
                      threat_jammer: I64) -> tuple[F64, F64, F64, I64]:
     """See :meth:`Jamming.states`. A stand-off jammer between two route points is interpolated linearly in
-    latitude, longitude and altitude and faces along its leg; a carried jammer faces its threat's velocity."""
+    latitude, longitude (the short way round) and altitude and faces along its leg; a carried jammer faces
+    its threat's velocity."""
     carriers = 0
     for n in range(len(status)):
         carriers += status[n] == FLYING and threat_jammer[n] >= 0
@@ -233,7 +235,7 @@ def jammer_states_of(t_s: float, route_lat_rad: F64, route_lon_rad: F64, route_a
             continue
         f = (t_s - route_t_s[j, leg]) / max(route_t_s[j, leg + 1] - route_t_s[j, leg], 1e-9)
         lat = route_lat_rad[j, leg] + f * (route_lat_rad[j, leg + 1] - route_lat_rad[j, leg])
-        lon = route_lon_rad[j, leg] + f * (route_lon_rad[j, leg + 1] - route_lon_rad[j, leg])
+        lon = route_lon_rad[j, leg] + f * wrap_angle_of(route_lon_rad[j, leg + 1] - route_lon_rad[j, leg])
         alt[j] = route_alt_m[j, leg] + f * (route_alt_m[j, leg + 1] - route_alt_m[j, leg])
         pos[j, 0], pos[j, 1], pos[j, 2] = ecef_of_n_vector(np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon),
                                                            np.sin(lat), alt[j])
