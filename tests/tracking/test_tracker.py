@@ -96,8 +96,8 @@ def test_tracker_ids_are_stable_and_unique() -> None:
 @pytest.mark.parametrize(("scan_period_s", "freed_at_s"), [(2.0, 12.0), (3.0, 16.0)])
 def test_a_tentative_track_no_look_covers_is_freed_once_it_can_no_longer_be_confirmed(scan_period_s: float,
                                                                                      freed_at_s: float) -> None:
-    """A false alarm starts a tentative track; looks that never cover it (they feed another picture) neither hit
-    nor miss it. It is freed at the first look once both hold: confirm_looks (5) scans of the slowest radar have
+    """A false alarm starts a seed (a track of one hit); looks that never reach it (they feed another picture)
+    neither hit nor miss it. It is freed at the first look once both hold: confirm_looks (5) scans of the slowest radar have
     passed without an update, and its spread, at least sqrt(3) x initial_speed_sigma x dt with no velocity
     measured, passes max_position_sigma (10 km / (sqrt(3) x 500 m/s) = 11.5 s). A 2 s scan: the spread decides
     (12 s); a 3 s scan: the 15 s window does (16 s)."""

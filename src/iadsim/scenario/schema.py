@@ -224,6 +224,9 @@ class Tracking(_Strict):
     fire_control_speed_sigma: Speed = Field(30.0, gt=0.0, le=MAX_SPEED_MPS, description="Command and control may fire at a track "
                                                                      "once its speed uncertainty (1 sigma, 3-D) "
                                                                      "is below this (m/s).")
+    max_target_speed: Speed = Field(5000.0, gt=0.0, le=MAX_SPEED_MPS, description="Fastest target a new track "
+                                    "may start on: two detections start a track when they are no farther apart "
+                                    "than this speed covers between them, plus their errors (m/s).")
     ballistic_acceleration_sigma: Acceleration = Field(
         5.0, gt=0.0, le=1000.0, description="Process noise of the IMM's ballistic mode, free flight under gravity "
                                             "(m/s²); drag and terminal manoeuvres are left to it.")
