@@ -127,7 +127,7 @@ def bundled_files() -> list[Path]:
 
 def read_catalog_file(path: str | Path) -> CatalogFile:
     """Read a user's catalog file (its checks come when a catalog is built from it)."""
-    return CatalogFile(str(Path(path).absolute()), read_text_file(path))
+    return CatalogFile(str(Path(path).resolve()), read_text_file(path))
 
 
 def load_catalog(extra_files: Iterable[str | Path | CatalogFile] = ()) -> Catalog:
