@@ -20,27 +20,13 @@ import iadsim
 from iadsim.catalog import load_catalog
 from iadsim.errors import UserError
 from tests.conftest import EXAMPLES
+from tests.helpers import MY_DRONE_CATALOG
 
 IADSIM = str(Path(sys.executable).parent / "iadsim")
 MY_SYSTEMS = EXAMPLES / "my-systems.yaml"
 MY_DEMO = EXAMPLES / "my_systems_demo.yaml"
 
-DRONE = """\
-sources:
-  my-page: {title: My public page, publisher: Somebody}
-entries:
-  - name: my-drone
-    kind: threat
-    threat_class: drone
-    description: A drone of my own.
-    source: my-page
-    speed: 50 m/s
-    cruise_altitude: 300 m
-    rcs: 0.1 m^2
-    max_range: 100 km
-    cost_usd: 10000
-"""
-
+DRONE = MY_DRONE_CATALOG
 SCENARIO = """\
 name: own drone
 duration: 5 min
@@ -179,7 +165,7 @@ def test_a_file_that_is_not_a_catalog_is_refused(own):
 
 
 def test_a_type_missing_required_fields_is_refused_with_each_field(own):
-    (own / "drone.yaml").write_text(DRONE.replace("    rcs: 0.1 m^2\n", "").replace("    cost_usd: 10000\n", ""))
+    (own / "drone.yaml").write_text(DRONE.replace("    rcs: -10 dBsm\n", "").replace("    cost_usd: 10000\n", ""))
     message = refused(iadsim_cli("validate", own / "scenario.yaml"))
     assert "2 problems" in message
     assert f"{own / 'drone.yaml'}:4: entries[0].rcs: this field is required but missing" in message

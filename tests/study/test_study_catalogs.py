@@ -18,24 +18,11 @@ from iadsim.study.executors import make_executor
 from iadsim.study.runner import finish, run_study
 from iadsim.study.spec import catalog_hash, load_study
 from iadsim.study.store import StudyStore
+from tests.helpers import MY_DRONE_CATALOG
 from tests.study.conftest import TINY_SCENARIO
 
 IADSIM = str(Path(sys.executable).parent / "iadsim")
-DRONE = """\
-sources:
-  my-page: {title: My public page, publisher: Somebody}
-entries:
-  - name: my-drone
-    kind: threat
-    threat_class: drone
-    description: A slow drone of my own.
-    source: my-page
-    speed: 40 m/s
-    cruise_altitude: 200 m
-    rcs: 0.05 m^2
-    max_range: 100 km
-    cost_usd: 10000
-"""
+DRONE = MY_DRONE_CATALOG
 STUDY = """\
 name: own drone study
 scenario: tiny.yaml
@@ -98,7 +85,7 @@ def load_study_again(folder: Path):
 def test_a_changed_catalog_file_is_never_mixed_into_a_study_folder(tmp_path):
     study_file = write(tmp_path)
     run(study_file, tmp_path / "out", "inprocess")
-    (tmp_path / "drone.yaml").write_text(DRONE.replace("40 m/s", "45 m/s"))
+    (tmp_path / "drone.yaml").write_text(DRONE.replace("50 m/s", "45 m/s"))
     with pytest.raises(UserError, match="the catalog of system types changed"):
         StudyStore.create_or_resume(tmp_path / "out", load_study(study_file))
     (tmp_path / "drone.yaml").write_text(DRONE)  # the same contents again: the study resumes
