@@ -85,7 +85,8 @@ def simulate(
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, catalog)
-        catalog = None
+        if scenario.catalogs:  # the scenario's own files extend the catalog given
+            catalog = None
     catalog = catalog or scenario_catalog(scenario)
     seed = scenario.seed if seed is None else seed
     clock = time.perf_counter

@@ -184,7 +184,8 @@ def _exchange(staging: Path, folder: Path) -> None:
 
 def _remove_stale_staging(folder: Path) -> None:
     for entry in folder.parent.glob(f".{glob_escape(folder.name)}.*.tmp"):
-        if _STAGING.fullmatch(entry.name) and entry.is_dir() and {p.name for p in entry.iterdir()} <= set(RUN_FOLDER_NAMES):
+        names = {p.name for p in entry.iterdir()} if _STAGING.fullmatch(entry.name) and entry.is_dir() else None
+        if names is not None and names <= set(RUN_FOLDER_NAMES):
             shutil.rmtree(entry, ignore_errors=True)
 
 

@@ -1,5 +1,6 @@
 """The results folder of a run: event log, entities, summary, scenario, report (and copies of the
-user's catalog files, when the run used any), written as a whole or not at all (:func:`iadsim.files.write_folder`; its names are :mod:`iadsim.run_layout`'s).
+user's catalog files, when the run used any), written as a whole or not at all
+(:func:`iadsim.files.write_folder`; its names are :mod:`iadsim.run_layout`'s).
 
 The folder is checked before the simulation (:func:`iadsim.files.check_output_folder`); everything is
 computed before anything is written.

@@ -55,7 +55,7 @@ EXAMPLE_OF_KIND = {"radar": "generic-search-radar", "interceptor": "generic-lr-i
 
 @dataclass(frozen=True)
 class CatalogFile:
-    """A catalog file of the user's as it was read: its absolute path and its text."""
+    """A catalog file of the user's as it was read: its resolved path and its text."""
 
     path: str
     text: str

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
+from iadsim.catalog.loader import CatalogFile
 from iadsim.units import Acceleration, Angle, AngularRate, Duration, Length, Speed
 from iadsim.validation import StrictModel as _Strict
 from iadsim.validation import WholeNumber, name_type
@@ -327,13 +328,13 @@ class Scenario(_Strict):
         description="Catalog files of the scenario's own system types, relative to the scenario file "
                     "(docs/catalog.md, 'Adding your own system'). Not part of the scenario's hash: the "
                     "files' contents are recorded by their SHA-256 where results are kept.")
-    _catalog_files: tuple = PrivateAttr(default=())
+    _catalog_files: tuple[CatalogFile, ...] = PrivateAttr(default=())
     """The user's catalog files (:class:`iadsim.catalog.CatalogFile`, texts as read) this scenario was
     checked against, set by :func:`iadsim.scenario.load.scenario_from_document`: they travel with the
     scenario to a study's workers, so every worker builds the same catalog."""
 
     @property
-    def catalog_files(self) -> tuple:
+    def catalog_files(self) -> tuple[CatalogFile, ...]:
         """The user's catalog files this scenario was checked against (none: the bundled catalog alone)."""
         return self._catalog_files
 

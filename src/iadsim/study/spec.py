@@ -233,8 +233,9 @@ def load_study(path: str | Path, events: bool | None = None, catalog: Catalog | 
         catalog = load_catalog((*catalog.extra_files, *own))
     scenario_file = study_file.parent / study.scenario
     base = _read_base_scenario(scenario_file, document)
-    # The base scenario's own mistakes, against its file; its catalogs join the study's.
-    catalog = scenario_catalog(scenario_from_document(base, catalog, allow_large))
+    checked = scenario_from_document(base, catalog, allow_large)  # the base scenario's own mistakes, in its file
+    if checked.catalogs:  # its own catalog files join the study's
+        catalog = scenario_catalog(checked)
     locations = _check_paths(study, document)
     sweep_values = [sweep.expanded() for sweep in study.sweeps]
     combinations = _combinations(study, sweep_values, document)
