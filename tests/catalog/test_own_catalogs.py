@@ -232,3 +232,18 @@ def test_a_user_error_in_a_catalog_file_names_that_file(own):
     with pytest.raises(UserError) as error:
         iadsim.load_scenario(own / "scenario.yaml")
     assert f"{own / 'drone.yaml'}:9: entries[0].speed" in error.value.render()
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("radars: [my-sentinel-class-radar]", "radars: [my-sentinel-radar]",
+     ":69: entries[2].radars: fire unit 'my-nasams-class-fire-unit' names unknown radar type 'my-sentinel-radar'\n"
+     "  did you mean 'my-sentinel-class-radar'?"),
+    ("max_range: 75 km", "max_range: 75 kg", ":46: entries[0].max_range: '75 kg' is a mass, but a length is expected"),
+    ("kind: threat", "kind: thret", ":82: entries[3].kind: unknown kind 'thret'"),
+    ("source: wiki-orlan10", "source: wiki-orlan", ":87: entries[3].speed: figure 'speed' cites unknown source "
+                                                   "'wiki-orlan'"),
+])
+def test_mistakes_in_the_worked_example_are_messages(tmp_path, old, new, expected):
+    path = tmp_path / "my-systems.yaml"
+    path.write_text(MY_SYSTEMS.read_text().replace(old, new))
+    assert f"{path}{expected}" in refused(iadsim_cli("catalog", "check", path))

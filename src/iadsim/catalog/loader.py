@@ -36,7 +36,7 @@ from iadsim.catalog.schema import (
     ThreatType,
 )
 from iadsim.errors import Problem, UserError, did_you_mean, format_path
-from iadsim.validation import problems_from, unwrap_annotation, validate_model
+from iadsim.validation import MISSING_FIELD, problems_from, unwrap_annotation, validate_model
 from iadsim.yamlio import Document, parse_yaml_text, read_text_file
 
 ENTRY_MODELS: dict[str, type[Entry]] = {
@@ -74,7 +74,8 @@ class CatalogFile:
 class Catalog:
     """All known system types by name, and the sources their figures cite.
 
-    ``files`` and ``lines`` say where each type is defined, ``source_files`` where each source
+    ``files``, ``lines`` and ``indexes`` (in its file's ``entries``) say where each type is defined,
+    ``source_files`` where each source
     is; ``extra_files`` are the user's files read beyond the bundled ones, in order.
     """
 
@@ -82,6 +83,7 @@ class Catalog:
     sources: dict[str, Source] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     lines: dict[str, int | None] = field(default_factory=dict)
+    indexes: dict[str, int] = field(default_factory=dict)
     source_files: dict[str, str] = field(default_factory=dict)
     extra_files: tuple[CatalogFile, ...] = ()
 
@@ -161,7 +163,7 @@ def load_catalog_documents(documents: list[Document], base: Catalog | None = Non
     """Catalog documents, already parsed, on top of ``base``: first every ``sources:`` block, then
     every entry; a name defined twice is refused with where it was first defined."""
     catalog = Catalog(dict(base.entries), dict(base.sources), dict(base.files), dict(base.lines),
-                      dict(base.source_files)) if base else Catalog()
+                      dict(base.indexes), dict(base.source_files)) if base else Catalog()
     for document in documents:
         _check_top_level(document)
         for key, raw in (document.data.get("sources") or {}).items():
@@ -187,6 +189,7 @@ def load_catalog_documents(documents: list[Document], base: Catalog | None = Non
             catalog.entries[entry.name] = entry
             catalog.files[entry.name] = str(document.file)
             catalog.lines[entry.name] = line
+            catalog.indexes[entry.name] = index
     _check_references(catalog)
     return catalog
 
@@ -239,7 +242,8 @@ def _load_entry(raw: Any, document: Document, index: int, sources: dict[str, Sou
         entry = validate_model(model, values, document, location)
     except UserError as error:
         example = f"`iadsim catalog show {EXAMPLE_OF_KIND[kind]}` shows a {kind} with every field"
-        raise UserError([replace(problem, suggestion=problem.suggestion or example) for problem in error.problems],
+        raise UserError([replace(problem, suggestion=problem.suggestion or example)
+                         if problem.message == MISSING_FIELD else problem for problem in error.problems],
                         error.file) from None
     entry.citations = citations
     return entry
@@ -312,9 +316,10 @@ def _check_references(catalog: Catalog) -> None:
         for field_name, kind in (("radars", "radar"), ("interceptors", "interceptor")):
             for name in getattr(entry, field_name):
                 if catalog.find(name, kind) is None:
-                    problems.append(Problem(
+                    problems.append((catalog.files[entry.name], Problem(
                         f"fire unit '{entry.name}' names unknown {kind} type '{name}'",
-                        path=f"{entry.name}.{field_name}", line=catalog.lines.get(entry.name),
-                        suggestion=catalog.suggestion(name, kind)))
+                        path=f"entries[{catalog.indexes[entry.name]}].{field_name}", line=catalog.lines.get(entry.name),
+                        suggestion=catalog.suggestion(name, kind))))
     if problems:
-        raise UserError(problems, catalog.files.get(problems[0].path.split(".")[0]))
+        file = problems[0][0]
+        raise UserError([problem for where, problem in problems if where == file], file)
