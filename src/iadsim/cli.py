@@ -236,10 +236,10 @@ def _simulate_and_write(scenario_path: Path, output: Path, seed: int | None, qui
     if quiet:
         console.print(safe(output), highlight=False)
         return
-    _print_results(result.metrics, scenario.name, result.seed, output)
+    _print_results(result.metrics, scenario.name, result.seed, output, bool(scenario.catalog_files))
 
 
-def _print_results(metrics: dict[str, float], name: str, seed: int, output: Path) -> None:
+def _print_results(metrics: dict[str, float], name: str, seed: int, output: Path, copies: bool = False) -> None:
     table = Table(title=f"{safe(name)} (seed {seed})", show_header=True)
     table.add_column("metric")
     table.add_column("value", justify="right")
@@ -255,7 +255,8 @@ def _print_results(metrics: dict[str, float], name: str, seed: int, output: Path
         if metrics.get(key):
             table.add_row(key.replace("_", " "), f"{metrics[key]:g}")
     console.print(table)
-    console.print(f"results: {safe(output)}/ (events.parquet, entities.parquet, summary.json, report.html)", highlight=False)
+    files = "events.parquet, entities.parquet, summary.json, report.html" + (", catalogs/" if copies else "")
+    console.print(f"results: {safe(output)}/ ({files})", highlight=False)
 
 
 def version_callback(value: bool) -> None:

@@ -65,8 +65,11 @@ def test_the_worked_example_runs_end_to_end_and_its_sam_fires(tmp_path):
     assert checked.returncode == 0, checked.stderr
     for name in ("my-sentinel-class-radar", "my-amraam-class", "my-nasams-class-fire-unit", "my-orlan10-class"):
         assert name in checked.stdout
-    done = iadsim_cli("run", MY_DEMO, "-o", tmp_path / "run", "-q")
+    shown = iadsim_cli("catalog", "show", "my-nasams-class-fire-unit", "--catalog", MY_SYSTEMS)
+    assert shown.returncode == 0 and "[wiki-nasams] NASAMS, Wikipedia" in shown.stdout, shown.stderr
+    done = iadsim_cli("run", MY_DEMO, "-o", tmp_path / "run")
     assert done.returncode == 0, done.stderr
+    assert "interceptors used: my-amraam-class" in done.stdout and "report.html, catalogs/)" in done.stdout
     events = pq.read_table(tmp_path / "run" / "events.parquet")
     launches = events.filter(pc.equal(events.column("kind"), "launch"))
     assert launches.num_rows > 0 and set(launches.column("weapon").to_pylist()) == {"my-amraam-class"}
