@@ -250,3 +250,17 @@ def test_mistakes_in_the_worked_example_are_messages(tmp_path, old, new, expecte
     path = tmp_path / "my-systems.yaml"
     path.write_text(MY_SYSTEMS.read_text().replace(old, new))
     assert f"{path}{expected}" in refused(iadsim_cli("catalog", "check", path))
+
+
+def test_report_and_export_take_the_catalog_a_folder_does_not_keep(own, tmp_path):
+    """A folder that keeps no copy of the run's catalog file (as written before runs kept them) is read
+    with --catalog FILE, and refused with the usual message without it."""
+    run = tmp_path / "run"
+    assert iadsim_cli("run", own / "scenario.yaml", "-o", run, "-q").returncode == 0
+    shutil.rmtree(run / "catalogs")
+    scenario = yaml.safe_load((run / "scenario.yaml").read_text())
+    del scenario["catalogs"]
+    (run / "scenario.yaml").write_text(yaml.safe_dump(scenario))
+    assert "unknown threat type 'my-drone'" in refused(iadsim_cli("report", run))
+    assert iadsim_cli("report", run, "--catalog", own / "drone.yaml").returncode == 0
+    assert iadsim_cli("export", run, "--format", "kml", "--catalog", own / "drone.yaml").returncode == 0
