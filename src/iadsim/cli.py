@@ -19,7 +19,7 @@ import typer
 from rich.table import Table
 
 from iadsim import __version__
-from iadsim.catalog import load_catalog
+from iadsim.catalog import CatalogFile, load_catalog
 from iadsim.catalog.document import entry_fields, range_text
 from iadsim.catalog.schema import KINDS
 from iadsim.errors import UserError, did_you_mean, printable
@@ -93,6 +93,7 @@ def validate(
         plan = load_study(file, catalog=extended, allow_large=allow_large)
         console.print(f"[green]ok[/green]: study {safe(repr(plan.study.name))}: {len(plan.points)} point(s) x "
                       f"{plan.study.replications} replications of {safe(plan.scenario_file)}", highlight=False)
+        _print_catalog_files(plan.catalog_files)
         return
     loaded = load_scenario(file, extended, allow_large=allow_large)
     budget = estimate(loaded)
@@ -103,6 +104,13 @@ def validate(
         f"about {budget.bytes / 2**20:,.0f} MiB)",
         highlight=False,
     )
+    _print_catalog_files(loaded.catalog_files)
+
+
+def _print_catalog_files(files: tuple[CatalogFile, ...]) -> None:
+    for file in files:
+        console.print(printable(f"  with catalog file {file.path} (sha256 {file.sha256})"), highlight=False,
+                      markup=False)
 
 
 @app.command()

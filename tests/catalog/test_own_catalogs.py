@@ -135,6 +135,7 @@ def test_the_catalog_option_loads_a_file_for_run_validate_list_and_show(tmp_path
 def test_a_file_named_twice_counts_once(own):
     done = iadsim_cli("validate", own / "scenario.yaml", "--catalog", own / "drone.yaml")
     assert done.returncode == 0, done.stderr
+    assert done.stdout.replace("\n", "").count(f"with catalog file {own / 'drone.yaml'} (sha256 ") == 1
 
 
 def test_catalog_check_reports_what_a_file_adds(own):
