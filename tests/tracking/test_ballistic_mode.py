@@ -119,11 +119,11 @@ def _ballistic_lost_and_engaged(track: str, seed: int) -> tuple[float, int]:
 
 
 def test_imm_holds_case_1_ballistic_missiles_better_than_ekf():
-    """Seeds 0-3: ekf loses 2.4 tracks per Iskander-class missile, imm 1.1 (since two-point initiation
+    """Seeds 0-3: ekf loses 2.4 tracks per Iskander-class missile, imm 0.7 (since two-point initiation
     both start them with their speed and fire at them; with one-point starts ekf lost 3.25 on seed 0 and
     fired at none)."""
     ekf = [_ballistic_lost_and_engaged("ekf", seed) for seed in range(4)]
     imm = [_ballistic_lost_and_engaged("imm", seed) for seed in range(4)]
     ekf_lost, imm_lost = (sum(lost for lost, _ in runs) / len(runs) for runs in (ekf, imm))
-    assert imm_lost <= 0.6 * ekf_lost
+    assert imm_lost <= 0.5 * ekf_lost
     assert sum(engaged for _, engaged in imm) >= 4

@@ -425,7 +425,11 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
     matter (module doc). A confirmed track the look covers and that radar has detected before is
     updated or missed: its prediction becomes its state now. A tentative track is predicted only
     when a report may fall in its gate (a miss leaves its state as it was: with one model the
-    prediction composes exactly). Returns how many rows were predicted (listed in
+    prediction composes exactly), and at constant velocity: an IMM track's modes stay alike, as the
+    EKF's one, until it is confirmed. With its modes equally likely the turns spread the IMM's
+    mixture over an arc (km wide at hundreds of m/s) whose gate, in clutter, confirms false tracks
+    (50 targets, 300 false alarms a scan, Pd 0.7: 1,139 against the EKF's 34; gating by the
+    constant-velocity mode alone, or by the union of the modes' gates, still 250 and 534). Returns how many rows were predicted (listed in
     ``rows_of[:, PREDICTED]``) and how many the look covers or predicts (``rows_of[:, ACTIVE]``)."""
     sensor, looked, t_s, reports = look[e, LOOK_SENSOR], look[e, LOOKED] != 0, look_time[e, MEASURED], look[e, SIZE]
     sensor_pos, frame, sigma = pos[sensor], rotation[sensor], sigma_all[sensor]
@@ -509,7 +513,7 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
     for q in range(predicted):
         i = rows_of[q, PREDICTED]
         r, dt_s = rows_of[i, ROW], row_real[i, DT]
-        if models == 1:
+        if models == 1 or rows_of[i, START_STATUS] == TENTATIVE:  # constant velocity (mode 0), every mode alike
             for a in range(6):
                 mixed_x[a] = mode_x[r, 0, a]
                 for b in range(6):
@@ -517,11 +521,12 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
             forward = 1.0 if dt_s >= 0.0 else 0.0
             filters.predict_mode(mixed_x, mixed_p, dt_s, turn[0], ballistic[0], forward * intensity[0], gravity,
                                  combined_x, combined_p, blocks)
-            mu_out[0] = 1.0
-            for a in range(6):
-                x_out[0, a] = combined_x[a]
-                for b in range(6):
-                    p_out[0, a, b] = combined_p[a, b]
+            for j in range(models):
+                mu_out[j] = mu[r, j]
+                for a in range(6):
+                    x_out[j, a] = combined_x[a]
+                    for b in range(6):
+                        p_out[j, a, b] = combined_p[a, b]
         else:
             for j in range(models):
                 mu_in[j] = mu[r, j]
