@@ -11,8 +11,12 @@ targets (``--stonesoup-scans`` limits its scans, and ours are scored over the
 same scans for the comparison); ours alone also at 1,000 and 10,000.
 
 Targets (issue 4): GOSPA no worse than Stone Soup's by more than 2 %, at least
-20× faster at 200 targets. The last line is one JSON object keyed by target count:
-{"200": {"gospa_ours": ..., "gospa_stonesoup": ..., "seconds_ours": ..., "seconds_stonesoup": ...}, ...}
+20× faster at 200 targets. Then clutter (issue 19): 50 targets at Pd 0.7 among 300
+false alarms a scan, ``ekf`` and ``imm``, false tracks confirmed (the IMM must
+confirm no more than the EKF). The last line is one JSON object keyed by target count,
+and ``clutter``:
+{"200": {"gospa_ours": ..., "gospa_stonesoup": ..., "seconds_ours": ..., "seconds_stonesoup": ...}, ...,
+ "clutter": {"ekf": {"false_tracks": ..., "gospa": ..., "seconds": ...}, "imm": {...}}}
 
     python benchmarks/bench_tracking.py [--targets 50 200 1000 10000] [--stonesoup-scans 60]
 """
@@ -28,6 +32,7 @@ from iadsim.tracking.scoring import RunScore, score_run
 from iadsim.tracking.synthetic import standard_scenario
 
 STONESOUP_MAX_TARGETS = 200
+CLUTTER_TARGETS, CLUTTER_PD, CLUTTER_FALSE_ALARMS = 50, 0.7, 300.0
 
 
 def main() -> None:
@@ -38,7 +43,7 @@ def main() -> None:
     args = parser.parse_args()
     from iadsim.tracking.stonesoup_backend import StoneSoupTracker
 
-    result: dict[str, dict[str, float | int | None]] = {}
+    result: dict[str, dict] = {}
     print(f"{'targets':>8} {'tracker':>10} {'scans':>6} {'GOSPA (m)':>11} {'per target':>11} {'id swaps':>9} "
           f"{'seconds':>9} {'speed ratio':>12}")
     for targets in args.targets:
@@ -63,6 +68,15 @@ def main() -> None:
                        gospa_ratio=same.mean_gospa_m / theirs.mean_gospa_m,
                        speed_ratio=theirs.seconds / same.seconds)
         result[str(targets)] = row
+    print(f"\nclutter: {CLUTTER_TARGETS} targets, Pd {CLUTTER_PD}, {CLUTTER_FALSE_ALARMS:.0f} false alarms a scan")
+    print(f"{'tracker':>8} {'false tracks':>13} {'GOSPA (m)':>11} {'seconds':>9}")
+    cluttered = standard_scenario(CLUTTER_TARGETS, seed=2, pd=CLUTTER_PD, false_alarms_per_scan=CLUTTER_FALSE_ALARMS)
+    clutter: dict[str, dict[str, float | int]] = {}
+    for name, interacting in (("ekf", False), ("imm", True)):
+        score = score_run(ArrayTracker(TrackerParameters(interacting_models=interacting), cluttered.sensors), cluttered)
+        clutter[name] = {"false_tracks": score.false_tracks, "gospa": score.mean_gospa_m, "seconds": score.seconds}
+        print(f"{name:>8} {score.false_tracks:>13} {score.mean_gospa_m:11.0f} {score.seconds:9.3f}")
+    result["clutter"] = clutter
     print(json.dumps(result))
 
 

@@ -35,3 +35,21 @@ def unit(kind: str = "generic-lr-sam", rounds: int = 8, **fields: Any) -> dict[s
     missile = {"generic-lr-sam": "generic-lr-interceptor", "generic-sr-sam": "generic-sr-interceptor"}[kind]
     return {"name": f"{kind}-{rounds}", "type": kind, "position": {"lat": 38.40, "lon": 27.10},
             "inventory": {missile: rounds}, **fields}
+
+
+MY_DRONE_CATALOG = """\
+sources:
+  my-page: {title: My public page, publisher: Somebody}
+entries:
+  - name: my-drone
+    kind: threat
+    threat_class: drone
+    description: A drone of my own.
+    source: my-page
+    speed: 50 m/s
+    cruise_altitude: 300 m
+    rcs: -10 dBsm
+    max_range: 100 km
+    cost_usd: 10000
+"""
+"""A user's catalog file adding one threat type, ``my-drone`` (0.1 m² of RCS)."""

@@ -53,7 +53,7 @@ def test_default_output_folder_is_results_slash_file_name(tmp_path):
 
 
 @pytest.mark.parametrize("verb", [[], ["run"], ["validate"], ["demo"], ["verify"], ["catalog"],
-                                  ["catalog", "list"], ["catalog", "show"], ["models"]])
+                                  ["catalog", "list"], ["catalog", "show"], ["catalog", "check"], ["models"]])
 def test_every_verb_has_help(verb):
     done = iadsim_cli(*verb, "--help")
     assert done.returncode == 0 and "Usage" in done.stdout

@@ -19,7 +19,7 @@ import typer
 from rich.table import Table
 
 from iadsim import __version__
-from iadsim.catalog import load_catalog
+from iadsim.catalog import CatalogFile, load_catalog
 from iadsim.catalog.document import entry_fields, range_text
 from iadsim.catalog.schema import KINDS
 from iadsim.errors import UserError, did_you_mean, printable
@@ -34,7 +34,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-catalog_app = typer.Typer(help="List and show the system types of the catalog.", no_args_is_help=True)
+catalog_app = typer.Typer(help="List, show and check the system types of the catalog.", no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")
 console = make_console()
 progress_console = make_console(stderr=True)
@@ -47,6 +47,9 @@ SeedOption = Annotated[int | None, typer.Option("--seed", help="Override the sce
                                                 max=2**63 - 1)]
 AllowLargeOption = Annotated[bool, typer.Option(
     "--allow-large", help="Run a scenario past the limits on ticks and memory (docs: README, 'Limits').")]
+CatalogOption = Annotated[list[Path] | None, typer.Option(
+    "--catalog", help="A catalog file of your own system types, beside those a scenario names under 'catalogs:' "
+                      "(repeat for more; docs/catalog.md, 'Adding your own system').", show_default=False)]
 
 
 def demo_scenario_path() -> Path:
@@ -61,9 +64,10 @@ def run(
     seed: SeedOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the results folder.")] = False,
     allow_large: AllowLargeOption = False,
+    catalog: CatalogOption = None,
 ) -> None:
     """Simulate a scenario and write its results folder (events, summary, report)."""
-    _simulate_and_write(scenario, output or Path("results") / scenario.stem, seed, quiet, allow_large)
+    _simulate_and_write(scenario, output or Path("results") / scenario.stem, seed, quiet, allow_large, catalog)
 
 
 @app.command()
@@ -76,6 +80,7 @@ def demo(output: OutputOption = None, seed: SeedOption = None) -> None:
 def validate(
     file: Annotated[Path, typer.Argument(help="Scenario or study YAML file.", show_default=False)],
     allow_large: AllowLargeOption = False,
+    catalog: CatalogOption = None,
 ) -> None:
     """Check a scenario (or a study file and every sweep point) without running it: schema, units,
     catalog names, targets, terrain, and what a run will take."""
@@ -83,12 +88,14 @@ def validate(
     from iadsim.scenario.load import load_scenario
     from iadsim.study.spec import is_study_file, load_study
 
+    extended = load_catalog(catalog or ())
     if is_study_file(file):
-        plan = load_study(file, allow_large=allow_large)
+        plan = load_study(file, catalog=extended, allow_large=allow_large)
         console.print(f"[green]ok[/green]: study {safe(repr(plan.study.name))}: {len(plan.points)} point(s) x "
                       f"{plan.study.replications} replications of {safe(plan.scenario_file)}", highlight=False)
+        _print_catalog_files(plan.catalog_files)
         return
-    loaded = load_scenario(file, allow_large=allow_large)
+    loaded = load_scenario(file, extended, allow_large=allow_large)
     budget = estimate(loaded)
     console.print(
         f"[green]ok[/green]: {safe(repr(loaded.name))}: {len(loaded.units)} fire units, {len(loaded.sensors)} "
@@ -97,6 +104,13 @@ def validate(
         f"about {budget.bytes / 2**20:,.0f} MiB)",
         highlight=False,
     )
+    _print_catalog_files(loaded.catalog_files)
+
+
+def _print_catalog_files(files: tuple[CatalogFile, ...]) -> None:
+    for file in files:
+        console.print(printable(f"  with catalog file {file.path} (sha256 {file.sha256})"), highlight=False,
+                      markup=False)
 
 
 @app.command()
@@ -146,26 +160,33 @@ def models() -> None:
 @catalog_app.command("list")
 def catalog_list(
     kind: Annotated[str | None, typer.Option("--kind", help=f"Only one kind: {', '.join(KINDS)}.")] = None,
+    catalog: CatalogOption = None,
 ) -> None:
-    """List catalog types, by kind."""
+    """List catalog types, by kind (with --catalog, your own types too)."""
     if kind is not None and kind not in KINDS:
         raise UserError(f"unknown kind '{kind}': use one of {', '.join(KINDS)}")
-    catalog = load_catalog()
+    types = load_catalog(catalog or ())
     table = Table("name", "kind", "description", title="iadsim catalog")
     for each in KINDS if kind is None else (kind,):
-        for entry in catalog.of_kind(each):
+        for entry in types.of_kind(each):
             table.add_row(safe(entry.name), entry.kind, safe(entry.description))
     console.print(table)
 
 
 @catalog_app.command("show")
-def catalog_show(name: Annotated[str, typer.Argument(help="A catalog type name.", show_default=False)]) -> None:
-    """Show one catalog type: every figure with its source, range and note."""
-    catalog = load_catalog()
-    entry = catalog.find(name)
+def catalog_show(
+    name: Annotated[str, typer.Argument(help="A catalog type name.", show_default=False)],
+    catalog: CatalogOption = None,
+) -> None:
+    """Show one catalog type: where it is defined, every figure with its source, range and note, and the
+    sources it cites."""
+    types = load_catalog(catalog or ())
+    entry = types.find(name)
     if entry is None:
-        raise UserError(f"unknown catalog type '{name}'; {catalog.suggestion(name)}")
+        hint = "" if catalog else "; a type of your own: add --catalog FILE"
+        raise UserError(f"unknown catalog type '{name}'; {types.suggestion(name)}{hint}")
     console.print(f"[bold]{safe(entry.name)}[/bold] ({entry.kind}): {safe(entry.description)}", highlight=False)
+    console.print(printable(f"defined in {types.defined_at(name)}"), highlight=False, markup=False)
     table = Table("field", "value", "sources", "range", "note")
     for field_name, value in entry_fields(entry):
         citation = entry.citations.get(field_name)
@@ -178,21 +199,41 @@ def catalog_show(name: Annotated[str, typer.Argument(help="A catalog type name."
     console.print(table)
     cited = sorted({key for citation in entry.citations.values() for key in citation.source})
     for key in cited:
-        source = catalog.sources[key]
+        source = types.sources[key]
         where = f" {source.url}" if source.url else ""
         console.print(printable(f"  [{key}] {source.title}, {source.publisher}, {source.date or 'n.d.'}.{where}"),
                       highlight=False, markup=False)
 
 
+@catalog_app.command("check")
+def catalog_check(
+    files: Annotated[list[Path], typer.Argument(help="Catalog files of your own, checked together.",
+                                                show_default=False)],
+) -> None:
+    """Check catalog files of your own against the bundled catalog: the file's layout, every entry's fields
+    and units, every figure's source, and no name defined twice; print what each file adds."""
+    types = load_catalog(files)
+    for file in types.extra_files:
+        names = [name for name, path in types.files.items() if path == file.path]
+        kinds = ", ".join(f"{sum(types.entries[n].kind == kind for n in names)} {kind}" for kind in KINDS
+                          if any(types.entries[n].kind == kind for n in names))
+        sources = sum(where.rsplit(":", 1)[0] == file.path for where in types.source_files.values())
+        console.print(printable(f"ok: {file.path}: {len(names)} type(s) ({kinds or 'none'}), {sources} source(s); "
+                                f"sha256 {file.sha256}"), highlight=False, markup=False)
+        for name in names:
+            entry = types.entries[name]
+            console.print(printable(f"  {name} ({entry.kind}): {entry.description}"), highlight=False, markup=False)
+
+
 def _simulate_and_write(scenario_path: Path, output: Path, seed: int | None, quiet: bool,
-                        allow_large: bool = False) -> None:
+                        allow_large: bool = False, catalog_files: list[Path] | None = None) -> None:
     """Check the scenario and the output folder, simulate (with a progress bar on a terminal), write."""
     from iadsim.engine import simulate
     from iadsim.files import check_output_folder
     from iadsim.results import write_run
     from iadsim.scenario.load import load_scenario
 
-    scenario = load_scenario(scenario_path, allow_large=allow_large)
+    scenario = load_scenario(scenario_path, load_catalog(catalog_files or ()), allow_large=allow_large)
     check_output_folder(output)
     bar = RunProgress(scenario.duration, progress_console, enabled=not quiet)
     try:
@@ -203,10 +244,10 @@ def _simulate_and_write(scenario_path: Path, output: Path, seed: int | None, qui
     if quiet:
         console.print(safe(output), highlight=False)
         return
-    _print_results(result.metrics, scenario.name, result.seed, output)
+    _print_results(result.metrics, scenario.name, result.seed, output, bool(scenario.catalog_files))
 
 
-def _print_results(metrics: dict[str, float], name: str, seed: int, output: Path) -> None:
+def _print_results(metrics: dict[str, float], name: str, seed: int, output: Path, copies: bool = False) -> None:
     table = Table(title=f"{safe(name)} (seed {seed})", show_header=True)
     table.add_column("metric")
     table.add_column("value", justify="right")
@@ -222,7 +263,8 @@ def _print_results(metrics: dict[str, float], name: str, seed: int, output: Path
         if metrics.get(key):
             table.add_row(key.replace("_", " "), f"{metrics[key]:g}")
     console.print(table)
-    console.print(f"results: {safe(output)}/ (events.parquet, entities.parquet, summary.json, report.html)", highlight=False)
+    files = "events.parquet, entities.parquet, summary.json, report.html" + (", catalogs/" if copies else "")
+    console.print(f"results: {safe(output)}/ ({files})", highlight=False)
 
 
 def version_callback(value: bool) -> None:

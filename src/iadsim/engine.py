@@ -22,11 +22,11 @@ import numpy as np
 import pyarrow as pa
 
 from iadsim import registry
-from iadsim.catalog import Catalog, load_catalog
+from iadsim.catalog import Catalog
 from iadsim.events import EventLog
 from iadsim.metrics import compute_metrics
 from iadsim.scenario.compile import CompiledScenario, compile_scenario
-from iadsim.scenario.load import load_scenario, scenario_hash
+from iadsim.scenario.load import load_scenario, scenario_catalog, scenario_hash
 from iadsim.scenario.schema import Scenario
 from iadsim.world import World
 
@@ -79,11 +79,15 @@ def simulate(
 
     ``seed`` overrides the scenario's own. ``progress(t_s)``, when given, is called with the simulated
     time at most every ``PROGRESS_INTERVAL_S`` of wall time (``iadsim run``'s progress bar).
+    Without ``catalog``, the scenario's own (:func:`~iadsim.scenario.load.scenario_catalog`: the
+    bundled catalog and the user's files the scenario was checked against).
     Returns the event log and metrics.
     """
-    catalog = catalog or load_catalog()
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, catalog)
+        if scenario.catalogs:  # the scenario's own files extend the catalog given
+            catalog = None
+    catalog = catalog or scenario_catalog(scenario)
     seed = scenario.seed if seed is None else seed
     clock = time.perf_counter
     started = clock()

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from iadsim.errors import Problem, UserError
-from iadsim.run_layout import EXPORT_FILES, RUN_FILES
+from iadsim.run_layout import CATALOGS_FOLDER, EXPORT_FILES, RUN_FILES
 
 MIN_FREE_BYTES = 16 * 2**20
 """Room a run's folder needs before the simulation starts (a small run's files take a few MB)."""
@@ -91,7 +91,11 @@ def cannot_write(path: Path, error: OSError) -> UserError:
     return UserError([Problem(f"cannot write {path}: {error.strerror or error}", suggestion=advice)])
 
 
-def check_output_folder(folder: Path, allowed: tuple[str, ...] | None = (*RUN_FILES, *EXPORT_FILES),
+RUN_FOLDER_NAMES = (*RUN_FILES, CATALOGS_FOLDER)
+"""What ``iadsim run`` writes into a results folder."""
+
+
+def check_output_folder(folder: Path, allowed: tuple[str, ...] | None = (*RUN_FOLDER_NAMES, *EXPORT_FILES),
                         needed_bytes: int = MIN_FREE_BYTES) -> None:
     """Refuse, before any work, an output path that cannot become a results folder (see the module
     docstring); ``allowed`` are the names an existing folder may hold (``None``: anything, the caller
@@ -180,7 +184,8 @@ def _exchange(staging: Path, folder: Path) -> None:
 
 def _remove_stale_staging(folder: Path) -> None:
     for entry in folder.parent.glob(f".{glob_escape(folder.name)}.*.tmp"):
-        if _STAGING.fullmatch(entry.name) and entry.is_dir() and {p.name for p in entry.iterdir()} <= set(RUN_FILES):
+        names = {p.name for p in entry.iterdir()} if _STAGING.fullmatch(entry.name) and entry.is_dir() else None
+        if names is not None and names <= set(RUN_FOLDER_NAMES):
             shutil.rmtree(entry, ignore_errors=True)
 
 

@@ -1,5 +1,6 @@
-"""The results folder of a run: event log, entities, summary, scenario and report, written as a whole
-or not at all (:func:`iadsim.files.write_folder`; its names are :mod:`iadsim.run_layout`'s).
+"""The results folder of a run: event log, entities, summary, scenario, report (and copies of the
+user's catalog files, when the run used any), written as a whole or not at all
+(:func:`iadsim.files.write_folder`; its names are :mod:`iadsim.run_layout`'s).
 
 The folder is checked before the simulation (:func:`iadsim.files.check_output_folder`); everything is
 computed before anything is written.
@@ -14,6 +15,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from iadsim import __version__
+from iadsim.catalog.provenance import catalog_records, copy_names, write_copies
 from iadsim.engine import RunResult
 from iadsim.files import check_output_folder, write_folder
 from iadsim.run_layout import (
@@ -22,16 +24,30 @@ from iadsim.run_layout import (
 
 
 def summary_of(result: RunResult) -> dict[str, object]:
-    """The JSON summary: identity of the run and its metrics."""
+    """The JSON summary: identity of the run (with the user's catalog files, when it used any: each
+    file's path, its copy in the folder and its SHA-256) and its metrics."""
+    files = result.scenario.catalog_files
     return {
         "scenario": result.scenario.name,
         "scenario_hash": result.scenario_hash,
         "seed": result.seed,
         "iadsim_version": __version__,
         "format": RESULTS_FORMAT,
+        **({"catalogs": catalog_records(files)} if files else {}),
         "events": result.events.num_rows,
         "metrics": result.metrics,
     }
+
+
+def scenario_copy(result: RunResult) -> str:
+    """``scenario.yaml``: the scenario as run, in SI units; its ``catalogs`` are the folder's copies, so
+    ``iadsim run FOLDER/scenario.yaml`` runs it again anywhere."""
+    data = result.scenario.model_dump(mode="json")
+    files = result.scenario.catalog_files
+    if files:
+        data["catalogs"] = copy_names(files)
+    return "# The scenario as run, every quantity in SI units.\n" + yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True)
 
 
 def render_report_of(result: RunResult) -> str:
@@ -50,8 +66,7 @@ def write_run(result: RunResult, folder: str | Path) -> dict[str, Path]:
     """
     folder = Path(folder)
     report = render_report_of(result)
-    scenario = "# The scenario as run, every quantity in SI units.\n" + yaml.safe_dump(
-        result.scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+    scenario = scenario_copy(result)
     summary = json.dumps(summary_of(result), indent=2) + "\n"
     check_output_folder(folder, needed_bytes=2**20 + result.events.nbytes + result.entities.nbytes + len(report)
                         + len(scenario))
@@ -61,6 +76,7 @@ def write_run(result: RunResult, folder: str | Path) -> dict[str, Path]:
         pq.write_table(result.entities, staging / ENTITIES_FILE)
         for name, text in ((SUMMARY_FILE, summary), (SCENARIO_FILE, scenario), (REPORT_FILE, report)):
             (staging / name).write_text(text, encoding="utf-8")
+        write_copies(staging, result.scenario.catalog_files)
 
     write_folder(folder, write)
     return {name: folder / name for name in RUN_FILES}

@@ -14,6 +14,7 @@ from iadsim.errors import Problem, UserError, did_you_mean, format_path, shorten
 from iadsim.yamlio import Document
 
 M = typing.TypeVar("M", bound=BaseModel)
+MISSING_FIELD = "this field is required but missing"
 
 
 class StrictModel(BaseModel):
@@ -94,7 +95,7 @@ def _explain(item: dict, model: type[BaseModel], loc: tuple) -> tuple[str, str |
     kind = item["type"]
     given = item.get("input")
     if kind == "missing":
-        return "this field is required but missing", _describe_field(model, loc), None
+        return MISSING_FIELD, _describe_field(model, loc), None
     if kind == "extra_forbidden":
         allowed = _field_names(model, loc[:-1])
         name = str(loc[-1])

@@ -67,6 +67,11 @@ class Document:
 
 def read_yaml_file(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Document:
     """Read and parse a YAML file, raising :class:`UserError` for anything unreadable."""
+    return parse_yaml_text(read_text_file(path, max_bytes), str(path))
+
+
+def read_text_file(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read a UTF-8 text file of at most ``max_bytes``, raising :class:`UserError` for anything unreadable."""
     path = Path(path)
     name = str(path)
     try:
@@ -87,8 +92,7 @@ def read_yaml_file(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Documen
                      suggestion="check that this is the file you meant")],
             name,
         )
-    raw = path.read_bytes()
-    return parse_yaml_text(decode_text(raw, name), name)
+    return decode_text(path.read_bytes(), name)
 
 
 def decode_text(raw: bytes, file: str | None) -> str:

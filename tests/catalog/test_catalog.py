@@ -7,6 +7,7 @@ import pytest
 from iadsim.catalog import load_catalog
 from iadsim.catalog.loader import ENTRY_MODELS, _figure_fields
 from iadsim.errors import UserError
+from tests.helpers import MY_DRONE_CATALOG
 
 
 def test_every_figure_of_every_entry_cites_a_listed_source():
@@ -36,21 +37,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_a_user_file_adds_a_type_without_python(tmp_path):
-    path = write(tmp_path, """\
-sources:
-  my-source: {title: My public page, publisher: Somebody}
-entries:
-  - name: my-drone
-    kind: threat
-    threat_class: drone
-    description: A drone of my own.
-    source: my-source
-    speed: 50 m/s
-    cruise_altitude: 300 m
-    rcs: -10 dBsm
-    max_range: 100 km
-    cost_usd: 10000
-""")
+    path = write(tmp_path, MY_DRONE_CATALOG)
     catalog = load_catalog([path])
     assert catalog.threat("my-drone").rcs == pytest.approx(0.1)
     assert catalog.find("generic-drone") is not None

@@ -11,6 +11,7 @@ import math
 import sys
 import typing
 from collections.abc import Iterable
+from importlib import resources
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -150,6 +151,12 @@ def _sources(catalog: Catalog, cited: Iterable[str]) -> list[str]:
     return [*lines, ""]
 
 
+def own_systems_guide() -> str:
+    """The section "Adding your own system" (``adding_your_own_system.md`` beside this module): prose
+    kept as Markdown, so that the page reads as one."""
+    return (resources.files("iadsim.catalog") / "adding_your_own_system.md").read_text(encoding="utf-8")
+
+
 def catalog_markdown(catalog: Catalog | None = None) -> str:
     """The catalog as Markdown: a summary, each file's types in file order, then the sources."""
     catalog = catalog or load_catalog()
@@ -159,7 +166,8 @@ def catalog_markdown(catalog: Catalog | None = None) -> str:
     lines = [
         "# The iadsim catalog",
         "",
-        f"Generated from `src/iadsim/catalog/data/*.yaml` by `{COMMAND}`; do not edit by hand.",
+        f"Generated from `src/iadsim/catalog/data/*.yaml` (the guide to your own systems from "
+        f"`src/iadsim/catalog/adding_your_own_system.md`) by `{COMMAND}`; do not edit by hand.",
         "",
         "Every figure names its public sources (listed at the end). Where sources disagree, *range* gives",
         "the spread and *note* says which value was chosen and why. A figure citing `iadsim-estimate` is",
@@ -167,6 +175,7 @@ def catalog_markdown(catalog: Catalog | None = None) -> str:
         "what a better source would replace. Quantities are shown in SI-based display units;",
         "`iadsim catalog show TYPE` prints the same table for one type.",
         "",
+        own_systems_guide(),
         *_summary(catalog),
     ]
     cited: list[str] = []

@@ -2,15 +2,23 @@
 
 A catalog file holds ``sources:`` (a mapping from a short key to a public
 document) and ``entries:`` (a list of system types). The bundled files live in
-``iadsim/catalog/data``; a scenario can add files of its own.
+``iadsim/catalog/data``; a user adds files of their own (a scenario's or study's
+``catalogs:``, the command line's ``--catalog FILE``), which may cite the bundled
+sources but never redefine a bundled name.
+
+A catalog is the bundled one plus its extra files, each kept as the text that was read
+(:class:`CatalogFile`): a scenario carries those texts, so a study's worker on another
+machine builds the very catalog the study was checked against, and a results folder
+records each file's SHA-256.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import typing
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,8 +37,8 @@ from iadsim.catalog.schema import (
     ThreatType,
 )
 from iadsim.errors import Problem, UserError, did_you_mean, format_path, parse_path
-from iadsim.validation import problems_from, unwrap_annotation, validate_model
-from iadsim.yamlio import Document, read_yaml_file
+from iadsim.validation import MISSING_FIELD, problems_from, unwrap_annotation, validate_model
+from iadsim.yamlio import Document, parse_yaml_text, read_text_file
 
 ENTRY_MODELS: dict[str, type[Entry]] = {
     "radar": RadarType,
@@ -41,13 +49,45 @@ ENTRY_MODELS: dict[str, type[Entry]] = {
 }
 
 
+CATALOG_KEYS = ("sources", "entries")
+EXAMPLE_OF_KIND = {"radar": "generic-search-radar", "interceptor": "generic-lr-interceptor",
+                   "fire_unit": "generic-lr-sam", "threat": "generic-drone", "jammer": "f16-alq184-class-jammer"}
+"""A bundled type of each kind, shown to a user whose entry misses a field."""
+
+
+@dataclass(frozen=True)
+class CatalogFile:
+    """A catalog file of the user's as it was read: its resolved path and its text."""
+
+    path: str
+    text: str
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the file's bytes (as ``sha256sum FILE`` prints it)."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+
 @dataclass
 class Catalog:
-    """All known system types by name, and the sources their figures cite."""
+    """All known system types by name, and the sources their figures cite.
+
+    ``files``, ``lines`` and ``indexes`` (in its file's ``entries``) say where each type is defined,
+    ``source_files`` where each source
+    is; ``extra_files`` are the user's files read beyond the bundled ones, in order.
+    """
 
     entries: dict[str, Entry] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
+    lines: dict[str, int | None] = field(default_factory=dict)
+    indexes: dict[str, int] = field(default_factory=dict)
+    source_files: dict[str, str] = field(default_factory=dict)
+    extra_files: tuple[CatalogFile, ...] = ()
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries.values())
@@ -59,6 +99,11 @@ class Catalog:
     def find(self, name: str, kind: str | None = None) -> Entry | None:
         entry = self.entries.get(name)
         return entry if entry is not None and (kind is None or entry.kind == kind) else None
+
+    def defined_at(self, name: str) -> str:
+        """``file:line`` of a type's definition."""
+        line = self.lines.get(name)
+        return f"{self.files[name]}:{line}" if line is not None else self.files[name]
 
     def suggestion(self, name: str, kind: str | None = None) -> str:
         """A hint for an unknown ``name``: the nearest known name, else how to list them."""
@@ -87,54 +132,95 @@ def bundled_files() -> list[Path]:
     return sorted(Path(str(item)) for item in folder.iterdir() if item.name.endswith(".yaml"))
 
 
-@functools.cache
-def _bundled_catalog() -> Catalog:
-    return load_catalog_files(bundled_files())
+def read_catalog_file(path: str | Path) -> CatalogFile:
+    """Read a user's catalog file (its checks come when a catalog is built from it)."""
+    return CatalogFile(str(Path(path).resolve()), read_text_file(path))
 
 
-def load_catalog(extra_files: Iterable[str | Path] = ()) -> Catalog:
-    """The bundled catalog, extended by ``extra_files`` (which may not redefine a name)."""
-    extra = list(extra_files)
-    if not extra:
-        return _bundled_catalog()
-    return load_catalog_files(extra, base=_bundled_catalog())
+def load_catalog(extra_files: Iterable[str | Path | CatalogFile] = ()) -> Catalog:
+    """The bundled catalog, extended by ``extra_files`` (paths, or files already read), which may
+    not redefine a name; a file given twice counts once.
+
+    Catalogs are kept per process by their files' texts: building one again costs nothing, so
+    every sweep point and every batch of a study may ask for its own.
+    """
+    files = tuple(dict.fromkeys(
+        file if isinstance(file, CatalogFile) else read_catalog_file(file) for file in extra_files))
+    return _catalog_of(files)
+
+
+@functools.lru_cache(maxsize=32)
+def _catalog_of(files: tuple[CatalogFile, ...]) -> Catalog:
+    if not files:
+        return load_catalog_files(bundled_files())
+    catalog = load_catalog_documents([parse_yaml_text(file.text, file.path) for file in files],
+                                     base=_catalog_of(()))
+    catalog.extra_files = files
+    return catalog
 
 
 def load_catalog_files(paths: Iterable[str | Path], base: Catalog | None = None) -> Catalog:
     """Read catalog files: first every ``sources:`` block, then every entry."""
-    catalog = Catalog(dict(base.entries), dict(base.sources), dict(base.files)) if base else Catalog()
-    documents = [read_yaml_file(path) for path in paths]
+    return load_catalog_documents([parse_yaml_text(read_text_file(path), str(path)) for path in paths], base)
+
+
+def load_catalog_documents(documents: list[Document], base: Catalog | None = None) -> Catalog:
+    """Catalog documents, already parsed, on top of ``base``: first every ``sources:`` block, then
+    every entry; a name defined twice is refused with where it was first defined."""
+    catalog = Catalog(dict(base.entries), dict(base.sources), dict(base.files), dict(base.lines),
+                      dict(base.indexes), dict(base.source_files)) if base else Catalog()
     for document in documents:
         _check_top_level(document)
         for key, raw in (document.data.get("sources") or {}).items():
+            line = document.line_of(("sources", key))
             if key in catalog.sources:
-                raise UserError([Problem(f"source '{key}' is defined twice", path=f"sources.{key}",
-                                         line=document.line_of(("sources", key)))], document.file)
+                raise UserError([Problem(f"source '{key}' is already defined in {catalog.source_files[key]}",
+                                         path=f"sources.{key}", line=line,
+                                         suggestion="cite a source defined elsewhere by its key alone, or give "
+                                                    "yours a key of its own")], document.file)
             catalog.sources[key] = validate_model(Source, raw, document, ("sources", key))
+            catalog.source_files[key] = f"{document.file}:{line}"
     for document in documents:
         for index, raw in enumerate(document.data.get("entries") or []):
             entry = _load_entry(raw, document, index, catalog.sources)
+            line = document.line_of(("entries", index, "name"))
             if entry.name in catalog.entries:
                 raise UserError(
-                    [Problem(f"type '{entry.name}' is already defined in {catalog.files[entry.name]}",
-                             path=f"entries[{index}].name", line=document.line_of(("entries", index, "name")),
+                    [Problem(f"type '{entry.name}' is already defined in {catalog.defined_at(entry.name)}",
+                             path=f"entries[{index}].name", line=line,
                              suggestion="give the new type a name of its own")],
                     document.file,
                 )
             catalog.entries[entry.name] = entry
             catalog.files[entry.name] = str(document.file)
+            catalog.lines[entry.name] = line
+            catalog.indexes[entry.name] = index
     _check_references(catalog)
     return catalog
 
 
 def _check_top_level(document: Document) -> None:
     data = document.data
-    if not isinstance(data, dict) or not set(data) <= {"sources", "entries"}:
-        raise UserError(
-            [Problem("a catalog file is a mapping with 'sources:' and 'entries:'",
-                     expected="sources: {key: {title, publisher, url}}, entries: [ ... ]")],
-            document.file,
-        )
+    expected = "sources: {key: {title, publisher, url}}, entries: [ {name, kind, description, ...} ]"
+    if not isinstance(data, dict):
+        what = "empty" if data is None else f"a {type(data).__name__}, not a mapping"
+        raise UserError([Problem(f"not a catalog file: the document is {what}", line=document.line_of(()),
+                                 expected=expected, suggestion="start from examples/my-systems.yaml")],
+                        document.file)
+    if {"raids", "scenario"} & set(data):
+        raise UserError([Problem("not a catalog file: this is a scenario or a study (it has 'raids:' or "
+                                 "'scenario:')", line=document.line_of(()), expected=expected,
+                                 suggestion="a scenario names its catalog files under 'catalogs:'")], document.file)
+    unknown = [key for key in data if key not in CATALOG_KEYS]
+    if unknown:
+        raise UserError([Problem(f"not a catalog file: unknown top-level key '{key}'", path=key,
+                                 line=document.line_of((key,)), expected=expected,
+                                 suggestion=did_you_mean(key, CATALOG_KEYS))
+                         for key in unknown], document.file)
+    for key, kind in (("sources", dict), ("entries", list)):
+        if data.get(key) is not None and not isinstance(data[key], kind):
+            raise UserError([Problem(f"'{key}' is a {type(data[key]).__name__}", path=key,
+                                     line=document.line_of((key,)), expected=expected)], document.file)
 
 
 def _load_entry(raw: Any, document: Document, index: int, sources: dict[str, Source]) -> Entry:
@@ -157,7 +243,13 @@ def _load_entry(raw: Any, document: Document, index: int, sources: dict[str, Sou
     problems = _citation_problems(citations, model, values, sources, document, location)
     if problems:
         raise UserError(problems, document.file)
-    entry = validate_model(model, values, document, location)
+    try:
+        entry = validate_model(model, values, document, location)
+    except UserError as error:
+        example = f"`iadsim catalog show {EXAMPLE_OF_KIND[kind]}` shows a {kind} with every field"
+        raise UserError([replace(problem, suggestion=problem.suggestion or example)
+                         if problem.message == MISSING_FIELD else problem for problem in error.problems],
+                        error.file) from None
     entry.citations = citations
     return entry
 
@@ -254,8 +346,10 @@ def _check_references(catalog: Catalog) -> None:
         for field_name, kind in (("radars", "radar"), ("interceptors", "interceptor")):
             for name in getattr(entry, field_name):
                 if catalog.find(name, kind) is None:
-                    problems.append(Problem(
+                    problems.append((catalog.files[entry.name], Problem(
                         f"fire unit '{entry.name}' names unknown {kind} type '{name}'",
-                        path=f"{entry.name}.{field_name}", suggestion=catalog.suggestion(name, kind)))
+                        path=f"entries[{catalog.indexes[entry.name]}].{field_name}", line=catalog.lines.get(entry.name),
+                        suggestion=catalog.suggestion(name, kind))))
     if problems:
-        raise UserError(problems, catalog.files.get(problems[0].path.split(".")[0]))
+        file = problems[0][0]
+        raise UserError([problem for where, problem in problems if where == file], file)

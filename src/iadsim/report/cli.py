@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from iadsim.catalog import load_catalog
 from iadsim.errors import Problem, UserError, did_you_mean
 from iadsim.terminal import console as make_console
 from iadsim.terminal import safe
@@ -25,6 +26,9 @@ FORMATS: dict[str, str] = {"czml": "czml", "geojson": "geojson", "kml": "kml"}
 
 FolderArgument = Annotated[Path, typer.Argument(
     help="A results folder written by `iadsim run` (or, for `report`, by `iadsim study`).", show_default=False)]
+CatalogOption = Annotated[list[Path] | None, typer.Option(
+    "--catalog", help="A catalog file of your own the run used but its folder does not keep (a folder written "
+                      "before runs kept copies of them in catalogs/); repeat for more.", show_default=False)]
 
 
 def register(app: typer.Typer) -> None:
@@ -39,6 +43,7 @@ def report(
     altitude: Annotated[list[str] | None, typer.Option(
         "--altitude", help="Target altitude for the map's radar coverage, e.g. '30 m' or '10 km'; repeat for more "
                            "\\[default: 30 m, 300 m, 3 km, 10 km].")] = None,
+    catalog: CatalogOption = None,
 ) -> None:
     """Rebuild a run's report (one HTML file that needs no network) from its results folder, or make a
     study's report from a study folder (written by `iadsim study`)."""
@@ -54,7 +59,7 @@ def report(
     from iadsim.run_layout import REPORT_FILE
 
     altitudes = tuple(_altitude(text) for text in altitude) if altitude else DEFAULT_COVERAGE_ALTITUDES_M
-    record = read_run_folder(folder)
+    record = read_run_folder(folder, load_catalog(catalog or ()))
     target = output or folder / REPORT_FILE
     _check_writable(target)
     atomic_write_text(target, render_run_report(record, altitudes))
@@ -83,6 +88,7 @@ def export(
     epoch: Annotated[str | None, typer.Option(
         help="Calendar time of simulated time zero for CZML and KML, ISO 8601 \\[default: 2000-01-01T00:00:00Z].")]
     = None,
+    catalog: CatalogOption = None,
 ) -> None:
     """Export a run's paths, sites and events for other viewers: Cesium (CZML), GIS (GeoJSON), Google Earth (KML)."""
     from iadsim.report.export_model import DEFAULT_EPOCH
@@ -94,7 +100,7 @@ def export(
         raise UserError([Problem(f"unknown export format '{format}'", path="--format",
                                  expected=", ".join(FORMATS), suggestion=did_you_mean(name, FORMATS))])
     start = _epoch(epoch) if epoch is not None else DEFAULT_EPOCH
-    record = read_run_folder(folder)
+    record = read_run_folder(folder, load_catalog(catalog or ()))
     target = output or folder / f"run.{FORMATS[name]}"
     _check_writable(target)
     atomic_write_text(target, _writer(name, start)(record))

@@ -29,7 +29,7 @@ from iadsim.events import EVENT_SCHEMA
 from iadsim.metrics import compute_metrics, threat_outcomes
 from iadsim.report.paths import Paths, interceptor_paths, threat_paths
 from iadsim.run_layout import ENTITIES_FILE, EVENTS_FILE, SCENARIO_FILE, SUMMARY_FILE
-from iadsim.scenario.load import load_scenario
+from iadsim.scenario.load import load_scenario, scenario_catalog
 from iadsim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -53,7 +53,8 @@ class RunRecord:
     @classmethod
     def of_result(cls, result: RunResult, summary: dict[str, Any], catalog: Catalog | None = None) -> RunRecord:
         """The record of a run just simulated, with the summary written beside it."""
-        return cls(result.events, result.entities, result.scenario, summary, catalog or load_catalog())
+        return cls(result.events, result.entities, result.scenario, summary,
+                   catalog or scenario_catalog(result.scenario))
 
     @property
     def seed(self) -> int:
@@ -129,10 +130,10 @@ def read_run_folder(folder: str | Path, catalog: Catalog | None = None) -> RunRe
     if missing:
         raise UserError([Problem(f"not a results folder: {', '.join(missing)} missing", suggestion=RUN_FOLDER_HINT)],
                         str(folder))
-    catalog = catalog or load_catalog()
+    scenario = load_scenario(folder / SCENARIO_FILE, catalog)  # its catalogs: the copies in the folder
     return RunRecord(_read_table(folder / EVENTS_FILE, EVENT_SCHEMA, "event log"),
                      _read_table(folder / ENTITIES_FILE, ENTITY_SCHEMA, "entities table"),
-                     load_scenario(folder / SCENARIO_FILE, catalog), _read_summary(folder / SUMMARY_FILE), catalog)
+                     scenario, _read_summary(folder / SUMMARY_FILE), scenario_catalog(scenario))
 
 
 def _read_table(path: Path, schema: pa.Schema, what: str) -> pa.Table:

@@ -3,6 +3,10 @@
 Every problem found is reported at once, each with its file, line, field path,
 what was expected and, for a misspelt name, the nearest known one. Nothing is
 simulated or written until a scenario passes.
+
+A scenario's own catalog files (``catalogs:``, relative to the scenario file) extend
+the catalog it is checked against; the scenario keeps the files it was checked
+against (:func:`scenario_catalog` builds that catalog again anywhere).
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from iadsim import registry
-from iadsim.catalog import Catalog, load_catalog
-from iadsim.errors import Problem, UserError, did_you_mean, parse_path
+from iadsim.catalog import Catalog, CatalogFile, load_catalog, read_catalog_file
+from iadsim.errors import Problem, UserError, did_you_mean, format_path, parse_path
 from iadsim.scenario.budget import check_budget
 from iadsim.scenario.schema import Scenario
 from iadsim.terrain import check_terrain_file
@@ -29,7 +33,9 @@ def load_scenario(
     """Read, validate and check a scenario file (or an already-parsed mapping).
 
     Besides the schema and the names, the cost of a run is checked
-    (:mod:`iadsim.scenario.budget`): ``allow_large`` lifts its soft limits.
+    (:mod:`iadsim.scenario.budget`): ``allow_large`` lifts its soft limits. The scenario's
+    ``catalogs:`` extend ``catalog`` (by default the bundled one); a mapping's are read
+    relative to the working folder.
     Raises :class:`iadsim.errors.UserError` listing every problem found.
     """
     if isinstance(source, Mapping):
@@ -54,6 +60,9 @@ def scenario_from_document(document: Document, catalog: Catalog, allow_large: bo
             document.file,
         )
     scenario = validate_model(Scenario, document.data, document)
+    own = own_catalog_files(scenario.catalogs, document)
+    if own:
+        catalog = load_catalog((*catalog.extra_files, *own))
     problems = check_references(scenario, catalog) + check_times(scenario)
     if not problems:  # the budget counts what the names refer to, and so comes after them
         problems = check_budget(scenario, allow_large) + check_terrain(scenario)
@@ -63,7 +72,38 @@ def scenario_from_document(document: Document, catalog: Catalog, allow_large: bo
             problems[index] = Problem(problem.message, problem.path, document.line_of(location),
                                       problem.expected, problem.suggestion)
         raise UserError(problems, document.file)
+    scenario._catalog_files = catalog.extra_files
     return scenario
+
+
+def own_catalog_files(names: list[str], document: Document) -> list[CatalogFile]:
+    """The catalog files a scenario (or study) file names under ``catalogs:``, read relative to it; a
+    missing one is refused at its line."""
+    folder = Path(document.file).parent if document.file else Path()
+    files, problems = [], []
+    for index, name in enumerate(names):
+        path = folder / name
+        try:
+            found = "a file" if path.is_file() else "not a file" if path.exists() else "missing"
+        except (OSError, ValueError) as error:  # a name too long, a NUL byte
+            found = f"unreadable ({error})"
+        if found != "a file":
+            where = ("catalogs", index)
+            what = {"not a file": "is not a file", "missing": "does not exist"}.get(found, f"is {found}")
+            problems.append(Problem(
+                f"catalog file '{name}' {what}", format_path(where),
+                document.line_of(where), expected="a catalog YAML file (sources:, entries:), relative to this file",
+                suggestion=f"the path is read from {folder.absolute()}"))
+            continue
+        files.append(read_catalog_file(path))
+    if problems:
+        raise UserError(problems, document.file)
+    return files
+
+
+def scenario_catalog(scenario: Scenario) -> Catalog:
+    """The catalog ``scenario`` was checked against: the bundled one and the user's files it carries."""
+    return load_catalog(scenario.catalog_files)
 
 
 def check_references(scenario: Scenario, catalog: Catalog) -> list[Problem]:
@@ -76,8 +116,11 @@ def check_references(scenario: Scenario, catalog: Catalog) -> list[Problem]:
         other = catalog.find(name)
         message = (f"'{name}' is a {other.kind}, not a {kind}" if other is not None
                    else f"unknown {kind} type '{name}'")
-        problems.append(Problem(message, path, expected=f"a catalog {kind} type",
-                                suggestion=catalog.suggestion(name, kind)))
+        suggestion = catalog.suggestion(name, kind)
+        if other is None and not suggestion.startswith("did you mean"):
+            suggestion += ("; a type of your own is found once its file is named under 'catalogs:' "
+                           "(or given with --catalog FILE)")
+        problems.append(Problem(message, path, expected=f"a catalog {kind} type", suggestion=suggestion))
         return False
 
     for groups in (("assets", "units", "sensors", "raids", "jammers"), ("networks",)):
@@ -200,8 +243,8 @@ def check_jamming(scenario: Scenario, catalog: Catalog, check_type: Callable[[st
                 f"radar type '{name}' gives no band, bandwidth, antenna gain, beamwidth, side-lobe level or noise "
                 f"figure, so a jammer cannot act on it", first,
                 expected="radar types with those figures (docs/models.md, Jamming)",
-                suggestion=f"give '{name}' those figures in the catalog (src/iadsim/catalog/data), or leave "
-                           "the jammers out"))
+                suggestion="use a radar type of your own that gives them (a catalog file under "
+                           "'catalogs:'), or leave the jammers out"))
     return problems
 
 
@@ -226,7 +269,6 @@ def scenario_hash(scenario: Scenario) -> str:
     """SHA-256 of the scenario's canonical JSON form: equal for equal scenarios, whatever the formatting."""
     canonical = json.dumps(_stable_form(scenario), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
-
 
 
 def _stable_form(scenario: Scenario) -> dict[str, Any]:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
+from iadsim.catalog.loader import CatalogFile
 from iadsim.units import Acceleration, Angle, AngularRate, Duration, Length, Speed
 from iadsim.validation import StrictModel as _Strict
 from iadsim.validation import WholeNumber, name_type
@@ -33,6 +34,9 @@ MAX_VALUE = 1e9
 """Largest relative worth of an asset or unit, and largest cost weight: values are relative."""
 MAX_SEED = 2**63 - 1
 """Seeds fit a signed 64-bit integer, as stored in Parquet and JSON."""
+MAX_CATALOG_FILES = 100
+CatalogPath = Annotated[str, Field(min_length=1, max_length=4096)]
+"""A catalog file's path as written in a scenario or study file, relative to that file."""
 
 
 class Position(_Strict):
@@ -252,6 +256,9 @@ class Tracking(_Strict):
     fire_control_speed_sigma: Speed = Field(30.0, gt=0.0, le=MAX_SPEED_MPS, description="Command and control may fire at a track "
                                                                      "once its speed uncertainty (1 sigma, 3-D) "
                                                                      "is below this (m/s).")
+    max_target_speed: Speed = Field(5000.0, gt=0.0, le=MAX_SPEED_MPS, description="Fastest target a new track "
+                                    "may start on: two detections start a track when they are no farther apart "
+                                    "than this speed covers between them, plus their errors (m/s).")
     ballistic_acceleration_sigma: Acceleration = Field(
         5.0, gt=0.0, le=1000.0, description="Process noise of the IMM's ballistic mode, free flight under gravity "
                                             "(m/s²); drag and terminal manoeuvres are left to it.")
@@ -349,6 +356,20 @@ class Scenario(_Strict):
         description="Time between samples of each threat's and interceptor's position in the event log, "
                     "for the report's map and replay and the exports (s); 0 records no paths.",
     )
+    catalogs: list[CatalogPath] = Field(
+        default_factory=list, max_length=MAX_CATALOG_FILES, exclude=True,
+        description="Catalog files of the scenario's own system types, relative to the scenario file "
+                    "(docs/catalog.md, 'Adding your own system'). Not part of the scenario's hash: the "
+                    "files' contents are recorded by their SHA-256 where results are kept.")
+    _catalog_files: tuple[CatalogFile, ...] = PrivateAttr(default=())
+    """The user's catalog files (:class:`iadsim.catalog.CatalogFile`, texts as read) this scenario was
+    checked against, set by :func:`iadsim.scenario.load.scenario_from_document`: they travel with the
+    scenario to a study's workers, so every worker builds the same catalog."""
+
+    @property
+    def catalog_files(self) -> tuple[CatalogFile, ...]:
+        """The user's catalog files this scenario was checked against (none: the bundled catalog alone)."""
+        return self._catalog_files
 
     @field_validator("time_step")
     @classmethod

@@ -8,6 +8,7 @@ have subcommands; the first argument ``summary`` selects the second form.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -61,6 +62,9 @@ def study(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no table.")] = False,
     allow_large: Annotated[bool, typer.Option(
         "--allow-large", help="Run sweep points past the limits on ticks and memory (README, 'Limits').")] = False,
+    catalog: Annotated[list[Path] | None, typer.Option(
+        "--catalog", help="A catalog file of your own system types, beside those the study and its scenario name "
+                          "under 'catalogs:' (repeat for more).", show_default=False)] = None,
 ) -> None:
     """Run a study: replications of a scenario over a parameter sweep (resumable); or `study summary DIR`."""
     if target == "summary" and folder is not None:
@@ -73,20 +77,21 @@ def study(
         raise UserError([Problem("'iadsim study summary' needs the study's results folder",
                                  expected="iadsim study summary DIR")])
     run_study_command(Path(target), output, workers, cluster, executor, events, replications, batch, metric, quiet,
-                      allow_large)
+                      allow_large, catalog or ())
 
 
 def run_study_command(
     study_file: Path, output: Path | None, workers: int | None, cluster: str | None, executor: str | None,
     events: bool | None, replications: int | None, batch: int | None, metrics: list[str] | None, quiet: bool,
-    allow_large: bool = False,
+    allow_large: bool = False, catalog_files: Sequence[Path] = (),
 ) -> None:
+    from iadsim.catalog import load_catalog
     from iadsim.study.executors import make_executor
     from iadsim.study.runner import finish, run_study
     from iadsim.study.spec import load_study
     from iadsim.study.store import StudyStore
 
-    plan = load_study(study_file, events=events, allow_large=allow_large)
+    plan = load_study(study_file, events=events, catalog=load_catalog(catalog_files), allow_large=allow_large)
     folder = output or Path("results") / study_file.stem
     wanted = replications or plan.study.replications
     started = time.perf_counter()

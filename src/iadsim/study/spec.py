@@ -21,10 +21,11 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from iadsim import __version__
-from iadsim.catalog import Catalog, bundled_files, load_catalog
+from iadsim.catalog import Catalog, CatalogFile, bundled_files, load_catalog
+from iadsim.catalog.provenance import catalog_records
 from iadsim.errors import Problem, UserError, did_you_mean, format_path, parse_path
-from iadsim.scenario.load import scenario_from_document, scenario_hash
-from iadsim.scenario.schema import Scenario
+from iadsim.scenario.load import own_catalog_files, scenario_catalog, scenario_from_document, scenario_hash
+from iadsim.scenario.schema import MAX_CATALOG_FILES, CatalogPath, Scenario
 from iadsim.study.seeds import SEED_RULE
 from iadsim.study.sweep import Location, PathError, check_path, combine_values, parse_sweep_path, set_value
 from iadsim.validation import StrictModel as _Strict
@@ -102,6 +103,10 @@ class Study(_Strict):
     description: str = ""
     scenario: str = Field(min_length=1, max_length=4096,
                           description="The base scenario file, relative to the study file.")
+    catalogs: list[CatalogPath] = Field(
+        default_factory=list, max_length=MAX_CATALOG_FILES,
+        description="Catalog files of your own system types, relative to the study file (besides those the "
+                    "base scenario names).")
     replications: int = Field(ge=1, le=10_000_000, description="Replications at each sweep point.")
     seed: int = Field(ge=0, le=2**63 - 1, description="Study seed: every replication's seed derives from it.")
     combine: Literal["grid", "zip"] = Field(
@@ -147,6 +152,9 @@ class StudyPlan:
     sweep_values: list[list[Any]]
     catalog_hash: str
     events: bool
+    catalog_files: tuple[CatalogFile, ...] = ()
+    """The user's catalog files every point was checked against (the study's, the command line's and the
+    base scenario's), copied into the results folder."""
 
     @property
     def identity(self) -> str:
@@ -178,14 +186,18 @@ class StudyPlan:
             "points": len(self.points),
             "precision": self.study.precision,
             "seed_rule": SEED_RULE,
+            **({"catalogs": catalog_records(self.catalog_files)} if self.catalog_files else {}),
         }
 
 
-def catalog_hash() -> str:
-    """SHA-256 of the bundled catalog files: results made with another catalog are not mixed."""
+def catalog_hash(extra_files: tuple[CatalogFile, ...] = ()) -> str:
+    """SHA-256 of the bundled catalog files, then of the contents of the user's files in order (not their
+    paths: the study resumes on another machine): results made with another catalog are not mixed."""
     digest = hashlib.sha256()
     for path in sorted(bundled_files()):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for file in extra_files:
+        digest.update(b"extra\0" + file.sha256.encode() + b"\0")
     return digest.hexdigest()
 
 
@@ -216,9 +228,14 @@ def load_study(path: str | Path, events: bool | None = None, catalog: Catalog | 
                                  expected="name, scenario, replications, seed, sweeps",
                                  suggestion="start from examples/demo-study.yaml")], document.file)
     study = validate_model(Study, document.data, document)
+    own = own_catalog_files(study.catalogs, document)
+    if own:
+        catalog = load_catalog((*catalog.extra_files, *own))
     scenario_file = study_file.parent / study.scenario
     base = _read_base_scenario(scenario_file, document)
-    scenario_from_document(base, catalog, allow_large)  # the base scenario's own mistakes, against its file
+    checked = scenario_from_document(base, catalog, allow_large)  # the base scenario's own mistakes, in its file
+    if checked.catalogs:  # its own catalog files join the study's
+        catalog = scenario_catalog(checked)
     locations = _check_paths(study, document)
     sweep_values = [sweep.expanded() for sweep in study.sweeps]
     combinations = _combinations(study, sweep_values, document)
@@ -227,8 +244,8 @@ def load_study(path: str | Path, events: bool | None = None, catalog: Catalog | 
     return StudyPlan(
         study=study, study_file=study_file, study_text=document.text,
         scenario_file=scenario_file, scenario_text=base.text, points=points,
-        sweep_values=sweep_values, catalog_hash=catalog_hash(),
-        events=study.events if events is None else events,
+        sweep_values=sweep_values, catalog_hash=catalog_hash(catalog.extra_files),
+        events=study.events if events is None else events, catalog_files=catalog.extra_files,
     )
 
 
@@ -251,7 +268,12 @@ def _check_paths(study: Study, document: Document) -> list[Location]:
             problems.append(Problem(str(error), format_path(where), document.line_of(where),
                                     expected="a scenario field path such as raids[0].count"))
             continue
-        if location in locations:
+        if location[:1] == ("catalogs",):
+            problems.append(Problem("catalog files are not swept", format_path(where), document.line_of(where),
+                                    expected="a scenario field path such as raids[0].count",
+                                    suggestion="name every catalog file under the study's 'catalogs:', and sweep "
+                                               "the type names that use them (units[0].type)"))
+        elif location in locations:
             problems.append(Problem(f"'{sweep.path}' is swept twice", format_path(where), document.line_of(where)))
         locations.append(location)
     if problems:

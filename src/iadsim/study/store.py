@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from iadsim.catalog.provenance import write_copies
 from iadsim.entities import ENTITY_SCHEMA
 from iadsim.errors import Problem, UserError
 from iadsim.files import atomic_write, atomic_write_text, cannot_write, check_output_folder
@@ -111,6 +112,7 @@ class StudyStore:
             atomic_write_text(folder / MANIFEST_FILE, json.dumps(manifest, indent=2) + "\n")
             atomic_write_text(folder / STUDY_COPY_FILE, plan.study_text)
             atomic_write_text(folder / SCENARIO_COPY_FILE, plan.scenario_text)
+            write_copies(folder, plan.catalog_files)
             atomic_write(folder / POINTS_FILE, lambda temporary: pq.write_table(points, temporary))
             atomic_write(folder / ENTITIES_FILE, lambda temporary: pq.write_table(entities, temporary))
             try:
@@ -223,13 +225,12 @@ class StudyStore:
 def entities_table(plan: StudyPlan) -> pa.Table:
     """The entities of every sweep point, with a ``point`` column first: they depend on the scenario only
     (compilation's random draws place threats, which have no position here)."""
-    from iadsim.catalog import load_catalog
     from iadsim.scenario.compile import compile_scenario
+    from iadsim.scenario.load import scenario_catalog
 
-    catalog = load_catalog()
     tables = []
     for point in plan.points:
-        entities = compile_scenario(point.scenario, catalog, np.random.default_rng(0)).entities
+        entities = compile_scenario(point.scenario, scenario_catalog(point.scenario), np.random.default_rng(0)).entities
         tables.append(entities.add_column(0, "point", pa.array(np.full(entities.num_rows, point.index, np.int32))))
     return pa.concat_tables(tables) if tables else ENTITY_SCHEMA.empty_table()
 
@@ -333,7 +334,8 @@ def _check_same_study(folder: Path, manifest: dict[str, Any], plan: StudyPlan) -
         differences.append(f"event logs are {'kept' if manifest.get('events') else 'not kept'} in the folder "
                            f"but {'asked for' if ours['events'] else 'not asked for'} now (--events)")
     if manifest.get("catalog_hash") != ours["catalog_hash"]:
-        differences.append("the catalog of system types changed since the folder was started")
+        differences.append("the catalog of system types changed since the folder was started (the bundled "
+                           "files, or which catalog files of your own are used, or their contents)")
     if manifest.get("iadsim_version") != ours["iadsim_version"]:
         differences.append(f"the folder was written by iadsim {manifest.get('iadsim_version')}, "
                            f"this is {ours['iadsim_version']}")

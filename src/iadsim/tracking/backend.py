@@ -35,7 +35,9 @@ class TrackerParameters:
     ``gate_distance`` is the Mahalanobis distance (not squared) of the gate;
     ``process_intensity`` the white-noise acceleration intensity q (m²/s³);
     ``ballistic_intensity`` that of the IMM's ballistic mode (free flight under
-    gravity, the drag and the terminal manoeuvre as noise).
+    gravity, the drag and the terminal manoeuvre as noise); ``max_target_speed_mps``
+    the fastest target two detections may start a track on (two-point initiation,
+    :mod:`iadsim.tracking.core`; the Stone Soup pipeline starts tracks on one).
     """
 
     confirm_hits: int = 3
@@ -50,6 +52,7 @@ class TrackerParameters:
     mode_persistence: float = 0.95
     resume_within_s: float = 60.0
     ballistic_intensity: float = 25.0
+    max_target_speed_mps: float = 5000.0
 
     @classmethod
     def from_settings(cls, settings: Tracking, interacting_models: bool = False) -> TrackerParameters:
@@ -63,6 +66,7 @@ class TrackerParameters:
             mode_persistence=settings.mode_persistence,
             resume_within_s=settings.resume_within,
             ballistic_intensity=settings.ballistic_acceleration_sigma**2,
+            max_target_speed_mps=settings.max_target_speed,
         )
 
 

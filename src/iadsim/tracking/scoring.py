@@ -67,24 +67,28 @@ def nees(error: Array, covariance: Array) -> Array:
 
 @dataclass(frozen=True)
 class RunScore:
-    """A tracker on one simulated run: mean GOSPA after ``settle_s``, id swaps, time spent in the tracker."""
+    """A tracker on one simulated run: mean GOSPA after ``settle_s``, id swaps, false tracks (confirmed
+    with no real detection behind them, counted once each), time spent in the tracker."""
 
     mean_gospa_m: float
     mean_gospa_per_target_m: float
     id_swaps: int
+    false_tracks: int
     seconds: float
 
 
 def score_run(tracker: TrackerBackend, run: SyntheticRun, cutoff_m: float = 1000.0, settle_s: float = 60.0,
               scans: int | None = None) -> RunScore:
-    """Feed ``run``'s scans (the first ``scans`` if given) to ``tracker``; GOSPA (p = 1) and swaps of its picture."""
+    """Feed ``run``'s scans (the first ``scans`` if given) to ``tracker``; GOSPA (p = 1), swaps and false tracks
+    of its picture."""
     targets = run.present.shape[1]
-    total, per_target, assigned_ids, seconds = [], [], [], 0.0
+    total, per_target, assigned_ids, seconds, false_ids = [], [], [], 0.0, set()
     for k, scan in enumerate(run.scans[:scans]):
         start = time.perf_counter()
         tracker.process(scan)
         table = tracker.confirmed()
         seconds += time.perf_counter() - start
+        false_ids.update(table.id[table.label < 0].tolist())
         truth = run.positions_m[k][run.present[k]]
         distance, assigned = gospa(table.x[:, :3], truth, cutoff_m)
         ids = np.full(targets, -1, np.int64)
@@ -93,4 +97,5 @@ def score_run(tracker: TrackerBackend, run: SyntheticRun, cutoff_m: float = 1000
         if scan.t_s > settle_s:
             total.append(distance)
             per_target.append(distance / max(len(truth), 1))
-    return RunScore(float(np.mean(total)), float(np.mean(per_target)), id_swaps(assigned_ids), seconds)
+    return RunScore(float(np.mean(total)), float(np.mean(per_target)), id_swaps(assigned_ids), len(false_ids),
+                    seconds)
