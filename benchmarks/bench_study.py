@@ -22,7 +22,7 @@ scaling_efficiency.
 
     python benchmarks/bench_study.py [--replications 1000]
 
-A demo replication takes about 0.6 s on one core (December 2026), so the default
+A demo replication takes about 0.45 s on one core (December 2026), so the default
 1,000 replications, four ways, need about half an hour on 2 cores;
 ``--replications 100`` gives the same figures in a few minutes, with more noise.
 """
