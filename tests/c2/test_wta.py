@@ -22,7 +22,8 @@ from iadsim.c2.wta import (
 from iadsim.c2.wta.exact import AUTO_EXACT_NODES, branch_and_bound
 from iadsim.c2.wta.instances import ahuja_instance, andersen_instance, constrained_instance
 from iadsim.c2.wta.lagrangian import lagrangian_bound
-from iadsim.c2.wta.problem import pair_rounds, pairs_of
+from iadsim.c2.wta.layered import layered_start, layers_apply
+from iadsim.c2.wta.problem import dense_rounds, pair_rounds, pairs_of
 
 
 def test_objective_is_the_expected_surviving_value_plus_prices():
@@ -154,6 +155,32 @@ def test_local_search_on_many_round_instances_stays_within_its_measured_gap():
             assert result.optimal
             gaps.append(objective(problem, local_search(problem, marginal_return(problem))) / result.objective - 1.0)
     assert max(gaps) <= 0.10 and np.mean(gaps) <= 0.03
+
+
+def test_the_search_from_both_starts_is_closer_to_the_optimum_on_many_round_instances():
+    """The same ten instances: ``solve(.., "local_search")`` (greedy and layered starts, the better kept) is at most
+    3 % above the proven optimum and 1 % on average (measured 0 to 2.7 %, mean 0.6 %)."""
+    rng = np.random.default_rng(7)
+    gaps = []
+    for rounds in (2, 3):
+        for _ in range(5):
+            problem = andersen_instance(20, 40, rounds, rng)
+            x = solve(problem, "local_search")
+            assert not violations(problem, x)
+            gaps.append(objective(problem, x) / exact(problem).objective - 1.0)
+    assert max(gaps) <= 0.03 and np.mean(gaps) <= 0.01
+
+
+def test_the_layered_start_keeps_every_limit_it_applies_to_and_stays_out_of_group_limits():
+    rng = np.random.default_rng(9)
+    for _ in range(20):
+        problem = constrained_instance(rng, max_weapons=6, max_targets=6, max_rounds=3)
+        pairs = pairs_of(problem)
+        x = dense_rounds(problem, pairs, layered_start(pairs))
+        limited = np.any(problem.group_capacity < UNLIMITED) or np.any(problem.group_channels < UNLIMITED)
+        assert layers_apply(pairs) == (not limited)
+        if not limited:
+            assert not violations(problem, x)
 
 
 def test_the_lagrangian_bound_is_below_the_optimum_and_close_to_it():

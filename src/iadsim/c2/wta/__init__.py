@@ -33,6 +33,7 @@ from iadsim.c2.wta.exact import (
     exact,
     exact_rounds,
 )
+from iadsim.c2.wta.layered import layered_start, layers_apply
 from iadsim.c2.wta.local_search import IMPROVEMENT_TOLERANCE, MAX_PASSES, improve, local_search
 from iadsim.c2.wta.marginal_return import greedy, marginal_return
 from iadsim.c2.wta.problem import (
@@ -83,6 +84,10 @@ def solve_pairs(problem: PairProblem, solver: int) -> I64:
             rounds = exact_rounds(problem)
         return rounds
     rounds = improve(problem, rounds, MAX_PASSES)
+    if layers_apply(problem):
+        second = improve(problem, layered_start(problem), MAX_PASSES)
+        if objective_of(problem, second) < objective_of(problem, rounds) * (1.0 - IMPROVEMENT_TOLERANCE):
+            rounds = second
     if solver == AUTO:
         better, best = branch_and_bound(problem, objective_of(problem, rounds) * (1.0 - IMPROVEMENT_TOLERANCE),
                                         AUTO_EXACT_NODES)[1:]
