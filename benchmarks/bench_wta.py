@@ -15,7 +15,8 @@ of the solve (``time.process_time``: one core, whatever else the machine runs).
 The reference is the exact optimum (HiGHS, proven optimal) where the exact solver
 finishes; else a proven lower bound, the better of the exact solver's bound and
 the Lagrangian bound (``c2/wta/lagrangian.py``, 1,000 subgradient steps), so the
-gap shown is then an upper bound on the true gap; ``reference`` says which.
+gap shown is then an upper bound on the true gap; ``reference`` says which. A
+bound at or below 0 (the subgradient has not climbed that far) gives no gap ("-").
 ``local_search`` is ``solve(problem, "local_search")``: its greedy and, where only
 the weapons' rounds bind, its layered start, each improved, the better kept;
 ``from_greedy`` is the search from the greedy start alone (the solver before
@@ -98,11 +99,13 @@ def measure(problems: list[WTAProblem], run_exact: bool, exact_node_limit: int) 
         if not values:
             continue
         objectives, seconds = zip(*values, strict=True)
-        gaps = [100.0 * (v - b) / b for v, b in zip(objectives, references, strict=True)]
+        # A bound at or below 0 says nothing (F ≥ 0 always): no gap then.
+        known = all(b > 0.0 for b in references)
+        gaps = [100.0 * (v - b) / b for v, b in zip(objectives, references, strict=True)] if known else []
         summary[solver] = {
             "mean_objective": round(float(np.mean(objectives)), 4),
-            "mean_gap_pct": round(float(np.mean(gaps)), 4),
-            "max_gap_pct": round(float(np.max(gaps)), 4),
+            "mean_gap_pct": round(float(np.mean(gaps)), 4) if known else None,
+            "max_gap_pct": round(float(np.max(gaps)), 4) if known else None,
             "mean_seconds": round(float(np.mean(seconds)), 5),
         }
     summary["reference"] = "optimum" if run_exact and proven == len(problems) else "lower_bound"
@@ -149,8 +152,10 @@ def main() -> None:
                         continue
                     row = summary[solver]
                     note = f"{reference}" + (f" (exact proven optimal {proven}/{count})" if solver == "exact" else "")
+                    mean_gap = "-" if row["mean_gap_pct"] is None else f"{row['mean_gap_pct']:.3f}"
+                    max_gap = "-" if row["max_gap_pct"] is None else f"{row['max_gap_pct']:.3f}"
                     print(f"{key:>9} {rounds:>6} {solver:>13} {count:>9} {row['mean_objective']:>15.3f} "
-                          f"{row['mean_gap_pct']:>11.3f} {row['max_gap_pct']:>10.3f} "
+                          f"{mean_gap:>11} {max_gap:>10} "
                           f"{1e3 * row['mean_seconds']:>8.1f} ms  {note}", flush=True)
     print(json.dumps(results))
 

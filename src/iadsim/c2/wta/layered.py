@@ -13,9 +13,10 @@ exactly, so each layer is the best it can be given the layers before (the
 successive-assignment idea of the WTA literature, e.g. Kline, Ahner & Hill,
 Computers & Operations Research 105, 2019, section 4).
 
-Only for problems whose limits are the weapons' rounds, the targets' salvos and
-prices (:func:`layers_apply`): a layer ignores the groups' launch and channel
-limits, so a command post's problems keep the greedy start alone.
+Only for problems with several rounds per weapon whose limits are the weapons'
+rounds, the targets' salvos and prices (:func:`layers_apply`): a layer ignores the
+groups' launch and channel limits, so a command post's problems keep the greedy
+start alone.
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ from iadsim.jit import kernel
 
 @kernel
 def layers_apply(p: PairProblem) -> bool:
-    """True when no group limits launches or channels (the layers would not see them)."""
+    """True when some weapon has several rounds (with one round each, the search from the greedy is at the optimum
+    of every benchmark instance already) and no group limits launches or channels (the layers would not see them)."""
     for g in range(len(p.group_capacity)):
         if p.group_capacity[g] < UNLIMITED or p.group_channels[g] < UNLIMITED:
             return False
-    return True
+    return len(p.capacity) > 0 and p.capacity.max() > 1
 
 
 @kernel
