@@ -19,9 +19,11 @@ from iadsim.c2.wta import (
     solve,
     violations,
 )
-from iadsim.c2.wta.exact import search_nodes
-from iadsim.c2.wta.problem import pairs_of
-from iadsim.c2.wta.instances import ahuja_instance, constrained_instance
+from iadsim.c2.wta.exact import AUTO_EXACT_NODES, branch_and_bound
+from iadsim.c2.wta.instances import ahuja_instance, andersen_instance, constrained_instance
+from iadsim.c2.wta.lagrangian import lagrangian_bound
+from iadsim.c2.wta.layered import layered_start, layers_apply
+from iadsim.c2.wta.problem import dense_rounds, pair_rounds, pairs_of
 
 
 def test_objective_is_the_expected_surviving_value_plus_prices():
@@ -92,22 +94,106 @@ def test_solve_dispatches_and_refuses_unknown_solvers():
         solve(problem, "simplex")
 
 
-def test_auto_enumerates_by_the_size_of_the_search_never_the_clock():
-    """3 weapons of one round on 3 targets: C(9 + 3, 3) × 10 nodes at most; 60 × 60 is far beyond the limit."""
-    small = ahuja_instance(3, 3, np.random.default_rng(0))
-    assert search_nodes(pairs_of(small), np.inf) == pytest.approx(220 * 10)
-    assert choose_solver(small) == "enumeration"
+def test_auto_picks_the_exact_search_on_small_problems_by_its_node_count():
+    """Small problems end inside the node limit (the proven optimum); 60 x 60 of one round each does not."""
+    assert choose_solver(ahuja_instance(3, 3, np.random.default_rng(0))) == "exact"
+    assert choose_solver(andersen_instance(3, 6, 2, np.random.default_rng(0))) == "exact"
     assert choose_solver(ahuja_instance(60, 60, np.random.default_rng(0))) == "local_search"
+    assert not branch_and_bound(pairs_of(ahuja_instance(60, 60, np.random.default_rng(0))), np.inf, 1000)[0]
 
 
 def test_auto_is_optimal_on_every_small_constrained_instance():
     rng = np.random.default_rng(11)
+    picked_exact = 0
     for _ in range(100):
         problem = constrained_instance(rng, max_weapons=4, max_targets=5, max_rounds=3)
-        if choose_solver(problem) == "enumeration":
+        if choose_solver(problem) == "exact":
+            picked_exact += 1
             x = solve(problem, "auto")
             assert not violations(problem, x)
             assert objective(problem, x) == pytest.approx(brute_force(problem)[1], rel=1e-12, abs=1e-12)
+    assert picked_exact == 100
+
+
+def test_auto_and_exact_give_the_same_answer_every_time():
+    """Every limit is a count (nodes, MILPs, passes), never the clock: the same problem, the same rounds."""
+    for problem in (andersen_instance(8, 16, 3, np.random.default_rng(5)), ahuja_instance(12, 12,
+                                                                                           np.random.default_rng(4))):
+        first = solve(problem, "auto")
+        for _ in range(3):
+            assert np.array_equal(solve(problem, "auto"), first)
+    problem = andersen_instance(6, 12, 2, np.random.default_rng(6))
+    once, twice = exact(problem), exact(problem)
+    assert np.array_equal(once.x, twice.x) and once.lower_bound == twice.lower_bound
+
+
+def test_auto_reaches_the_exact_optimum_on_small_many_round_instances():
+    """Andersen, Pavlikov & Toffolo's (2022) form, 3 weapons on 6 targets, 2 and 3 rounds each: where auto's search
+    ends in its node limit (11 of these 12), its answer is the MILP's proven optimum (1e-9 relative)."""
+    rng = np.random.default_rng(2022)
+    picked_exact = 0
+    for rounds in (2, 3):
+        for _ in range(6):
+            problem = andersen_instance(3, 6, rounds, rng)
+            result = exact(problem)
+            assert result.optimal
+            if choose_solver(problem) == "exact":
+                picked_exact += 1
+                assert objective(problem, solve(problem, "auto")) == pytest.approx(result.objective, rel=1e-9)
+    assert picked_exact >= 11
+
+
+def test_local_search_on_many_round_instances_stays_within_its_measured_gap():
+    """20 weapons on 40 targets (Andersen et al. 2022 form): the local search alone is at most 10 % above the MILP's
+    proven optimum and 3 % on average (measured 0 to 8.5 %, mean 2.6 %, on these ten; issue 19 asks for 1 %)."""
+    rng = np.random.default_rng(7)
+    gaps = []
+    for rounds in (2, 3):
+        for _ in range(5):
+            problem = andersen_instance(20, 40, rounds, rng)
+            result = exact(problem)
+            assert result.optimal
+            gaps.append(objective(problem, local_search(problem, marginal_return(problem))) / result.objective - 1.0)
+    assert max(gaps) <= 0.10 and np.mean(gaps) <= 0.03
+
+
+def test_the_search_from_both_starts_is_closer_to_the_optimum_on_many_round_instances():
+    """The same ten instances: ``solve(.., "local_search")`` (greedy and layered starts, the better kept) is at most
+    3 % above the proven optimum and 1 % on average (measured 0 to 2.7 %, mean 0.6 %)."""
+    rng = np.random.default_rng(7)
+    gaps = []
+    for rounds in (2, 3):
+        for _ in range(5):
+            problem = andersen_instance(20, 40, rounds, rng)
+            x = solve(problem, "local_search")
+            assert not violations(problem, x)
+            gaps.append(objective(problem, x) / exact(problem).objective - 1.0)
+    assert max(gaps) <= 0.03 and np.mean(gaps) <= 0.01
+
+
+def test_the_layered_start_keeps_every_limit_it_applies_to_and_stays_out_of_group_limits():
+    rng = np.random.default_rng(9)
+    for _ in range(20):
+        problem = constrained_instance(rng, max_weapons=6, max_targets=6, max_rounds=3)
+        pairs = pairs_of(problem)
+        x = dense_rounds(problem, pairs, layered_start(pairs))
+        limited = np.any(problem.group_capacity < UNLIMITED) or np.any(problem.group_channels < UNLIMITED)
+        assert layers_apply(pairs) == (not limited and problem.capacity.max() > 1)
+        if not limited:
+            assert not violations(problem, x)
+
+
+def test_the_lagrangian_bound_is_below_the_optimum_and_close_to_it():
+    """Weak duality: L(λ) ≤ the MILP's proven optimum for every λ; on 2 rounds per weapon within 1 %."""
+    rng = np.random.default_rng(3)
+    for rounds in (1, 2, 3):
+        problem = andersen_instance(10, 20, rounds, rng)
+        result = exact(problem)
+        pairs = pairs_of(problem)
+        bound, prices = lagrangian_bound(pairs, pair_rounds(pairs, result.x), result.objective, 1000)
+        assert bound <= result.objective * (1.0 + 1e-12) and np.all(prices >= 0.0)
+        if rounds <= 2:
+            assert bound >= 0.99 * result.objective
 
 
 def test_nothing_worth_firing_gives_no_rounds_from_every_solver():

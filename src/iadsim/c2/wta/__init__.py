@@ -6,11 +6,11 @@
 - ``exact``: outer approximation as a MILP solved by HiGHS (:mod:`.exact`), the
   reference, within :data:`~.exact.EXACT_ITERATIONS` MILPs of at most
   :data:`~.exact.EXACT_NODE_LIMIT` branch-and-bound nodes each.
-- ``auto``: ``local_search``, then, when the problem is small enough for the
-  search to visit at most :data:`~.exact.AUTO_ENUMERATION_NODES` nodes (a bound
-  computed from its gainful pairs and rounds), enumeration
-  (:func:`~.exact.enumerate_best`) of every assignment for a strictly better
-  one: the optimum on tiny problems, and the local search's choice among equals.
+- ``auto``: ``local_search``, then the compiled exact branch and bound
+  (:func:`~.exact.branch_and_bound`) for a strictly better assignment, within
+  :data:`~.exact.AUTO_EXACT_NODES` nodes: on a problem small enough for it to end
+  there, the proven optimum (and the local search's choice among equals); on a
+  larger one, the local search's assignment or a better one the search met.
 
 Every solver first runs the greedy: when no round gains anything, firing nothing
 is optimal (a further round at a target gains less than the first), and every
@@ -26,14 +26,14 @@ import numba
 import numpy as np
 
 from iadsim.c2.wta.exact import (
-    AUTO_ENUMERATION_NODES,
+    AUTO_EXACT_NODES,
     ExactResult,
+    branch_and_bound,
     brute_force,
-    enumerate_best,
     exact,
     exact_rounds,
-    search_nodes,
 )
+from iadsim.c2.wta.layered import layered_start, layers_apply
 from iadsim.c2.wta.local_search import IMPROVEMENT_TOLERANCE, MAX_PASSES, improve, local_search
 from iadsim.c2.wta.marginal_return import greedy, marginal_return
 from iadsim.c2.wta.problem import (
@@ -63,10 +63,14 @@ def solve(problem: WTAProblem, solver: str = "auto") -> I64:
 
 
 def choose_solver(problem: WTAProblem) -> str:
-    """What ``auto`` runs on ``problem``: ``enumeration`` (after the local search) when it is that small, else
+    """Whose answer ``auto`` returns on ``problem``: ``exact`` when the branch and bound, seeded with the local
+    search's objective, ends within :data:`~.exact.AUTO_EXACT_NODES` nodes (the proven optimum), else
     ``local_search``."""
-    return "enumeration" if search_nodes(pairs_of(problem), AUTO_ENUMERATION_NODES) <= AUTO_ENUMERATION_NODES \
-        else "local_search"
+    pairs = pairs_of(problem)
+    rounds = solve_pairs(pairs, LOCAL_SEARCH)
+    finished = branch_and_bound(pairs, objective_of(pairs, rounds) * (1.0 - IMPROVEMENT_TOLERANCE),
+                                AUTO_EXACT_NODES)[0]
+    return "exact" if finished else "local_search"
 
 
 @kernel_calling_python
@@ -80,8 +84,13 @@ def solve_pairs(problem: PairProblem, solver: int) -> I64:
             rounds = exact_rounds(problem)
         return rounds
     rounds = improve(problem, rounds, MAX_PASSES)
-    if solver == AUTO and search_nodes(problem, AUTO_ENUMERATION_NODES) <= AUTO_ENUMERATION_NODES:
-        better, best = enumerate_best(problem, objective_of(problem, rounds) * (1.0 - IMPROVEMENT_TOLERANCE))
+    if layers_apply(problem):
+        second = improve(problem, layered_start(problem), MAX_PASSES)
+        if objective_of(problem, second) < objective_of(problem, rounds) * (1.0 - IMPROVEMENT_TOLERANCE):
+            rounds = second
+    if solver == AUTO:
+        better, best = branch_and_bound(problem, objective_of(problem, rounds) * (1.0 - IMPROVEMENT_TOLERANCE),
+                                        AUTO_EXACT_NODES)[1:]
         if better:
             return best
     return rounds

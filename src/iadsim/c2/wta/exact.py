@@ -1,4 +1,4 @@
-"""Exact solutions: a mixed-integer program solved by HiGHS, and enumeration for tiny problems.
+"""Exact solutions: a mixed-integer program solved by HiGHS, and a compiled branch and bound for small problems.
 
 The objective Σ_j K_j exp(s_j), with K_j = V_j q0_j and s_j = Σ_w x_wj ln(1 − p_wj)
 linear in x, is convex in s. Outer approximation (Duran & Grossmann,
@@ -20,11 +20,13 @@ tangents) and :data:`EXACT_NODE_LIMIT` branch-and-bound nodes in each. A
 problem that reaches a limit returns the best assignment found and the best
 lower bound proven (``optimal`` False).
 
-:func:`enumerate_best` finds the optimum of a tiny problem by trying every
-assignment of the rounds that gain anything (a round whose first gain V_j q0_j
-p_wj − c_w is not positive is never part of a better assignment: later rounds at
-a target gain less, and taking a round off never breaks a limit), in a kernel;
-:func:`brute_force` is that for dense problems (the reference the MILP is checked against).
+:func:`branch_and_bound` finds the optimum of a small problem in a kernel, without
+HiGHS (whose every call costs tens of milliseconds): a depth-first search over the
+rounds that gain anything (a round whose first gain V_j q0_j p_wj − c_w is not
+positive is never part of a better assignment: later rounds at a target gain less,
+and taking a round off never breaks a limit), cut by a bound, within a node limit;
+``auto`` runs it after the local search. :func:`brute_force` is that search without a
+limit for dense problems (the reference the MILP is checked against).
 """
 
 from __future__ import annotations
@@ -227,13 +229,14 @@ class _Model:
         return rounds, float(bound), bool(result.status == 0)
 
 
-AUTO_ENUMERATION_NODES = 50_000
-"""``auto`` solves a problem by enumeration when the search visits at most this many nodes (:func:`search_nodes`)."""
+AUTO_EXACT_NODES = 200_000
+"""``auto`` keeps the branch and bound's answer, the proven optimum, when its search ends within this many nodes
+(:func:`branch_and_bound`); a larger problem keeps the local search's assignment (or a better one found on the way)."""
 
 
 @kernel
 def _gainful(p: PairProblem) -> I64:
-    """The pairs whose first round gains anything (and that no limit rules out already), by weapon then target."""
+    """The pairs whose first round gains anything (and that no limit rules out already), by target then weapon."""
     keep = np.zeros(len(p.pk), np.bool_)
     for q in range(len(p.pk)):
         w, t = p.pair_weapon[q], p.pair_target[q]
@@ -241,54 +244,23 @@ def _gainful(p: PairProblem) -> I64:
         keep[q] = (p.pk[q] > 0.0 and p.value[t] * p.survival[t] * p.pk[q] - p.cost[w] > 0.0
                    and p.capacity[w] > 0 and p.target_limit[t] > 0 and p.group_capacity[g] > 0
                    and (p.channel_engaged[p.pair_channel[q]] or p.group_channels[g] > 0))
-    return np.flatnonzero(keep)
+    return p.target_pairs[keep[p.target_pairs]]
 
 
 @kernel
-def search_nodes(p: PairProblem, at_most: float) -> float:
-    """A bound on the nodes :func:`enumerate_best` visits, or inf once it exceeds ``at_most``.
+def branch_and_bound(p: PairProblem, better_than: float, node_limit: float) -> tuple[bool, bool, I64]:
+    """The optimal rounds per pair if their objective is below ``better_than``: (finished, found, rounds).
 
-    With P gainful pairs and at most R rounds through every limit (the least of the
-    weapons', groups' and targets' sums over those pairs), there are at most
-    C(P + R, R) assignments (multisets of at most R rounds on P pairs), each reached
-    through P + 1 levels.
-    """
-    pairs = _gainful(p)
-    n_weapons, n_targets, n_groups = len(p.capacity), len(p.value), len(p.group_capacity)
-    seen_w, seen_t, seen_g = np.zeros(n_weapons, np.bool_), np.zeros(n_targets, np.bool_), np.zeros(n_groups, np.bool_)
-    by_weapon = by_target = by_group = 0.0
-    for q in pairs:
-        w, t = p.pair_weapon[q], p.pair_target[q]
-        g = p.group[w]
-        if not seen_w[w]:
-            seen_w[w] = True
-            by_weapon += p.capacity[w]
-        if not seen_t[t]:
-            seen_t[t] = True
-            by_target += p.target_limit[t]
-        if not seen_g[g]:
-            seen_g[g] = True
-            by_group += p.group_capacity[g]
-    most = min(by_weapon, by_target, by_group)
-    nodes = len(pairs) + 1.0
-    if most >= at_most:  # C(P + R, R) ≥ R + 1
-        return np.inf
-    for r in range(1, int(most) + 1):  # C(P + R, R) as a running product
-        nodes *= (len(pairs) + r) / r
-        if nodes > at_most:
-            return np.inf
-    return nodes
-
-
-@kernel
-def enumerate_best(p: PairProblem, better_than: float) -> tuple[bool, I64]:
-    """The optimal rounds per pair if their objective is below ``better_than``: (found, rounds).
-
-    Tries every feasible assignment of gainful rounds, depth-first: level i of the
-    search sets the rounds of the i-th gainful pair, 0 first; the objective is
+    Depth first over the gainful pairs, by target: level i sets the rounds of the
+    i-th pair, 0 first, then one more while every limit allows; the objective is
     carried along (a round at j changes F by c_w − V_j q_j p_wj, q_j the survival
-    so far) and restored on the way back. The first assignment with the lowest
-    objective wins.
+    so far) and restored on the way back. Once the search is past a target's pairs
+    that target's survival is final, so a node whose objective, less the value still
+    at risk at its own and every later target, is no lower than the best so far
+    cannot lead to a better assignment (prices only add) and is cut. The first
+    assignment with the lowest objective wins. ``finished`` is False when the
+    search passes ``node_limit`` nodes (a count, never the clock): then ``found``
+    and ``rounds`` are the best met on the way, which is not proven optimal.
     """
     pairs = _gainful(p)
     n = len(pairs)
@@ -297,7 +269,15 @@ def enumerate_best(p: PairProblem, better_than: float) -> tuple[bool, I64]:
     for t in range(len(p.value)):
         value += p.value[t] * p.survival[t]
     if n == 0:
-        return value < better_than, best_rounds
+        return True, value < better_than, best_rounds
+    # later_risk[i]: the value at risk at the targets after pair i's target (untouched until the search gets there).
+    later_risk = np.zeros(n + 1)
+    for i in range(n - 1, -1, -1):
+        t = p.pair_target[pairs[i]]
+        later_risk[i] = later_risk[i + 1]
+        if i + 1 < n and p.pair_target[pairs[i + 1]] != t:
+            nxt = p.pair_target[pairs[i + 1]]
+            later_risk[i] += p.value[nxt] * p.survival[nxt]
     capacity, limit = p.capacity.copy(), p.target_limit.copy()
     group_capacity, channels, engaged = p.group_capacity.copy(), p.group_channels.copy(), p.channel_engaged.copy()
     survival = p.survival.copy()
@@ -305,8 +285,11 @@ def enumerate_best(p: PairProblem, better_than: float) -> tuple[bool, I64]:
     saved_survival, saved_value = np.zeros(n), np.zeros(n)
     opened = np.zeros(n, np.bool_)  # level i engaged its channel
     best, found = better_than, False
-    i, descending = 0, True
+    i, descending, nodes = 0, True, 0
     while i >= 0:
+        nodes += 1
+        if nodes > node_limit:
+            return False, found, best_rounds
         if descending:
             if i == n:
                 if value < best:
@@ -317,8 +300,12 @@ def enumerate_best(p: PairProblem, better_than: float) -> tuple[bool, I64]:
                 i, descending = n - 1, False
                 continue
             q = pairs[i]
+            t = p.pair_target[q]
+            if value - p.value[t] * survival[t] - later_risk[i] >= best:
+                i, descending = i - 1, False  # nothing below can beat the best: back to the level above
+                continue
             count[i], opened[i] = 0, False
-            saved_survival[i], saved_value[i] = survival[p.pair_target[q]], value
+            saved_survival[i], saved_value[i] = survival[t], value
             i += 1
             continue
         q = pairs[i]
@@ -344,11 +331,11 @@ def enumerate_best(p: PairProblem, better_than: float) -> tuple[bool, I64]:
             channels[g] += 1
         survival[t], value = saved_survival[i], saved_value[i]
         i -= 1
-    return found, best_rounds
+    return True, found, best_rounds
 
 
 def brute_force(problem: WTAProblem) -> tuple[I64, float]:
-    """The optimum of a tiny dense problem by enumeration (:func:`enumerate_best`) and its objective."""
+    """The optimum of a small dense problem (:func:`branch_and_bound` without a node limit) and its objective."""
     pairs = pairs_of(problem)
-    x = dense_rounds(problem, pairs, enumerate_best(pairs, np.inf)[1])
+    x = dense_rounds(problem, pairs, branch_and_bound(pairs, np.inf, np.inf)[2])
     return x, objective(problem, x)

@@ -4,6 +4,11 @@
   (Operations Research 55(6), 2007, section 6): target values uniform in
   [25, 100], kill probabilities uniform in [0.60, 0.90], one round per weapon,
   no other limit.
+- :func:`andersen_instance`: the many-rounds instances of Andersen, Pavlikov &
+  Toffolo (Annals of Operations Research 312, 2022; their data files
+  ``wta_<m>x<n>x<rounds>``): integer target values uniform in 1 ... 100, kill
+  probabilities uniform in [0, 1), the same number of rounds for every weapon,
+  no other limit (their sizes: m weapons, n = 2m targets, 1 to 3 rounds).
 - :func:`constrained_instance`: small instances with every limit the command
   post has (rounds per weapon, weapons grouped in fire units with launch and
   channel limits and targets already engaged, salvo limits per target, rounds
@@ -21,6 +26,13 @@ from iadsim.c2.wta.problem import UNLIMITED, WTAProblem
 def ahuja_instance(n_weapons: int, n_targets: int, rng: np.random.Generator) -> WTAProblem:
     """V_j ~ U[25, 100], p_wj ~ U[0.60, 0.90], one round per weapon (Ahuja et al. 2007)."""
     return WTAProblem.build(rng.uniform(25.0, 100.0, n_targets), rng.uniform(0.60, 0.90, (n_weapons, n_targets)))
+
+
+def andersen_instance(n_weapons: int, n_targets: int, rounds: int, rng: np.random.Generator) -> WTAProblem:
+    """V_j uniform on the integers 1 ... 100, p_wj ~ U[0, 1), ``rounds`` rounds per weapon (Andersen et al. 2022)."""
+    value = rng.integers(1, 101, n_targets).astype(float)
+    return WTAProblem.build(value, rng.uniform(0.0, 1.0, (n_weapons, n_targets)),
+                            np.full(n_weapons, rounds, np.int64))
 
 
 def constrained_instance(

@@ -276,7 +276,7 @@ def reassign(p: PairProblem, rounds: I64, pick: int) -> tuple[bool, I64]:
 
     With at most one returning round per target the gains add up exactly, so the
     best way back is a linear assignment problem (rounds × targets, plus a column
-    per round for holding it back), solved exactly (:func:`_best_matching`). The
+    per round for holding it back), solved exactly (:func:`best_matching`). The
     current assignment is one of its solutions, so the result is never worse: a
     very large neighbourhood searched exactly, in the spirit of Ahuja et al. (2007,
     section 5). ``pick`` says which round leaves each target: the ``WEAKEST`` or
@@ -323,7 +323,7 @@ def reassign(p: PairProblem, rounds: I64, pick: int) -> tuple[bool, I64]:
             edge_round[n_edges], edge_target[n_edges] = r, t
             edge_gain[n_edges] = at_risk[t] * p.pk[q] - p.cost[w]
             n_edges += 1
-    placed = _best_matching(n_rounds, n_targets, own, edge_round[:n_edges], edge_target[:n_edges],
+    placed = best_matching(n_rounds, n_targets, own, edge_round[:n_edges], edge_target[:n_edges],
                             edge_gain[:n_edges])
     candidate = rest
     for r in range(n_rounds):
@@ -335,7 +335,7 @@ def reassign(p: PairProblem, rounds: I64, pick: int) -> tuple[bool, I64]:
 
 
 @kernel
-def _best_matching(n_rounds: int, n_targets: int, own: I64, edge_round: I64, edge_target: I64,
+def best_matching(n_rounds: int, n_targets: int, own: I64, edge_round: I64, edge_target: I64,
                    edge_gain: F64) -> I64:
     """The target (or -1: held back) of each round, each target at most once, most total gain.
 

@@ -1,0 +1,182 @@
+"""A proven lower bound on the optimum: Lagrangian relaxation of the weapons' rounds.
+
+Pricing each round of weapon w at λ_w ≥ 0 (on top of its cost c_w) and dropping
+the weapons' capacities splits the problem by target:
+
+    L(λ) = Σ_j h_j(λ) − Σ_w λ_w capacity_w,
+    h_j(λ) = min over rounds x_wj ≥ 0 of V_j q0_j Π_w (1 − p_wj)^x_wj + Σ_w (λ_w + c_w) x_wj,
+
+with at most target_limit_j rounds at j. Every feasible assignment costs at least
+L(λ) for every λ ≥ 0 (weak duality), so max_λ L(λ) is a lower bound on the optimum;
+the group limits (launches, channels) are dropped, which only lowers it (Fisher,
+Management Science 27(1), 1981, for the method; Ahuja et al., Operations Research
+55(6), 2007, section 3, bound the WTA the same way through other relaxations).
+
+Each h_j is solved exactly. A round of weapon w' is never needed where another
+weapon w has p_wj ≥ p_w'j at no higher price: replacing it lowers both terms. So
+only the pairs on the price-kill Pareto front of target j count (a handful among
+hundreds of weapons), and the search runs over their multisets depth-first, adding
+a round only while it gains more than its price (V_j q p − price > 0 at the
+survival q so far: an optimal multiset passes that test in every order). A target
+whose search would pass :data:`TARGET_NODES` nodes counts 0 towards the bound, which
+stays valid (h_j ≥ 0).
+
+The prices are found by the subgradient method with Polyak's step towards an
+upper bound (Held, Wolfe & Crowder, Mathematical Programming 6, 1974), for a given
+number of iterations: a count, never the clock.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from iadsim.c2.wta.problem import F64, I64, PairProblem, log_miss
+from iadsim.jit import kernel
+
+TARGET_NODES = 100_000
+"""Most search nodes of one target's subproblem before it counts 0 (a valid, weaker bound)."""
+BOUND_ITERATIONS = 300
+"""Subgradient iterations of :func:`lagrangian_bound` unless told otherwise."""
+PATIENCE = 100
+PRICE_FLOOR = 1e-9
+"""Smallest price kept (relative to the largest target value): a zero price would make a round free."""
+
+
+@kernel
+def lagrangian_bound(p: PairProblem, incumbent: I64, upper: float, iterations: int) -> tuple[float, F64]:
+    """The best L(λ) over ``iterations`` subgradient steps and its prices λ (W,).
+
+    Starts from each weapon's least loss among its rounds in ``incumbent`` (the
+    objective ``upper``'s assignment): the value a round of it is worth there.
+    """
+    n_weapons = len(p.capacity)
+    floor = PRICE_FLOOR * max(p.value.max(), 1.0) if len(p.value) else PRICE_FLOOR
+    price = np.full(n_weapons, np.inf)
+    survival = np.exp(_exponents(p, incumbent)) * p.survival
+    for q in np.flatnonzero(incumbent):
+        pk = min(p.pk[q], 1.0 - 1e-15)
+        loss = p.value[p.pair_target[q]] * survival[p.pair_target[q]] * pk / (1.0 - pk)
+        w = p.pair_weapon[q]
+        price[w] = min(price[w], max(loss - p.cost[w], 0.0))
+    for w in range(n_weapons):
+        if not np.isfinite(price[w]):
+            price[w] = 0.0
+        price[w] = max(price[w], floor)
+    rounds = np.zeros(len(p.pk), np.int64)
+    best, best_price = -np.inf, price.copy()
+    step_scale, since_better = 1.0, 0
+    gradient = np.zeros(n_weapons)
+    for _ in range(iterations):
+        value = dual_value(p, price, rounds)
+        if value > best:
+            best, best_price[:] = value, price
+            since_better = 0
+        else:
+            since_better += 1
+            if since_better >= PATIENCE:
+                step_scale, since_better = step_scale / 2.0, 0
+        gradient[:] = -p.capacity.astype(np.float64)
+        for q in np.flatnonzero(rounds):
+            gradient[p.pair_weapon[q]] += rounds[q]
+        for w in range(n_weapons):
+            if price[w] <= floor and gradient[w] < 0.0:
+                gradient[w] = 0.0  # at the floor already: the price cannot fall
+        norm = (gradient * gradient).sum()
+        if norm == 0.0 or upper - value <= 1e-12 * max(abs(upper), 1.0):
+            break  # λ is optimal (the relaxed solution is feasible and complementary) or the bound met
+        step = step_scale * (upper - value) / norm
+        for w in range(n_weapons):
+            price[w] = max(price[w] + step * gradient[w], floor)
+    return best, best_price
+
+
+@kernel
+def _exponents(p: PairProblem, rounds: I64) -> F64:
+    """(T,) Σ_w x_wj ln(1 − p_wj) under ``rounds``."""
+    exponent = np.zeros(len(p.value))
+    for q in np.flatnonzero(rounds):
+        exponent[p.pair_target[q]] += rounds[q] * log_miss(p.pk[q])
+    return exponent
+
+
+@kernel
+def dual_value(p: PairProblem, price: F64, rounds: I64) -> float:
+    """L(λ) for prices ``price`` (W,); the minimising rounds per pair go into ``rounds`` (P,)."""
+    rounds[:] = 0
+    total = 0.0
+    for w in range(len(p.capacity)):
+        total -= price[w] * p.capacity[w]
+    order = np.empty(len(p.pk), np.int64)
+    front = np.empty(len(p.pk), np.int64)
+    for t in range(len(p.value)):
+        start, stop = p.target_start[t], p.target_start[t + 1]
+        n = 0
+        for k in range(start, stop):
+            q = p.target_pairs[k]
+            if p.pk[q] > 0.0 and p.capacity[p.pair_weapon[q]] > 0:
+                order[n] = q
+                n += 1
+        at_risk = p.value[t] * p.survival[t]
+        if n == 0 or at_risk <= 0.0 or p.target_limit[t] <= 0:
+            total += at_risk
+            continue
+        # The Pareto front: cheapest first, each kept only if it kills better than every cheaper one.
+        key = np.empty(n)
+        for i in range(n):
+            q = order[i]
+            key[i] = price[p.pair_weapon[q]] + p.cost[p.pair_weapon[q]]
+        by_price = np.argsort(key[:n], kind="mergesort")
+        size, best_pk = 0, -1.0
+        for i in by_price:
+            q = order[i]
+            if p.pk[q] > best_pk:
+                front[size] = q
+                size += 1
+                best_pk = p.pk[q]
+        total += _target_minimum(p.pk, p.cost, p.pair_weapon, price, front[:size], at_risk,
+                                 min(p.target_limit[t], 1 << 20), rounds)
+    return total
+
+
+@kernel
+def _target_minimum(pk: F64, cost: F64, pair_weapon: I64, price: F64, front: I64, at_risk: float, limit: int,
+                    rounds: I64) -> float:
+    """h_j: the least V q Π (1 − p)^x + Σ price x over multisets of the ``front`` pairs (at most ``limit``
+    rounds), its rounds added to ``rounds``; 0 (a valid bound) if the search passes :data:`TARGET_NODES`."""
+    n = len(front)
+    count = np.zeros(n, np.int64)
+    best_count = np.zeros(n, np.int64)
+    saved_survival, saved_spent = np.zeros(n + 1), np.zeros(n + 1)
+    survival, spent, total = at_risk, 0.0, 0
+    best = at_risk  # no round at all
+    i, descending, nodes = 0, True, 0
+    while i >= 0:
+        nodes += 1
+        if nodes > TARGET_NODES:
+            return 0.0
+        if descending:
+            if i == n:
+                if survival + spent < best:
+                    best = survival + spent
+                    best_count[:] = count
+                i, descending = n - 1, False
+                continue
+            count[i] = 0
+            saved_survival[i], saved_spent[i] = survival, spent
+            i += 1
+            continue
+        q = front[i]
+        unit = price[pair_weapon[q]] + cost[pair_weapon[q]]
+        if total < limit and survival * pk[q] > unit:
+            survival *= 1.0 - min(pk[q], 1.0 - 1e-15)
+            spent += unit
+            count[i] += 1
+            total += 1
+            i, descending = i + 1, True
+            continue
+        total -= count[i]
+        survival, spent = saved_survival[i], saved_spent[i]
+        i -= 1
+    for i in range(n):
+        rounds[front[i]] += best_count[i]
+    return best
