@@ -14,7 +14,8 @@ Kinds and the meaning of ``value``:
 ===============  ===================================================  =========================
 kind             what happened                                        value
 ===============  ===================================================  =========================
-threat_launch    a threat entered the scenario (``weapon``: its type)  its unit price (USD)
+threat_launch    a threat entered the scenario (``weapon``: its type;  its unit price (USD)
+                 ``reason``: ``decoy`` for a decoy)
 detect           a radar detected a threat (first time, or every time  slant range (m)
                  with ``log_all_detections``)
 track_start      an air picture started a track on a threat            -
@@ -38,6 +39,12 @@ unit_state       a fire unit changed state (``reason``: ``marching``,  seconds u
                  destination and times)                               for destroyed: the
                                                                       strike's distance (m)
 resupply         rounds of a type were delivered to a unit's magazine  rounds delivered
+discriminate     an air picture learnt that a track's threat is a     slant range from the radar
+                 decoy (``sensor_id``: the radar whose look showed it, (m)
+                 ``detail``: by look, range or time); its command
+                 post fires at it no more
+expended         a decoy reached the end of its flight: it harms      -
+                 nothing (a weapon ``leak``\ s and ``impact``\ s)
 ===============  ===================================================  =========================
 
 ``reason`` is a dictionary-encoded enumeration with the same dictionary in every
@@ -60,7 +67,7 @@ from iadsim.geo import ecef_to_geodetic
 KINDS: tuple[str, ...] = (
     "threat_launch", "detect", "track_start", "track_drop", "assign", "launch",
     "out_of_rounds", "intercept", "miss", "leak", "impact", "path_point", "reload", "classify",
-    "unit_state", "resupply",
+    "unit_state", "resupply", "discriminate", "expended",
 )
 ID_COLUMNS: tuple[str, ...] = ("threat_id", "track_id", "unit_id", "sensor_id", "interceptor_id")
 STRING_COLUMNS: tuple[str, ...] = ("weapon", "layer", "detail")
@@ -72,6 +79,8 @@ REASONS: tuple[str, ...] = (
     "target_gone", "gave_up", "outside_lethal_radius", "overkill", "warhead_failed",
     # unit_state
     "marching", "setting_up", "deployed", "destroyed",
+    # threat_launch
+    "decoy",
 )
 """Why a ``track_drop`` or a ``miss`` happened, and the state a ``unit_state`` entered: the ``reason`` column.
 
@@ -80,7 +89,8 @@ position uncertainty grew too large), ``lost_unseen`` (no detection for a while:
 ``target_destroyed``, ``target_leaked``; a ``lost_*`` track may be resumed. miss: ``target_gone`` (already
 killed or leaked when the round arrived), ``gave_up`` (out of range or energy), ``outside_lethal_radius``,
 ``overkill`` (another round killed it in the same tick), ``warhead_failed`` (within the lethal radius, the
-kill draw failed). unit_state: ``marching``, ``setting_up``, ``deployed``, ``destroyed``.
+kill draw failed). unit_state: ``marching``, ``setting_up``, ``deployed``, ``destroyed``. threat_launch:
+``decoy`` for a decoy (a threat type with ``decoy``), empty for a weapon.
 """
 
 EVENT_SCHEMA = pa.schema(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -24,14 +26,26 @@ def compute_metrics(events: pa.Table, scenario: Scenario, catalog: Catalog) -> d
     are struck or are resupplied: ``units_destroyed``, ``unit_moves`` (marches
     begun), ``rounds_resupplied``; ``first_out_of_rounds_s`` is when a unit first
     fired its last round of a type (absent when none ran out).
+
+    Decoys (``threat_launch`` events of reason ``decoy``) are not threats: the
+    threat counts leave them out, and a run with decoys adds ``decoys``,
+    ``decoys_engaged``, ``decoys_killed``, ``decoys_discriminated`` (known to be
+    decoys by at least one air picture), ``rounds_at_decoys`` (interceptors
+    launched at them) and ``cost_rounds_at_decoys`` (USD). ``cost_attacker``
+    includes the decoys' price.
     """
     kind = events.column("kind").cast(pa.string())
 
     def rows(name: str) -> pa.Table:
         return events.filter(pc.equal(kind, name))
 
+    launched = rows("threat_launch")
+    decoy_ids = np.unique(launched.filter(pc.equal(launched.column("reason").cast(pa.string()), "decoy"))
+                          .column("threat_id").to_numpy())
+
     def distinct_threats(name: str) -> int:
-        return len(np.unique(rows(name).column("threat_id").to_numpy()))
+        ids = np.unique(rows(name).column("threat_id").to_numpy())
+        return len(np.setdiff1d(ids, decoy_ids, assume_unique=True)) if len(decoy_ids) else len(ids)
 
     launches = rows("launch")
     kills = rows("intercept")
@@ -56,7 +70,8 @@ def compute_metrics(events: pa.Table, scenario: Scenario, catalog: Catalog) -> d
         if any(catalog.interceptor(name).layer == layer for name in carried):
             metrics[f"killed_{layer}"] = int(np.count_nonzero(kill_layers == layer))
     metrics["cost_defender"] = float(np.nansum(launches.column("value").to_numpy()))
-    launched = rows("threat_launch")
+    if len(decoy_ids):
+        metrics.update(decoy_metrics(rows, decoy_ids))
     metrics["cost_attacker"] = float(np.nansum(launched.column("value").to_numpy()))
     price = dict(zip(launched.column("threat_id").to_pylist(), launched.column("value").to_pylist(), strict=True))
     for fate, kind_name in (("killed", "intercept"), ("leaked", "leak")):
@@ -73,21 +88,41 @@ def compute_metrics(events: pa.Table, scenario: Scenario, catalog: Catalog) -> d
     return metrics
 
 
+def decoy_metrics(rows: Callable[[str], pa.Table], decoy_ids: np.ndarray) -> dict[str, float]:
+    """The decoy figures of :func:`compute_metrics` from the rows of each event kind and the decoys' ids."""
+    def of_decoys(name: str) -> pa.Table:
+        table = rows(name)
+        return table.filter(pa.array(np.isin(table.column("threat_id").to_numpy(), decoy_ids)))
+
+    at_decoys = of_decoys("launch")
+    return {
+        "decoys": len(decoy_ids),
+        "decoys_engaged": len(np.unique(at_decoys.column("threat_id").to_numpy())),
+        "decoys_killed": len(np.unique(of_decoys("intercept").column("threat_id").to_numpy())),
+        "decoys_discriminated": len(np.unique(of_decoys("discriminate").column("threat_id").to_numpy())),
+        "rounds_at_decoys": at_decoys.num_rows,
+        "cost_rounds_at_decoys": float(np.nansum(at_decoys.column("value").to_numpy())),
+    }
+
+
 def threat_outcomes(events: pa.Table) -> list[dict[str, object]]:
     """One record per threat: type, raid, first detection, track and engagement, interceptors fired, and fate.
 
-    ``fate`` is ``killed`` (with the weapon and layer that killed it), ``leaked``
-    or ``flying`` (still in the air when the run ended); times in seconds
-    (``engaged_t_s``: the first interceptor launched at it).
+    ``fate`` is ``killed`` (with the weapon and layer that killed it), ``leaked``,
+    ``expended`` (a decoy that reached the end of its flight) or ``flying`` (still in
+    the air when the run ended); times in seconds (``engaged_t_s``: the first
+    interceptor launched at it). ``decoy`` is true for a decoy, with
+    ``discriminated_t_s`` when an air picture first knew it for one.
     """
     columns = {name: events.column(name).to_pylist() for name in
-               ("t_s", "kind", "threat_id", "weapon", "layer", "detail")}
+               ("t_s", "kind", "threat_id", "weapon", "layer", "detail", "reason")}
     outcomes: dict[int, dict[str, object]] = {}
-    for t, kind, threat, weapon, layer, detail in zip(*columns.values(), strict=True):
+    for t, kind, threat, weapon, layer, detail, reason in zip(*columns.values(), strict=True):
         if kind == "threat_launch":
             outcomes[threat] = {"threat_id": threat, "type": weapon, "raid": detail, "launch_t_s": t,
                                 "detected_t_s": None, "interceptors": 0, "fate": "flying", "fate_t_s": None,
-                                "killed_by": None, "layer": None, "tracked_t_s": None, "engaged_t_s": None}
+                                "killed_by": None, "layer": None, "tracked_t_s": None, "engaged_t_s": None,
+                                "decoy": reason == "decoy", "discriminated_t_s": None}
             continue
         record = outcomes.get(threat)
         if record is None:
@@ -104,4 +139,8 @@ def threat_outcomes(events: pa.Table) -> list[dict[str, object]]:
             record.update(fate="killed", fate_t_s=t, killed_by=weapon, layer=layer)
         elif kind == "leak":
             record.update(fate="leaked", fate_t_s=t)
+        elif kind == "expended":
+            record.update(fate="expended", fate_t_s=t)
+        elif kind == "discriminate" and record["discriminated_t_s"] is None:
+            record["discriminated_t_s"] = t
     return list(outcomes.values())

@@ -85,7 +85,9 @@ class Posture:
         self.last_launch_t_s = np.full(count, -np.inf)
         self.strike_seen = np.zeros(len(threats.id), dtype=bool)
         radius = [-np.inf if raid.lethal_radius is None else raid.lethal_radius for raid in scenario.raids]
-        self.kill_radius_m = np.array(radius)[threats.raid_index] + CONTACT_M
+        # A decoy strikes nothing.
+        self.kill_radius_m = np.where(compiled.tables.threat_decoy, -np.inf,
+                                      np.array(radius)[threats.raid_index] + CONTACT_M)
         # Cheap tests of whether anything can happen this tick (most ticks nothing does):
         self.strikes_possible = bool(np.isfinite(self.kill_radius_m).any())
         self.next_move_s = float(self.move_t_s.min(initial=np.inf))  # earliest move not yet started

@@ -28,6 +28,12 @@ ThreatClass = Literal["aircraft", "drone", "cruise_missile", "ballistic_missile"
 
 Band = Literal["VHF", "UHF", "L", "S", "C", "X", "Ku", "K", "Ka"]
 JammerRole = Literal["stand_off", "escort", "self_protection", "ground"]
+DecoyKind = Literal["air_launched", "ballistic_release", "towed"]
+RADAR_ROLES: tuple[str, ...] = ("search", "fire_control", "low_altitude")
+DECOY_CARRIERS: dict[str, tuple[str, ...]] = {
+    "air_launched": ("aircraft",), "ballistic_release": ("ballistic_missile",), "towed": ("aircraft",)}
+"""The threat classes that can carry each kind of decoy (``raids[].decoys``): an air-launched or towed
+decoy needs an aircraft, a released one a ballistic missile."""
 
 LAYERS: tuple[str, ...] = ("very_long", "long", "medium", "short", "point")
 BAND_CENTRE_HZ: dict[str, float] = {
@@ -241,6 +247,48 @@ class ThreatType(Entry):
     swerling: Literal[0, 1, 3] = Field(
         1, description="Fluctuation of its RCS from scan to scan: Swerling 1 (many scatterers, the default), "
                        "3 (one dominant scatterer) or 0 (steady).")
+    decoy: DecoyKind | None = Field(
+        None, description="A decoy, not a weapon: air_launched (flies like a fighter, a raid of its own or "
+                          "released by aircraft), ballistic_release (released by a ballistic missile, flies "
+                          "its arc) or towed (behind an aircraft); it does no harm where it arrives "
+                          "(docs/models.md, Decoys). Without it, a weapon.")
+    discrimination_search: Annotated[float, Field(ge=0.0, le=1.0)] | None = Field(
+        None, description="Decoy: probability that one look of a search radar that detects it shows it a decoy.")
+    discrimination_fire_control: Annotated[float, Field(ge=0.0, le=1.0)] | None = Field(
+        None, description="Decoy: the same for a fire-control radar.")
+    discrimination_low_altitude: Annotated[float, Field(ge=0.0, le=1.0)] | None = Field(
+        None, description="Decoy: the same for a low-altitude radar.")
+    distinguishable_after: PositiveDuration | None = Field(
+        None, description="Decoy: time after its launch from which every radar that detects it sees it a decoy "
+                          "(s): a released decoy slowed by the air, an air-launched one at the end of its "
+                          "endurance; without it, never by time alone.")
+    distinguishable_range: PositiveLength | None = Field(
+        None, description="Decoy: slant range within which a radar that detects it sees it a decoy (m); "
+                          "without it, never by range alone.")
+    decoy_capacity: Annotated[int, Field(ge=1, le=100)] | None = Field(
+        None, description="Decoys one of these carries and releases or tows (raids[].decoys); without it, none.")
+
+    @model_validator(mode="after")
+    def _decoy_figures_together(self) -> ThreatType:
+        own = [name for name in (*(f"discrimination_{role}" for role in RADAR_ROLES), "distinguishable_after",
+                                 "distinguishable_range") if getattr(self, name) is not None]
+        if self.decoy is None and own:
+            raise ValueError(f"{', '.join(own)} describe a decoy: give 'decoy' (one of "
+                             f"{', '.join(DECOY_CARRIERS)}) or leave them out")
+        if self.decoy is not None:
+            missing = [f"discrimination_{role}" for role in RADAR_ROLES
+                       if getattr(self, f"discrimination_{role}") is None]
+            if missing:
+                raise ValueError(f"a decoy needs {', '.join(missing)} (per-look discrimination by radar role)")
+            if self.decoy_capacity is not None:
+                raise ValueError("a decoy carries no decoys of its own: leave out decoy_capacity")
+        return self
+
+    def discrimination(self, role: str) -> float:
+        """Probability that one look of a radar of ``role`` that detects this decoy shows it a decoy (0 for a
+        weapon)."""
+        value = getattr(self, f"discrimination_{role}")
+        return 0.0 if value is None else float(value)
 
 
 class JammerBand(BaseModel):

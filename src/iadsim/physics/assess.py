@@ -4,7 +4,8 @@ An interceptor that reached its target (see the fly stage) kills it with the
 probability its type's damage function gives for its miss distance
 (:mod:`iadsim.physics.lethality`: the single-shot kill probability within the
 lethal radius, a cookie-cutter, unless the type asks for the Carleton form); a threat that reaches its aim point alive
-leaks, and strikes there.
+leaks, and strikes there; a decoy that reaches its aim point is ``expended``
+and harms nothing.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Assessor:
         threats = compiled.world.threats
         targets = [raid.target or "end of route" for raid in compiled.scenario.raids]
         self.target_name = np.array(targets, dtype=object)[threats.raid_index]
+        self.decoy = tables.threat_decoy
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         return merge(self._endgames(world, t_s, rng), self._leaks(world, t_s))
@@ -86,11 +88,15 @@ class Assessor:
         threats = world.threats
         if not threats.arrived.any():
             return NO_EVENTS
-        rows = np.flatnonzero(threats.arrived & (threats.status == FLYING))
-        threats.status[rows] = LEAKED
-        threats.arrived[rows] = False
+        arrived = np.flatnonzero(threats.arrived & (threats.status == FLYING))
+        threats.status[arrived] = LEAKED
+        threats.arrived[arrived] = False
+        decoys = arrived[self.decoy[arrived]]
+        rows = arrived[~self.decoy[arrived]] if len(decoys) else arrived
         common = dict(threat_id=threats.id[rows], weapon=self.threat_type[rows], detail=self.target_name[rows])
         return merge(
             events("leak", t_s, len(rows), threats.pos_ecef_m[rows], value=threats.target_value[rows], **common),
             events("impact", t_s, len(rows), threats.target_pos_ecef_m[rows], value=threats.cost_usd[rows], **common),
+            events("expended", t_s, len(decoys), threats.pos_ecef_m[decoys], threat_id=threats.id[decoys],
+                   weapon=self.threat_type[decoys], detail=self.target_name[decoys]),
         )

@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iadsim import geo
-from iadsim.events import NO_EVENTS, EventColumns, events
+from iadsim.events import NO_EVENTS, EventColumns, events, reason_codes
 from iadsim.geo import ecef_of_n_vector
 from iadsim.jit import kernel
 from iadsim.registry import columns, register
@@ -61,6 +61,7 @@ class WaypointMover:
         self.aim_alt_m = routes.alt_m[rows, routes.n_points - 1]
         self.leg = np.zeros(len(kind), dtype=np.int64)
         self.type_names, self.raid_names = compiled.tables.threat_type, compiled.tables.raid_name
+        self.launch_reason = np.where(compiled.tables.threat_decoy, reason_codes(("decoy",))[0], 0).astype(np.int8)
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         threats = world.threats
@@ -74,6 +75,7 @@ class WaypointMover:
                 "threat_launch", threats.launch_t_s[launching], len(launching), pos,
                 threat_id=threats.id[launching], weapon=self.type_names[launching],
                 value=threats.cost_usd[launching], detail=self.raid_names[launching],
+                reason=self.launch_reason[launching],
             )
         if len(rows):
             pos, alt = self.position(rows, elapsed)

@@ -56,9 +56,12 @@ def timeline_figure(record: RunRecord) -> go.Figure:
         ("detected_t_s", "first detected", dict(symbol="circle-open", size=9, color="#222", line=dict(width=2))),
         ("tracked_t_s", "first tracked", dict(symbol="diamond-open", size=9, color="#555", line=dict(width=2))),
         ("engaged_t_s", "first engaged", dict(symbol="triangle-right", size=10, color=INTERCEPTOR_COLOUR)),
+        ("discriminated_t_s", "known a decoy", dict(symbol="square-open", size=9, color="#7f7f7f",
+                                                    line=dict(width=2))),
     ):
         timed = [outcome for outcome in outcomes if outcome[field] is not None]
-        traces.append(_milestones(timed, field, name, marker, row, labels))
+        if timed or field != "discriminated_t_s":  # a run without decoys shows no decoy legend entry
+            traces.append(_milestones(timed, field, name, marker, row, labels))
     killed = [outcome for outcome in outcomes if outcome["fate"] == "killed"]
     leaked = [outcome for outcome in outcomes if outcome["fate"] == "leaked"]
     traces.append(_milestones(killed, "fate_t_s", "killed", dict(symbol="x", size=10, color="#111"), row, labels))

@@ -156,6 +156,9 @@ def _sentence(record: RunRecord, event: dict[str, Any]) -> str:
         "impact": lambda: f"{threat} strikes {detail}",
         "unit_state": lambda: f"{unit} {detail.replace('_', ' ')}" + (f" by {threat}" if event['threat_id'] >= 0 else ""),
         "resupply": lambda: f"{unit} receives {value:g} × {weapon}",
+        "discriminate": lambda: f"{record.sensor_name(event['sensor_id'])} shows {threat} is a decoy "
+                                f"({detail}, at {value / 1000:,.1f} km)",
+        "expended": lambda: f"{threat} ends its flight near {detail}: a decoy, it harms nothing",
     }
     return sentences[kind]() if kind in sentences else f"{kind} {threat} {detail}".strip()
 

@@ -16,7 +16,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 F64 = NDArray[np.float64]
-THREAT_PATH_KINDS = ("threat_launch", "path_point", "intercept", "leak")
+THREAT_PATH_KINDS = ("threat_launch", "path_point", "intercept", "leak", "expended")
 INTERCEPTOR_PATH_KINDS = ("launch", "path_point", "intercept", "miss")
 
 
@@ -52,7 +52,7 @@ class Paths:
 
 
 def threat_paths(events: pa.Table) -> Paths:
-    """Every threat's path: launch point, samples in flight, and where it was killed or leaked."""
+    """Every threat's path: launch point, samples in flight, and where it was killed, leaked or (a decoy) ended."""
     return _paths(events, "threat_id", THREAT_PATH_KINDS)
 
 

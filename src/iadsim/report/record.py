@@ -108,8 +108,9 @@ class RunRecord:
         return out
 
     def threat_label(self, outcome: dict[str, Any]) -> str:
-        """How a threat is named in the report: id, raid and type (scenario text: escape before use in HTML)."""
-        return f"#{outcome['threat_id']} {outcome['raid']} ({outcome['type']})"
+        """How a threat is named in the report: id, raid and type, and ``decoy`` for a decoy (scenario text: escape
+        before use in HTML)."""
+        return f"#{outcome['threat_id']} {outcome['raid']} ({outcome['type']}{', decoy' if outcome['decoy'] else ''})"
 
     def unit_name(self, unit_id: int) -> str:
         return self.scenario.units[unit_id].name if 0 <= unit_id < len(self.scenario.units) else "?"

@@ -70,7 +70,8 @@ class CompiledScenario:
 
 def compile_scenario(scenario: Scenario, catalog: Catalog, rng: np.random.Generator) -> CompiledScenario:
     """Expand ``scenario`` into arrays; ``rng`` draws the raids' launch scatter."""
-    threat_names = sorted({raid.type for raid in scenario.raids})
+    threat_names = sorted({raid.type for raid in scenario.raids}
+                          | {raid.decoys.type for raid in scenario.raids if raid.decoys is not None})
     unit_names = sorted({unit.type for unit in scenario.units})
     unit_types = [catalog.fire_unit(name) for name in unit_names]
     radar_names = sorted({sensor.type for sensor in scenario.sensors}
@@ -165,6 +166,22 @@ def _threats(
     width = max(2 + len(raid.waypoints) - (raid.target is None) for raid in scenario.raids)
     values = {asset.name: asset.value for asset in scenario.assets}
     lat, lon, alt, n_points, launch_t, raid_index, type_index, cruise, speed, target_value = ([] for _ in range(10))
+
+    def add(block: NDArray[np.float64], times: NDArray[np.float64], index: int, raid_type: str, n_route: int,
+            raid_cruise_m: float, raid_speed_mps: float, value: float) -> None:
+        n = len(times)
+        lat.append(block[..., 0])
+        lon.append(block[..., 1])
+        alt.append(block[..., 2])
+        n_points.extend([n_route] * n)
+        launch_t.append(times)
+        raid_index.extend([index] * n)
+        type_index.extend([threat_names.index(raid_type)] * n)
+        cruise.extend([raid_cruise_m] * n)
+        speed.extend([raid_speed_mps] * n)
+        target_value.extend([value] * n)
+
+    carriers = []
     for index, raid in enumerate(scenario.raids):
         kind = catalog.threat(raid.type)
         points = [*raid.waypoints, *([targets[raid.target]] if raid.target is not None else [])]
@@ -177,16 +194,16 @@ def _threats(
         block[:, 0, :2] = starts
         block[:, 0, 2] = raid.launch_point.alt
         block[:, 1:] = route
-        lat.append(block[..., 0])
-        lon.append(block[..., 1])
-        alt.append(block[..., 2])
-        n_points += [1 + len(points)] * n
-        launch_t.append(launch_times)
-        raid_index += [index] * n
-        type_index += [threat_names.index(raid.type)] * n
-        cruise += [kind.cruise_altitude if raid.altitude is None else raid.altitude] * n
-        speed += [kind.speed if raid.speed is None else raid.speed] * n
-        target_value += [values.get(raid.target, np.nan)] * n
+        flown = (kind.cruise_altitude if raid.altitude is None else raid.altitude,
+                 kind.speed if raid.speed is None else raid.speed, values.get(raid.target, np.nan))
+        add(block, launch_times, index, raid.type, 1 + len(points), *flown)
+        if raid.decoys is not None:
+            carriers.append((index, raid, block, launch_times, 1 + len(points), flown))
+    # Decoys come after every weapon, so a scenario's threat ids do not change when decoys are added.
+    for index, raid, block, launch_times, n_route, flown in carriers:
+        assert raid.decoys is not None
+        add(np.repeat(block, raid.decoys.count, axis=0), np.repeat(launch_times, raid.decoys.count), index,
+            raid.decoys.type, n_route, *flown)
     routes = Routes(np.vstack(lat), np.vstack(lon), np.vstack(alt), np.array(n_points, np.int32),
                     np.array(cruise), np.array(speed))
     count = len(raid_index)

@@ -19,6 +19,7 @@ from typing import Any
 
 from iadsim import registry
 from iadsim.catalog import Catalog, CatalogFile, load_catalog, read_catalog_file
+from iadsim.catalog.schema import DECOY_CARRIERS
 from iadsim.errors import Problem, UserError, did_you_mean, format_path, parse_path
 from iadsim.scenario.budget import check_budget
 from iadsim.scenario.schema import Scenario
@@ -194,6 +195,7 @@ def check_references(scenario: Scenario, catalog: Catalog) -> list[Problem]:
                 suggestion=did_you_mean(raid.target, targets)))
 
     problems += check_jamming(scenario, catalog, check_type)
+    problems += check_decoys(scenario, catalog, check_type)
 
     for role in registry.CHOOSABLE_ROLES:
         name = getattr(scenario.models, role)
@@ -248,6 +250,45 @@ def check_jamming(scenario: Scenario, catalog: Catalog, check_type: Callable[[st
     return problems
 
 
+def check_decoys(scenario: Scenario, catalog: Catalog, check_type: Callable[[str, str, str], bool]
+                 ) -> list[Problem]:
+    """Decoys: a decoy type, carried by a threat of a class that can carry that kind, no more than it holds."""
+    problems: list[Problem] = []
+    decoy_types = sorted(t.name for t in catalog.of_kind("threat") if t.decoy is not None)
+    for index, raid in enumerate(scenario.raids):
+        if raid.decoys is None or catalog.find(raid.type, "threat") is None:
+            continue
+        path = f"raids[{index}].decoys"
+        carrier = catalog.threat(raid.type)
+        if not check_type(f"{path}.type", raid.decoys.type, "threat"):
+            continue
+        decoy = catalog.threat(raid.decoys.type)
+        if decoy.decoy is None:
+            problems.append(Problem(f"'{decoy.name}' is a {decoy.threat_class.replace('_', ' ')}, not a decoy",
+                                    f"{path}.type", expected=f"a decoy type ({', '.join(decoy_types)})",
+                                    suggestion=did_you_mean(decoy.name, decoy_types) or
+                                    "a raid of its own for a second weapon"))
+        elif carrier.decoy is not None:
+            problems.append(Problem(f"'{carrier.name}' is a decoy itself: it carries no decoys", path,
+                                    expected="decoys on a raid of weapons",
+                                    suggestion="leave 'decoys' out of this raid"))
+        elif carrier.threat_class not in DECOY_CARRIERS[decoy.decoy]:
+            problems.append(Problem(
+                f"a {carrier.threat_class.replace('_', ' ')} ('{carrier.name}') cannot carry '{decoy.name}', "
+                f"a {decoy.decoy.replace('_', ' ')} decoy", f"{path}.type",
+                expected=f"a carrier of class {' or '.join(DECOY_CARRIERS[decoy.decoy])}",
+                suggestion=did_you_mean(decoy.name, [name for name in decoy_types if carrier.threat_class in
+                                                     DECOY_CARRIERS[catalog.threat(name).decoy]])
+                or "a decoy type its class can carry"))
+        elif (carrier.decoy_capacity or 0) < raid.decoys.count:
+            problems.append(Problem(
+                f"a '{carrier.name}' carries {'no' if carrier.decoy_capacity is None else carrier.decoy_capacity} "
+                f"decoys ({raid.decoys.count} asked)", f"{path}.count",
+                expected=f"a count of at most its decoy_capacity ({carrier.decoy_capacity or 0})",
+                suggestion="fewer decoys, a carrier type that carries them, or a raid of decoys of its own"))
+    return problems
+
+
 def check_times(scenario: Scenario) -> list[Problem]:
     """Times that make no sense for this scenario's duration: a raid whose first launch comes after the end."""
     return [Problem(f"the raid's first launch ({raid.launch_time:g} s) comes after the end of the scenario "
@@ -273,12 +314,13 @@ def scenario_hash(scenario: Scenario) -> str:
 
 def _stable_form(scenario: Scenario) -> dict[str, Any]:
     """The scenario as JSON data, without the electronic-warfare fields when unset (``jammers``, each raid's
-    ``jammer``): they came after hashes were first stored, and a scenario without jammers keeps its hash (a
+    ``jammer`` and ``decoys``): they came after hashes were first stored, and a scenario without jammers keeps its hash (a
     study started before them still resumes)."""
     data = scenario.model_dump(mode="json")
     if not data["jammers"]:
         del data["jammers"]
     for raid in data["raids"]:
-        if raid["jammer"] is None:
-            del raid["jammer"]
+        for optional in ("jammer", "decoys"):
+            if raid[optional] is None:
+                del raid[optional]
     return data

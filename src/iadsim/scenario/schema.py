@@ -140,6 +140,14 @@ class Sensor(_Strict):
                                             "radar type with a sector_width.")
 
 
+class RaidDecoys(_Strict):
+    """Decoys every threat of a raid releases or tows at its launch: they fly its route at its speed and altitude."""
+
+    type: TypeName = Field(description="A catalog decoy type (a threat type with `decoy`; `iadsim catalog list "
+                                        "--kind threat`).")
+    count: int = Field(ge=1, le=100, description="Decoys per threat, at most its type's decoy_capacity.")
+
+
 class Raid(_Strict):
     """``count`` threats of one catalog type, launched one after another towards a target."""
 
@@ -176,6 +184,8 @@ class Raid(_Strict):
     jammer: TypeName | None = Field(
         None, description="A catalog jammer type every threat of the raid carries (self-protection pod, or an "
                           "escort jammer flying with the package); default: none (sense model `radar`).")
+    decoys: RaidDecoys | None = Field(
+        None, description="Decoys each threat of the raid carries (docs/models.md, Decoys); default: none.")
     lethal_radius: Length | None = Field(
         None, ge=0.0, le=10e3, description="A threat of this raid that strikes within this distance of a fire unit "
                                            "destroys it (m); 0: only a unit still where it was aimed; default: "

@@ -89,6 +89,8 @@ class TypeTables:
     """(N,) each threat's catalog type name: the ``weapon`` of its events."""
     raid_name: Names
     """(N,) each threat's raid (its name, else its type)."""
+    threat_decoy: NDArray[np.bool_]
+    """(N,) each threat is a decoy (its type has ``decoy``): it harms nothing where it arrives."""
 
     @classmethod
     def of(cls, interceptors: list[InterceptorType], unit_types: list[FireUnitType], unit_type_index: I64,
@@ -114,4 +116,5 @@ class TypeTables:
             radar_limits=radar_limits(radar_types, radar_type_index),
             threat_type=np.array([t.name for t in threat_types], dtype=object)[threat_type_index],
             raid_name=np.array(raid_names, dtype=object)[raid_index],
+            threat_decoy=np.array([t.decoy is not None for t in threat_types], dtype=bool)[threat_type_index],
         )

@@ -166,7 +166,9 @@ class Jamming:
                            float(j.fore_and_aft)] for j in types], dtype=float).reshape(-1, 2)
         carried = np.array([names.index(r.jammer) if r.jammer is not None else -1 for r in scenario.raids],
                            dtype=np.int64)
-        threat_jammer = carried[compiled.world.threats.raid_index] if len(carried) else np.zeros(0, np.int64)
+        # A decoy carries no jammer of its raid.
+        threat_jammer = (np.where(compiled.tables.threat_decoy, -1, carried[compiled.world.threats.raid_index])
+                         if len(carried) else np.zeros(0, np.int64))
         return cls(types, figures, power, cover, *_routes(scenario.jammers),
                    standoff_type=np.array([names.index(j.type) for j in scenario.jammers], dtype=np.int64),
                    threat_jammer=np.ascontiguousarray(threat_jammer, dtype=np.int64), active=bool(types))
