@@ -69,6 +69,14 @@ EXPECTED: dict[str, tuple[int | None, list[str]]] = {
                                             "leave the jammers out"]),
     "jammer_route_without_speed.yaml": (17, ["jammers[0]:", "needs a 'speed'", "800 km/h"]),
     "jammer_named_like_an_asset.yaml": (17, ["jammers[0].name:", "already used by assets[0]"]),
+    "decoy_on_a_drone.yaml": (15, ["raids[0].decoys.type:", "a drone ('shahed-136-class') cannot carry",
+                                   "an air-launched decoy", "leave 'decoys' out"]),
+    "decoy_not_a_decoy.yaml": (16, ["raids[0].decoys.type:", "'iskander-m-class' is a ballistic missile, not a decoy",
+                                    "did you mean 'iskander-class-decoy'?"]),
+    "too_many_decoys.yaml": (17, ["raids[0].decoys.count:", "carries 6 decoys (8 asked)",
+                                  "at most its decoy_capacity (6)"]),
+    "decoys_on_a_decoy.yaml": (15, ["raids[0].decoys:", "is a decoy itself"]),
+    "decoy_as_jammer.yaml": (15, ["raids[0].jammer:", "'mald-class-decoy' is a threat, not a jammer"]),
 }
 
 

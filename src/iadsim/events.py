@@ -44,7 +44,7 @@ discriminate     an air picture learnt that a track's threat is a     slant rang
                  ``detail``: by look, range or time); its command
                  post fires at it no more
 expended         a decoy reached the end of its flight: it harms      -
-                 nothing (a weapon ``leak``\ s and ``impact``\ s)
+                 nothing (where a weapon would ``leak``)
 ===============  ===================================================  =========================
 
 ``reason`` is a dictionary-encoded enumeration with the same dictionary in every

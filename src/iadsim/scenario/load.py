@@ -250,6 +250,10 @@ def check_jamming(scenario: Scenario, catalog: Catalog, check_type: Callable[[st
     return problems
 
 
+DECOY_KIND_TEXT = {"air_launched": "an air-launched decoy", "ballistic_release": "a decoy a ballistic missile "
+                   "releases", "towed": "a towed decoy"}
+
+
 def check_decoys(scenario: Scenario, catalog: Catalog, check_type: Callable[[str, str, str], bool]
                  ) -> list[Problem]:
     """Decoys: a decoy type, carried by a threat of a class that can carry that kind, no more than it holds."""
@@ -273,16 +277,18 @@ def check_decoys(scenario: Scenario, catalog: Catalog, check_type: Callable[[str
                                     expected="decoys on a raid of weapons",
                                     suggestion="leave 'decoys' out of this raid"))
         elif carrier.threat_class not in DECOY_CARRIERS[decoy.decoy]:
+            fitting = [name for name in decoy_types
+                       if carrier.threat_class in DECOY_CARRIERS[catalog.threat(name).decoy]]
             problems.append(Problem(
                 f"a {carrier.threat_class.replace('_', ' ')} ('{carrier.name}') cannot carry '{decoy.name}', "
-                f"a {decoy.decoy.replace('_', ' ')} decoy", f"{path}.type",
-                expected=f"a carrier of class {' or '.join(DECOY_CARRIERS[decoy.decoy])}",
-                suggestion=did_you_mean(decoy.name, [name for name in decoy_types if carrier.threat_class in
-                                                     DECOY_CARRIERS[catalog.threat(name).decoy]])
-                or "a decoy type its class can carry"))
+                f"{DECOY_KIND_TEXT[decoy.decoy]}", f"{path}.type",
+                expected=f"a decoy type its class carries ({', '.join(fitting) or 'none'})",
+                suggestion=(f"a decoy type a {carrier.threat_class.replace('_', ' ')} carries: {', '.join(fitting)}"
+                            if fitting else f"leave 'decoys' out: no decoy type is carried by a "
+                                            f"{carrier.threat_class.replace('_', ' ')}")))
         elif (carrier.decoy_capacity or 0) < raid.decoys.count:
             problems.append(Problem(
-                f"a '{carrier.name}' carries {'no' if carrier.decoy_capacity is None else carrier.decoy_capacity} "
+                f"one {carrier.name} carries {'no' if carrier.decoy_capacity is None else carrier.decoy_capacity} "
                 f"decoys ({raid.decoys.count} asked)", f"{path}.count",
                 expected=f"a count of at most its decoy_capacity ({carrier.decoy_capacity or 0})",
                 suggestion="fewer decoys, a carrier type that carries them, or a raid of decoys of its own"))
