@@ -125,7 +125,9 @@ def _summary(catalog: Catalog) -> list[str]:
               "| --- | --- | --- | --- | --- | --- | --- |"]
     for entry in catalog.of_kind("threat"):
         assert isinstance(entry, ThreatType)
-        cells = (f"`{entry.name}`", entry.threat_class.replace("_", " "), display(entry.speed, "speed"),
+        kind = entry.threat_class.replace("_", " ") + (f" ({entry.decoy.replace('_', ' ')} decoy)"
+                                                      if entry.decoy else "")
+        cells = (f"`{entry.name}`", kind, display(entry.speed, "speed"),
                  display(entry.cruise_altitude, "length"), display(entry.rcs, "area"),
                  display(entry.max_range, "length"), format_number(entry.cost_usd))
         lines.append("| " + " | ".join(cells) + " |")
