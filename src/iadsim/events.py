@@ -45,6 +45,10 @@ discriminate     an air picture learnt that a track's threat is a     slant rang
                  post fires at it no more
 expended         a decoy reached the end of its flight: it harms      -
                  nothing (where a weapon would ``leak``)
+lost             a threat whose satellite navigation was jammed       its position error (m)
+                 reached its aim point off by more than its type's
+                 aim tolerance: neither shot down nor leaked; placed
+                 where it came down (``detail``: what it aimed at)
 ===============  ===================================================  =========================
 
 ``reason`` is a dictionary-encoded enumeration with the same dictionary in every
@@ -67,7 +71,7 @@ from iadsim.geo import ecef_to_geodetic
 KINDS: tuple[str, ...] = (
     "threat_launch", "detect", "track_start", "track_drop", "assign", "launch",
     "out_of_rounds", "intercept", "miss", "leak", "impact", "path_point", "reload", "classify",
-    "unit_state", "resupply", "discriminate", "expended",
+    "unit_state", "resupply", "discriminate", "expended", "lost",
 )
 ID_COLUMNS: tuple[str, ...] = ("threat_id", "track_id", "unit_id", "sensor_id", "interceptor_id")
 STRING_COLUMNS: tuple[str, ...] = ("weapon", "layer", "detail")

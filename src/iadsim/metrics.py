@@ -27,6 +27,9 @@ def compute_metrics(events: pa.Table, scenario: Scenario, catalog: Catalog) -> d
     begun), ``rounds_resupplied``; ``first_out_of_rounds_s`` is when a unit first
     fired its last round of a type (absent when none ran out).
 
+    With a GNSS jammer in the scenario: ``lost`` (threats that drifted off their aim,
+    neither killed nor leaked) and ``lost_fraction`` (lost / threats).
+
     Decoys (``threat_launch`` events of reason ``decoy``) are not threats: the
     threat counts leave them out, and a run with decoys adds ``decoys``,
     ``decoys_engaged``, ``decoys_killed``, ``decoys_discriminated`` (known to be
@@ -72,6 +75,9 @@ def compute_metrics(events: pa.Table, scenario: Scenario, catalog: Catalog) -> d
     metrics["cost_defender"] = float(np.nansum(launches.column("value").to_numpy()))
     if len(decoy_ids):
         metrics.update(decoy_metrics(rows, decoy_ids))
+    if any(catalog.jammer(jammer.type).gnss_radius is not None for jammer in scenario.jammers):
+        lost = distinct_threats("lost")
+        metrics.update(lost=lost, lost_fraction=lost / threats if threats else 0.0)
     metrics["cost_attacker"] = float(np.nansum(launched.column("value").to_numpy()))
     price = dict(zip(launched.column("threat_id").to_pylist(), launched.column("value").to_pylist(), strict=True))
     for fate, kind_name in (("killed", "intercept"), ("leaked", "leak")):
@@ -109,7 +115,8 @@ def threat_outcomes(events: pa.Table) -> list[dict[str, object]]:
     """One record per threat: type, raid, first detection, track and engagement, interceptors fired, and fate.
 
     ``fate`` is ``killed`` (with the weapon and layer that killed it), ``leaked``,
-    ``expended`` (a decoy that reached the end of its flight) or ``flying`` (still in
+    ``expended`` (a decoy that reached the end of its flight), ``lost`` (drifted off its
+    aim by navigation jamming) or ``flying`` (still in
     the air when the run ended); times in seconds (``engaged_t_s``: the first
     interceptor launched at it). ``decoy`` is true for a decoy, with
     ``discriminated_t_s`` when an air picture first knew it for one.
@@ -139,8 +146,8 @@ def threat_outcomes(events: pa.Table) -> list[dict[str, object]]:
             record.update(fate="killed", fate_t_s=t, killed_by=weapon, layer=layer)
         elif kind == "leak":
             record.update(fate="leaked", fate_t_s=t)
-        elif kind == "expended":
-            record.update(fate="expended", fate_t_s=t)
+        elif kind in ("expended", "lost"):
+            record.update(fate=kind, fate_t_s=t)
         elif kind == "discriminate" and record["discriminated_t_s"] is None:
             record["discriminated_t_s"] = t
     return list(outcomes.values())

@@ -267,6 +267,15 @@ class ThreatType(Entry):
                           "without it, never by range alone.")
     decoy_capacity: Annotated[int, Field(ge=1, le=100)] | None = Field(
         None, description="Decoys one of these carries and releases or tows (raids[].decoys); without it, none.")
+    gnss_navigation: bool = Field(
+        False, description="Navigates by satellite (GNSS): inside a GNSS jammer's footprint its position error "
+                           "grows at gnss_drift_rate, and it may miss its aim (docs/models.md, Navigation jamming).")
+    gnss_drift_rate: PositiveSpeed | None = Field(
+        None, description="Growth of its position error while its satellite navigation is jammed, its inertial "
+                          "drift (m/s); needed with gnss_navigation.")
+    aim_tolerance: PositiveLength | None = Field(
+        None, description="Distance from its aim point within which its strike still hits what it was sent to "
+                          "hit (m); farther off it is lost; needed with gnss_navigation.")
 
     @model_validator(mode="after")
     def _decoy_figures_together(self) -> ThreatType:
@@ -282,6 +291,8 @@ class ThreatType(Entry):
                 raise ValueError(f"a decoy needs {', '.join(missing)} (per-look discrimination by radar role)")
             if self.decoy_capacity is not None:
                 raise ValueError("a decoy carries no decoys of its own: leave out decoy_capacity")
+        if self.gnss_navigation and (self.gnss_drift_rate is None or self.aim_tolerance is None):
+            raise ValueError("a threat with gnss_navigation needs gnss_drift_rate and aim_tolerance too")
         return self
 
     def discrimination(self, role: str) -> float:
@@ -316,15 +327,23 @@ class JammerType(Entry):
 
     kind: Literal["jammer"]
     role: JammerRole
-    bands: list[JammerBand] = Field(min_length=1, description="Each band it jams, with its power and bandwidth.")
+    bands: list[JammerBand] = Field(default_factory=list, description="Each radar band it jams, with its power "
+                                    "and bandwidth; none for a jammer of satellite navigation only.")
     coverage: Annotated[Angle, Field(gt=0.0, le=6.2832)] = Field(
         description="Width of the cone its antennas radiate into, centred on its heading (its direction of "
                     "flight when carried) (rad); 360 deg: all round.")
     fore_and_aft: bool = Field(
         False, description="Radiates the same cone backwards too (pods with fore and aft antennas).")
+    gnss_radius: PositiveLength | None = Field(
+        None, description="Ground range within which it denies satellite navigation (GNSS) to threats that use "
+                          "it (m); a ground jammer only; without it, it jams radars only.")
 
     @model_validator(mode="after")
     def _one_row_per_band(self) -> JammerType:
+        if not self.bands and self.gnss_radius is None:
+            raise ValueError("a jammer needs bands (radar jamming) or a gnss_radius (satellite navigation), or both")
+        if self.gnss_radius is not None and self.role != "ground":
+            raise ValueError("a gnss_radius needs a ground jammer (role: ground)")
         bands = [row.band for row in self.bands]
         twice = sorted({band for band in bands if bands.count(band) > 1})
         if twice:

@@ -5,7 +5,8 @@ probability its type's damage function gives for its miss distance
 (:mod:`iadsim.physics.lethality`: the single-shot kill probability within the
 lethal radius, a cookie-cutter, unless the type asks for the Carleton form); a threat that reaches its aim point alive
 leaks, and strikes there; a decoy that reaches its aim point is ``expended``
-and harms nothing.
+and harms nothing, and a threat whose satellite navigation was jammed so long
+that it drifted beyond its aim tolerance is ``lost`` (:mod:`iadsim.physics.navigation`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 
 from iadsim.events import NO_EVENTS, EventColumns, events, merge, reason_codes
 from iadsim.physics.lethality import kill_probability
+from iadsim.physics.navigation import NavigationJamming, displaced
 from iadsim.registry import columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import DONE, FLYING, KILLED, LEAKED, World
@@ -45,9 +47,12 @@ class Assessor:
         targets = [raid.target or "end of route" for raid in compiled.scenario.raids]
         self.target_name = np.array(targets, dtype=object)[threats.raid_index]
         self.decoy = tables.threat_decoy
+        self.navigation = NavigationJamming.of(compiled)
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
-        return merge(self._endgames(world, t_s, rng), self._leaks(world, t_s))
+        if self.navigation is not None:
+            self.navigation.accumulate(world.threats, dt_s)
+        return merge(self._endgames(world, t_s, rng), self._leaks(world, t_s, rng))
 
     def _endgames(self, world: World, t_s: float, rng: np.random.Generator) -> EventColumns:
         missiles, threats = world.interceptors, world.threats
@@ -84,19 +89,31 @@ class Assessor:
                    reason=MISS_REASONS[why[~kill]], **missed),
         )
 
-    def _leaks(self, world: World, t_s: float) -> EventColumns:
+    def _leaks(self, world: World, t_s: float, rng: np.random.Generator) -> EventColumns:
         threats = world.threats
         if not threats.arrived.any():
             return NO_EVENTS
         arrived = np.flatnonzero(threats.arrived & (threats.status == FLYING))
-        threats.status[arrived] = LEAKED
+        threats.status[arrived] = LEAKED  # the end of its flight, whatever it struck
         threats.arrived[arrived] = False
         decoys = arrived[self.decoy[arrived]]
         rows = arrived[~self.decoy[arrived]] if len(decoys) else arrived
+        lost = rows[self.navigation.lost(rows)] if self.navigation is not None else rows[:0]
+        rows = np.setdiff1d(rows, lost) if len(lost) else rows
         common = dict(threat_id=threats.id[rows], weapon=self.threat_type[rows], detail=self.target_name[rows])
         return merge(
             events("leak", t_s, len(rows), threats.pos_ecef_m[rows], value=threats.target_value[rows], **common),
             events("impact", t_s, len(rows), threats.target_pos_ecef_m[rows], value=threats.cost_usd[rows], **common),
             events("expended", t_s, len(decoys), threats.pos_ecef_m[decoys], threat_id=threats.id[decoys],
                    weapon=self.threat_type[decoys], detail=self.target_name[decoys]),
+            self._lost(world, t_s, lost, rng),
         )
+
+    def _lost(self, world: World, t_s: float, rows: np.ndarray, rng: np.random.Generator) -> EventColumns:
+        """``lost`` events of threats that drifted off their aim, where they came down (value: the error, m)."""
+        if len(rows) == 0 or self.navigation is None:
+            return NO_EVENTS
+        threats, error = world.threats, self.navigation.error_m(rows)
+        return events("lost", t_s, len(rows), displaced(threats.target_pos_ecef_m[rows], error, rng),
+                      threat_id=threats.id[rows], weapon=self.threat_type[rows], value=error,
+                      detail=self.target_name[rows])

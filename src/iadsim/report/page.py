@@ -158,6 +158,7 @@ def _sentence(record: RunRecord, event: dict[str, Any]) -> str:
         "resupply": lambda: f"{unit} receives {value:g} × {weapon}",
         "discriminate": lambda: f"{record.sensor_name(event['sensor_id'])} shows {threat} is a decoy "
                                 f"({detail}, at {value / 1000:,.1f} km)",
+        "lost": lambda: f"{threat} misses {detail} by {value:,.0f} m: its satellite navigation was jammed",
         "expended": lambda: f"{threat} ends its flight near {detail}: a decoy, it harms nothing",
     }
     return sentences[kind]() if kind in sentences else f"{kind} {threat} {detail}".strip()

@@ -16,7 +16,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 F64 = NDArray[np.float64]
-THREAT_PATH_KINDS = ("threat_launch", "path_point", "intercept", "leak", "expended")
+THREAT_PATH_KINDS = ("threat_launch", "path_point", "intercept", "leak", "expended", "lost")
 INTERCEPTOR_PATH_KINDS = ("launch", "path_point", "intercept", "miss")
 
 
@@ -52,7 +52,7 @@ class Paths:
 
 
 def threat_paths(events: pa.Table) -> Paths:
-    """Every threat's path: launch point, samples in flight, and where it was killed, leaked or (a decoy) ended."""
+    """Every threat's path: launch point, samples in flight, and where it was killed, leaked, lost or (a decoy) ended."""
     return _paths(events, "threat_id", THREAT_PATH_KINDS)
 
 

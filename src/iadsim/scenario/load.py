@@ -19,7 +19,7 @@ from typing import Any
 
 from iadsim import registry
 from iadsim.catalog import Catalog, CatalogFile, load_catalog, read_catalog_file
-from iadsim.catalog.schema import DECOY_CARRIERS
+from iadsim.catalog.schema import DECOY_CARRIERS, JammerType
 from iadsim.errors import Problem, UserError, did_you_mean, format_path, parse_path
 from iadsim.scenario.budget import check_budget
 from iadsim.scenario.schema import Scenario
@@ -229,9 +229,16 @@ def check_jamming(scenario: Scenario, catalog: Catalog, check_type: Callable[[st
             problems.append(Problem(f"'{name}' is a self-protection pod: it needs an aircraft to carry it", path,
                                     expected="a stand_off or ground jammer type",
                                     suggestion="give it to a raid instead: raids[i].jammer"))
-    if not (carried or standing) or problems:
+    for index, jammer in enumerate(scenario.jammers):
+        kind = catalog.find(jammer.type, "jammer")
+        if isinstance(kind, JammerType) and kind.gnss_radius is not None and jammer.route:
+            problems.append(Problem(f"'{jammer.type}' jams satellite navigation from where it stands: it flies "
+                                    "no route", f"jammers[{index}].route", expected="a GNSS jammer without a route",
+                                    suggestion="give it a position only"))
+    radar_jammers = [(path, name) for path, name in carried + standing if catalog.jammer(name).bands]
+    if not radar_jammers or problems:
         return problems
-    first = (carried + standing)[0][0]
+    first = radar_jammers[0][0]
     if scenario.models.sense != "radar":
         problems.append(Problem(f"jammers need the sense model 'radar' (this scenario runs "
                                 f"'{scenario.models.sense}', which has no radar equation to jam)", "models.sense",

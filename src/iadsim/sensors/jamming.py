@@ -155,8 +155,9 @@ class Jamming:
     @classmethod
     def of(cls, compiled: CompiledScenario) -> Jamming:
         scenario, catalog = compiled.scenario, compiled.catalog
+        standing = [jammer for jammer in scenario.jammers if catalog.jammer(jammer.type).bands]  # radar jammers
         names = sorted({raid.jammer for raid in scenario.raids if raid.jammer is not None}
-                       | {jammer.type for jammer in scenario.jammers})
+                       | {jammer.type for jammer in standing})
         types = [catalog.jammer(name) for name in names]
         radars = compiled.tables.radar_type
         figures = np.array([radar_jamming_row(r) for r in radars], dtype=float).reshape(-1, JAMMING_COLUMNS)
@@ -169,8 +170,8 @@ class Jamming:
         # A decoy carries no jammer of its raid.
         threat_jammer = (np.where(compiled.tables.threat_decoy, -1, carried[compiled.world.threats.raid_index])
                          if len(carried) else np.zeros(0, np.int64))
-        return cls(types, figures, power, cover, *_routes(scenario.jammers),
-                   standoff_type=np.array([names.index(j.type) for j in scenario.jammers], dtype=np.int64),
+        return cls(types, figures, power, cover, *_routes(standing),
+                   standoff_type=np.array([names.index(j.type) for j in standing], dtype=np.int64),
                    threat_jammer=np.ascontiguousarray(threat_jammer, dtype=np.int64), active=bool(types))
 
     def states(self, threats: Threats, t_s: float) -> tuple[F64, F64, F64, I64]:
