@@ -77,7 +77,7 @@ EXPECTED: dict[str, tuple[int | None, list[str]]] = {
                                   "at most its decoy_capacity (6)"]),
     "decoys_on_a_decoy.yaml": (15, ["raids[0].decoys:", "is a decoy itself"]),
     "decoy_as_jammer.yaml": (15, ["raids[0].jammer:", "'mald-class-decoy' is a threat, not a jammer"]),
-    "gnss_jammer_with_route.yaml": (19, ["jammers[0].route:", "jams satellite navigation from where it stands",
+    "gnss_jammer_with_route.yaml": (20, ["jammers[0].route:", "jams satellite navigation from where it stands",
                                          "give it a position only"]),
 }
 

@@ -235,7 +235,8 @@ def check_jamming(scenario: Scenario, catalog: Catalog, check_type: Callable[[st
             problems.append(Problem(f"'{jammer.type}' jams satellite navigation from where it stands: it flies "
                                     "no route", f"jammers[{index}].route", expected="a GNSS jammer without a route",
                                     suggestion="give it a position only"))
-    radar_jammers = [(path, name) for path, name in carried + standing if catalog.jammer(name).bands]
+    radar_jammers = [(path, name) for path, name in carried + standing
+                     if isinstance(kind := catalog.find(name, "jammer"), JammerType) and kind.bands]
     if not radar_jammers or problems:
         return problems
     first = radar_jammers[0][0]
