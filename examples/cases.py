@@ -328,6 +328,34 @@ def case6(studies: list[CaseStudy], out: Path) -> Blocks:
     }
 
 
+def case7(studies: list[CaseStudy], out: Path) -> Blocks:
+    study = studies[0]
+    rows = {}
+    for point in range(len(study.points)):
+        scenario = study.scenario(point)
+        jammer = scenario.jammers[0].type.removeprefix("ea18g-").removesuffix("-class-jammer") if scenario.jammers \
+            else "none"
+        decoys = scenario.raids[0].decoys.count if scenario.raids[0].decoys else 0
+        events = study.events(point)
+        first = casebook.first_detections(events, study.entities(point))
+        launched = casebook.first_launches(events)
+        row: dict[str, str] = {}
+        for kind in ("f16-class", "f35-class"):
+            seen = first[first.type == kind].groupby(["replication", "threat_id"]).km.max()
+            fired = launched[launched.type == kind]
+            row[f"{short_type(kind)} first detection (km)"] = (
+                ci_of(casebook.intervals(seen.groupby(level="replication").mean()).iloc[0], 0) if len(seen) else "-")
+            row[f"{short_type(kind)} first launch (km)"] = (
+                ci_of(casebook.intervals(fired.groupby("replication").km.mean()).iloc[0], 0) if len(fired) else "-")
+        row["rounds at decoys"] = ci_of(study.metric(point, "rounds_at_decoys"), 1) if decoys else "0"
+        row["interceptors fired"] = ci_of(study.metric(point, "interceptors_fired"), 1)
+        row["leak fraction (aircraft)"] = ci_of(study.metric(point, "leak_fraction"))
+        row["interceptors spent (M$)"] = ci_of(study.metric(point, "cost_defender"), 0, 1e6)
+        row["aircraft shot down (M$)"] = ci_of(study.metric(point, "cost_threats_killed"), 0, 1e6)
+        rows[(jammer, decoys)] = row
+    return {"case7-ew": provenance(studies) + "\n\n" + markdown(pd.DataFrame(rows).T, "jammer / decoys per F-16")}
+
+
 @dataclass(frozen=True)
 class Case:
     studies: tuple[str, ...]
@@ -343,6 +371,7 @@ CASES = {
     4: Case(("case4a-study.yaml", "case4b-study.yaml", "case4c-study.yaml"), "three-defences.md", case4, 1),
     5: Case(("case5-study.yaml",), "magazine-depth.md", case5, 1),
     6: Case(("case6-study.yaml",), "low-observable.md", case6),
+    7: Case(("case7-study.yaml",), "electronic-warfare.md", case7, 1),
 }
 
 
