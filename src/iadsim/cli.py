@@ -259,7 +259,7 @@ def _print_results(metrics: dict[str, float], name: str, seed: int, output: Path
     table.add_row("cost of interceptors (USD)", f"{metrics['cost_defender']:,.0f}")
     table.add_row("cost of threats (USD)", f"{metrics['cost_attacker']:,.0f}")
     table.add_row("cost of threats shot down (USD)", f"{metrics['cost_threats_killed']:,.0f}")
-    for key in ("decoys", "decoys_discriminated", "rounds_at_decoys", "units_destroyed", "unit_moves",
+    for key in ("lost", "decoys", "decoys_discriminated", "rounds_at_decoys", "units_destroyed", "unit_moves",
                 "rounds_resupplied", "first_out_of_rounds_s"):
         if metrics.get(key):
             table.add_row(key.replace("_", " "), f"{metrics[key]:g}")

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from iadsim.report import escape
 from iadsim.report.geometry import MapFrame, coverage_radius_m, ring_lat_lon
 from iadsim.report.outcome import (
-    INTERCEPTOR_COLOUR, LAYER_COLOURS, LAYER_NAMES, LEAKED_COLOUR, OUTCOME_KEYS, outcome_colour, outcome_key,
+    INTERCEPTOR_COLOUR, LAYER_COLOURS, LAYER_NAMES, LEAKED_COLOUR, LOST_COLOUR, OUTCOME_KEYS, outcome_colour, outcome_key,
     outcome_name,
 )
 from iadsim.report.outline import outline
@@ -144,7 +144,8 @@ def _half_extent(record: RunRecord, frame: MapFrame, envelopes: dict[str, _Rings
         lon += rings.lon
     scenario = record.scenario
     sites = [a.position for a in scenario.assets] + [u.position for u in scenario.units] \
-        + [s.position for s in scenario.sensors] + [r.launch_point for r in scenario.raids]
+        + [s.position for s in scenario.sensors] + [r.launch_point for r in scenario.raids] \
+        + [p for j in scenario.jammers for p in (j.position, *j.route)]
     lat.append(np.array([p.lat for p in sites]))
     lon.append(np.array([p.lon for p in sites]))
     x, y = frame.xy_km(np.concatenate(lat), np.concatenate(lon))
@@ -223,7 +224,40 @@ def _site_traces(record: RunRecord, frame: MapFrame) -> list[go.Scatter]:
             hovertext=[f"{escape.text(s.name)}: {escape.text(s.type)}" for s in scenario.sensors], hoverinfo="text",
             marker=dict(symbol="diamond", size=10, color="#3f007d", line=dict(color="#fff", width=1)),
         ))
+    return traces + _jammer_traces(record, frame)
+
+
+def _jammer_traces(record: RunRecord, frame: MapFrame) -> list[go.Scatter]:
+    """Stand-off and ground jammers where they hold (after their route, drawn dotted from where they start),
+    a GNSS jammer with the ring of its footprint."""
+    jammers = record.scenario.jammers
+    if not jammers:
+        return []
+    traces = []
+    for jammer in (j for j in jammers if j.route):
+        x, y = frame.xy_km([p.lat for p in (jammer.position, *jammer.route)],
+                           [p.lon for p in (jammer.position, *jammer.route)])
+        traces.append(go.Scatter(x=x, y=y, mode="lines", line=dict(color=JAMMER_COLOUR, width=1.5, dash="dot"),
+                                 hoverinfo="skip", showlegend=False))
+    held = [(j.route[-1] if j.route else j.position) for j in jammers]
+    x, y = frame.xy_km([p.lat for p in held], [p.lon for p in held])
+    names = [escape.text(j.name) for j in jammers]
+    traces.append(go.Scatter(
+        x=x, y=y, mode="markers+text", name="jammers", text=names, textposition="top center",
+        hovertext=[f"{name}: {escape.text(j.type)}" for name, j in zip(names, jammers, strict=True)],
+        hoverinfo="text", textfont=dict(size=10),
+        marker=dict(symbol="star-diamond", size=12, color=JAMMER_COLOUR, line=dict(color="#fff", width=1))))
+    for jammer in jammers:
+        radius_m = record.catalog.jammer(jammer.type).gnss_radius
+        if radius_m is not None:
+            lat, lon = ring_lat_lon(jammer.position.lat, jammer.position.lon, radius_m)
+            x, y = frame.xy_km(lat, lon)
+            traces.append(go.Scatter(x=x, y=y, mode="lines", line=dict(color=JAMMER_COLOUR, width=1, dash="dash"),
+                                     name="GNSS jamming footprint", hoverinfo="skip"))
     return traces
+
+
+JAMMER_COLOUR = "#7a0177"
 
 
 def _longest_layer(record: RunRecord, inventory: dict[str, int]) -> str:
@@ -271,12 +305,13 @@ def _gapped_line(x: F64, y: F64, rows: NDArray[np.int64], labels: NDArray[np.obj
 
 
 def _point_traces(record: RunRecord, frame: MapFrame) -> list[go.Scatter]:
-    """Where interceptors killed their targets, and where leaking threats struck."""
+    """Where interceptors killed their targets, where leaking threats struck, and where lost ones came down."""
     kind = record.events.column("kind").cast("string").to_numpy(zero_copy_only=False)
     traces = []
     for event, name, marker in (
         ("intercept", "intercepts", dict(symbol="x", size=9, color="#111")),
         ("impact", "impacts", dict(symbol="star", size=13, color=LEAKED_COLOUR, line=dict(color="#400", width=1))),
+        ("lost", "lost off course", dict(symbol="circle-x", size=10, color=LOST_COLOUR)),
     ):
         rows = np.flatnonzero(kind == event)
         if len(rows) == 0:
