@@ -172,6 +172,23 @@ def test_case6_every_radar_sees_the_f35_class_far_later_than_the_f16_class(quick
     assert np.isfinite(s400).all()
 
 
+def test_case7_decoys_draw_rounds_and_the_jammer_shortens_the_f35_class_detection(quick):
+    results = study(quick, "case7-study")
+    for point in range(len(results.points)):
+        scenario = results.scenario(point)
+        decoys = scenario.raids[0].decoys
+        metrics = results.metrics[results.metrics.point == point]
+        if decoys is None:
+            assert "rounds_at_decoys" not in metrics or metrics.rounds_at_decoys.isna().all()
+        else:
+            assert (metrics.rounds_at_decoys > 0).all() and (metrics.decoys == 4 * decoys.count).all()
+
+    def f35_first_km(point):
+        first = casebook.first_detections(results.events(point), results.entities(point))
+        return first[first.type == "f35-class"].groupby(["replication", "threat_id"]).km.max().mean()
+    assert f35_first_km(3) < f35_first_km(0)  # ALQ-99-class jammer against none, no decoys either
+
+
 def test_a_case_runs_from_the_command_line(tmp_path):
     from typer.testing import CliRunner
 
