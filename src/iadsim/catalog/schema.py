@@ -337,13 +337,22 @@ class JammerType(Entry):
     gnss_radius: PositiveLength | None = Field(
         None, description="Ground range within which it denies satellite navigation (GNSS) to threats that use "
                           "it (m); a ground jammer only; without it, it jams radars only.")
+    comms_radius: PositiveLength | None = Field(
+        None, description="Distance within which it jams the data links of network members (m); a ground jammer "
+                          "only; with comms_latency.")
+    comms_latency: NonNegativeDuration | None = Field(
+        None, description="Delay it adds to a network's link for a member inside comms_radius, the "
+                          "retransmissions of a jammed link (s); with comms_radius.")
 
     @model_validator(mode="after")
     def _one_row_per_band(self) -> JammerType:
-        if not self.bands and self.gnss_radius is None:
-            raise ValueError("a jammer needs bands (radar jamming) or a gnss_radius (satellite navigation), or both")
-        if self.gnss_radius is not None and self.role != "ground":
-            raise ValueError("a gnss_radius needs a ground jammer (role: ground)")
+        if not self.bands and self.gnss_radius is None and self.comms_radius is None:
+            raise ValueError("a jammer needs bands (radar jamming), a gnss_radius (satellite navigation) or a "
+                             "comms_radius (data links)")
+        if (self.gnss_radius is not None or self.comms_radius is not None) and self.role != "ground":
+            raise ValueError("a gnss_radius or comms_radius needs a ground jammer (role: ground)")
+        if (self.comms_radius is None) != (self.comms_latency is None):
+            raise ValueError("comms_radius and comms_latency go together")
         bands = [row.band for row in self.bands]
         twice = sorted({band for band in bands if bands.count(band) > 1})
         if twice:

@@ -128,6 +128,21 @@ def _entities(scenario: Scenario, world: World, sensor_names: list[str], tables:
     ]).combine_chunks()
 
 
+def _link_delays_s(scenario: Scenario, catalog: Catalog, positions: list[Position]) -> NDArray[np.float64]:
+    """(n,) the latency (s) communications jammers add to the links of network members at ``positions``:
+    the largest ``comms_latency`` of the jammers within whose ``comms_radius`` (3-D distance) each stands."""
+    delays = np.zeros(len(positions))
+    jammers = [(j, catalog.jammer(j.type)) for j in scenario.jammers if catalog.jammer(j.type).comms_radius]
+    if not jammers or not positions:
+        return delays
+    members = _ecef(positions)
+    for jammer, kind in jammers:
+        assert kind.comms_radius is not None and kind.comms_latency is not None
+        inside = np.linalg.norm(members - _ecef([jammer.position]), axis=1) < kind.comms_radius
+        delays[inside] = np.maximum(delays[inside], kind.comms_latency)
+    return delays
+
+
 def _ecef(positions: list[Position]) -> NDArray[np.float64]:
     if not positions:
         return np.zeros((0, 3))
@@ -251,7 +266,9 @@ def _sensors(
     A radar's reports reach a unit's command post at once if it is the unit's own
     radar, and after a network's latency if both are on that network (members
     speak its link: checked when the scenario is loaded); over several shared
-    networks, the fastest counts. A unit that shares no network fights with its own radars.
+    networks, the fastest counts. A communications jammer (``comms_radius``) adds
+    its ``comms_latency`` to the network link of every member where it stands at
+    the start within that distance, at each end. A unit that shares no network fights with its own radars.
     """
     names, types, owners, positions, headings, memberships = [], [], [], [], [], []
     for row, unit in enumerate(scenario.units):
@@ -279,11 +296,14 @@ def _sensors(
     for s in range(count):
         if owners[s] >= 0:
             latency[s, owners[s]] = 0.0
+    radar_jammed_s = _link_delays_s(scenario, catalog, positions)
+    post_jammed_s = _link_delays_s(scenario, catalog, [unit.position for unit in scenario.units])
     for network in scenario.networks:
         radars = [s for s in range(count) if network.name in memberships[s]]
         posts = [u for u, unit in enumerate(scenario.units) if network.name in unit.networks]
         for s in radars:
-            latency[s, posts] = np.minimum(latency[s, posts], network.latency)
+            delay = network.latency + radar_jammed_s[s] + post_jammed_s[posts]
+            latency[s, posts] = np.minimum(latency[s, posts], delay)
     if count and scenario.units:
         columns, unit_picture = np.unique(latency.T, axis=0, return_inverse=True)
     else:

@@ -231,9 +231,10 @@ def check_jamming(scenario: Scenario, catalog: Catalog, check_type: Callable[[st
                                     suggestion="give it to a raid instead: raids[i].jammer"))
     for index, jammer in enumerate(scenario.jammers):
         kind = catalog.find(jammer.type, "jammer")
-        if isinstance(kind, JammerType) and kind.gnss_radius is not None and jammer.route:
-            problems.append(Problem(f"'{jammer.type}' jams satellite navigation from where it stands: it flies "
-                                    "no route", f"jammers[{index}].route", expected="a GNSS jammer without a route",
+        if isinstance(kind, JammerType) and (kind.gnss_radius or kind.comms_radius) and jammer.route:
+            jammed = "satellite navigation" if kind.gnss_radius else "data links"
+            problems.append(Problem(f"'{jammer.type}' jams {jammed} from where it stands: it flies no route",
+                                    f"jammers[{index}].route", expected=f"a jammer of {jammed} without a route",
                                     suggestion="give it a position only"))
     radar_jammers = [(path, name) for path, name in carried + standing
                      if isinstance(kind := catalog.find(name, "jammer"), JammerType) and kind.bands]
