@@ -222,3 +222,15 @@ def test_a_replay_streams_the_same_pdus_to_a_receiver_on_loopback(record):
     receiver.close()
     assert sent == len(pdus) and received == [item.data for item in pdus]
     assert b"".join(received) == to_dis_log(record)
+
+
+def test_every_catalog_type_has_an_entity_type_and_the_table_names_only_known_types():
+    from iadsim.catalog import load_catalog
+    from iadsim.report.dis_types import entity_type as dis_type, entity_type_table
+
+    catalog = load_catalog()
+    kinds = ("fire_unit", "interceptor", "threat")
+    resolved = {entry.name: dis_type(catalog, entry.name) for entry in catalog if entry.kind in kinds}
+    assert all(t.kind in (1, 2) for t in resolved.values())
+    assert set(entity_type_table()["types"]) <= set(resolved)
+    assert resolved["patriot-battery"].country == 225 and resolved["s400-battalion"].country == 260

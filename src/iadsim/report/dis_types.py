@@ -20,14 +20,15 @@ TABLE = ("dis", "entity_types.yaml")
 
 
 @cache
-def _table() -> dict[str, Any]:
+def entity_type_table() -> dict[str, Any]:
+    """The table as read: ``by_kind`` defaults and ``types`` overrides."""
     text = resources.files("iadsim.catalog").joinpath(*TABLE).read_text(encoding="utf-8")
     return yaml.safe_load(text)
 
 
 def entity_type(catalog: Catalog, name: str) -> EntityType:
     """The DIS entity type of catalog type ``name`` (a fire unit, an interceptor or a threat)."""
-    table = _table()
+    table = entity_type_table()
     entry = catalog.entries[name]
     default = table["by_kind"][entry.kind]
     if entry.kind == "threat":
