@@ -225,8 +225,9 @@ class _Writer:
                 where, velocity = last.get(interceptor_id, (position[row], np.zeros(3)))
                 if np.all(np.isfinite(position[row])):
                     where = position[row]
+                shooter = entity_id(UNIT_APPLICATION, int(self.launches["unit_id"][launch_row]))
                 out.append(TimedPdu(float(t_s[row]), pdu.detonation(
-                    float(t_s[row]), EXERCISE_ID, entity_id(UNIT_APPLICATION, int(self.launches["unit_id"][launch_row])),
+                    float(t_s[row]), EXERCISE_ID, shooter,
                     entity_id(THREAT_APPLICATION, int(self.launches["threat_id"][launch_row])),
                     entity_id(INTERCEPTOR_APPLICATION, interceptor_id), self._event_id(interceptor_id),
                     _vector(velocity), _vector(where), entity_type(self.record.catalog, weapon), result)))
