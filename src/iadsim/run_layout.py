@@ -10,7 +10,7 @@ RUN_FILES = (EVENTS_FILE, ENTITIES_FILE, SUMMARY_FILE, SCENARIO_FILE, REPORT_FIL
 CATALOGS_FOLDER = "catalogs"
 """Copies of the user's catalog files a run (or a study) used, when it used any
 (:mod:`iadsim.catalog.provenance`); the scenario copy names them."""
-EXPORT_FILES = ("run.czml", "run.geojson", "run.kml")
+EXPORT_FILES = ("run.czml", "run.geojson", "run.kml", "run.dis")
 """What ``iadsim export`` writes into a run's folder by default: replaced with the run it came from."""
 RESULTS_FORMAT = "iadsim-run/2"
 """The layout and event schema of a run's folder, written in its summary: 2 added ``entities.parquet``

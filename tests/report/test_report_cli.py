@@ -39,7 +39,7 @@ def test_report_draws_the_coverage_altitudes_asked_for(folder, tmp_path):
     assert "radar coverage at 30 m" not in page
 
 
-@pytest.mark.parametrize("fmt", ["czml", "geojson", "kml"])
+@pytest.mark.parametrize("fmt", ["czml", "geojson", "kml", "dis"])
 def test_export_writes_one_file_per_format(folder, fmt):
     done = iadsim_cli("export", str(folder), "--format", fmt)
     assert done.returncode == 0, done.stderr
@@ -93,6 +93,13 @@ def test_a_damaged_folder_is_refused_and_nothing_is_written(folder, damage, mess
     (["report", "{folder}", "-o", "{folder}/missing/report.html"], "does not exist"),
     (["report", "{folder}/report.html"], "is a file, not a folder"),
     (["report", "{folder}/nowhere"], "does not exist"),
+    (["replay", "{folder}", "--dis", "tcp://127.0.0.1:3000"], "is not a UDP address"),
+    (["replay", "{folder}", "--dis", "127.0.0.1:3000"], "is not a UDP address (no scheme)"),
+    (["replay", "{folder}", "--dis", "udp://192.0.2.7:3000"], "is not on this machine's loopback"),
+    (["replay", "{folder}", "--dis", "udp://127.0.0.1"], "is not of the form udp://HOST:PORT"),
+    (["replay", "{folder}", "--dis", "udp://127.0.0.1:99999"], "has no valid port"),
+    (["replay", "{folder}", "--dis", "udp://127.0.0.1:3000", "--speed", "0"], "is not a positive number"),
+    (["replay", "{folder}/nowhere", "--dis", "udp://127.0.0.1:3000"], "does not exist"),
 ])
 def test_bad_arguments_are_refused_and_nothing_is_written(folder, args, message):
     before = snapshot(folder)
@@ -107,7 +114,12 @@ def test_a_folder_that_is_not_a_results_folder_says_what_one_is(tmp_path):
     assert done.returncode == 2 and "iadsim run SCENARIO -o DIR" in done.stderr
 
 
-@pytest.mark.parametrize("verb", ["report", "export"])
+def test_a_remote_dis_address_needs_allow_remote_and_says_so(folder):
+    done = iadsim_cli("replay", str(folder), "--dis", "udp://192.0.2.7:3000")
+    assert done.returncode == 2 and "--allow-remote" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("verb", ["report", "export", "replay"])
 def test_every_new_verb_has_help(verb):
     done = iadsim_cli(verb, "--help")
     assert done.returncode == 0 and "Usage" in done.stdout

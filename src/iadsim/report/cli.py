@@ -21,7 +21,7 @@ from iadsim.terminal import safe
 from iadsim.units import QuantityError, parse_quantity
 
 console = make_console()
-FORMATS: dict[str, str] = {"czml": "czml", "geojson": "geojson", "kml": "kml"}
+FORMATS: dict[str, str] = {"czml": "czml", "geojson": "geojson", "kml": "kml", "dis": "dis"}
 """Export formats and the file extension each writes."""
 
 FolderArgument = Annotated[Path, typer.Argument(
@@ -35,6 +35,7 @@ def register(app: typer.Typer) -> None:
     """Add ``report`` and ``export`` to the command line."""
     app.command("report")(report)
     app.command("export")(export)
+    app.command("replay")(replay)
 
 
 def report(
@@ -81,8 +82,9 @@ def _study_report(folder: Path, output: Path | None) -> None:
 
 def export(
     folder: FolderArgument,
-    format: Annotated[str, typer.Option("--format", "-f", help="czml (Cesium), geojson or kml (Google Earth).",
-                                        show_default=False)],
+    format: Annotated[str, typer.Option(
+        "--format", "-f", help="czml (Cesium), geojson, kml (Google Earth) or dis (a log of IEEE 1278.1 PDUs).",
+        show_default=False)],
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="File to write \\[default: FOLDER/run.<format>].")] = None,
     epoch: Annotated[str | None, typer.Option(
@@ -90,10 +92,11 @@ def export(
     = None,
     catalog: CatalogOption = None,
 ) -> None:
-    """Export a run's paths, sites and events for other viewers: Cesium (CZML), GIS (GeoJSON), Google Earth (KML)."""
+    """Export a run's paths, sites and events for other viewers: Cesium (CZML), GIS (GeoJSON), Google Earth (KML),
+    DIS simulators (a PDU log)."""
     from iadsim.report.export_model import DEFAULT_EPOCH
     from iadsim.report.record import read_run_folder
-    from iadsim.files import atomic_write_text
+    from iadsim.files import atomic_write, atomic_write_text
 
     name = format.lower()
     if name not in FORMATS:
@@ -103,21 +106,54 @@ def export(
     record = read_run_folder(folder, load_catalog(catalog or ()))
     target = output or folder / f"run.{FORMATS[name]}"
     _check_writable(target)
-    atomic_write_text(target, _writer(name, start)(record))
+    content = _writer(name, start)(record)
+    if isinstance(content, bytes):
+        atomic_write(target, lambda temporary: temporary.write_bytes(content))
+    else:
+        atomic_write_text(target, content)
     console.print(f"{name}: {safe(target)}", highlight=False)
 
 
-def _writer(name: str, epoch: dt.datetime) -> Callable[..., str]:
+def _writer(name: str, epoch: dt.datetime) -> Callable[..., str | bytes]:
     from iadsim.report.export_czml import to_czml
+    from iadsim.report.export_dis import to_dis_log
     from iadsim.report.export_geojson import to_geojson
     from iadsim.report.export_kml import to_kml
 
-    writers: dict[str, Callable[..., str]] = {
+    writers: dict[str, Callable[..., str | bytes]] = {
         "czml": lambda record: to_czml(record, epoch),
         "geojson": to_geojson,
         "kml": lambda record: to_kml(record, epoch),
+        "dis": to_dis_log,
     }
     return writers[name]
+
+
+def replay(
+    folder: FolderArgument,
+    dis: Annotated[str, typer.Option("--dis", help="Where to send the PDUs: udp://HOST:PORT, e.g. "
+                                                   "udp://127.0.0.1:3000.", show_default=False)],
+    speed: Annotated[float, typer.Option("--speed", help="Simulated seconds per second of real time.")] = 1.0,
+    allow_remote: Annotated[bool, typer.Option(
+        "--allow-remote", help="Allow an address that is not on this machine's loopback.")] = False,
+    catalog: CatalogOption = None,
+) -> None:
+    """Stream a run as DIS PDUs (IEEE 1278.1) over UDP, in real time or faster, for viewers that listen to DIS:
+    the PDUs `iadsim export --format dis` writes."""
+    from iadsim.report.dis_stream import parse_address, stream
+    from iadsim.report.export_dis import to_dis
+    from iadsim.report.record import read_run_folder
+
+    address = parse_address(dis, allow_remote)
+    if not speed > 0.0 or speed == float("inf"):
+        raise UserError([Problem(f"speed {speed:g} is not a positive number", path="--speed",
+                                 expected="simulated seconds per real second, e.g. 10")])
+    pdus = to_dis(read_run_folder(folder, load_catalog(catalog or ())))
+    duration = pdus[-1].t_s - pdus[0].t_s if pdus else 0.0
+    console.print(f"replay: {len(pdus)} PDUs to {safe(str(address))}, {duration:.0f} s of the run at {speed:g}x "
+                  f"({duration / speed:.1f} s)", highlight=False)
+    sent = stream(pdus, address, speed)
+    console.print(f"sent {sent} PDUs", highlight=False)
 
 
 def _altitude(text: str) -> float:
