@@ -60,7 +60,7 @@ from iadsim.geo import ecef_to_geodetic
 KINDS: tuple[str, ...] = (
     "threat_launch", "detect", "track_start", "track_drop", "assign", "launch",
     "out_of_rounds", "intercept", "miss", "leak", "impact", "path_point", "reload", "classify",
-    "unit_state", "resupply",
+    "unit_state", "resupply", "strike", "part_lost",
 )
 ID_COLUMNS: tuple[str, ...] = ("threat_id", "track_id", "unit_id", "sensor_id", "interceptor_id")
 STRING_COLUMNS: tuple[str, ...] = ("weapon", "layer", "detail")
