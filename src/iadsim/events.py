@@ -34,10 +34,16 @@ classify         the command post classified a track (first time, or   class con
                  when the class changes; ``detail``: the class)
 unit_state       a fire unit changed state (``reason``: ``marching``,  seconds until deployed
                  ``setting_up``, ``deployed``, ``destroyed`` with the  again (a march: packing,
-                 ``threat_id`` that struck; ``detail`` tells a march's driving and setting up);
-                 destination and times)                               for destroyed: the
-                                                                      strike's distance (m)
+                 ``threat_id`` that took its last launcher or radar;   driving and setting up);
+                 ``detail`` tells a march's destination and times)     for destroyed: that
+                                                                       part's distance (m)
 resupply         rounds of a type were delivered to a unit's magazine  rounds delivered
+strike           a threat's warhead landed (at its impact point,       distance from the aim
+                 scattered about the aim point)                        point (m)
+part_lost        a strike killed a unit's part (``detail``:            distance from the
+                 ``command_post``, ``search_radar``,                   impact (m)
+                 ``engagement_radar`` or ``launcher N``; a radar's
+                 ``sensor_id``)
 ===============  ===================================================  =========================
 
 ``reason`` is a dictionary-encoded enumeration with the same dictionary in every
