@@ -193,6 +193,8 @@ def case3(studies: list[CaseStudy], out: Path) -> Blocks:
             "P(survives)": ci_of(survived.iloc[0]),
             "drones leaked (fraction)": ci_of(casebook.intervals(drones).iloc[0]) if drones is not None else "-",
             "rounds fired": ci_of(study.metric(point, "interceptors_fired"), 1),
+            **{f"{part} lost": ci_of(study.metric(point, metric), 2) for part, metric in (
+                ("command posts", "command_posts_lost"), ("radars", "radars_lost"), ("launchers", "launchers_lost"))},
             "minutes not deployed": ci_of(casebook.intervals(
                 casebook.time_not_deployed_s(events, scenario.duration) / 60.0).iloc[0], 1),
         }

@@ -35,9 +35,9 @@ classify         the command post classified a track (first time, or   class con
                  when the class changes; ``detail``: the class)
 unit_state       a fire unit changed state (``reason``: ``marching``,  seconds until deployed
                  ``setting_up``, ``deployed``, ``destroyed`` with the  again (a march: packing,
-                 ``threat_id`` that struck; ``detail`` tells a march's driving and setting up);
-                 destination and times)                               for destroyed: the
-                                                                      strike's distance (m)
+                 ``threat_id`` that took its last launcher or radar;   driving and setting up);
+                 ``detail`` tells a march's destination and times)     for destroyed: that
+                                                                       part's distance (m)
 resupply         rounds of a type were delivered to a unit's magazine  rounds delivered
 discriminate     an air picture learnt that a track's threat is a     slant range from the radar
                  decoy (``sensor_id``: the radar whose look showed it, (m)
@@ -49,6 +49,12 @@ lost             a threat whose satellite navigation was jammed       its positi
                  reached its aim point off by more than its type's
                  aim tolerance: neither shot down nor leaked; placed
                  where it came down (``detail``: what it aimed at)
+strike           a threat's warhead landed (at its impact point,       distance from the aim
+                 scattered about the aim point)                        point (m)
+part_lost        a strike killed a unit's part (``detail``:            distance from the
+                 ``command_post``, ``search_radar``,                   impact (m)
+                 ``engagement_radar`` or ``launcher N``; a radar's
+                 ``sensor_id``)
 ===============  ===================================================  =========================
 
 ``reason`` is a dictionary-encoded enumeration with the same dictionary in every
@@ -71,7 +77,7 @@ from iadsim.geo import ecef_to_geodetic
 KINDS: tuple[str, ...] = (
     "threat_launch", "detect", "track_start", "track_drop", "assign", "launch",
     "out_of_rounds", "intercept", "miss", "leak", "impact", "path_point", "reload", "classify",
-    "unit_state", "resupply", "discriminate", "expended", "lost",
+    "unit_state", "resupply", "discriminate", "expended", "lost", "strike", "part_lost",
 )
 ID_COLUMNS: tuple[str, ...] = ("threat_id", "track_id", "unit_id", "sensor_id", "interceptor_id")
 STRING_COLUMNS: tuple[str, ...] = ("weapon", "layer", "detail")

@@ -24,7 +24,8 @@ def compute_metrics(events: pa.Table, scenario: Scenario, catalog: Catalog) -> d
     ``cost_threats_killed`` and ``cost_threats_leaked`` the prices of the threats
     shot down and of those that got through (USD). With fire units that move,
     are struck or are resupplied: ``units_destroyed``, ``unit_moves`` (marches
-    begun), ``rounds_resupplied``; ``first_out_of_rounds_s`` is when a unit first
+    begun), ``rounds_resupplied``, parts lost to strikes (``launchers_lost``, ``radars_lost``,
+    ``command_posts_lost``); ``first_out_of_rounds_s`` is when a unit first
     fired its last round of a type (absent when none ran out).
 
     With a GNSS jammer in the scenario: ``lost`` (threats that drifted off their aim,
@@ -88,6 +89,10 @@ def compute_metrics(events: pa.Table, scenario: Scenario, catalog: Catalog) -> d
         metrics["units_destroyed"] = int(np.count_nonzero(states == "destroyed"))
         metrics["unit_moves"] = int(np.count_nonzero(states == "marching"))
         metrics["rounds_resupplied"] = int(np.nansum(rows("resupply").column("value").to_numpy()))
+        lost = rows("part_lost").column("detail").to_numpy(zero_copy_only=False).astype(str)
+        metrics["launchers_lost"] = int(np.count_nonzero(np.char.startswith(lost, "launcher")))
+        metrics["radars_lost"] = int(np.count_nonzero(np.char.endswith(lost, "radar")))
+        metrics["command_posts_lost"] = int(np.count_nonzero(lost == "command_post"))
         dry = rows("out_of_rounds").column("t_s").to_numpy()
         if len(dry):
             metrics["first_out_of_rounds_s"] = float(dry.min())

@@ -256,6 +256,39 @@ def cumulative_within(amount: np.ndarray, key: np.ndarray) -> np.ndarray:
     return out
 
 
+PART_KINDS: tuple[str, ...] = ("command_post", "search_radar", "engagement_radar", "launcher")
+"""Kinds of a fire unit's parts (``Parts.kind`` codes): an engagement radar is one of its type's fire_control
+radars (every radar of a type that has none); its other radars are search radars."""
+COMMAND_POST, SEARCH_RADAR, ENGAGEMENT_RADAR, LAUNCHER = range(len(PART_KINDS))
+
+
+@dataclass
+class Parts:
+    """Every fire unit's parts, each where it stands, and which are left (:mod:`iadsim.c2.components`).
+
+    Per part (P,): its unit, kind (:data:`PART_KINDS`), radar row in ``Sensors`` (-1 for others), offset from
+    its unit's position in the unit's east, north, up frame, and whether it still stands. Per unit (U,) and
+    per radar (S,), what is left, for the stages that depend on it (c2 reads them; posture and launch keep
+    them): ``command_post_up``, ``engagement_radar_up`` (some engagement radar stands), ``launchers_up``
+    (launchers standing) and ``sensor_up`` (a unit's radar stands; stand-alone radars always do).
+    """
+
+    unit_index: I32
+    kind: NDArray[np.int8]
+    sensor_index: I32
+    offset_enu_m: F64  # (P, 3)
+    alive: Bool
+    command_post_up: Bool  # (U,)
+    engagement_radar_up: Bool  # (U,)
+    launchers_up: I32  # (U,)
+    sensor_up: Bool  # (S,)
+
+    @classmethod
+    def empty(cls) -> Parts:
+        ints, flags = np.empty(0, np.int32), np.empty(0, bool)
+        return cls(ints, np.empty(0, np.int8), ints, np.empty((0, 3)), flags, flags, flags, ints, flags)
+
+
 @dataclass
 class Units:
     """Fire units: where they are, which picture they fight from, their rounds."""
@@ -273,6 +306,7 @@ class Units:
     next_launch_t_s: F64  # earliest time of the next launch
     launchers: Launchers = field(default_factory=Launchers.empty)
     state: NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, np.int8))  # UNIT_STATES code per unit
+    parts: Parts = field(default_factory=Parts.empty)  # command posts, radars, launchers where they stand
 
     @property
     def deployed(self) -> Bool:

@@ -74,7 +74,7 @@ def _strike(relocate):
     # A drone draws the battery's only round; a ballistic missile aimed at the battery arrives later.
     raids = [raid("shahed-136-class", count=1, launch_point={"lat": 38.9, "lon": 27.1}),
              raid("iskander-m-class", count=1, launch_time="30 min", launch_point={"lat": 41.0, "lon": 27.1},
-                  target="Battalion", lethal_radius="50 m")]
+                  target="Battalion", cep="1 m")]  # near-certain: every part within 1 m of a 60 m Carleton warhead
     return scenario(units=[s400(**fields, inventory={"s400-9m96e-class": 1})], raids=raids, duration="1 h")
 
 
@@ -89,9 +89,9 @@ def test_a_strike_on_a_unit_that_stayed_destroys_it_and_one_that_moved_survives(
 
 
 def test_a_unit_caught_on_the_move_is_destroyed_and_never_fires_again():
-    move = {"time": "0 s", "to": {"lat": 38.40, "lon": 27.11}, "speed": "36 km/h"}
+    move = {"time": "0 s", "to": {"lat": 38.40, "lon": 27.10005}, "speed": "36 km/h"}  # 4 m: still under the warhead
     raids = [raid("iskander-m-class", count=1, launch_time="200 s", launch_point={"lat": 39.75, "lon": 27.1},
-                  target="Battalion", lethal_radius="2 km"),
+                  target="Battalion", cep="1 m"),
              raid("shahed-136-class", count=3, launch_time="20 min", launch_interval="1 min")]
     sc = scenario(units=[s400(moves=[move])], raids=raids, duration="2 h")
     result = iadsim.simulate(sc, seed=4)

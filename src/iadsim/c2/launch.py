@@ -6,7 +6,8 @@ Each tick, in order:
    marches and set-ups, new moves;
 1. reloads that are done put their rounds on their launcher (a ``reload`` event);
 2. assigned rounds are fired from ready rounds only, launcher by launcher, never
-   more than a unit's launchers hold, and only by deployed units (``launch`` events; ``out_of_rounds`` when a
+   more than a unit's launchers hold, and only by deployed units with an engagement radar standing
+   (:mod:`iadsim.c2.components`; ``launch`` events; ``out_of_rounds`` when a
    unit fires its last round of a type);
 3. every launcher that is now empty starts a reload from the unit's magazine if
    the magazine still holds rounds of its type: they are ready ``reload_time``
@@ -34,7 +35,7 @@ class Launcher:
     requires = (group_columns("assignments") | columns("tracks", "id", "threat_index")
                 | columns("threats", "status", "arrived", "target_pos_ecef_m") | columns("interceptors", "status"))
     provides = (columns("units", "rounds", "next_launch_t_s", "launchers", "state", "pos_ecef_m", "lat_rad", "lon_rad",
-                        "alt_m", "rotation")
+                        "alt_m", "rotation", "parts")
                 | columns("sensors", "pos_ecef_m", "lat_rad", "lon_rad", "rotation", "antenna_alt_m", "ground_alt_m",
                           "emitting")
                 | group_columns("interceptors", leave_out=("endgame", "miss_distance_m")))
@@ -53,7 +54,7 @@ class Launcher:
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         self.magazines_changed |= self.posture.delivery_due(t_s)
-        parts = [self.posture.step(world, t_s), self._finish_reloads(world, t_s)]
+        parts = [self.posture.step(world, t_s, rng), self._finish_reloads(world, t_s)]
         if len(world.assignments.unit_index):
             parts.append(self._fire(world, t_s))
         if self.magazines_changed:
@@ -71,7 +72,8 @@ class Launcher:
         n_types = units.rounds.shape[1]
         pair = unit.astype(np.int64) * n_types + kind
         rank = cumulative_within(np.ones(len(pair), dtype=np.int64), pair)
-        keep = (rank < units.ready_rounds()[unit, kind]) & units.deployed[unit]
+        keep = ((rank < units.ready_rounds()[unit, kind]) & units.deployed[unit]
+                & units.parts.engagement_radar_up[unit])  # no engagement radar left: no guided round
         unit, kind, track = unit[keep], kind[keep], track[keep]
         fired = np.zeros(units.rounds.shape, dtype=np.int32)
         np.add.at(fired, (unit, kind), 1)

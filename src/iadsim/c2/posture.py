@@ -9,16 +9,16 @@ latitude, longitude and altitude along the way: moves are a few kilometres to a
 few tens), then **sets up** there for the catalog ``setup_time`` and is
 deployed again. A type without those figures packs and sets up at once.
 
-A threat that strikes within its raid's ``lethal_radius`` of a unit (with 0,
-a unit still exactly where the threat was aimed; without it, no unit is
-harmed) **destroys** it: it
-never fires or emits again. Scheduled deliveries add rounds to a unit's
+A threat with a warhead that reaches its aim point lands with scatter and
+damages the parts of units it reaches (:mod:`iadsim.c2.components`); a unit
+left with no launcher or no radar is **destroyed**: it never fires or emits
+again. Scheduled deliveries add rounds to a unit's
 magazine (a destroyed unit's are lost); the launch stage moves them onto
 emptied launchers as for any reload.
 
 Every change is an event: ``unit_state`` (``detail``: the new state; ``value``:
 seconds until the unit is deployed again, or for ``destroyed`` the strike's
-distance) and ``resupply`` (``value``: rounds delivered). The launch stage owns
+distance from the impact of the strike that took its last launcher or radar) and ``resupply`` (``value``: rounds delivered). The launch stage owns
 the units and runs this before it fires; the decide stage reads
 ``world.units.deployed``; the sense stage reads ``world.sensors.emitting``.
 """
@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iadsim import geo
+from iadsim.c2.components import Components
 from iadsim.events import NO_EVENTS, EventColumns, events, merge
 from iadsim.jit import kernel
 from iadsim.scenario.compile import CompiledScenario
@@ -45,11 +46,6 @@ from iadsim.world import (
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
-
-CONTACT_M = 1.0
-"""Added to every raid's lethal radius (m): with ``lethal_radius: 0`` a strike aimed at a unit that
-has not moved lands on it, as the aim point and the unit's position differ only by rounding."""
-
 
 class Posture:
     """Unit states, moves, strikes on units and resupply, advanced by the launch stage each tick."""
@@ -84,12 +80,9 @@ class Posture:
         self.fired = np.zeros(count, dtype=bool)  # fired since last deployed
         self.last_launch_t_s = np.full(count, -np.inf)
         self.strike_seen = np.zeros(len(threats.id), dtype=bool)
-        radius = [-np.inf if raid.lethal_radius is None else raid.lethal_radius for raid in scenario.raids]
-        # A decoy strikes nothing.
-        self.kill_radius_m = np.where(compiled.tables.threat_decoy, -np.inf,
-                                      np.array(radius)[threats.raid_index] + CONTACT_M)
+        self.components = Components(compiled)
         # Cheap tests of whether anything can happen this tick (most ticks nothing does):
-        self.strikes_possible = bool(np.isfinite(self.kill_radius_m).any())
+        self.strikes_possible = self.components.possible
         self.next_move_s = float(self.move_t_s.min(initial=np.inf))  # earliest move not yet started
         self.next_hop_s = np.inf  # no unit that relocates after firing may start a hop before (never later)
         self.in_motion = False  # some unit marches or sets up
@@ -99,7 +92,7 @@ class Posture:
 
     # -- the launch stage's calls ------------------------------------------------------------------
 
-    def step(self, world: World, t_s: float) -> EventColumns:
+    def step(self, world: World, t_s: float, rng: np.random.Generator) -> EventColumns:
         """Strikes on units, deliveries, marches and set-ups that end, and new moves, up to ``t_s``.
 
         Each part runs only when something can happen in it (scalar tests), so a tick
@@ -107,7 +100,7 @@ class Posture:
         """
         parts = []
         if self.strikes_possible:
-            parts.append(self._strikes(world, t_s))
+            parts.append(self._strikes(world, t_s, rng))
         if self.delivery_due(t_s):
             parts.append(self._deliver(world, t_s))
         if self.in_motion:
@@ -147,8 +140,9 @@ class Posture:
 
     # -- what happens -------------------------------------------------------------------------------
 
-    def _strikes(self, world: World, t_s: float) -> EventColumns:
-        """Units within the lethal radius of a threat that reached its aim point are destroyed.
+    def _strikes(self, world: World, t_s: float, rng: np.random.Generator) -> EventColumns:
+        """Threats that reached their aim point land and damage parts; units left without launchers or radars
+        are destroyed.
 
         The move stage marks arrivals before this stage runs, so a strike counts in
         the tick it lands, even if an interceptor meets the threat at its aim point
@@ -160,20 +154,19 @@ class Posture:
         if len(struck) == 0:
             return NO_EVENTS
         self.strike_seen[struck] = True
-        standing = np.flatnonzero(units.state != DESTROYED)
-        distance = np.linalg.norm(threats.target_pos_ecef_m[struck][:, None, :]
-                                  - units.pos_ecef_m[standing][None, :, :], axis=2)  # (strikes, units)
-        hit = distance <= self.kill_radius_m[struck][:, None]
-        destroyed = standing[hit.any(axis=0)]
+        landed, damaged = self.components.strike(world, struck, t_s, rng)
+        parts = units.parts
+        radars = np.bincount(parts.unit_index[parts.alive & (parts.sensor_index >= 0)], minlength=len(units.id))
+        out = (units.state[damaged] != DESTROYED) & ((parts.launchers_up[damaged] == 0) | (radars[damaged] == 0))
+        destroyed = damaged[out]
         if len(destroyed) == 0:
-            return NO_EVENTS
-        column = np.flatnonzero(hit.any(axis=0))
-        by = np.argmax(hit[:, column], axis=0)
+            return landed
         self._set_state(world, destroyed, DESTROYED)
         self.arrive_t_s[destroyed] = self.ready_t_s[destroyed] = self.depart_t_s[destroyed] = np.inf
-        return events("unit_state", t_s, len(destroyed), units.pos_ecef_m[destroyed], unit_id=units.id[destroyed],
-                      threat_id=threats.id[struck[by]], value=distance[by, column], detail="destroyed",
-                      reason="destroyed")
+        return merge(landed, events("unit_state", t_s, len(destroyed), units.pos_ecef_m[destroyed],
+                                    unit_id=units.id[destroyed], threat_id=self.components.last_threat_id[destroyed],
+                                    value=self.components.last_distance_m[destroyed], detail="destroyed",
+                                    reason="destroyed"))
 
     def _deliver(self, world: World, t_s: float) -> EventColumns:
         """Deliveries due by ``t_s`` go into the magazines of the units still standing."""
@@ -265,7 +258,8 @@ class Posture:
         if len(unit) == 0:
             return
         world.units.state[unit] = state
-        world.sensors.emitting[np.isin(world.sensors.unit_index, unit)] = state == DEPLOYED
+        radars = np.isin(world.sensors.unit_index, unit)
+        world.sensors.emitting[radars] = (state == DEPLOYED) & world.units.parts.sensor_up[radars]
         self.in_motion = bool(np.isin(world.units.state, (MARCHING, SETTING_UP)).any())
 
     def _place(self, world: World, unit: I64, where: F64) -> None:

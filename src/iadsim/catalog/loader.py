@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import types
 import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -305,9 +306,14 @@ def _split_figures(raw: dict, model: type[BaseModel], default: Any = None, prefi
 def _item_model(model: type[BaseModel], key: str) -> type[BaseModel] | None:
     """The model of the items of a list-of-models field (``JammerType.bands``), else None."""
     info = model.model_fields.get(key)
-    if info is None or typing.get_origin(info.annotation) is not list:
+    if info is None:
         return None
-    (item,) = typing.get_args(info.annotation)
+    annotation = info.annotation
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):  # an optional list (``ThreatType.damage``)
+        annotation = next((arg for arg in typing.get_args(annotation) if arg is not type(None)), None)
+    if typing.get_origin(annotation) is not list:
+        return None
+    (item,) = typing.get_args(annotation)
     return item if isinstance(item, type) and issubclass(item, BaseModel) else None
 
 

@@ -34,6 +34,10 @@ DECOY_CARRIERS: dict[str, tuple[str, ...]] = {
     "air_launched": ("aircraft",), "ballistic_release": ("ballistic_missile",), "towed": ("aircraft",)}
 """The threat classes that can carry each kind of decoy (``raids[].decoys``): an air-launched or towed
 decoy needs an aircraft, a released one a ballistic missile."""
+Hardness = Literal["soft", "armoured"]
+HARDNESS: tuple[str, ...] = ("soft", "armoured")
+"""What a strike's damage depends on: soft-skinned (trucks, radar antennas, shelters of sheet metal) or
+armoured (armoured vehicles, hardened or revetted positions)."""
 
 LAYERS: tuple[str, ...] = ("very_long", "long", "medium", "short", "point")
 BAND_CENTRE_HZ: dict[str, float] = {
@@ -207,6 +211,26 @@ class FireUnitType(Entry):
     engagement_sector: Annotated[Angle, Field(gt=0.0, le=6.2832)] | None = Field(
         None, description="Width of the sector its fire-control radar covers, centred on the unit's heading "
                           "(rad); without it, all round.")
+    hardness: Hardness = Field(
+        "soft", description="How its parts (command post, radars, launchers) stand up to a strike: soft "
+                            "(wheeled, soft-skinned; the default) or armoured.")
+    cable_length: PositiveLength | None = Field(
+        None, description="Farthest a part (radar, launcher) may stand from the command post, the reach of its "
+                          "cables or links (m); without it, parts of a scenario's layout are not limited.")
+
+
+class WarheadDamage(BaseModel):
+    """How a warhead kills one hardness of target: probability ``pk`` within ``lethal_radius`` (cookie_cutter),
+    or ``pk``·exp(−(d/lethal_radius)²) (carleton). For a cluster warhead, ``lethal_radius`` is the radius of
+    its submunition pattern and ``pk`` the chance that a target inside it is hit by a lethal submunition."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    hardness: Hardness
+    lethal_radius: PositiveLength = Field(description="Lethal radius, or pattern radius of a cluster warhead (m).")
+    pk: Probability = Field(description="Kill probability of a target at the aim point (within the radius).")
+    damage_function: Literal["cookie_cutter", "carleton"] = Field(
+        "cookie_cutter", description="Kill probability against distance from the point of impact.")
 
 
 class ThreatType(Entry):
@@ -300,6 +324,29 @@ class ThreatType(Entry):
         weapon)."""
         value = getattr(self, f"discrimination_{role}")
         return 0.0 if value is None else float(value)
+    warhead: Literal["unitary", "cluster"] | None = Field(
+        None, description="Unitary (one blast-fragmentation charge) or cluster (submunitions over a pattern).")
+    cep: NonNegativeLength | None = Field(
+        None, description="Circular error probable of its impact point about the aim point (m): half its "
+                          "strikes land within it, circular-normal scatter.")
+    damage: list[WarheadDamage] | None = Field(
+        None, description="How its warhead kills each hardness of target (one row per hardness); without it "
+                          "its strikes harm no fire unit.")
+
+    @model_validator(mode="after")
+    def _damage_needs_scatter(self) -> ThreatType:
+        if self.damage is not None:
+            hardness = [row.hardness for row in self.damage]
+            twice = sorted({h for h in hardness if hardness.count(h) > 1})
+            if twice:
+                raise ValueError(f"hardness {', '.join(twice)} is listed twice under damage: give one row each")
+            missing = sorted(set(HARDNESS) - set(hardness))
+            if missing:
+                raise ValueError(f"damage gives no row for hardness {', '.join(missing)}: give one row for each of "
+                                 f"{', '.join(HARDNESS)}")
+            if self.cep is None or self.warhead is None:
+                raise ValueError("a threat type with damage needs its 'cep' and 'warhead' (unitary or cluster) too")
+        return self
 
 
 class JammerBand(BaseModel):

@@ -111,8 +111,26 @@ class Resupply(_Strict):
         return self
 
 
+class Offset(_Strict):
+    """Where one part of a fire unit stands, from the unit's ``position`` (m east and north)."""
+
+    east: Length = Field(0.0, ge=-50e3, le=50e3, description="Metres east of the unit's position (m).")
+    north: Length = Field(0.0, ge=-50e3, le=50e3, description="Metres north of the unit's position (m).")
+
+
+class Layout(_Strict):
+    """Where a fire unit's parts stand (docs/models.md, Strikes on units): its command post, each of its
+    type's radars in the type's order, each of its launchers. A part left out stands at the unit's position."""
+
+    command_post: Offset = Field(default_factory=Offset, description="The command post.")
+    radars: list[Offset] = Field(default_factory=list, max_length=100,
+                                 description="One per radar of the unit's type, in the type's order.")
+    launchers: list[Offset] = Field(default_factory=list, max_length=1000,
+                                    description="One per launcher of the unit's type.")
+
+
 class Unit(_Strict):
-    """A fire unit of a catalog ``fire_unit`` type, with its radars at its position."""
+    """A fire unit of a catalog ``fire_unit`` type: its parts at its position, or laid out around it."""
 
     name: Name
     type: TypeName = Field(description="A catalog fire_unit type (`iadsim catalog list --kind fire_unit`).")
@@ -127,6 +145,8 @@ class Unit(_Strict):
     moves: list[Move] = Field(default_factory=list, description="Scheduled moves to new positions.")
     resupply: list[Resupply] = Field(default_factory=list, description="Scheduled deliveries of interceptors "
                                                                        "(only of types with rounds in 'inventory').")
+    layout: Layout | None = Field(None, description="Where its command post, radars and launchers stand "
+                                                    "around its position; default: all at its position.")
 
 
 class Sensor(_Strict):
@@ -186,10 +206,20 @@ class Raid(_Strict):
                           "escort jammer flying with the package); default: none (sense model `radar`).")
     decoys: RaidDecoys | None = Field(
         None, description="Decoys each threat of the raid carries (docs/models.md, Decoys); default: none.")
-    lethal_radius: Length | None = Field(
-        None, ge=0.0, le=10e3, description="A threat of this raid that strikes within this distance of a fire unit "
-                                           "destroys it (m); 0: only a unit still where it was aimed; default: "
-                                           "strikes do not harm fire units.")
+    cep: Length | None = Field(
+        None, ge=0.0, le=100e3, description="Circular error probable of the raid's impact points (m), e.g. a "
+                                            "weapon degraded by jamming; default: its type's catalog cep.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lethal_radius_was_replaced(cls, data: object) -> object:
+        if isinstance(data, dict) and "lethal_radius" in data:
+            raise ValueError(
+                "'lethal_radius' was replaced by the threat type's warhead: its catalog 'cep' (scatter of the "
+                "impact points) and 'damage' (lethal radius and kill probability per target hardness), "
+                "docs/models.md, Strikes on units. Remove 'lethal_radius'; set the raid's 'cep' to change the "
+                "scatter, or give a catalog threat type of your own with its 'warhead', 'cep' and 'damage'")
+        return data
 
     @model_validator(mode="after")
     def _needs_a_destination(self) -> Raid:
