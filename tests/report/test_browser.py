@@ -6,9 +6,14 @@ is not for a local file, and saves screenshots under its temporary folder.
 
 from __future__ import annotations
 
+import math
+
 import yaml
 
 import iadsim
+from iadsim import geo
+from iadsim.report.outcome import LAYER_NAMES
+from iadsim.report.record import read_run_folder
 from iadsim.results import write_run
 from tests.helpers import BASE, raid, unit
 
@@ -104,3 +109,27 @@ def test_screenshots_are_saved_under_the_tests_folder(browser, demo_folder, tmp_
     assert shot.stat().st_size > 20_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     opened.page.close()
 
+
+
+def test_the_geographic_map_draws_coastlines_and_geodesic_rings_in_degrees(browser, demo_folder):
+    """The geographic view renders offline with coastline traces; a ring's vertices, read back from the
+    drawn figure, lie at the envelope's range from the unit (Karney 2013 geodesic inverse, within 1 m)."""
+    opened = browser.open(demo_folder / "report.html")
+    page = opened.page
+    page.wait_for_selector("#map-geo .main-svg", state="attached")
+    drawn = page.evaluate("""() => document.getElementById("map-geo")._fullData.map(
+        t => ({name: t.name, x: Array.from(t.x || []), y: Array.from(t.y || [])}))""")
+    by_name = {trace["name"]: trace for trace in drawn}
+    assert sum(math.isfinite(x) for x in by_name["coastline"]["x"]) > 50, "the Aegean coast is drawn"
+    assert page.locator("#map-geo .scatterlayer .trace").count() >= 10
+    assert "longitude" in page.locator("#map-geo .xtitle").text_content()
+    record = read_run_folder(demo_folder)
+    unit = record.scenario.units[0]
+    weapon = next(name for name, rounds in unit.inventory.items() if rounds > 0)
+    missile = record.catalog.interceptor(weapon)
+    envelope = by_name[f"{LAYER_NAMES[missile.layer]} envelope"]  # its first ring is the first unit's
+    ring = [(lat, lon) for lon, lat in zip(envelope["x"], envelope["y"], strict=True) if math.isfinite(lon)][:96]
+    distances = [geo.geodesic_inverse(unit.position.lat, unit.position.lon, lat, lon)[0] for lat, lon in ring]
+    assert len(ring) == 96 and max(abs(d - missile.max_range) for d in distances) < 1.0
+    assert opened.errors == [] and opened.blocked == []
+    page.close()

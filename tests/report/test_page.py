@@ -42,7 +42,7 @@ def test_the_page_needs_nothing_from_outside(demo_page):
     assert not re.search(r'<(script|link|img|iframe)[^>]+(src|href)=', demo_page), "no external script, style or image"
     assert not re.search(r'url\(\s*["\']?https?:', demo_page), "no style fetches anything"
     data = embedded_data(demo_page)
-    assert set(data["figures"]) == {"map", "timeline", "chart-interceptors", "chart-kills", "chart-reaction",
+    assert set(data["figures"]) == {"map", "map-geo", "timeline", "chart-interceptors", "chart-kills", "chart-reaction",
                                     "chart-cost"}
     coast = next(trace for trace in data["figures"]["map"]["data"] if trace["name"] == "coastline")
     assert np.isfinite(numbers(coast["x"])).sum() > 50, "the coastline is drawn from the shipped outline"

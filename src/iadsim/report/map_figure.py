@@ -1,7 +1,10 @@
-"""The report's map: outline, defences, coverage, envelopes, and every path of the run, in map kilometres.
+"""The report's maps: outline, defences, coverage, envelopes, and every path of the run.
 
-Drawn in the local east-north plane of :class:`~iadsim.report.geometry.MapFrame`
-with equal scales on both axes. Layers from bottom to top: coastline and
+Two views of the same content: the local map, in kilometres on the east-north
+plane of :class:`~iadsim.report.geometry.MapFrame` with equal scales on both
+axes, and the geographic map, in longitude and latitude on the equirectangular
+projection of :class:`~iadsim.report.geometry.GeoFrame`, centred on the
+scenario. Layers from bottom to top: coastline and
 borders, radar coverage for chosen target altitudes (the horizon shrinks it
 for low flyers), engagement envelopes per layer (each interceptor type's
 maximum range around each unit), defended assets, units and radars, threat
@@ -18,7 +21,7 @@ import plotly.graph_objects as go
 from numpy.typing import NDArray
 
 from iadsim.report import escape
-from iadsim.report.geometry import MapFrame, coverage_radius_m, ring_lat_lon
+from iadsim.report.geometry import GeoFrame, MapFrame, coverage_radius_m, ring_lat_lon
 from iadsim.report.outcome import (
     INTERCEPTOR_COLOUR, LAYER_COLOURS, LAYER_NAMES, LEAKED_COLOUR, LOST_COLOUR, OUTCOME_KEYS, outcome_colour, outcome_key,
     outcome_name,
@@ -42,10 +45,10 @@ OUTLINE_REACH = 3.0
 
 @dataclass
 class MapFigure:
-    """The map, its frame, and the indexes of the traces the replay moves."""
+    """The map, its projection, and the indexes of the traces the replay moves (-1 on the geographic map)."""
 
     figure: go.Figure
-    frame: MapFrame
+    frame: MapFrame | GeoFrame
     threats_now_trace: int
     interceptors_now_trace: int
 
@@ -64,23 +67,25 @@ class _Rings:
         self.lon.append(lon)
         self.hover.append(hover)
 
-    def xy_text(self, frame: MapFrame) -> tuple[F64, F64, list[str]]:
+    def xy_text(self, frame: MapFrame | GeoFrame) -> tuple[F64, F64, list[str]]:
         if not self.lat:
             return np.empty(0), np.empty(0), []
         lat = np.concatenate([np.append(ring, np.nan) for ring in self.lat])
         lon = np.concatenate([np.append(ring, np.nan) for ring in self.lon])
-        x, y = frame.xy_km(lat, lon)
+        x, y = frame.xy(lat, lon)
         hover = [text for ring, text in zip(self.lat, self.hover, strict=True) for _ in range(len(ring) + 1)]
         return x, y, hover
 
 
-def build_map(record: RunRecord, coverage_altitudes_m: tuple[float, ...] = DEFAULT_COVERAGE_ALTITUDES_M) -> MapFigure:
-    """The map of one run."""
-    frame = _frame(record)
+def build_map(record: RunRecord, coverage_altitudes_m: tuple[float, ...] = DEFAULT_COVERAGE_ALTITUDES_M,
+              geographic: bool = False) -> MapFigure:
+    """The map of one run: the local one in kilometres, or with ``geographic`` the one in longitude and latitude."""
+    local = _frame(record)
+    frame: MapFrame | GeoFrame = GeoFrame(local.lat0_deg, local.lon0_deg) if geographic else local
     envelopes = _envelopes(record)
     traces: list[go.Scatter] = []
-    half_width, half_height = _half_extent(record, frame, envelopes)
-    coast, borders = outline(frame, OUTLINE_REACH * half_width, OUTLINE_REACH * half_height)
+    half_width, half_height = _half_extent(record, local, envelopes)
+    coast, borders = outline(local, OUTLINE_REACH * half_width, OUTLINE_REACH * half_height, frame)
     traces.append(go.Scatter(x=coast.x, y=coast.y, mode="lines", name="coastline", hoverinfo="skip",
                              line=dict(color="#7a8ca3", width=1)))
     traces.append(go.Scatter(x=borders.x, y=borders.y, mode="lines", name="borders", hoverinfo="skip",
@@ -94,27 +99,51 @@ def build_map(record: RunRecord, coverage_altitudes_m: tuple[float, ...] = DEFAU
     traces += _site_traces(record, frame)
     traces += _path_traces(record, frame)
     traces += _point_traces(record, frame)
-    threats_now = len(traces)
-    traces.append(go.Scatter(x=[], y=[], mode="markers", name="threats (replay)", hoverinfo="text",
-                             marker=dict(size=9, line=dict(color="#222", width=1), symbol="circle")))
-    traces.append(go.Scatter(x=[], y=[], mode="markers", name="interceptors (replay)", hoverinfo="text",
-                             marker=dict(size=6, color="#111", symbol="diamond")))
+    threats_now = len(traces) if not geographic else -1
+    if not geographic:  # the replay moves the local map only
+        traces.append(go.Scatter(x=[], y=[], mode="markers", name="threats (replay)", hoverinfo="text",
+                                 marker=dict(size=9, line=dict(color="#222", width=1), symbol="circle")))
+        traces.append(go.Scatter(x=[], y=[], mode="markers", name="interceptors (replay)", hoverinfo="text",
+                                 marker=dict(size=6, color="#111", symbol="diamond")))
     figure = go.Figure(traces)
     figure.update_layout(
         template="simple_white", height=760, margin=dict(l=50, r=10, t=10, b=40), hovermode="closest",
-        xaxis=dict(title="east (km)", range=[-half_width, half_width], zeroline=False, showgrid=True,
-                   gridcolor="#eef0f3"),
-        yaxis=dict(title="north (km)", range=[-half_height, half_height], zeroline=False, showgrid=True,
-                   gridcolor="#eef0f3", scaleanchor="x", scaleratio=1),
+        **(_geographic_axes(frame, half_width, half_height) if isinstance(frame, GeoFrame)
+           else _local_axes(half_width, half_height)),
         legend=dict(font=dict(size=11), itemsizing="constant"),
         plot_bgcolor="#fbfcfd",
     )
-    return MapFigure(figure, frame, threats_now, threats_now + 1)
+    return MapFigure(figure, frame, threats_now, threats_now + 1 if not geographic else -1)
 
 
-def project_paths(frame: MapFrame, paths: Paths) -> tuple[F64, F64]:
+def _local_axes(half_width_km: float, half_height_km: float) -> dict[str, object]:
+    """East and north in kilometres from the centre, one scale on both."""
+    return dict(
+        xaxis=dict(title="east (km)", range=[-half_width_km, half_width_km], zeroline=False, showgrid=True,
+                   gridcolor="#eef0f3"),
+        yaxis=dict(title="north (km)", range=[-half_height_km, half_height_km], zeroline=False, showgrid=True,
+                   gridcolor="#eef0f3", scaleanchor="x", scaleratio=1))
+
+
+def _geographic_axes(frame: GeoFrame, half_width_km: float, half_height_km: float) -> dict[str, object]:
+    """Longitude and latitude in degrees over the local map's extent, a degree of latitude 1/cos(lat0) as long."""
+    half_lat = half_height_km / KM_PER_DEGREE_OF_LATITUDE
+    half_lon = half_width_km / (KM_PER_DEGREE_OF_LATITUDE / frame.aspect)
+    return dict(
+        xaxis=dict(title="longitude (°)", range=[frame.lon0_deg - half_lon, frame.lon0_deg + half_lon],
+                   ticksuffix="°", zeroline=False, showgrid=True, gridcolor="#dfe3e8"),
+        yaxis=dict(title="latitude (°)", range=[frame.lat0_deg - half_lat, frame.lat0_deg + half_lat],
+                   ticksuffix="°", zeroline=False, showgrid=True, gridcolor="#dfe3e8", scaleanchor="x",
+                   scaleratio=frame.aspect))
+
+
+KM_PER_DEGREE_OF_LATITUDE = 111.2
+"""Mean length of a degree of latitude (km): sets only how much of the world the geographic map opens on."""
+
+
+def project_paths(frame: MapFrame | GeoFrame, paths: Paths) -> tuple[F64, F64]:
     """Map coordinates (km) of every row of ``paths``."""
-    return frame.xy_km(paths.lat_deg, paths.lon_deg)
+    return frame.xy(paths.lat_deg, paths.lon_deg)
 
 
 def gapped_rows(paths: Paths, entities: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -148,7 +177,7 @@ def _half_extent(record: RunRecord, frame: MapFrame, envelopes: dict[str, _Rings
         + [p for j in scenario.jammers for p in (j.position, *j.route)]
     lat.append(np.array([p.lat for p in sites]))
     lon.append(np.array([p.lon for p in sites]))
-    x, y = frame.xy_km(np.concatenate(lat), np.concatenate(lon))
+    x, y = frame.xy(np.concatenate(lat), np.concatenate(lon))
     half = max(float(np.nanmax(np.abs(x), initial=10.0)), float(np.nanmax(np.abs(y), initial=10.0)))
     return half * (1 + MARGIN), half * (1 + MARGIN)
 
@@ -166,7 +195,7 @@ def _envelopes(record: RunRecord) -> dict[str, _Rings]:
     return dict(sorted(envelopes.items(), key=lambda item: list(LAYER_COLOURS).index(item[0])))
 
 
-def _coverage_traces(record: RunRecord, frame: MapFrame, altitudes_m: tuple[float, ...]) -> list[go.Scatter]:
+def _coverage_traces(record: RunRecord, frame: MapFrame | GeoFrame, altitudes_m: tuple[float, ...]) -> list[go.Scatter]:
     """One trace per target altitude: every radar's coverage ring at that altitude."""
     sites = record.radars
     radars = [record.catalog.radar(name) for name in sites.column("type").to_pylist()]
@@ -192,12 +221,12 @@ def _coverage_traces(record: RunRecord, frame: MapFrame, altitudes_m: tuple[floa
     return traces
 
 
-def _site_traces(record: RunRecord, frame: MapFrame) -> list[go.Scatter]:
+def _site_traces(record: RunRecord, frame: MapFrame | GeoFrame) -> list[go.Scatter]:
     """Defended assets, fire units (coloured by their longest layer) and stand-alone radars."""
     scenario = record.scenario
     traces = []
     if scenario.assets:
-        x, y = frame.xy_km([a.position.lat for a in scenario.assets], [a.position.lon for a in scenario.assets])
+        x, y = frame.xy([a.position.lat for a in scenario.assets], [a.position.lon for a in scenario.assets])
         names = [escape.text(a.name) for a in scenario.assets]
         traces.append(go.Scatter(
             x=x, y=y, mode="markers+text", name="defended assets", text=names, textposition="top center",
@@ -205,7 +234,7 @@ def _site_traces(record: RunRecord, frame: MapFrame) -> list[go.Scatter]:
             hoverinfo="text", marker=dict(symbol="square", size=11, color="#8c2d04", line=dict(color="#fff", width=1)),
         ))
     if scenario.units:
-        x, y = frame.xy_km([u.position.lat for u in scenario.units], [u.position.lon for u in scenario.units])
+        x, y = frame.xy([u.position.lat for u in scenario.units], [u.position.lon for u in scenario.units])
         layers = [_longest_layer(record, unit.inventory) for unit in scenario.units]
         names = [escape.text(u.name) for u in scenario.units]
         traces.append(go.Scatter(
@@ -218,7 +247,7 @@ def _site_traces(record: RunRecord, frame: MapFrame) -> list[go.Scatter]:
                         line=dict(color="#fff", width=1)),
         ))
     if scenario.sensors:
-        x, y = frame.xy_km([s.position.lat for s in scenario.sensors], [s.position.lon for s in scenario.sensors])
+        x, y = frame.xy([s.position.lat for s in scenario.sensors], [s.position.lon for s in scenario.sensors])
         traces.append(go.Scatter(
             x=x, y=y, mode="markers", name="stand-alone radars",
             hovertext=[f"{escape.text(s.name)}: {escape.text(s.type)}" for s in scenario.sensors], hoverinfo="text",
@@ -227,7 +256,7 @@ def _site_traces(record: RunRecord, frame: MapFrame) -> list[go.Scatter]:
     return traces + _jammer_traces(record, frame)
 
 
-def _jammer_traces(record: RunRecord, frame: MapFrame) -> list[go.Scatter]:
+def _jammer_traces(record: RunRecord, frame: MapFrame | GeoFrame) -> list[go.Scatter]:
     """Stand-off and ground jammers where they hold (after their route, drawn dotted from where they start),
     a GNSS jammer with the ring of its footprint."""
     jammers = record.scenario.jammers
@@ -235,12 +264,12 @@ def _jammer_traces(record: RunRecord, frame: MapFrame) -> list[go.Scatter]:
         return []
     traces = []
     for jammer in (j for j in jammers if j.route):
-        x, y = frame.xy_km([p.lat for p in (jammer.position, *jammer.route)],
+        x, y = frame.xy([p.lat for p in (jammer.position, *jammer.route)],
                            [p.lon for p in (jammer.position, *jammer.route)])
         traces.append(go.Scatter(x=x, y=y, mode="lines", line=dict(color=JAMMER_COLOUR, width=1.5, dash="dot"),
                                  hoverinfo="skip", showlegend=False))
     held = [(j.route[-1] if j.route else j.position) for j in jammers]
-    x, y = frame.xy_km([p.lat for p in held], [p.lon for p in held])
+    x, y = frame.xy([p.lat for p in held], [p.lon for p in held])
     names = [escape.text(j.name) for j in jammers]
     traces.append(go.Scatter(
         x=x, y=y, mode="markers+text", name="jammers", text=names, textposition="top center",
@@ -251,7 +280,7 @@ def _jammer_traces(record: RunRecord, frame: MapFrame) -> list[go.Scatter]:
         radius_m = record.catalog.jammer(jammer.type).gnss_radius
         if radius_m is not None:
             lat, lon = ring_lat_lon(jammer.position.lat, jammer.position.lon, radius_m)
-            x, y = frame.xy_km(lat, lon)
+            x, y = frame.xy(lat, lon)
             traces.append(go.Scatter(x=x, y=y, mode="lines", line=dict(color=JAMMER_COLOUR, width=1, dash="dash"),
                                      name="GNSS jamming footprint", hoverinfo="skip"))
     return traces
@@ -265,7 +294,7 @@ def _longest_layer(record: RunRecord, inventory: dict[str, int]) -> str:
     return min(layers, key=list(LAYER_COLOURS).index) if layers else ""
 
 
-def _path_traces(record: RunRecord, frame: MapFrame) -> list[go.Scatter]:
+def _path_traces(record: RunRecord, frame: MapFrame | GeoFrame) -> list[go.Scatter]:
     """Threat paths, one trace per outcome, then interceptor paths."""
     paths = record.drawn_threat_paths
     x, y = project_paths(frame, paths)
@@ -304,7 +333,7 @@ def _gapped_line(x: F64, y: F64, rows: NDArray[np.int64], labels: NDArray[np.obj
                       line=line, text=hover, hoverinfo="text", connectgaps=False)
 
 
-def _point_traces(record: RunRecord, frame: MapFrame) -> list[go.Scatter]:
+def _point_traces(record: RunRecord, frame: MapFrame | GeoFrame) -> list[go.Scatter]:
     """Where interceptors killed their targets, where leaking threats struck, and where lost ones came down."""
     kind = record.events.column("kind").cast("string").to_numpy(zero_copy_only=False)
     traces = []
@@ -318,7 +347,7 @@ def _point_traces(record: RunRecord, frame: MapFrame) -> list[go.Scatter]:
             continue
         column = {name: record.events.column(name).to_numpy()[rows]
                   for name in ("lat_deg", "lon_deg", "t_s", "threat_id", "alt_m")}
-        x, y = frame.xy_km(column["lat_deg"], column["lon_deg"])
+        x, y = frame.xy(column["lat_deg"], column["lon_deg"])
         hover = [f"{event} of threat #{threat} at {t / 60:.1f} min, altitude {alt:,.0f} m"
                  for threat, t, alt in zip(column["threat_id"], column["t_s"], column["alt_m"], strict=True)]
         traces.append(go.Scatter(x=x, y=y, mode="markers", name=name, marker=marker, text=hover, hoverinfo="text"))

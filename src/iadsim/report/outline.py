@@ -17,7 +17,7 @@ from importlib import resources
 import numpy as np
 from numpy.typing import NDArray
 
-from iadsim.report.geometry import MapFrame
+from iadsim.report.geometry import GeoFrame, MapFrame
 
 F64 = NDArray[np.float64]
 OUTLINE_FILE = "countries-50m.json"
@@ -63,20 +63,24 @@ def _arc_indexes(node: object) -> set[int]:
     return set()
 
 
-def outline(frame: MapFrame, half_width_km: float, half_height_km: float) -> tuple[Lines, Lines]:
-    """Coastlines and land borders inside the map's extent, in map kilometres.
+def outline(frame: MapFrame, half_width_km: float, half_height_km: float,
+            projection: MapFrame | GeoFrame | None = None) -> tuple[Lines, Lines]:
+    """Coastlines and land borders inside the map's extent (kilometres of ``frame``), in the map's coordinates.
 
     A line keeps its first point outside the extent on either side, so that it
-    runs to the map's edge; the rest of it is dropped.
+    runs to the map's edge; the rest of it is dropped. The kept points are
+    given in ``projection``'s coordinates (``frame``'s kilometres by default).
     """
     arcs = _world_arcs()
-    x, y = frame.xy_km(arcs.lon_lat_deg[:, 1], arcs.lon_lat_deg[:, 0])
+    x, y = frame.xy(arcs.lon_lat_deg[:, 1], arcs.lon_lat_deg[:, 0])
     inside = (np.abs(x) <= half_width_km) & (np.abs(y) <= half_height_km)
     arc_of_point = np.repeat(np.arange(len(arcs.coast)), np.diff(arcs.offsets))
     same_arc_before = np.r_[False, arc_of_point[1:] == arc_of_point[:-1]]
     same_arc_after = np.r_[same_arc_before[1:], False]
     keep = inside | (np.r_[False, inside[:-1]] & same_arc_before) | (np.r_[inside[1:], False] & same_arc_after)
     keep &= np.isfinite(x)
+    if projection is not None:
+        x, y = projection.xy(arcs.lon_lat_deg[:, 1], arcs.lon_lat_deg[:, 0])
     return _lines(x, y, keep, arc_of_point, arcs.coast), _lines(x, y, keep, arc_of_point, ~arcs.coast)
 
 

@@ -42,7 +42,8 @@ def render_run_report(record: RunRecord, coverage_altitudes_m: tuple[float, ...]
     map_figure = build_map(record, coverage_altitudes_m)
     log = _log_rows(record)
     figures = {
-        "map": map_figure.figure, "timeline": timeline_figure(record), "chart-interceptors": interceptors_figure(record),
+        "map": map_figure.figure, "map-geo": build_map(record, coverage_altitudes_m, geographic=True).figure,
+        "timeline": timeline_figure(record), "chart-interceptors": interceptors_figure(record),
         "chart-kills": kills_figure(record), "chart-reaction": reaction_figure(record), "chart-cost": cost_figure(record),
     }
     data = {
