@@ -34,32 +34,30 @@ def _monte_carlo_pk(lethal_radius_m: float, cep_m: float, pk: float, carleton: b
     return int((rng.random(DRAWS) < p_kill).sum())
 
 
+def _pk_case(name: str, function: str, reference: str, radius_m: float, cep_m: float, pk: float, seed: int
+             ) -> CaseResult:
+    """Monte Carlo P_k of one damage function (``cookie-cutter`` or ``Carleton``) against its closed form."""
+    carleton = function == "Carleton"
+    expected = (carleton_pk if carleton else cookie_cutter_pk)(radius_m, cep_m, pk)
+    hits = _monte_carlo_pk(radius_m, cep_m, pk, carleton=carleton, seed=seed)
+    passed, half = _within_99(hits, DRAWS, expected)
+    return CaseResult(
+        case=name, model=f"physics.damage (scatter) + lethality ({function})",
+        reference=f"{reference} (Driels, Weaponeering)", expected=f"{expected:.4f}",
+        got=f"{hits / DRAWS:.4f} ({DRAWS} draws)", tolerance=f"99 % interval ±{half:.4f}", passed=passed,
+    )
+
+
 @case("strike-cookie-cutter-pk")
 def strike_cookie_cutter_pk() -> CaseResult:
     """Cookie-cutter radius R = 1.5 CEP, circular-normal scatter: P_k = 1 − 0.5^((R/CEP)²) = 0.790."""
-    cep, radius = 10.0, 15.0
-    expected = cookie_cutter_pk(radius, cep)
-    hits = _monte_carlo_pk(radius, cep, 1.0, carleton=False, seed=18)
-    passed, half = _within_99(hits, DRAWS, expected)
-    return CaseResult(
-        case="strike-cookie-cutter-pk", model="physics.damage (scatter) + lethality (cookie-cutter)",
-        reference="P_k = 1 − 0.5^((R/CEP)²) (Driels, Weaponeering)", expected=f"{expected:.4f}",
-        got=f"{hits / DRAWS:.4f} ({DRAWS} draws)", tolerance=f"99 % interval ±{half:.4f}", passed=passed,
-    )
+    return _pk_case("strike-cookie-cutter-pk", "cookie-cutter", "P_k = 1 − 0.5^((R/CEP)²)", 15.0, 10.0, 1.0, seed=18)
 
 
 @case("strike-carleton-pk")
 def strike_carleton_pk() -> CaseResult:
     """Carleton damage function p·exp(−d²/R²), R = CEP, p = 0.8: P_k = p / (1 + 2σ²/R²), σ = CEP/1.1774."""
-    cep, radius, pk = 10.0, 10.0, 0.8
-    expected = carleton_pk(radius, cep, pk)
-    hits = _monte_carlo_pk(radius, cep, pk, carleton=True, seed=19)
-    passed, half = _within_99(hits, DRAWS, expected)
-    return CaseResult(
-        case="strike-carleton-pk", model="physics.damage (scatter) + lethality (Carleton)",
-        reference="P_k = p / (1 + 2σ²/R²) (Driels, Weaponeering)", expected=f"{expected:.4f}",
-        got=f"{hits / DRAWS:.4f} ({DRAWS} draws)", tolerance=f"99 % interval ±{half:.4f}", passed=passed,
-    )
+    return _pk_case("strike-carleton-pk", "Carleton", "P_k = p / (1 + 2σ²/R²)", 10.0, 10.0, 0.8, seed=19)
 
 
 @case("strike-scatter-cep")
