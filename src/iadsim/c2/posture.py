@@ -86,6 +86,7 @@ class Posture:
         self.next_move_s = float(self.move_t_s.min(initial=np.inf))  # earliest move not yet started
         self.next_hop_s = np.inf  # no unit that relocates after firing may start a hop before (never later)
         self.in_motion = False  # some unit marches or sets up
+        self.next_phase_s = np.inf  # no march or set-up ends before (it may be earlier than the next one)
         sensors = world.sensors
         self.antenna_height_m = sensors.antenna_alt_m - sensors.ground_alt_m
         self.state_name = np.array(UNIT_STATES, dtype=object)
@@ -149,11 +150,9 @@ class Posture:
         in that same tick (its warhead is there).
         """
         threats, units = world.threats, world.units
-        landing = (threats.arrived & (threats.status == FLYING)) | (threats.status == LEAKED)
-        struck = np.flatnonzero(landing & ~self.strike_seen)
+        struck = _new_landings(threats.arrived, threats.status, self.strike_seen)
         if len(struck) == 0:
             return NO_EVENTS
-        self.strike_seen[struck] = True
         landed, damaged = self.components.strike(world, struck, t_s, rng)
         parts = units.parts
         radars = np.bincount(parts.unit_index[parts.alive & (parts.sensor_index >= 0)], minlength=len(units.id))
@@ -192,6 +191,8 @@ class Posture:
             fraction = np.clip((t_s - self.depart_t_s[marching]) / span, 0.0, 1.0)
             self._place(world, marching, self.origin[marching]
                         + fraction[:, None] * (self.destination[marching] - self.origin[marching]))
+        if t_s + 1e-9 < self.next_phase_s:
+            return NO_EVENTS
         arrived = marching[self.arrive_t_s[marching] <= t_s + 1e-9]
         self._set_state(world, arrived, SETTING_UP)
         setting_up = events("unit_state", self.arrive_t_s[arrived], len(arrived), units.pos_ecef_m[arrived],
@@ -203,6 +204,8 @@ class Posture:
         deployed = events("unit_state", self.ready_t_s[ready], len(ready), units.pos_ecef_m[ready],
                           unit_id=units.id[ready], value=0.0, detail="deployed", reason="deployed")
         self.arrive_t_s[ready] = self.ready_t_s[ready] = self.depart_t_s[ready] = np.inf
+        self.next_phase_s = float(min(np.where(units.state == MARCHING, self.arrive_t_s, np.inf).min(initial=np.inf),
+                                      np.where(units.state == SETTING_UP, self.ready_t_s, np.inf).min(initial=np.inf)))
         return merge(setting_up, deployed)
 
     def _orders(self, world: World, t_s: float) -> EventColumns:
@@ -246,6 +249,7 @@ class Posture:
         self.depart_t_s[unit] = t_s + self.march_s[unit]
         self.arrive_t_s[unit] = self.depart_t_s[unit] + road_m / speed_mps
         self.ready_t_s[unit] = self.arrive_t_s[unit] + self.setup_s[unit]
+        self.next_phase_s = min(self.next_phase_s, float(self.arrive_t_s[unit].min()))
         self._set_state(world, unit, MARCHING)
         detail = np.array([f"marching to {b[0]:.4f}, {b[1]:.4f} ({d / 1e3:.1f} km): packs {p:.0f} s, drives {r:.0f} s, "
                            f"sets up {s:.0f} s" for b, d, p, r, s in
@@ -268,6 +272,20 @@ class Posture:
         _place_rows(unit, where, units.lat_rad, units.lon_rad, units.alt_m, units.pos_ecef_m, units.rotation,
                     sensors.unit_index, self.antenna_height_m, sensors.lat_rad, sensors.lon_rad,
                     sensors.ground_alt_m, sensors.antenna_alt_m, sensors.pos_ecef_m, sensors.rotation)
+
+
+@kernel
+def _new_landings(arrived: NDArray[np.bool_], status: NDArray[np.int8], seen: NDArray[np.bool_]) -> I64:
+    """The threats that reached their aim point flying, or leaked, and were not seen landing before (now seen).
+    One call a tick instead of six numpy calls over every threat."""
+    rows = np.empty(len(status), np.int64)
+    n = 0
+    for row in range(len(status)):
+        if not seen[row] and ((arrived[row] and status[row] == FLYING) or status[row] == LEAKED):
+            seen[row] = True
+            rows[n] = row
+            n += 1
+    return rows[:n]
 
 
 @kernel
