@@ -55,6 +55,8 @@ part_lost        a strike killed a unit's part (``detail``:            distance 
                  ``command_post``, ``search_radar``,                   impact (m)
                  ``engagement_radar`` or ``launcher N``; a radar's
                  ``sensor_id``)
+message_lost     a radar's look (``sensor_id``) never reached an air   reports in the look
+                 picture (``detail``): its jammed link lost it
 ===============  ===================================================  =========================
 
 ``reason`` is a dictionary-encoded enumeration with the same dictionary in every
@@ -77,7 +79,7 @@ from iadsim.geo import ecef_to_geodetic
 KINDS: tuple[str, ...] = (
     "threat_launch", "detect", "track_start", "track_drop", "assign", "launch",
     "out_of_rounds", "intercept", "miss", "leak", "impact", "path_point", "reload", "classify",
-    "unit_state", "resupply", "discriminate", "expended", "lost", "strike", "part_lost",
+    "unit_state", "resupply", "discriminate", "expended", "lost", "strike", "part_lost", "message_lost",
 )
 ID_COLUMNS: tuple[str, ...] = ("threat_id", "track_id", "unit_id", "sensor_id", "interceptor_id")
 STRING_COLUMNS: tuple[str, ...] = ("weapon", "layer", "detail")

@@ -30,6 +30,8 @@ def compute_metrics(events: pa.Table, scenario: Scenario, catalog: Catalog) -> d
 
     With a GNSS jammer in the scenario: ``lost`` (threats that drifted off their aim,
     neither killed nor leaked) and ``lost_fraction`` (lost / threats).
+    With a jammer that loses network messages (``comms_loss``): ``messages_lost`` (radar looks that never
+    reached an air picture).
 
     Decoys (``threat_launch`` events of reason ``decoy``) are not threats: the
     threat counts leave them out, and a run with decoys adds ``decoys``,
@@ -79,6 +81,8 @@ def compute_metrics(events: pa.Table, scenario: Scenario, catalog: Catalog) -> d
     if any(catalog.jammer(jammer.type).gnss_radius is not None for jammer in scenario.jammers):
         lost = distinct_threats("lost")
         metrics.update(lost=lost, lost_fraction=lost / threats if threats else 0.0)
+    if any(catalog.jammer(jammer.type).comms_loss is not None for jammer in scenario.jammers):
+        metrics["messages_lost"] = rows("message_lost").num_rows
     metrics["cost_attacker"] = float(np.nansum(launched.column("value").to_numpy()))
     price = dict(zip(launched.column("threat_id").to_pylist(), launched.column("value").to_pylist(), strict=True))
     for fate, kind_name in (("killed", "intercept"), ("leaked", "leak")):

@@ -386,10 +386,13 @@ class JammerType(Entry):
                           "it (m); a ground jammer only; without it, it jams radars only.")
     comms_radius: PositiveLength | None = Field(
         None, description="Distance within which it jams the data links of network members (m); a ground jammer "
-                          "only; with comms_latency.")
+                          "only; with comms_latency, comms_loss or both.")
     comms_latency: NonNegativeDuration | None = Field(
         None, description="Delay it adds to a network's link for a member inside comms_radius, the "
                           "retransmissions of a jammed link (s); with comms_radius.")
+    comms_loss: Annotated[float, Field(gt=0.0, lt=1.0)] | None = Field(
+        None, description="Probability that a message of a jammed link (one radar look's reports to one air "
+                          "picture) never arrives, at each jammed end (0-1); with comms_radius.")
 
     @model_validator(mode="after")
     def _one_row_per_band(self) -> JammerType:
@@ -398,8 +401,9 @@ class JammerType(Entry):
                              "comms_radius (data links)")
         if (self.gnss_radius is not None or self.comms_radius is not None) and self.role != "ground":
             raise ValueError("a gnss_radius or comms_radius needs a ground jammer (role: ground)")
-        if (self.comms_radius is None) != (self.comms_latency is None):
-            raise ValueError("comms_radius and comms_latency go together")
+        jams_links = self.comms_latency is not None or self.comms_loss is not None
+        if (self.comms_radius is None) == jams_links:
+            raise ValueError("a comms_radius needs comms_latency, comms_loss or both, and they need a comms_radius")
         bands = [row.band for row in self.bands]
         twice = sorted({band for band in bands if bands.count(band) > 1})
         if twice:

@@ -130,19 +130,22 @@ def _entities(scenario: Scenario, world: World, sensor_names: list[str], tables:
     ]).combine_chunks()
 
 
-def _link_delays_s(scenario: Scenario, catalog: Catalog, positions: list[Position]) -> NDArray[np.float64]:
-    """(n,) the latency (s) communications jammers add to the links of network members at ``positions``:
-    the largest ``comms_latency`` of the jammers within whose ``comms_radius`` (3-D distance) each stands."""
-    delays = np.zeros(len(positions))
+def _link_jamming(scenario: Scenario, catalog: Catalog,
+                  positions: list[Position]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """(n,) the latency (s) communications jammers add to the links of network members at ``positions``, and
+    the probability that a message is lost at that end: the largest ``comms_latency``, and 1 - Π(1 - ``comms_loss``)
+    (jammers independent), of the jammers within whose ``comms_radius`` (3-D distance) each stands."""
+    delays, kept = np.zeros(len(positions)), np.ones(len(positions))
     jammers = [(j, catalog.jammer(j.type)) for j in scenario.jammers if catalog.jammer(j.type).comms_radius]
     if not jammers or not positions:
-        return delays
+        return delays, 1.0 - kept
     members = _ecef(positions)
     for jammer, kind in jammers:
-        assert kind.comms_radius is not None and kind.comms_latency is not None
+        assert kind.comms_radius is not None
         inside = np.linalg.norm(members - _ecef([jammer.position]), axis=1) < kind.comms_radius
-        delays[inside] = np.maximum(delays[inside], kind.comms_latency)
-    return delays
+        delays[inside] = np.maximum(delays[inside], kind.comms_latency or 0.0)
+        kept[inside] *= 1.0 - (kind.comms_loss or 0.0)
+    return delays, 1.0 - kept
 
 
 def _ecef(positions: list[Position]) -> NDArray[np.float64]:
@@ -268,9 +271,11 @@ def _sensors(
     A radar's reports reach a unit's command post at once if it is the unit's own
     radar, and after a network's latency if both are on that network (members
     speak its link: checked when the scenario is loaded); over several shared
-    networks, the fastest counts. A communications jammer (``comms_radius``) adds
-    its ``comms_latency`` to the network link of every member where it stands at
-    the start within that distance, at each end. A unit that shares no network fights with its own radars.
+    networks, the fastest counts (of equally fast ones, the least lossy). A communications jammer
+    (``comms_radius``) adds its ``comms_latency`` to the network link of every member where it stands at
+    the start within that distance, at each end, and loses a message at each jammed end with probability
+    ``comms_loss``. Units that hear the same radars as soon but lose different messages are in different
+    pictures. A unit that shares no network fights with its own radars.
     """
     names, types, owners, positions, headings, memberships = [], [], [], [], [], []
     for row, unit in enumerate(scenario.units):
@@ -294,22 +299,26 @@ def _sensors(
     ground = np.array([p.alt for p in positions], dtype=float)
     antenna = ground + np.array([catalog.radar(name).antenna_height for name in types], dtype=float)
     # latency[s, u]: delay before radar s's reports reach unit u's command post (inf: they never do).
-    latency = np.full((count, len(scenario.units)), np.inf)
+    # loss[s, u]: probability that one of radar s's looks never reaches unit u's command post.
+    latency, loss = np.full((count, len(scenario.units)), np.inf), np.zeros((count, len(scenario.units)))
     for s in range(count):
         if owners[s] >= 0:
             latency[s, owners[s]] = 0.0
-    radar_jammed_s = _link_delays_s(scenario, catalog, positions)
-    post_jammed_s = _link_delays_s(scenario, catalog, [unit.position for unit in scenario.units])
+    radar_jammed_s, radar_loss = _link_jamming(scenario, catalog, positions)
+    post_jammed_s, post_loss = _link_jamming(scenario, catalog, [unit.position for unit in scenario.units])
     for network in scenario.networks:
         radars = [s for s in range(count) if network.name in memberships[s]]
-        posts = [u for u, unit in enumerate(scenario.units) if network.name in unit.networks]
+        posts = np.array([u for u, unit in enumerate(scenario.units) if network.name in unit.networks], np.int64)
         for s in radars:
             delay = network.latency + radar_jammed_s[s] + post_jammed_s[posts]
-            latency[s, posts] = np.minimum(latency[s, posts], delay)
+            link_loss = 1.0 - (1.0 - radar_loss[s]) * (1.0 - post_loss[posts])
+            better = (delay < latency[s, posts]) | ((delay == latency[s, posts]) & (link_loss < loss[s, posts]))
+            latency[s, posts[better]], loss[s, posts[better]] = delay[better], link_loss[better]
     if count and scenario.units:
-        columns, unit_picture = np.unique(latency.T, axis=0, return_inverse=True)
+        columns, unit_picture = np.unique(np.hstack([latency.T, loss.T]), axis=0, return_inverse=True)
     else:
-        columns, unit_picture = np.zeros((0, count)), np.zeros(len(scenario.units), np.int64)
+        columns, unit_picture = np.zeros((0, 2 * count)), np.zeros(len(scenario.units), np.int64)
+    columns, loss_columns = columns[:, :count], columns[:, count:]
     sensors = Sensors(
         id=np.arange(count, dtype=np.int32),
         type_index=np.array([radar_names.index(name) for name in types], dtype=np.int32),
@@ -319,6 +328,7 @@ def _sensors(
         feeds_picture=np.ascontiguousarray(np.isfinite(columns.T)),
         heading_rad=np.array(headings, dtype=float),
         feed_latency_s=np.ascontiguousarray(columns.T),
+        feed_loss=np.ascontiguousarray(loss_columns.T),
         emitting=np.ones(count, dtype=bool),
     )
     return sensors, names, len(columns), unit_picture.astype(np.int32).reshape(-1)

@@ -237,6 +237,13 @@ def check_jamming(scenario: Scenario, catalog: Catalog, check_type: Callable[[st
             problems.append(Problem(f"'{jammer.type}' jams {jammed} from where it stands: it flies no route",
                                     f"jammers[{index}].route", expected=f"a jammer of {jammed} without a route",
                                     suggestion="give it a position only"))
+    link_jammers = [index for index, jammer in enumerate(scenario.jammers)
+                    if isinstance(kind := catalog.find(jammer.type, "jammer"), JammerType) and kind.comms_radius]
+    if link_jammers and scenario.models.track == "truth_noise":
+        problems.append(Problem(f"'{scenario.jammers[link_jammers[0]].type}' jams network links, which the track "
+                                "model 'truth_noise' does not model (its pictures hear every radar at once)",
+                                "models.track", expected="track: ekf or imm",
+                                suggestion="set models.track to ekf, or leave the communications jammer out"))
     radar_jammers = [(path, name) for path, name in carried + standing
                      if isinstance(kind := catalog.find(name, "jammer"), JammerType) and kind.bands]
     if not radar_jammers or problems:
