@@ -78,6 +78,7 @@ KINDS: tuple[str, ...] = (
     "threat_launch", "detect", "track_start", "track_drop", "assign", "launch",
     "out_of_rounds", "intercept", "miss", "leak", "impact", "path_point", "reload", "classify",
     "unit_state", "resupply", "discriminate", "expended", "lost", "strike", "part_lost",
+    "identify", "fratricide", "command_lost", "autonomous",
 )
 ID_COLUMNS: tuple[str, ...] = ("threat_id", "track_id", "unit_id", "sensor_id", "interceptor_id")
 STRING_COLUMNS: tuple[str, ...] = ("weapon", "layer", "detail")
@@ -91,6 +92,8 @@ REASONS: tuple[str, ...] = (
     "marching", "setting_up", "deployed", "destroyed",
     # threat_launch
     "decoy",
+    # threat_launch, identify, fratricide (the identity the shooter held)
+    "friendly", "friend", "assumed_friend", "hostile", "unknown",
 )
 """Why a ``track_drop`` or a ``miss`` happened, and the state a ``unit_state`` entered: the ``reason`` column.
 
