@@ -1,6 +1,10 @@
 """Threat evaluation and weapon assignment (TEWA): the command posts' decision each command cycle.
 
-Every tick (one command cycle), from the tracks of every air picture, never the truth:
+Every tick (one command cycle), from the tracks of every air picture, never the truth, after
+:func:`cleared_tracks` has set the picture each unit fights from (:mod:`iadsim.c2.command`: a unit cut
+off from its command post has none, then its own radars') and cleared the firm tracks weapons control
+allows by identity (:mod:`iadsim.c2.identification`); the cleared mask takes the firm mask's place, so the
+kernel is unchanged:
 
 1. **evaluate** each track (:mod:`iadsim.c2.threat_evaluation`): class and
    confidence, aim, time to go, value; a ``classify`` event when a track's
