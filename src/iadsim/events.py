@@ -15,7 +15,8 @@ Kinds and the meaning of ``value``:
 kind             what happened                                        value
 ===============  ===================================================  =========================
 threat_launch    a threat entered the scenario (``weapon``: its type;  its unit price (USD)
-                 ``reason``: ``decoy`` for a decoy)
+                 ``reason``: ``decoy`` for a decoy, ``friendly``
+                 for a friendly aircraft)
 detect           a radar detected a threat (first time, or every time  slant range (m)
                  with ``log_all_detections``)
 track_start      an air picture started a track on a threat            -
@@ -43,7 +44,8 @@ discriminate     an air picture learnt that a track's threat is a     slant rang
                  decoy (``sensor_id``: the radar whose look showed it, (m)
                  ``detail``: by look, range or time); its command
                  post fires at it no more
-expended         a decoy reached the end of its flight: it harms      -
+expended         a decoy or a friendly aircraft reached the end of    -
+                 its flight: it harms
                  nothing (where a weapon would ``leak``)
 lost             a threat whose satellite navigation was jammed       its position error (m)
                  reached its aim point off by more than its type's
@@ -55,6 +57,13 @@ part_lost        a strike killed a unit's part (``detail``:            distance 
                  ``command_post``, ``search_radar``,                   impact (m)
                  ``engagement_radar`` or ``launcher N``; a radar's
                  ``sensor_id``)
+identify         an air picture identified a track (``reason``:       -
+                 ``friend``, ``assumed_friend`` or ``hostile``)
+fratricide       a friendly aircraft was intercepted (beside its      miss distance (m)
+                 ``intercept``)
+command_lost     a unit was cut off from its command post             -
+                 (``detail``: the post, or ``own command post``)
+autonomous       a cut-off unit began to fight on its own radars      seconds it was cut off
 message_lost     a radar's look (``sensor_id``) never reached an air   reports in the look
                  picture (``detail``): its jammed link lost it
 ===============  ===================================================  =========================
@@ -80,6 +89,7 @@ KINDS: tuple[str, ...] = (
     "threat_launch", "detect", "track_start", "track_drop", "assign", "launch",
     "out_of_rounds", "intercept", "miss", "leak", "impact", "path_point", "reload", "classify",
     "unit_state", "resupply", "discriminate", "expended", "lost", "strike", "part_lost", "message_lost",
+    "identify", "fratricide", "command_lost", "autonomous",
 )
 ID_COLUMNS: tuple[str, ...] = ("threat_id", "track_id", "unit_id", "sensor_id", "interceptor_id")
 STRING_COLUMNS: tuple[str, ...] = ("weapon", "layer", "detail")
@@ -93,6 +103,8 @@ REASONS: tuple[str, ...] = (
     "marching", "setting_up", "deployed", "destroyed",
     # threat_launch
     "decoy",
+    # threat_launch, identify, fratricide (the identity the shooter held)
+    "friendly", "friend", "assumed_friend", "hostile", "unknown",
 )
 """Why a ``track_drop`` or a ``miss`` happened, and the state a ``unit_state`` entered: the ``reason`` column.
 
@@ -102,7 +114,8 @@ position uncertainty grew too large), ``lost_unseen`` (no detection for a while:
 killed or leaked when the round arrived), ``gave_up`` (out of range or energy), ``outside_lethal_radius``,
 ``overkill`` (another round killed it in the same tick), ``warhead_failed`` (within the lethal radius, the
 kill draw failed). unit_state: ``marching``, ``setting_up``, ``deployed``, ``destroyed``. threat_launch:
-``decoy`` for a decoy (a threat type with ``decoy``), empty for a weapon.
+``decoy`` for a decoy (a threat type with ``decoy``), ``friendly`` for a friendly aircraft, empty for a
+weapon. identify: ``friend``, ``assumed_friend``, ``hostile`` (``unknown`` names a track not yet identified).
 """
 
 EVENT_SCHEMA = pa.schema(

@@ -15,9 +15,11 @@ from __future__ import annotations
 import numpy as np
 
 from iadsim.c2 import discrimination
-from iadsim.c2.discrimination import Discrimination, fire_control_tracks
+from iadsim.c2.command import Command
+from iadsim.c2.discrimination import Discrimination
 from iadsim.c2.engagement import Envelope
-from iadsim.c2.tewa import launches_per_cycle
+from iadsim.c2.identification import Identification
+from iadsim.c2.tewa import cleared_tracks, launches_per_cycle
 from iadsim.physics.flyout_table import tables_for
 from iadsim.events import NO_EVENTS, EventColumns, events, merge
 from iadsim.registry import AIR_PICTURE, FIRE_UNITS, group_columns, register
@@ -42,10 +44,12 @@ class GreedyDecider:
         self.launches_per_tick = launches_per_cycle(compiled)
         self.defend_assets = len(world.assets.id) > 0
         self.discrimination = Discrimination.of(compiled)
+        self.identification = Identification.of(compiled)
+        self.command = Command.of(compiled)
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         world.assignments = Assignments.empty()
-        learnt, firm = fire_control_tracks(self.discrimination, world, rng)
+        learnt, firm = cleared_tracks(self.command, self.discrimination, self.identification, world, t_s, rng)
         return merge(learnt, self._orders(world, t_s, firm))
 
     def _orders(self, world: World, t_s: float, firm: np.ndarray) -> EventColumns:

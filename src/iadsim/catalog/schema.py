@@ -411,8 +411,21 @@ class JammerType(Entry):
         return self
 
 
+class IffType(Entry):
+    """An identification friend or foe (IFF) mode: how often a friendly transponder's answer to one challenge
+    is received and decoded, and how long a challenge takes (docs/models.md, Identification)."""
+
+    kind: Literal["iff"]
+    reliability: Probability = Field(description="Probability that one challenge of a friendly aircraft is "
+                                                 "answered correctly (its transponder on, the reply decoded).")
+    time_to_answer: PositiveDuration = Field(description="Time from a challenge to its answer, or to the "
+                                                         "interrogator's giving up on one (s).")
+    secure: bool = Field(False, description="Cryptographically protected (mode 5, mode 4): an enemy cannot "
+                                            "answer it; an open mode (3/A) is answered by anyone who sets the code.")
+
+
 CatalogEntry = Annotated[
-    RadarType | InterceptorType | FireUnitType | ThreatType | JammerType, Field(discriminator="kind")
+    RadarType | InterceptorType | FireUnitType | ThreatType | JammerType | IffType, Field(discriminator="kind")
 ]
-KINDS: tuple[str, ...] = ("radar", "interceptor", "fire_unit", "threat", "jammer")
+KINDS: tuple[str, ...] = ("radar", "interceptor", "fire_unit", "threat", "jammer", "iff")
 BANDS: tuple[str, ...] = typing.get_args(Band)

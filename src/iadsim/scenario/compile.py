@@ -9,7 +9,7 @@ so that they never shift the draws of a stage.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -21,7 +21,7 @@ from iadsim.catalog import Catalog
 from iadsim.catalog.schema import FireUnitType, InterceptorType, RadarType, ThreatType
 from iadsim.scenario.layout import unit_parts
 from iadsim.scenario.schedule import Deliveries, raid_launch_times_s
-from iadsim.scenario.schema import Position, Scenario
+from iadsim.scenario.schema import Position, Raid, Scenario
 from iadsim.scenario.tables import TypeTables
 from iadsim.terrain import FLAT, GridTerrain, load_terrain
 from iadsim.world import PENDING, Assets, Interceptors, Launchers, Sensors, Threats, Units, World
@@ -63,6 +63,9 @@ class CompiledScenario:
     """Scheduled resupply of the units' magazines (see :mod:`iadsim.scenario.schedule`)."""
     terrain: GridTerrain = FLAT
     """The ground, loaded once: radars' masking and terrain-following flight (:mod:`iadsim.terrain`)."""
+    unit_own_picture: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
+    """(U,) for a unit under a scenario command post, the air picture of its own radars alone, which it falls
+    back on when cut off (:mod:`iadsim.c2.command`); -1 for the others."""
 
     @property
     def n_ticks(self) -> int:
@@ -71,7 +74,7 @@ class CompiledScenario:
 
 def compile_scenario(scenario: Scenario, catalog: Catalog, rng: np.random.Generator) -> CompiledScenario:
     """Expand ``scenario`` into arrays; ``rng`` draws the raids' launch scatter."""
-    threat_names = sorted({raid.type for raid in scenario.raids}
+    threat_names = sorted({raid.type for raid in scenario.flights}
                           | {raid.decoys.type for raid in scenario.raids if raid.decoys is not None})
     unit_names = sorted({unit.type for unit in scenario.units})
     unit_types = [catalog.fire_unit(name) for name in unit_names]
@@ -91,7 +94,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, rng: np.random.Genera
     )
     units = _units(scenario, unit_names, missile_names)
     threats, routes = _threats(scenario, catalog, threat_names, rng)
-    sensors, sensor_names, n_pictures, unit_picture = _sensors(scenario, catalog, radar_names)
+    sensors, sensor_names, n_pictures, unit_picture, own_picture = _sensors(scenario, catalog, radar_names)
     units.picture = unit_picture
     units.parts = unit_parts(scenario, catalog, sensors.unit_index)
     units.launchers = Launchers.loaded(
@@ -103,14 +106,15 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, rng: np.random.Genera
         interceptors=Interceptors.with_capacity(int(units.rounds.sum() + deliveries.rounds.sum())),
         n_pictures=n_pictures,
     )
-    raid_names = [raid.name or raid.type for raid in scenario.raids]
+    raid_names = [raid.name or raid.type for raid in scenario.flights]
     tables = TypeTables.of(compiled_types["interceptor_types"], unit_types, units.type_index,
                            compiled_types["radar_types"], sensors.type_index, compiled_types["threat_types"],
-                           threats.type_index, raid_names, threats.raid_index)
+                           threats.type_index, raid_names, threats.raid_index, len(scenario.raids))
     return CompiledScenario(scenario=scenario, catalog=catalog, routes=routes, world=world,
                             tables=tables,
                             entities=_entities(scenario, world, sensor_names, tables), deliveries=deliveries,
                             terrain=load_terrain(scenario.terrain.file) if scenario.terrain is not None else FLAT,
+                            unit_own_picture=own_picture,
                             **compiled_types)
 
 
@@ -183,7 +187,8 @@ def _threats(
 ) -> tuple[Threats, Routes]:
     targets = {asset.name: asset.position for asset in scenario.assets}
     targets |= {unit.name: unit.position for unit in scenario.units}
-    width = max(2 + len(raid.waypoints) - (raid.target is None) for raid in scenario.raids)
+    flights = scenario.flights
+    width = max(2 + len(raid.waypoints) - (raid.target is None) for raid in flights)
     values = {asset.name: asset.value for asset in scenario.assets}
     lat, lon, alt, n_points, launch_t, raid_index, type_index, cruise, speed, target_value = ([] for _ in range(10))
 
@@ -201,8 +206,8 @@ def _threats(
         speed.extend([raid_speed_mps] * n)
         target_value.extend([value] * n)
 
-    carriers = []
-    for index, raid in enumerate(scenario.raids):
+    def fly(index: int, raid: Raid) -> tuple:
+        """Add the flight's weapons (or aircraft); return what its decoys fly."""
         kind = catalog.threat(raid.type)
         points = [*raid.waypoints, *([targets[raid.target]] if raid.target is not None else [])]
         launch_times = raid_launch_times_s(raid)
@@ -217,13 +222,19 @@ def _threats(
         flown = (kind.cruise_altitude if raid.altitude is None else raid.altitude,
                  kind.speed if raid.speed is None else raid.speed, values.get(raid.target, np.nan))
         add(block, launch_times, index, raid.type, 1 + len(points), *flown)
-        if raid.decoys is not None:
-            carriers.append((index, raid, block, launch_times, 1 + len(points), flown))
-    # Decoys come after every weapon, so a scenario's threat ids do not change when decoys are added.
+        return index, raid, block, launch_times, 1 + len(points), flown
+
+    carriers = [fly(index, raid) for index, raid in enumerate(scenario.raids)]
+    # Decoys come after every weapon, and friendly aircraft after them, so a scenario's threat ids do not
+    # change when decoys or friendlies are added.
     for index, raid, block, launch_times, n_route, flown in carriers:
+        if raid.decoys is None:
+            continue
         assert raid.decoys is not None
         add(np.repeat(block, raid.decoys.count, axis=0), np.repeat(launch_times, raid.decoys.count), index,
             raid.decoys.type, n_route, *flown)
+    for index in range(len(scenario.raids), len(flights)):
+        fly(index, flights[index])
     routes = Routes(np.vstack(lat), np.vstack(lon), np.vstack(alt), np.array(n_points, np.int32),
                     np.array(cruise), np.array(speed))
     count = len(raid_index)
@@ -265,7 +276,7 @@ def _scatter(centre: Position, radius_m: float, count: int, rng: np.random.Gener
 
 def _sensors(
     scenario: Scenario, catalog: Catalog, radar_names: list[str]
-) -> tuple[Sensors, list[str], int, NDArray[np.int32]]:
+) -> tuple[Sensors, list[str], int, NDArray[np.int32], NDArray[np.int32]]:
     """Place every radar; group units that hear the same radars, as soon, into one air picture each.
 
     A radar's reports reach a unit's command post at once if it is the unit's own
@@ -276,6 +287,8 @@ def _sensors(
     the start within that distance, at each end, and loses a message at each jammed end with probability
     ``comms_loss``. Units that hear the same radars as soon but lose different messages are in different
     pictures. A unit that shares no network fights with its own radars.
+    Returns the radars, their names, the number of pictures, each unit's picture and, for a unit under a
+    scenario command post, the picture of its own radars alone (-1 for others).
     """
     names, types, owners, positions, headings, memberships = [], [], [], [], [], []
     for row, unit in enumerate(scenario.units):
@@ -294,6 +307,7 @@ def _sensors(
         headings.append(sensor.heading)
         memberships.append(set(sensor.networks))
     count = len(names)
+    own_picture = np.full(len(scenario.units), -1, np.int32)
     lat = np.deg2rad([p.lat for p in positions])
     lon = np.deg2rad([p.lon for p in positions])
     ground = np.array([p.alt for p in positions], dtype=float)
@@ -314,8 +328,18 @@ def _sensors(
             link_loss = 1.0 - (1.0 - radar_loss[s]) * (1.0 - post_loss[posts])
             better = (delay < latency[s, posts]) | ((delay == latency[s, posts]) & (link_loss < loss[s, posts]))
             latency[s, posts[better]], loss[s, posts[better]] = delay[better], link_loss[better]
+    # A unit under a scenario command post may be cut off from it: its own radars' picture is kept for it from
+    # the start, so that it can fight on it at once (c2/command.py).
+    commanded = [u for u, unit in enumerate(scenario.units) if unit.command_post is not None]
+    own = np.full((count, len(commanded)), np.inf)
+    for column, u in enumerate(commanded):
+        own[[s for s in range(count) if owners[s] == u], column] = 0.0
     if count and scenario.units:
-        columns, unit_picture = np.unique(np.hstack([latency.T, loss.T]), axis=0, return_inverse=True)
+        heard = np.vstack([np.hstack([latency.T, loss.T]), np.hstack([own.T, np.zeros((len(commanded), count))])])
+        columns, picture = np.unique(heard, axis=0, return_inverse=True)
+        picture = picture.reshape(-1)
+        unit_picture = picture[:len(scenario.units)]
+        own_picture[commanded] = picture[len(scenario.units):]
     else:
         columns, unit_picture = np.zeros((0, 2 * count)), np.zeros(len(scenario.units), np.int64)
     columns, loss_columns = columns[:, :count], columns[:, count:]
@@ -331,4 +355,4 @@ def _sensors(
         feed_loss=np.ascontiguousarray(loss_columns.T),
         emitting=np.ones(count, dtype=bool),
     )
-    return sensors, names, len(columns), unit_picture.astype(np.int32).reshape(-1)
+    return sensors, names, len(columns), unit_picture.astype(np.int32).reshape(-1), own_picture
