@@ -35,8 +35,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from iadsim.c2.wta.problem import F64, I64, SURE_KILL_PK, PairProblem, objective_of, pair_of, survival_under
 from iadsim.c2.wta.local_search import best_matching
+from iadsim.c2.wta.problem import F64, I64, SURE_KILL_PK, PairProblem, pair_of, survival_under
 from iadsim.jit import kernel, uniform_of
 
 MAX_SWEEPS = 100
@@ -181,12 +181,10 @@ def descend(p: PairProblem, rounds: I64) -> None:
     for q in np.flatnonzero(rounds):
         load[p.pair_target[q]] += rounds[q]
         spare[p.pair_weapon[q]] -= rounds[q]
-    shot = np.full(rounds.sum() + max(spare.sum(), 0), -1, np.int64)
-    n_shots = 0
-    for q in np.flatnonzero(rounds):
-        for _ in range(rounds[q]):
-            shot[n_shots] = q
-            n_shots += 1
+    fired = _shots(rounds)
+    n_shots = len(fired)
+    shot = np.full(n_shots + max(spare.sum(), 0), -1, np.int64)  # room for the spare rounds' adds
+    shot[:n_shots] = fired
     threshold = TOLERANCE * max(risk.sum(), 1e-300)
     for _ in range(MAX_SWEEPS):
         improved = False
