@@ -35,7 +35,7 @@ def _one_radar_tick(tick: int, up: bool, state: tuple, detected: bool) -> tuple:
         np.array([100e3]), np.array([np.pi]), np.array([0]), np.array([3, 5, 3]), np.zeros(1, bool),
         cue_t_s, counts, firm, seen, np.array([up]), np.zeros((1, 3)), eye, np.zeros(1),
         np.array([0] if detected else [], np.int32), np.array([0] if detected else [], np.int32),
-        np.array([0], np.int32), 1, np.ones(1, bool), np.ones(1, bool), np.zeros(1, np.int32), np.zeros(1, np.int32),
+        np.array([0], np.int32), np.array([0]), np.ones(1, bool), np.ones(1, bool), np.zeros(1, np.int32), np.zeros(1, np.int32),
         np.array([[50e3, 0.0, 0.0]]), np.zeros((1, 3)), np.zeros(1), np.zeros(1, np.int32))
 
 

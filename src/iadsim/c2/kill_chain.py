@@ -136,6 +136,7 @@ class KillChain:
         self.firm = np.zeros((n_radars, 0), bool)
         self.seen_tick = np.full((n_radars, len(world.threats.id)), -1, np.int64)
         self.tick = 0
+        self.watched = np.empty(0, np.int64)  # rows live at the last update: every row a radar may hold
 
     @classmethod
     def of(cls, compiled: CompiledScenario) -> KillChain | None:
@@ -156,13 +157,16 @@ class KillChain:
             self.counts = np.concatenate([self.counts, np.zeros((len(self.sensor), more, 3), np.int64)], axis=1)
             self.firm = np.concatenate([self.firm, np.zeros((len(self.sensor), more), bool)], axis=1)
         self.tick += 1
+        live = np.flatnonzero(tracks.active[: tracks.count])
+        ended = self.watched[~tracks.active[self.watched]]  # rows were never reused: ended rows stay ended
+        self.watched = live
         up = world.units.parts.sensor_up & sensors.emitting
         radar, row, handover_s, holds = kill_chain_step(
             float(t_s), self.tick, self.sensor, self.unit, self.capacity, self.acquisition_s, self.cue_m,
             self.max_range_m, self.half_sector_rad, self.engagement_of, self.confirm, self.remote,
             self.cue_t_s, self.counts, self.firm, self.seen_tick, up, sensors.pos_ecef_m, sensors.rotation,
             sensors.heading_rad, detections.sensor_index, detections.threat_index, detections.looked,
-            tracks.count, tracks.active, firm, tracks.picture, tracks.threat_index, tracks.pos_ecef_m,
+            np.concatenate((ended, live)), tracks.active, firm, tracks.picture, tracks.threat_index, tracks.pos_ecef_m,
             tracks.vel_ecef_mps, tracks.last_update_t_s, world.units.picture)
         if len(row) == 0:
             return NO_EVENTS, holds
@@ -207,10 +211,12 @@ def kill_chain_step(
     max_range_m: F64, half_sector_rad: F64, engagement_of: I64, confirm: I64, remote: Bool,
     cue_t_s: F64, counts: I64, held_firm: Bool, seen_tick: I64, sensor_up: Bool, sensor_pos: F64,
     sensor_rotation: F64, sensor_heading: F64, detection_sensor: I32, detection_threat: I32, looked: I32,
-    track_count: int, track_active: Bool, track_firm: Bool, track_picture: I32, track_threat: I32,
+    rows: I64, track_active: Bool, track_firm: Bool, track_picture: I32, track_threat: I32,
     track_pos: F64, track_vel: F64, track_t_s: F64, unit_picture: I32,
 ) -> tuple[I64, I64, F64, Bool]:
-    """One tick of every engagement radar (E) over the track rows (R) (see the module doc).
+    """One tick of every engagement radar (E) over the track rows (R) (see the module doc), visiting only
+    ``rows``: the rows that ended since the last tick (their cues are dropped first, freeing room) and the
+    live ones, in order; a radar can hold no other row.
 
     ``cue_t_s`` (E, R, NaN: no cue), ``counts`` (E, R, 3: looks, hits, misses in a row), ``held_firm``
     (E, R) and ``seen_tick`` (E, threats: the last tick the radar detected each threat) are the stage's
@@ -236,10 +242,10 @@ def kill_chain_step(
         s, u = radar_sensor[e], radar_unit[e]
         up = sensor_up[s]
         held = 0
-        for r in range(track_count):
+        for r in rows:
             if not np.isnan(cue_t_s[e, r]):
                 held += 1
-        for r in range(track_count):
+        for r in rows:
             cued = not np.isnan(cue_t_s[e, r])
             wanted = up and track_active[r] and track_firm[r] and track_picture[r] == unit_picture[u]
             if cued and not (up and track_active[r] and track_picture[r] == unit_picture[u]):
@@ -278,7 +284,7 @@ def kill_chain_step(
                 held -= 1
                 continue
             holds[u, r] |= held_firm[e, r]
-    for r in range(track_count):
+    for r in rows:
         if track_active[r] and track_firm[r]:
             for u in range(n_units):
                 if remote[u] and track_picture[r] == unit_picture[u]:
