@@ -22,8 +22,9 @@ from iadsim.catalog import Catalog, CatalogFile, load_catalog, read_catalog_file
 from iadsim.catalog.schema import DECOY_CARRIERS, JammerType
 from iadsim.errors import Problem, UserError, did_you_mean, format_path, parse_path
 from iadsim.scenario.budget import check_budget
+from iadsim.scenario.emission import emission_problems
 from iadsim.scenario.layout import layout_problems
-from iadsim.scenario.schema import Scenario
+from iadsim.scenario.schema import Emission, Scenario
 from iadsim.terrain import check_terrain_file
 from iadsim.validation import validate_model
 from iadsim.yamlio import Document, read_yaml_file
@@ -65,7 +66,8 @@ def scenario_from_document(document: Document, catalog: Catalog, allow_large: bo
     own = own_catalog_files(scenario.catalogs, document)
     if own:
         catalog = load_catalog((*catalog.extra_files, *own))
-    problems = check_references(scenario, catalog) + check_times(scenario) + layout_problems(scenario, catalog)
+    problems = (check_references(scenario, catalog) + check_times(scenario) + layout_problems(scenario, catalog)
+                + emission_problems(scenario, catalog))
     if not problems:  # the budget counts what the names refer to, and so comes after them
         problems = check_budget(scenario, allow_large) + check_terrain(scenario)
     if problems:
@@ -330,13 +332,19 @@ def scenario_hash(scenario: Scenario) -> str:
 
 def _stable_form(scenario: Scenario) -> dict[str, Any]:
     """The scenario as JSON data, without the electronic-warfare fields when unset (``jammers``, each raid's
-    ``jammer`` and ``decoys``): they came after hashes were first stored, and a scenario without jammers keeps its hash (a
+    ``jammer``, ``decoys`` and ``target_part``, each unit's ``emission``, the doctrine's ``emission`` when
+    always): they came after hashes were first stored, and a scenario without them keeps its hash (a
     study started before them still resumes)."""
     data = scenario.model_dump(mode="json")
     if not data["jammers"]:
         del data["jammers"]
     for raid in data["raids"]:
-        for optional in ("jammer", "decoys"):
+        for optional in ("jammer", "decoys", "target_part"):
             if raid[optional] is None:
                 del raid[optional]
+    for unit in data["units"]:
+        if unit["emission"] is None:
+            del unit["emission"]
+    if scenario.doctrine.emission == Emission():
+        del data["doctrine"]["emission"]
     return data
