@@ -55,6 +55,12 @@ part_lost        a strike killed a unit's part (``detail``:            distance 
                  ``command_post``, ``search_radar``,                   impact (m)
                  ``engagement_radar`` or ``launcher N``; a radar's
                  ``sensor_id``)
+emission_on      a unit's radar (``sensor_id``) starts radiating      -
+                 again under its emission policy (``detail``: the
+                 policy)
+emission_off     a unit's radar falls silent under its emission       -
+                 policy (``detail``: the policy; ``threat_id``: for
+                 ``arm_warning``, the missile that warned it)
 ===============  ===================================================  =========================
 
 ``reason`` is a dictionary-encoded enumeration with the same dictionary in every
@@ -78,6 +84,7 @@ KINDS: tuple[str, ...] = (
     "threat_launch", "detect", "track_start", "track_drop", "assign", "launch",
     "out_of_rounds", "intercept", "miss", "leak", "impact", "path_point", "reload", "classify",
     "unit_state", "resupply", "discriminate", "expended", "lost", "strike", "part_lost",
+    "emission_on", "emission_off",
 )
 ID_COLUMNS: tuple[str, ...] = ("threat_id", "track_id", "unit_id", "sensor_id", "interceptor_id")
 STRING_COLUMNS: tuple[str, ...] = ("weapon", "layer", "detail")

@@ -22,6 +22,7 @@ from iadsim.catalog import Catalog, CatalogFile, load_catalog, read_catalog_file
 from iadsim.catalog.schema import DECOY_CARRIERS, JammerType
 from iadsim.errors import Problem, UserError, did_you_mean, format_path, parse_path
 from iadsim.scenario.budget import check_budget
+from iadsim.scenario.aim import aim_problems
 from iadsim.scenario.emission import emission_problems
 from iadsim.scenario.layout import layout_problems
 from iadsim.scenario.schema import Emission, Scenario
@@ -67,7 +68,7 @@ def scenario_from_document(document: Document, catalog: Catalog, allow_large: bo
     if own:
         catalog = load_catalog((*catalog.extra_files, *own))
     problems = (check_references(scenario, catalog) + check_times(scenario) + layout_problems(scenario, catalog)
-                + emission_problems(scenario, catalog))
+                + emission_problems(scenario, catalog) + aim_problems(scenario, catalog))
     if not problems:  # the budget counts what the names refer to, and so comes after them
         problems = check_budget(scenario, allow_large) + check_terrain(scenario)
     if problems:
