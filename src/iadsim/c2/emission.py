@@ -5,7 +5,7 @@ Each tick, after the units' posture, every governed radar's policy is evaluated 
 - ``always``: on;
 - ``in_range``: on while an active track of the unit's air picture is within ``range`` (3-D distance from
   the unit's position);
-- ``blinking``: on for the first ``on`` seconds of every ``on + off`` cycle counted from ``phase``;
+- ``blinking``: on for the first ``on_for`` seconds of every ``on_for + off_for`` cycle counted from ``phase``;
 - ``arm_warning``: on, until an anti-radiation missile (a threat type with ``anti_radiation``) is tracked
   in the unit's air picture (any, with ``network_warning``; else only one aimed at the unit). At the start
   of each warning one draw decides, with ``reaction_probability``, whether the crew shuts down; if so the
@@ -44,8 +44,8 @@ class EmissionControl:
         emissions = unit_emissions(scenario)
         self.policy = np.array([POLICIES.index(e.policy) for e in emissions], dtype=np.int64)
         self.range_m = np.array([e.range or 0.0 for e in emissions])
-        self.on_s = np.array([e.on or 0.0 for e in emissions])
-        self.period_s = np.array([(e.on or 0.0) + (e.off or 0.0) for e in emissions])
+        self.on_s = np.array([e.on_for or 0.0 for e in emissions])
+        self.period_s = np.array([(e.on_for or 0.0) + (e.off_for or 0.0) for e in emissions])
         self.phase_s = np.array([e.phase for e in emissions])
         self.reaction_s = np.array([e.reaction_time for e in emissions])
         self.reaction_p = np.array([e.reaction_probability for e in emissions])
@@ -104,9 +104,9 @@ class EmissionControl:
         if len(warning):
             on_unit[warning] = self._warning(world, live, warning, t_s, rng)
         on = np.where(self.governed, on_unit[self.radar_unit], True)
-        changed = np.flatnonzero(on != self.on)
-        self.on = on
         standing = units.parts.sensor_up & (units.state[self.radar_unit] == DEPLOYED)
+        changed = np.flatnonzero((on != self.on) & units.parts.sensor_up)  # a lost radar's policy goes unlogged
+        self.on = on
         sensors.emitting[self.governed] = (standing & on)[self.governed]
         if len(changed) == 0:
             return NO_EVENTS

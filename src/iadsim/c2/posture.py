@@ -104,8 +104,6 @@ class Posture:
         """
         parts = []
         self.last_t_s = t_s
-        if self.components.seekers is not None:
-            self.components.seekers.observe(world, t_s)
         if self.strikes_possible:
             parts.append(self._strikes(world, t_s, rng))
         if self.delivery_due(t_s):
@@ -116,6 +114,8 @@ class Posture:
             parts.append(self._orders(world, t_s))
         if self.emission is not None:
             parts.append(self.emission.step(world, t_s, rng))
+        if self.components.seekers is not None:
+            self.components.seekers.observe(world, t_s)
         return merge(*parts)
 
     def delivery_due(self, t_s: float) -> bool:

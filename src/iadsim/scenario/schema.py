@@ -131,8 +131,8 @@ class Layout(_Strict):
 
 class Emission(_Strict):
     """When a fire unit's radars radiate (docs/doctrine.md, Emission control): ``always``; ``in_range`` (only
-    while a track of its air picture is within ``range``); ``blinking`` (``on`` seconds on, ``off`` seconds
-    off, from ``phase``); ``arm_warning`` (on until an anti-radiation missile is in its air picture, then off
+    while a track of its air picture is within ``range``); ``blinking`` (``on_for`` seconds on, ``off_for``
+    seconds off, from ``phase``); ``arm_warning`` (on until an anti-radiation missile is in its air picture, then off
     after ``reaction_time`` with ``reaction_probability``, until ``resume_after`` seconds without one)."""
 
     policy: Literal["always", "in_range", "blinking", "arm_warning"] = Field(
@@ -142,8 +142,9 @@ class Emission(_Strict):
                            "radars only, its search radars radiating always.")
     range: Length | None = Field(None, gt=0.0, le=5e6, description="in_range: ground distance from the unit "
                                  "within which a track of its air picture turns its radars on (m).")
-    on: Duration | None = Field(None, gt=0.0, le=MAX_DURATION_S, description="blinking: seconds on per cycle.")
-    off: Duration | None = Field(None, gt=0.0, le=MAX_DURATION_S, description="blinking: seconds off per cycle.")
+    on_for: Duration | None = Field(None, gt=0.0, le=MAX_DURATION_S, description="blinking: seconds on per cycle.")
+    off_for: Duration | None = Field(None, gt=0.0, le=MAX_DURATION_S, description="blinking: seconds off per "
+                                     "cycle.")
     phase: Duration = Field(0.0, ge=0.0, le=MAX_DURATION_S, description="blinking: start of the first 'on' (s).")
     reaction_time: Duration = Field(10.0, ge=0.0, le=3600.0, description="arm_warning: seconds from the "
                                     "warning to shut-down (s).")
@@ -158,9 +159,9 @@ class Emission(_Strict):
     def _policy_has_its_figures(self) -> Emission:
         if self.policy == "in_range" and self.range is None:
             raise ValueError("emission policy in_range needs a 'range', e.g. '60 km'")
-        if self.policy == "blinking" and (self.on is None or self.off is None):
-            raise ValueError("emission policy blinking needs 'on' and 'off' periods greater than 0, "
-                             "e.g. on: 20 s, off: 40 s")
+        if self.policy == "blinking" and (self.on_for is None or self.off_for is None):
+            raise ValueError("emission policy blinking needs 'on_for' and 'off_for' periods greater "
+                             "than 0, e.g. on_for: 20 s, off_for: 40 s")
         return self
 
 
