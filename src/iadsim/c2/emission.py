@@ -14,7 +14,9 @@ Each tick, after the units' posture, every governed radar's policy is evaluated 
   truth label): an identification model would make it later.
 
 A radar radiates when it stands, its unit is deployed and its policy is on (``Sensors.emitting``); a
-silent radar detects nothing (the sense stage skips it) and gives an anti-radiation missile nothing to home
+silent radar detects nothing (the sense stage skips it), a unit with every engagement radar silent takes
+no assignment and fires no guided round (its ``next_launch_t_s`` waits at inf; rounds already in flight
+fly on), and a silent radar gives an anti-radiation missile nothing to home
 on (:mod:`iadsim.c2.seekers`). Changes of the policy are events ``emission_on`` and ``emission_off``
 (``sensor_id``, ``unit_id``; ``detail``: the policy). A scenario whose units all radiate always builds no
 model (:meth:`EmissionControl.of`): no work per tick and no random draw.
@@ -59,6 +61,7 @@ class EmissionControl:
                          & (~engagement_only[unit] | (radar_kind == ENGAGEMENT_RADAR))) if len(units.id) else \
             np.zeros(len(sensors.id), bool)
         self.radar_unit = unit
+        self.engagement_parts = np.flatnonzero(parts.kind == ENGAGEMENT_RADAR)
         self.on = np.ones(len(sensors.id), dtype=bool)  # each radar's policy, as last evaluated
         kinds = compiled.threat_types
         self.is_arm = np.array([t.anti_radiation for t in kinds], dtype=bool)[world.threats.type_index]
@@ -69,12 +72,34 @@ class EmissionControl:
         self.last_warned_s = np.full(count, -np.inf)
         self.shut_at_s = np.full(count, np.inf)
         self.warned_by = np.full(count, -1, np.int32)
+        self.held = np.zeros(count, dtype=bool)  # units whose next launch waits for an engagement radar
+        self.saved_next_launch_s = np.zeros(count)
         self.policy_name = np.array(POLICIES, dtype=object)
 
     @classmethod
     def of(cls, compiled: CompiledScenario) -> EmissionControl | None:
         """The model for a scenario with a unit whose policy is not ``always``, else ``None``."""
         return cls(compiled) if any(e.policy != "always" for e in unit_emissions(compiled.scenario)) else None
+
+    def guiding(self, world: World) -> NDArray[np.bool_]:
+        """(U,) units with an engagement radar radiating now: only they fire guided rounds (the launch stage)."""
+        parts = world.units.parts
+        radar = parts.sensor_index[self.engagement_parts]
+        unit = parts.unit_index[self.engagement_parts]
+        return np.bincount(unit[world.sensors.emitting[radar]], minlength=len(world.units.id)) > 0
+
+    def _hold_fire(self, world: World) -> None:
+        """Units with no engagement radar radiating take no assignment: their next launch waits (inf) until one
+        radiates again, when it gets back its own time."""
+        units = world.units
+        guiding = self.guiding(world)
+        hold = ~guiding & ~self.held & (units.state == DEPLOYED)
+        self.saved_next_launch_s[hold] = units.next_launch_t_s[hold]
+        units.next_launch_t_s[hold] = np.inf
+        self.held |= hold
+        release = self.held & guiding
+        units.next_launch_t_s[release] = self.saved_next_launch_s[release]
+        self.held &= ~release
 
     def wake_s(self, t_s: float) -> float:
         """The next switch of a blinking unit after ``t_s`` (inf without one): its event falls on time even while
@@ -108,6 +133,7 @@ class EmissionControl:
         changed = np.flatnonzero((on != self.on) & units.parts.sensor_up)  # a lost radar's policy goes unlogged
         self.on = on
         sensors.emitting[self.governed] = (standing & on)[self.governed]
+        self._hold_fire(world)
         if len(changed) == 0:
             return NO_EVENTS
         rising = changed[on[changed]]
