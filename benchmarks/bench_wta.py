@@ -13,14 +13,15 @@ For each size, rounds per weapon and solver: the mean objective (expected
 surviving value), the mean and worst gap to a reference, and the mean CPU time
 of the solve (``time.process_time``: one core, whatever else the machine runs).
 The reference is the exact optimum (HiGHS, proven optimal) where the exact solver
-finishes; else a proven lower bound, the better of the exact solver's bound and
-the Lagrangian bound (``c2/wta/lagrangian.py``, 1,000 subgradient steps), so the
-gap shown is then an upper bound on the true gap; ``reference`` says which. A
-bound at or below 0 (the subgradient has not climbed that far) gives no gap ("-").
-``local_search`` is ``solve(problem, "local_search")``: its greedy and, where only
-the weapons' rounds bind, its layered start, each improved, the better kept;
-``from_greedy`` is the search from the greedy start alone (the solver before
-issue 19). Every time includes the greedy.
+finishes; else a proven lower bound, the better of the exact solver's bound (where
+it runs) and the Lagrangian dual's by column generation (``c2/wta/column_bound.py``:
+tight at 2 rounds per weapon, about 5 % below the optimum at 3 rounds on 50 × 100), so
+the gap shown is then an upper bound on the true gap; ``reference`` says which. A
+bound at or below 0 gives no gap ("-"). ``local_search`` is ``solve(problem,
+"local_search")``: its greedy and, where only the weapons' rounds bind, its layered
+start, each improved, the better kept, then the random single-round reassignments of
+``c2/wta/round_search.py``; ``from_greedy`` is the search from the greedy start alone
+(the solver before issue 19). Every time includes the greedy.
 
 Targets (issue 5): local search within 0.5 % of the optimum on average up to
 50 × 50; 200 × 200 under 50 ms; 1000 × 1000 under 1 s. Issue 19: within 1 % on
@@ -47,7 +48,7 @@ import numpy as np
 from iadsim.c2.wta import WTAProblem, exact, local_search, marginal_return, objective, solve
 from iadsim.c2.wta.exact import EXACT_NODE_LIMIT
 from iadsim.c2.wta.instances import ahuja_instance, andersen_instance
-from iadsim.c2.wta.lagrangian import lagrangian_bound
+from iadsim.c2.wta.column_bound import column_bound
 from iadsim.c2.wta.problem import pair_rounds, pairs_of
 
 T = TypeVar("T")
@@ -57,8 +58,6 @@ AHUJA_EXACT_UP_TO = 200
 ANDERSEN_INSTANCES = {50: 5, 100: 3, 200: 3, 300: 3}
 """Andersen et al. sizes (weapons; targets twice as many) and instances of each, per rounds per weapon."""
 ANDERSEN_EXACT_UP_TO = 50
-BOUND_ITERATIONS = 1000
-"""Subgradient steps of the Lagrangian bound."""
 
 
 def timed(function: Callable[..., T], *args: object) -> tuple[T, float]:
@@ -90,9 +89,7 @@ def measure(problems: list[WTAProblem], run_exact: bool, exact_node_limit: int) 
         if not optimal:
             incumbent = min(candidates, key=lambda x: objective(problem, x))
             pairs = pairs_of(problem)
-            bound = lagrangian_bound(pairs, pair_rounds(pairs, incumbent), objective(problem, incumbent),
-                                     BOUND_ITERATIONS)[0]
-            lower = max(lower, float(bound))
+            lower = max(lower, column_bound(pairs, pair_rounds(pairs, incumbent)))
         references.append(lower)
     summary: dict[str, object] = {}
     for solver, values in rows.items():
@@ -127,7 +124,7 @@ def main() -> None:
     solve(warm, "local_search")
     local_search(warm, marginal_return(warm))
     exact(warm)
-    lagrangian_bound(pairs_of(warm), np.zeros(len(pairs_of(warm).pk), np.int64), 1.0, 2)
+    column_bound(pairs_of(warm), np.zeros(len(pairs_of(warm).pk), np.int64), 2)
     results: dict[str, dict[str, dict]] = {}
     print(f"{'size':>9} {'rounds':>6} {'solver':>13} {'instances':>9} {'mean objective':>15} {'mean gap %':>11} "
           f"{'max gap %':>10} {'mean CPU':>11}  reference")

@@ -30,6 +30,8 @@ def compute_metrics(events: pa.Table, scenario: Scenario, catalog: Catalog) -> d
 
     With a GNSS jammer in the scenario: ``lost`` (threats that drifted off their aim,
     neither killed nor leaked) and ``lost_fraction`` (lost / threats).
+    With a jammer that loses network messages (``comms_loss``): ``messages_lost`` (radar looks that never
+    reached an air picture).
 
     Decoys (``threat_launch`` events of reason ``decoy``) are not threats: the
     threat counts leave them out, and a run with decoys adds ``decoys``,
@@ -37,6 +39,10 @@ def compute_metrics(events: pa.Table, scenario: Scenario, catalog: Catalog) -> d
     decoys by at least one air picture), ``rounds_at_decoys`` (interceptors
     launched at them) and ``cost_rounds_at_decoys`` (USD). ``cost_attacker``
     includes the decoys' price.
+
+    Friendly aircraft (reason ``friendly``) are not threats either: a run with them adds
+    :func:`friendly_metrics`. With command posts: ``units_cut_off`` (units that lost their
+    command, ``command_lost``) and ``units_autonomous`` (that went on to fight on their own radars).
     """
     kind = events.column("kind").cast(pa.string())
 
@@ -44,12 +50,14 @@ def compute_metrics(events: pa.Table, scenario: Scenario, catalog: Catalog) -> d
         return events.filter(pc.equal(kind, name))
 
     launched = rows("threat_launch")
-    decoy_ids = np.unique(launched.filter(pc.equal(launched.column("reason").cast(pa.string()), "decoy"))
-                          .column("threat_id").to_numpy())
+    launch_reason = launched.column("reason").cast(pa.string())
+    friendly_ids = np.unique(launched.filter(pc.equal(launch_reason, "friendly")).column("threat_id").to_numpy())
+    decoy_ids = np.unique(launched.filter(pc.equal(launch_reason, "decoy")).column("threat_id").to_numpy())
+    not_threats = np.union1d(decoy_ids, friendly_ids)
 
     def distinct_threats(name: str) -> int:
         ids = np.unique(rows(name).column("threat_id").to_numpy())
-        return len(np.setdiff1d(ids, decoy_ids, assume_unique=True)) if len(decoy_ids) else len(ids)
+        return len(np.setdiff1d(ids, not_threats, assume_unique=True)) if len(not_threats) else len(ids)
 
     launches = rows("launch")
     kills = rows("intercept")
@@ -76,11 +84,19 @@ def compute_metrics(events: pa.Table, scenario: Scenario, catalog: Catalog) -> d
     metrics["cost_defender"] = float(np.nansum(launches.column("value").to_numpy()))
     if len(decoy_ids):
         metrics.update(decoy_metrics(rows, decoy_ids))
+    if len(friendly_ids):
+        metrics.update(friendly_metrics(rows, friendly_ids))
+    if scenario.command_posts:
+        metrics["units_cut_off"] = len(np.unique(rows("command_lost").column("unit_id").to_numpy()))
+        metrics["units_autonomous"] = len(np.unique(rows("autonomous").column("unit_id").to_numpy()))
     if any(catalog.jammer(jammer.type).gnss_radius is not None for jammer in scenario.jammers):
         lost = distinct_threats("lost")
         metrics.update(lost=lost, lost_fraction=lost / threats if threats else 0.0)
-    metrics["cost_attacker"] = float(np.nansum(launched.column("value").to_numpy()))
-    price = dict(zip(launched.column("threat_id").to_pylist(), launched.column("value").to_pylist(), strict=True))
+    if any(catalog.jammer(jammer.type).comms_loss is not None for jammer in scenario.jammers):
+        metrics["messages_lost"] = rows("message_lost").num_rows
+    attacker = launched.filter(pc.invert(pc.equal(launch_reason, "friendly"))) if len(friendly_ids) else launched
+    metrics["cost_attacker"] = float(np.nansum(attacker.column("value").to_numpy()))
+    price = dict(zip(attacker.column("threat_id").to_pylist(), attacker.column("value").to_pylist(), strict=True))
     for fate, kind_name in (("killed", "intercept"), ("leaked", "leak")):
         ids = np.unique(rows(kind_name).column("threat_id").to_numpy())
         metrics[f"cost_threats_{fate}"] = float(sum(price.get(int(i), 0.0) for i in ids))
@@ -113,6 +129,27 @@ def decoy_metrics(rows: Callable[[str], pa.Table], decoy_ids: np.ndarray) -> dic
         "decoys_discriminated": len(np.unique(of_decoys("discriminate").column("threat_id").to_numpy())),
         "rounds_at_decoys": at_decoys.num_rows,
         "cost_rounds_at_decoys": float(np.nansum(at_decoys.column("value").to_numpy())),
+    }
+
+
+def friendly_metrics(rows: Callable[[str], pa.Table], friendly_ids: np.ndarray) -> dict[str, float]:
+    """The friendly-aircraft figures of :func:`compute_metrics`: ``friendlies``, ``friendlies_engaged`` (with a
+    round launched at them), ``friendlies_lost`` and, by cause, ``friendlies_lost_<identity>``: the identity
+    the track held when it was shot down (its last ``identify`` event before, else ``unknown``)."""
+    engaged = rows("launch").column("threat_id").to_numpy()
+    lost = rows("fratricide")
+    identified = rows("identify")
+    seen_t, seen_track = identified.column("t_s").to_numpy(), identified.column("track_id").to_numpy()
+    seen_as = identified.column("reason").cast(pa.string()).to_numpy(zero_copy_only=False)
+    causes = {identity: 0 for identity in ("unknown", "assumed_friend", "hostile")}
+    for t, track in zip(lost.column("t_s").to_numpy(), lost.column("track_id").to_numpy(), strict=True):
+        earlier = np.flatnonzero((seen_track == track) & (seen_t <= t))
+        causes[str(seen_as[earlier[-1]]) if len(earlier) else "unknown"] += 1
+    return {
+        "friendlies": len(friendly_ids),
+        "friendlies_engaged": len(np.intersect1d(np.unique(engaged), friendly_ids)),
+        "friendlies_lost": len(np.unique(lost.column("threat_id").to_numpy())),
+        **{f"friendlies_lost_{identity}": count for identity, count in causes.items()},
     }
 
 

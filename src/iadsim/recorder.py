@@ -13,11 +13,13 @@ entity's launch event, its path points, and the event that ended it
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
-from iadsim.events import NO_EVENTS, EventColumns, events, merge
+from iadsim.events import NO_EVENTS, EventColumns, events
+from iadsim.jit import kernel
 from iadsim.registry import columns, register
 from iadsim.scenario.compile import CompiledScenario
-from iadsim.world import FLYING, World
+from iadsim.world import FLYING, IN_FLIGHT, World
 
 SAMPLE_TOLERANCE_S = 1e-9
 """Slack on the sampling clock, so that a tick ending exactly on a sample time takes it."""
@@ -40,13 +42,35 @@ class PathRecorder:
             return NO_EVENTS
         self.next_sample_s = (np.floor(t_s / self.interval_s + SAMPLE_TOLERANCE_S) + 1.0) * self.interval_s
         threats, missiles = world.threats, world.interceptors
-        threat_rows = np.flatnonzero(threats.status == FLYING)
-        missile_rows = np.flatnonzero(missiles.in_flight)
-        return merge(
-            events("path_point", t_s, len(threat_rows), threats.pos_ecef_m[threat_rows],
-                   threat_id=threats.id[threat_rows],
-                   value=np.linalg.norm(threats.vel_ecef_mps[threat_rows], axis=1)),
-            events("path_point", t_s, len(missile_rows), missiles.pos_ecef_m[missile_rows],
-                   interceptor_id=missiles.id[missile_rows],
-                   value=np.linalg.norm(missiles.vel_ecef_mps[missile_rows], axis=1)),
-        )
+        n, pos, threat_id, interceptor_id, speed = _samples(
+            threats.status, threats.id, threats.pos_ecef_m, threats.vel_ecef_mps, missiles.status[:missiles.count],
+            missiles.id, missiles.pos_ecef_m, missiles.vel_ecef_mps)
+        return events("path_point", t_s, n, pos, threat_id=threat_id, interceptor_id=interceptor_id, value=speed)
+
+
+@kernel
+def _samples(threat_status: NDArray[np.int8], threat_id: NDArray[np.int32], threat_pos: NDArray[np.float64],
+             threat_vel: NDArray[np.float64], missile_status: NDArray[np.int8], missile_id: NDArray[np.int32],
+             missile_pos: NDArray[np.float64], missile_vel: NDArray[np.float64],
+             ) -> tuple[int, NDArray[np.float64], NDArray[np.int32], NDArray[np.int32], NDArray[np.float64]]:
+    """One path point per threat flying, then per interceptor in flight, in row order: how many, their
+    positions (ECEF m), threat and interceptor ids (-1 where the point is the other kind's) and speeds (m/s).
+    One call a sample instead of a dozen numpy calls on a few rows (case 6 samples every tick)."""
+    flying = np.flatnonzero(threat_status == FLYING)
+    in_flight = np.flatnonzero(missile_status == IN_FLIGHT)
+    n_threats, n = len(flying), len(flying) + len(in_flight)
+    pos, speed = np.empty((n, 3)), np.empty(n)
+    threat_ids, interceptor_ids = np.full(n, -1, np.int32), np.full(n, -1, np.int32)
+    for k in range(n):
+        if k < n_threats:
+            row = flying[k]
+            threat_ids[k] = threat_id[row]
+            x, v = threat_pos[row], threat_vel[row]
+        else:
+            row = in_flight[k - n_threats]
+            interceptor_ids[k] = missile_id[row]
+            x, v = missile_pos[row], missile_vel[row]
+        for a in range(3):
+            pos[k, a] = x[a]
+        speed[k] = np.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])  # as numpy's norm: ((x² + y²) + z²)
+    return n, pos, threat_ids, interceptor_ids, speed

@@ -99,6 +99,7 @@ class Sensors:
     emitting: Bool  # (S,) radiating now: a fire unit's radars fall silent while it marches or sets up
     heading_rad: F64 = field(default_factory=lambda: np.empty(0))  # (S,) centre of its azimuth sector
     feed_latency_s: F64 = field(default_factory=lambda: np.empty((0, 0)))  # (S, P) delay to picture p, inf if none
+    feed_loss: F64 = field(default_factory=lambda: np.empty((0, 0)))  # (S, P) probability a look never reaches p
 
 
 @dataclass

@@ -21,9 +21,11 @@ from iadsim.c2.wta import (
 )
 from iadsim.c2.wta.exact import AUTO_EXACT_NODES, branch_and_bound
 from iadsim.c2.wta.instances import ahuja_instance, andersen_instance, constrained_instance
+from iadsim.c2.wta.column_bound import column_bound
 from iadsim.c2.wta.lagrangian import lagrangian_bound
 from iadsim.c2.wta.layered import layered_start, layers_apply
-from iadsim.c2.wta.problem import dense_rounds, pair_rounds, pairs_of
+from iadsim.c2.wta.problem import dense_rounds, objective_of, pair_rounds, pairs_of
+from iadsim.c2.wta.round_search import round_search
 
 
 def test_objective_is_the_expected_surviving_value_plus_prices():
@@ -157,9 +159,10 @@ def test_local_search_on_many_round_instances_stays_within_its_measured_gap():
     assert max(gaps) <= 0.10 and np.mean(gaps) <= 0.03
 
 
-def test_the_search_from_both_starts_is_closer_to_the_optimum_on_many_round_instances():
-    """The same ten instances: ``solve(.., "local_search")`` (greedy and layered starts, the better kept) is at most
-    3 % above the proven optimum and 1 % on average (measured 0 to 2.7 %, mean 0.6 %)."""
+def test_local_search_on_many_round_instances_is_within_a_tenth_of_a_per_cent_of_the_optimum():
+    """The same ten instances: ``solve(.., "local_search")`` (greedy and layered starts, the better kept, then the
+    random single-round reassignments of ``round_search``) is at most 0.5 % above the MILP's proven optimum and
+    0.1 % on average (measured 0 to 0.08 %, mean 0.01 %; before the round search 0 to 2.7 %, mean 0.6 %)."""
     rng = np.random.default_rng(7)
     gaps = []
     for rounds in (2, 3):
@@ -168,7 +171,39 @@ def test_the_search_from_both_starts_is_closer_to_the_optimum_on_many_round_inst
             x = solve(problem, "local_search")
             assert not violations(problem, x)
             gaps.append(objective(problem, x) / exact(problem).objective - 1.0)
-    assert max(gaps) <= 0.03 and np.mean(gaps) <= 0.01
+    assert max(gaps) <= 0.005 and np.mean(gaps) <= 0.001
+
+
+def test_the_round_search_keeps_every_limit_it_applies_to_and_never_loses():
+    """On small instances where only rounds, salvos and prices bind: feasible, never worse than its start, the same
+    rounds every time (a fixed seed)."""
+    rng = np.random.default_rng(13)
+    checked = 0
+    while checked < 20:
+        problem = constrained_instance(rng, max_weapons=6, max_targets=6, max_rounds=3)
+        pairs = pairs_of(problem)
+        if not layers_apply(pairs):
+            continue
+        start = pair_rounds(pairs, marginal_return(problem))
+        rounds = round_search(pairs, start, 50)
+        assert not violations(problem, dense_rounds(problem, pairs, rounds))
+        assert objective_of(pairs, rounds) <= objective_of(pairs, start) * (1.0 + 1e-12)
+        assert np.array_equal(round_search(pairs, start, 50), rounds)
+        checked += 1
+
+
+def test_the_column_bound_is_below_the_optimum_and_close_at_two_rounds():
+    """The Lagrangian dual by column generation: below the MILP's proven optimum, within 1 % of it at 2 rounds per
+    weapon (measured 0.36 % on this 10 x 20 instance of Andersen et al.'s form; 0.0003 % on a 50 x 100)."""
+    rng = np.random.default_rng(3)
+    for rounds in (2, 3):
+        problem = andersen_instance(10, 20, rounds, rng)
+        result = exact(problem)
+        pairs = pairs_of(problem)
+        bound = column_bound(pairs, pair_rounds(pairs, result.x))
+        assert bound <= result.objective * (1.0 + 1e-9)
+        if rounds == 2:
+            assert bound >= 0.99 * result.objective
 
 
 def test_the_layered_start_keeps_every_limit_it_applies_to_and_stays_out_of_group_limits():

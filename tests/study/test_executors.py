@@ -60,3 +60,28 @@ def test_dask_cluster_address(reference, tmp_path):
             assert executor.workers == 2 and cluster.scheduler_address in executor.describe()
             run_study(plan, store, executor, plan.study.replications)
     assert StudyStore.open(tmp_path / "out").metrics().drop_columns(["run_time_s"]).equals(expected)
+
+
+def test_batches_without_event_logs_skip_paths_and_keep_every_metric(tmp_path):
+    """A batch that keeps no logs runs without path points (worker.without_paths): every metric is the
+    same, bit for bit, as the run with them, and the log it would have kept has no path_point rows."""
+    import math
+
+    from iadsim.engine import simulate
+    from iadsim.scenario.load import load_scenario
+    from iadsim.study.worker import Batch, run_batch, without_paths
+    from tests.study.conftest import write_study
+
+    write_study(tmp_path)
+    scenario = load_scenario(tmp_path / "tiny.yaml")
+    seeds = (11, 12)
+    quiet = run_batch(Batch(0, 0, 2, seeds, scenario, events=False)).metrics.drop_columns(["run_time_s"])
+    logged = run_batch(Batch(0, 0, 2, seeds, scenario, events=True))
+    assert quiet.equals(logged.metrics.drop_columns(["run_time_s"]))
+    assert "path_point" in set(logged.events.column("kind").cast(pa.string()).to_pylist())
+    for seed in seeds:
+        with_paths, without = simulate(scenario, seed=seed), simulate(without_paths(scenario), seed=seed)
+        assert "path_point" not in set(without.events.column("kind").cast(pa.string()).to_pylist())
+        assert with_paths.metrics.keys() == without.metrics.keys()
+        for name, value in with_paths.metrics.items():
+            assert value == without.metrics[name] or (math.isnan(value) and math.isnan(without.metrics[name])), name

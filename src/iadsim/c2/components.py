@@ -61,7 +61,7 @@ class Components:
         types = compiled.threat_types
         armed = np.array([t.damage is not None for t in types], dtype=bool)
         type_cep = np.array([t.cep if t.cep is not None else 0.0 for t in types], dtype=float)
-        raid_cep = np.array([np.nan if raid.cep is None else raid.cep for raid in scenario.raids], dtype=float)
+        raid_cep = np.array([np.nan if raid.cep is None else raid.cep for raid in scenario.flights], dtype=float)
         kind, raid = threats.type_index, threats.raid_index
         self.armed = armed[kind]
         self.cep_m = np.where(np.isnan(raid_cep[raid]), type_cep[kind], raid_cep[raid])

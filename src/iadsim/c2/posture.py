@@ -39,6 +39,7 @@ from iadsim.world import (
     DEPLOYED,
     DESTROYED,
     FLYING,
+    IN_FLIGHT,
     LEAKED,
     MARCHING,
     SETTING_UP,
@@ -90,6 +91,7 @@ class Posture:
         self.next_hop_s = np.inf  # no unit that relocates after firing may start a hop before (never later)
         self.in_motion = False  # some unit marches or sets up
         self.last_t_s = 0.0  # time of the latest step
+        self.next_phase_s = np.inf  # no march or set-up ends before (it may be earlier than the next one)
         sensors = world.sensors
         self.antenna_height_m = sensors.antenna_alt_m - sensors.ground_alt_m
         self.state_name = np.array(UNIT_STATES, dtype=object)
@@ -160,11 +162,9 @@ class Posture:
         in that same tick (its warhead is there).
         """
         threats, units = world.threats, world.units
-        landing = (threats.arrived & (threats.status == FLYING)) | (threats.status == LEAKED)
-        struck = np.flatnonzero(landing & ~self.strike_seen)
+        struck = _new_landings(threats.arrived, threats.status, self.strike_seen)
         if len(struck) == 0:
             return NO_EVENTS
-        self.strike_seen[struck] = True
         landed, damaged = self.components.strike(world, struck, t_s, rng)
         parts = units.parts
         radars = np.bincount(parts.unit_index[parts.alive & (parts.sensor_index >= 0)], minlength=len(units.id))
@@ -196,13 +196,14 @@ class Posture:
 
     def _progress(self, world: World, t_s: float) -> EventColumns:
         """Marching units move; those that arrived set up; those set up are deployed again."""
-        units = world.units
-        marching = np.flatnonzero(units.state == MARCHING)
-        if len(marching):
-            span = np.maximum(self.arrive_t_s[marching] - self.depart_t_s[marching], 1e-9)
-            fraction = np.clip((t_s - self.depart_t_s[marching]) / span, 0.0, 1.0)
-            self._place(world, marching, self.origin[marching]
-                        + fraction[:, None] * (self.destination[marching] - self.origin[marching]))
+        units, sensors = world.units, world.sensors
+        marching = _advance_marches(units.state, self.depart_t_s, self.arrive_t_s, self.origin, self.destination,
+                                    t_s, units.lat_rad, units.lon_rad, units.alt_m, units.pos_ecef_m, units.rotation,
+                                    sensors.unit_index, self.antenna_height_m, sensors.lat_rad, sensors.lon_rad,
+                                    sensors.ground_alt_m, sensors.antenna_alt_m, sensors.pos_ecef_m,
+                                    sensors.rotation)
+        if t_s + 1e-9 < self.next_phase_s:
+            return NO_EVENTS
         arrived = marching[self.arrive_t_s[marching] <= t_s + 1e-9]
         self._set_state(world, arrived, SETTING_UP)
         setting_up = events("unit_state", self.arrive_t_s[arrived], len(arrived), units.pos_ecef_m[arrived],
@@ -214,6 +215,8 @@ class Posture:
         deployed = events("unit_state", self.ready_t_s[ready], len(ready), units.pos_ecef_m[ready],
                           unit_id=units.id[ready], value=0.0, detail="deployed", reason="deployed")
         self.arrive_t_s[ready] = self.ready_t_s[ready] = self.depart_t_s[ready] = np.inf
+        self.next_phase_s = float(min(np.where(units.state == MARCHING, self.arrive_t_s, np.inf).min(initial=np.inf),
+                                      np.where(units.state == SETTING_UP, self.ready_t_s, np.inf).min(initial=np.inf)))
         return merge(setting_up, deployed)
 
     def _orders(self, world: World, t_s: float) -> EventColumns:
@@ -228,12 +231,9 @@ class Posture:
             self.move_done[due] = True
             self.next_move_s = float(self.move_t_s[~self.move_done].min(initial=np.inf))
             unit, destination, speed = self.move_unit[due], self.move_to[due], self.move_speed_mps[due]
-        hop = deployed & self.hops & self.fired & (t_s + 1e-9 >= self.last_launch_t_s + self.hop_delay_s)
-        hop[unit] = False
-        if hop.any():  # a unit guiding rounds in flight stays until they end
-            in_flight = world.interceptors.unit_index[np.flatnonzero(world.interceptors.in_flight)]
-            hop[in_flight] = False
-        hopping = np.flatnonzero(hop)
+        missiles = world.interceptors
+        hopping = _hops_due(units.state, self.hops, self.fired, self.last_launch_t_s, self.hop_delay_s, t_s, unit,
+                            missiles.unit_index, missiles.status[:missiles.count])
         if len(hopping):
             lat, lon = np.rad2deg(units.lat_rad[hopping]), np.rad2deg(units.lon_rad[hopping])
             ahead = np.array([geo.geodesic_direct(a, o, b, d) for a, o, b, d in
@@ -242,9 +242,7 @@ class Posture:
             unit = np.concatenate([unit, hopping])
             speed = np.concatenate([speed, self.hop_speed_mps[hopping]])
         marches = self._march(world, unit, destination, speed, t_s) if len(unit) else NO_EVENTS
-        # Armed: deployed (not those that just left), fired since; one that guides rounds stays due.
-        armed = units.deployed & self.hops & self.fired
-        self.next_hop_s = float((self.last_launch_t_s + self.hop_delay_s)[armed].min(initial=np.inf))
+        self.next_hop_s = _next_hop_s(units.state, self.hops, self.fired, self.last_launch_t_s, self.hop_delay_s)
         return marches
 
     def _march(self, world: World, unit: I64, destination: F64, speed_mps: F64, t_s: float) -> EventColumns:
@@ -257,6 +255,7 @@ class Posture:
         self.depart_t_s[unit] = t_s + self.march_s[unit]
         self.arrive_t_s[unit] = self.depart_t_s[unit] + road_m / speed_mps
         self.ready_t_s[unit] = self.arrive_t_s[unit] + self.setup_s[unit]
+        self.next_phase_s = min(self.next_phase_s, float(self.arrive_t_s[unit].min()))
         self._set_state(world, unit, MARCHING)
         detail = np.array([f"marching to {b[0]:.4f}, {b[1]:.4f} ({d / 1e3:.1f} km): packs {p:.0f} s, drives {r:.0f} s, "
                            f"sets up {s:.0f} s" for b, d, p, r, s in
@@ -282,12 +281,81 @@ class Posture:
 
 
 @kernel
+def _hops_due(state: NDArray[np.int8], hops: NDArray[np.bool_], fired: NDArray[np.bool_], last_launch_t_s: F64,
+              hop_delay_s: F64, t_s: float, moving: I64, missile_unit: NDArray[np.integer],
+              missile_status: NDArray[np.int8]) -> I64:
+    """The deployed units that relocate after firing, fired, and whose delay has passed by ``t_s``, except
+    those starting a scheduled move (``moving``) and those guiding rounds still in flight (they stay until
+    the rounds end)."""
+    due = np.zeros(len(state), np.bool_)
+    anyone = False
+    for u in range(len(state)):
+        due[u] = (state[u] == DEPLOYED and hops[u] and fired[u] and t_s + 1e-9 >= last_launch_t_s[u] + hop_delay_s[u])
+        anyone |= due[u]
+    if anyone:
+        for u in moving:
+            due[u] = False
+        for m in range(len(missile_status)):
+            if missile_status[m] == IN_FLIGHT:
+                due[missile_unit[m]] = False
+    return np.flatnonzero(due)
+
+
+@kernel
+def _next_hop_s(state: NDArray[np.int8], hops: NDArray[np.bool_], fired: NDArray[np.bool_], last_launch_t_s: F64,
+                hop_delay_s: F64) -> float:
+    """The earliest time a deployed unit that fired since may relocate (one guiding rounds stays due)."""
+    earliest = np.inf
+    for u in range(len(state)):
+        if state[u] == DEPLOYED and hops[u] and fired[u]:
+            earliest = min(earliest, last_launch_t_s[u] + hop_delay_s[u])
+    return earliest
+
+
+@kernel
+def _advance_marches(state: NDArray[np.int8], depart_t_s: F64, arrive_t_s: F64, origin: F64, destination: F64,
+                     t_s: float, unit_lat_rad: F64, unit_lon_rad: F64, unit_alt_m: F64, unit_pos_ecef_m: F64,
+                     unit_rotation: F64, sensor_unit: NDArray[np.integer], antenna_height_m: F64,
+                     sensor_lat_rad: F64, sensor_lon_rad: F64, sensor_ground_alt_m: F64, sensor_antenna_alt_m: F64,
+                     sensor_pos_ecef_m: F64, sensor_rotation: F64) -> I64:
+    """Put every marching unit where its march has brought it at ``t_s`` (interpolated in latitude, longitude
+    and altitude between departure and arrival, in place before departing); returns the marching units."""
+    marching = np.flatnonzero(state == MARCHING)
+    where = np.empty((len(marching), 3))
+    for i in range(len(marching)):
+        u = marching[i]
+        span = max(arrive_t_s[u] - depart_t_s[u], 1e-9)
+        fraction = min(max((t_s - depart_t_s[u]) / span, 0.0), 1.0)
+        for a in range(3):
+            where[i, a] = origin[u, a] + fraction * (destination[u, a] - origin[u, a])
+    _place_rows(marching, where, unit_lat_rad, unit_lon_rad, unit_alt_m, unit_pos_ecef_m, unit_rotation, sensor_unit,
+                antenna_height_m, sensor_lat_rad, sensor_lon_rad, sensor_ground_alt_m, sensor_antenna_alt_m,
+                sensor_pos_ecef_m, sensor_rotation)
+    return marching
+
+
+@kernel
+def _new_landings(arrived: NDArray[np.bool_], status: NDArray[np.int8], seen: NDArray[np.bool_]) -> I64:
+    """The threats that reached their aim point flying, or leaked, and were not seen landing before (now seen).
+    One call a tick instead of six numpy calls over every threat."""
+    rows = np.empty(len(status), np.int64)
+    n = 0
+    for row in range(len(status)):
+        if not seen[row] and ((arrived[row] and status[row] == FLYING) or status[row] == LEAKED):
+            seen[row] = True
+            rows[n] = row
+            n += 1
+    return rows[:n]
+
+
+@kernel
 def _place_rows(unit: I64, where: F64, unit_lat_rad: F64, unit_lon_rad: F64, unit_alt_m: F64, unit_pos_ecef_m: F64,
                 unit_rotation: F64, sensor_unit: NDArray[np.integer], antenna_height_m: F64, sensor_lat_rad: F64,
                 sensor_lon_rad: F64, sensor_ground_alt_m: F64, sensor_antenna_alt_m: F64, sensor_pos_ecef_m: F64,
                 sensor_rotation: F64) -> None:
-    """:meth:`Posture._place` in one pass: each unit's geodetic position, ECEF position and ENU rotation, and
-    the same for its radars (antennas ``antenna_height_m`` above the ground). Called every tick of a march."""
+    """Put units and their radars at ``where`` (lat deg, lon deg, alt m), in place: each unit's geodetic
+    position, ECEF position and ENU rotation, and the same for its radars (antennas ``antenna_height_m``
+    above the ground). Called every tick of a march."""
     for i in range(len(unit)):
         u = unit[i]
         lat, lon, alt = np.deg2rad(where[i, 0]), np.deg2rad(where[i, 1]), where[i, 2]

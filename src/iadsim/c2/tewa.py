@@ -1,6 +1,10 @@
 """Threat evaluation and weapon assignment (TEWA): the command posts' decision each command cycle.
 
-Every tick (one command cycle), from the tracks of every air picture, never the truth:
+Every tick (one command cycle), from the tracks of every air picture, never the truth, after
+:func:`cleared_tracks` has set the picture each unit fights from (:mod:`iadsim.c2.command`: a unit cut
+off from its command post has none, then its own radars') and cleared the firm tracks weapons control
+allows by identity (:mod:`iadsim.c2.identification`); the cleared mask takes the firm mask's place, so the
+kernel is unchanged:
 
 1. **evaluate** each track (:mod:`iadsim.c2.threat_evaluation`): class and
    confidence, aim, time to go, value; a ``classify`` event when a track's
@@ -42,9 +46,13 @@ from iadsim.c2.cycle import (
     ORDER_UNIT, ORDER_VALUE, ORDER_X, DecideTables, cycle_tables, run_cycle,
 )
 from iadsim.c2 import discrimination
+from iadsim.c2.command import Command
 from iadsim.c2.discrimination import Discrimination, fire_control_tracks
 from iadsim.c2.doctrine import DoctrineRules
 from iadsim.c2.engagement import Envelope
+from iadsim.c2.identification import Identification
+from iadsim.c2 import kill_chain
+from iadsim.c2.kill_chain import KillChain, engagement_tracks
 from iadsim.c2.threat_evaluation import EvaluationTables, default_parameters
 from iadsim.c2.wta import SOLVERS
 from iadsim.catalog.schema import LAYERS, THREAT_CLASSES
@@ -63,11 +71,25 @@ def launches_per_cycle(compiled: CompiledScenario) -> np.ndarray:
                     guided).astype(np.int64)
 
 
+def cleared_tracks(command: Command | None, discrimination: Discrimination | None,
+                   identification: Identification | None, world: World, t_s: float, rng: np.random.Generator
+                   ) -> tuple[EventColumns, np.ndarray]:
+    """A decide stage's first steps each cycle: the units' command (who is cut off, who autonomous), what the
+    pictures learnt of decoys, and identification; returns their events and the tracks (by row) fire control
+    may take and weapons control clears. Without command posts, decoys or identification: the firm tracks."""
+    command_events = NO_EVENTS if command is None else command.step(world, t_s)
+    learnt, firm = fire_control_tracks(discrimination, world, rng)
+    if identification is None:
+        return merge(command_events, learnt), firm
+    identified, cleared = identification.cleared(world.tracks, firm, t_s, rng)
+    return merge(command_events, learnt, identified), cleared
+
+
 @register("decide", "wta")
 class WTADecider:
     """Threat evaluation, doctrine, feasibility and the weapon-target assignment, every command cycle."""
 
-    requires = AIR_PICTURE | FIRE_UNITS | discrimination.REQUIRES
+    requires = AIR_PICTURE | FIRE_UNITS | discrimination.REQUIRES | kill_chain.REQUIRES
     provides = group_columns("assignments")
 
     solver = "auto"
@@ -104,14 +126,19 @@ class WTADecider:
         self.speed_part = np.zeros((len(world.tracks.id), len(THREAT_CLASSES)))
         self.no_orders = Assignments.empty()
         self.discrimination = Discrimination.of(compiled)
+        self.identification = Identification.of(compiled)
+        self.command = Command.of(compiled)
+        self.kill_chain = KillChain.of(compiled)
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         world.assignments = self.no_orders
-        learnt, firm = fire_control_tracks(self.discrimination, world, rng)
-        return merge(learnt, self._cycle(world, t_s, firm))
+        learnt, firm = cleared_tracks(self.command, self.discrimination, self.identification, world, t_s, rng)
+        handed_over, holds = engagement_tracks(self.kill_chain, world, t_s, firm)
+        return merge(learnt, handed_over, self._cycle(world, t_s, firm, holds))
 
-    def _cycle(self, world: World, t_s: float, firm: np.ndarray) -> EventColumns:
-        """The command cycle over the tracks fire control may take (``firm``, by track row)."""
+    def _cycle(self, world: World, t_s: float, firm: np.ndarray, holds: np.ndarray) -> EventColumns:
+        """The command cycle over the tracks fire control may take (``firm``, by track row) and the rows each
+        unit's engagement radar holds (``holds``, :mod:`iadsim.c2.kill_chain`)."""
         tracks = world.tracks
         if tracks.count == 0:  # no track yet; a cycle without a live one costs one kernel call
             return NO_EVENTS
@@ -123,7 +150,7 @@ class WTADecider:
         units, launchers, missiles = world.units, world.units.launchers, world.interceptors
         rows, classes, confidence, pos, orders, details = run_cycle(
             *self.static, float(t_s), self.last_class, self.speed_seen, self.speed_part, tracks.count, tracks.active, tracks.pos_ecef_m, tracks.vel_ecef_mps,
-            tracks.last_update_t_s, tracks.picture, firm, units.pos_ecef_m, units.rotation,
+            tracks.last_update_t_s, tracks.picture, firm, holds, units.pos_ecef_m, units.rotation,
             units.heading_rad, units.picture, units.next_launch_t_s, units.state, units.rounds, launchers.unit_index,
             launchers.missile_index, launchers.ready, missiles.count, missiles.status, missiles.unit_index,
             missiles.missile_index, missiles.track_row)

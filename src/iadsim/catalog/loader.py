@@ -31,6 +31,7 @@ from iadsim.catalog.schema import (
     Citation,
     Entry,
     FireUnitType,
+    IffType,
     InterceptorType,
     JammerType,
     RadarType,
@@ -47,12 +48,14 @@ ENTRY_MODELS: dict[str, type[Entry]] = {
     "fire_unit": FireUnitType,
     "threat": ThreatType,
     "jammer": JammerType,
+    "iff": IffType,
 }
 
 
 CATALOG_KEYS = ("sources", "entries")
 EXAMPLE_OF_KIND = {"radar": "generic-search-radar", "interceptor": "generic-lr-interceptor",
-                   "fire_unit": "generic-lr-sam", "threat": "generic-drone", "jammer": "f16-alq184-class-jammer"}
+                   "fire_unit": "generic-lr-sam", "threat": "generic-drone", "jammer": "f16-alq184-class-jammer",
+                   "iff": "iff-mode-5"}
 """A bundled type of each kind, shown to a user whose entry misses a field."""
 
 
@@ -125,6 +128,9 @@ class Catalog:
 
     def jammer(self, name: str) -> JammerType:
         return typing.cast(JammerType, self.entries[name])
+
+    def iff(self, name: str) -> IffType:
+        return typing.cast(IffType, self.entries[name])
 
 
 def bundled_files() -> list[Path]:
@@ -256,10 +262,10 @@ def _load_entry(raw: Any, document: Document, index: int, sources: dict[str, Sou
 
 
 def _figure_fields(model: type[BaseModel]) -> set[str]:
-    """Fields holding numbers: each must carry a source."""
+    """Fields holding numbers or yes/no capabilities (``engage_on_remote``): each must carry a source."""
     return {
         name for name, info in model.model_fields.items()
-        if unwrap_annotation(info.annotation) in (float, int) and name != "citations"
+        if unwrap_annotation(info.annotation) in (float, int, bool) and name != "citations"
     }
 
 

@@ -142,6 +142,13 @@ class RadarType(Entry):
     sidelobe_cancellation: Annotated[Gain, Field(ge=1.0)] | None = Field(
         None, description="Suppression of jamming that enters its side lobes (side-lobe cancellers or "
                           "blanking, write it in dB); without it, none.")
+    acquisition_time: NonNegativeDuration | None = Field(
+        None, description="Engagement radar: from a cue (a track handed over by the air picture) to its first "
+                          "look of its own at the target (s); without it, the default of "
+                          "c2/data/kill_chain.yaml.")
+    cue_accuracy: PositiveLength | None = Field(
+        None, description="Engagement radar: how far outside its coverage (range and sector) a cued track may "
+                          "lie and still be searched for (m); without it, the default of c2/data/kill_chain.yaml.")
 
     @model_validator(mode="after")
     def _jamming_figures_together(self) -> RadarType:
@@ -217,6 +224,10 @@ class FireUnitType(Entry):
     cable_length: PositiveLength | None = Field(
         None, description="Farthest a part (radar, launcher) may stand from the command post, the reach of its "
                           "cables or links (m); without it, parts of a scenario's layout are not limited.")
+    engage_on_remote: bool = Field(
+        False, description="It can launch on another sensor's track and have guidance handed over (launch on "
+                           "remote); without it (or false) it fires only at what its own engagement radar holds. "
+                           "A figure: it needs a source.")
 
 
 class WarheadDamage(BaseModel):
@@ -398,10 +409,13 @@ class JammerType(Entry):
                           "it (m); a ground jammer only; without it, it jams radars only.")
     comms_radius: PositiveLength | None = Field(
         None, description="Distance within which it jams the data links of network members (m); a ground jammer "
-                          "only; with comms_latency.")
+                          "only; with comms_latency, comms_loss or both.")
     comms_latency: NonNegativeDuration | None = Field(
         None, description="Delay it adds to a network's link for a member inside comms_radius, the "
                           "retransmissions of a jammed link (s); with comms_radius.")
+    comms_loss: Annotated[float, Field(gt=0.0, lt=1.0)] | None = Field(
+        None, description="Probability that a message of a jammed link (one radar look's reports to one air "
+                          "picture) never arrives, at each jammed end (0-1); with comms_radius.")
 
     @model_validator(mode="after")
     def _one_row_per_band(self) -> JammerType:
@@ -410,8 +424,9 @@ class JammerType(Entry):
                              "comms_radius (data links)")
         if (self.gnss_radius is not None or self.comms_radius is not None) and self.role != "ground":
             raise ValueError("a gnss_radius or comms_radius needs a ground jammer (role: ground)")
-        if (self.comms_radius is None) != (self.comms_latency is None):
-            raise ValueError("comms_radius and comms_latency go together")
+        jams_links = self.comms_latency is not None or self.comms_loss is not None
+        if (self.comms_radius is None) == jams_links:
+            raise ValueError("a comms_radius needs comms_latency, comms_loss or both, and they need a comms_radius")
         bands = [row.band for row in self.bands]
         twice = sorted({band for band in bands if bands.count(band) > 1})
         if twice:
@@ -419,8 +434,21 @@ class JammerType(Entry):
         return self
 
 
+class IffType(Entry):
+    """An identification friend or foe (IFF) mode: how often a friendly transponder's answer to one challenge
+    is received and decoded, and how long a challenge takes (docs/models.md, Identification)."""
+
+    kind: Literal["iff"]
+    reliability: Probability = Field(description="Probability that one challenge of a friendly aircraft is "
+                                                 "answered correctly (its transponder on, the reply decoded).")
+    time_to_answer: PositiveDuration = Field(description="Time from a challenge to its answer, or to the "
+                                                         "interrogator's giving up on one (s).")
+    secure: bool = Field(False, description="Cryptographically protected (mode 5, mode 4): an enemy cannot "
+                                            "answer it; an open mode (3/A) is answered by anyone who sets the code.")
+
+
 CatalogEntry = Annotated[
-    RadarType | InterceptorType | FireUnitType | ThreatType | JammerType, Field(discriminator="kind")
+    RadarType | InterceptorType | FireUnitType | ThreatType | JammerType | IffType, Field(discriminator="kind")
 ]
-KINDS: tuple[str, ...] = ("radar", "interceptor", "fire_unit", "threat", "jammer")
+KINDS: tuple[str, ...] = ("radar", "interceptor", "fire_unit", "threat", "jammer", "iff")
 BANDS: tuple[str, ...] = typing.get_args(Band)

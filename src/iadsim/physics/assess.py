@@ -4,8 +4,8 @@ An interceptor that reached its target (see the fly stage) kills it with the
 probability its type's damage function gives for its miss distance
 (:mod:`iadsim.physics.lethality`: the single-shot kill probability within the
 lethal radius, a cookie-cutter, unless the type asks for the Carleton form); a threat that reaches its aim point alive
-leaks, and strikes there; a decoy that reaches its aim point is ``expended``
-and harms nothing, and a threat whose satellite navigation was jammed so long
+leaks, and strikes there; a decoy or a friendly aircraft that reaches the end of its flight is ``expended``
+and harms nothing (a friendly aircraft intercepted is also a ``fratricide``), and a threat whose satellite navigation was jammed so long
 that it drifted beyond its aim tolerance is ``lost`` (:mod:`iadsim.physics.navigation`).
 """
 
@@ -44,9 +44,10 @@ class Assessor:
         self.carleton = np.array([m.damage_function == "carleton" for m in types], dtype=bool)
         self.weapon, self.layer, self.threat_type = tables.weapon, tables.layer, tables.threat_type
         threats = compiled.world.threats
-        targets = [raid.target or "end of route" for raid in compiled.scenario.raids]
+        targets = [raid.target or "end of route" for raid in compiled.scenario.flights]
         self.target_name = np.array(targets, dtype=object)[threats.raid_index]
-        self.decoy = tables.threat_decoy
+        self.decoy = tables.threat_decoy | tables.threat_friendly  # harmless where they arrive
+        self.friendly = tables.threat_friendly
         self.navigation = NavigationJamming.of(compiled)
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
@@ -83,8 +84,12 @@ class Assessor:
         pk_text = np.array([f"pk {p:.2f}" for p in self.pk], dtype=object)[kind]
         hit = {key: value[kill] for key, value in columns.items()}
         missed = {key: value[~kill] for key, value in columns.items()}
+        shot_down = kill & self.friendly[target]  # fratricide: a friendly aircraft intercepted
+        lost = {key: value[shot_down] for key, value in columns.items()}
         return merge(
             events("intercept", t_s, int(kill.sum()), missiles.pos_ecef_m[rows[kill]], detail=pk_text[kill], **hit),
+            events("fratricide", t_s, int(shot_down.sum()), missiles.pos_ecef_m[rows[shot_down]],
+                   detail="friendly aircraft shot down", **lost),
             events("miss", t_s, int((~kill).sum()), missiles.pos_ecef_m[rows[~kill]], detail=MISS_DETAILS[why[~kill]],
                    reason=MISS_REASONS[why[~kill]], **missed),
         )

@@ -77,7 +77,7 @@ class FlightMover(WaypointMover):
 
     def __init__(self, compiled: CompiledScenario) -> None:
         super().__init__(compiled)
-        threats, routes, raids = compiled.world.threats, compiled.routes, compiled.scenario.raids
+        threats, routes, raids = compiled.world.threats, compiled.routes, compiled.scenario.flights
         types, kind, raid = compiled.threat_types, threats.type_index, threats.raid_index
         load_factor = np.array([(t.max_load_factor or 0.0) / STANDARD_GRAVITY_MPS2 for t in types])[kind]
         radius = np.where(load_factor > 1.0, coordinated_turn_radius_m(routes.speed_mps, load_factor), 0.0)
@@ -112,7 +112,7 @@ class FlightMover(WaypointMover):
     def _ballistic_plan(self, compiled: CompiledScenario) -> BallisticPlan:
         """What each ballistic threat is to fly, from its raid and type."""
         rows = self.ballistic_rows
-        threats, routes, raids, types = compiled.world.threats, compiled.routes, compiled.scenario.raids, \
+        threats, routes, raids, types = compiled.world.threats, compiled.routes, compiled.scenario.flights, \
             compiled.threat_types
         of = {t.name: t for t in types}
         chosen = np.array([TRAJECTORIES.index(raid.trajectory or of[raid.type].trajectory

@@ -61,7 +61,10 @@ class WaypointMover:
         self.aim_alt_m = routes.alt_m[rows, routes.n_points - 1]
         self.leg = np.zeros(len(kind), dtype=np.int64)
         self.type_names, self.raid_names = compiled.tables.threat_type, compiled.tables.raid_name
-        self.launch_reason = np.where(compiled.tables.threat_decoy, reason_codes(("decoy",))[0], 0).astype(np.int8)
+        decoy, friendly = reason_codes(("decoy", "friendly"))
+        tables = compiled.tables
+        self.launch_reason = np.select([tables.threat_decoy, tables.threat_friendly], [decoy, friendly], 0
+                                       ).astype(np.int8)
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         threats = world.threats

@@ -72,9 +72,9 @@ def aim_problems(scenario: Scenario, catalog: Catalog) -> list[Problem]:
 
 def aimed_parts(scenario: Scenario, threats: Threats, parts: Parts) -> NDArray[np.int64]:
     """(N,) the part row each threat is aimed at (-1: none): the first part of its raid's ``target_part`` kind
-    in the target unit."""
+    in the target unit (friendly aircraft, flights after the raids, aim at none)."""
     unit_names = [unit.name for unit in scenario.units]
-    row_of_raid = np.full(len(scenario.raids), -1, np.int64)
+    row_of_raid = np.full(len(scenario.flights), -1, np.int64)
     for index, raid in enumerate(scenario.raids):
         if raid.target_part is not None:
             unit = unit_names.index(raid.target)

@@ -78,8 +78,8 @@ def deliveries_of(resupply: Resupply, duration_s: float) -> int:
 def estimate(scenario: Scenario) -> Budget:
     """The cost of a run of ``scenario`` (see the module docstring for what is counted)."""
     ticks = scenario.duration / scenario.time_step
-    threats = sum(raid.count * raid.waves * (1 + (raid.decoys.count if raid.decoys else 0)) for raid in scenario.raids)
-    width = max(2 + len(raid.waypoints) for raid in scenario.raids)
+    threats = sum(raid.count * raid.waves * (1 + (raid.decoys.count if raid.decoys else 0)) for raid in scenario.flights)
+    width = max(2 + len(raid.waypoints) for raid in scenario.flights)
     deliveries = interceptors = 0
     for unit in scenario.units:
         interceptors += sum(unit.inventory.values())

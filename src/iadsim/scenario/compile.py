@@ -9,7 +9,7 @@ so that they never shift the draws of a stage.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -22,7 +22,7 @@ from iadsim.catalog.schema import FireUnitType, InterceptorType, RadarType, Thre
 from iadsim.scenario.aim import aim_at_parts
 from iadsim.scenario.layout import unit_parts
 from iadsim.scenario.schedule import Deliveries, raid_launch_times_s
-from iadsim.scenario.schema import Position, Scenario
+from iadsim.scenario.schema import Position, Raid, Scenario
 from iadsim.scenario.tables import TypeTables
 from iadsim.terrain import FLAT, GridTerrain, load_terrain
 from iadsim.world import PENDING, Assets, Interceptors, Launchers, Sensors, Threats, Units, World
@@ -64,6 +64,9 @@ class CompiledScenario:
     """Scheduled resupply of the units' magazines (see :mod:`iadsim.scenario.schedule`)."""
     terrain: GridTerrain = FLAT
     """The ground, loaded once: radars' masking and terrain-following flight (:mod:`iadsim.terrain`)."""
+    unit_own_picture: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
+    """(U,) for a unit under a scenario command post, the air picture of its own radars alone, which it falls
+    back on when cut off (:mod:`iadsim.c2.command`); -1 for the others."""
 
     @property
     def n_ticks(self) -> int:
@@ -72,7 +75,7 @@ class CompiledScenario:
 
 def compile_scenario(scenario: Scenario, catalog: Catalog, rng: np.random.Generator) -> CompiledScenario:
     """Expand ``scenario`` into arrays; ``rng`` draws the raids' launch scatter."""
-    threat_names = sorted({raid.type for raid in scenario.raids}
+    threat_names = sorted({raid.type for raid in scenario.flights}
                           | {raid.decoys.type for raid in scenario.raids if raid.decoys is not None})
     unit_names = sorted({unit.type for unit in scenario.units})
     unit_types = [catalog.fire_unit(name) for name in unit_names]
@@ -92,7 +95,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, rng: np.random.Genera
     )
     units = _units(scenario, unit_names, missile_names)
     threats, routes = _threats(scenario, catalog, threat_names, rng)
-    sensors, sensor_names, n_pictures, unit_picture = _sensors(scenario, catalog, radar_names)
+    sensors, sensor_names, n_pictures, unit_picture, own_picture = _sensors(scenario, catalog, radar_names)
     units.picture = unit_picture
     units.parts = unit_parts(scenario, catalog, sensors.unit_index)
     aim_at_parts(scenario, threats, routes, units)
@@ -105,14 +108,15 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, rng: np.random.Genera
         interceptors=Interceptors.with_capacity(int(units.rounds.sum() + deliveries.rounds.sum())),
         n_pictures=n_pictures,
     )
-    raid_names = [raid.name or raid.type for raid in scenario.raids]
+    raid_names = [raid.name or raid.type for raid in scenario.flights]
     tables = TypeTables.of(compiled_types["interceptor_types"], unit_types, units.type_index,
                            compiled_types["radar_types"], sensors.type_index, compiled_types["threat_types"],
-                           threats.type_index, raid_names, threats.raid_index)
+                           threats.type_index, raid_names, threats.raid_index, len(scenario.raids))
     return CompiledScenario(scenario=scenario, catalog=catalog, routes=routes, world=world,
                             tables=tables,
                             entities=_entities(scenario, world, sensor_names, tables), deliveries=deliveries,
                             terrain=load_terrain(scenario.terrain.file) if scenario.terrain is not None else FLAT,
+                            unit_own_picture=own_picture,
                             **compiled_types)
 
 
@@ -132,19 +136,22 @@ def _entities(scenario: Scenario, world: World, sensor_names: list[str], tables:
     ]).combine_chunks()
 
 
-def _link_delays_s(scenario: Scenario, catalog: Catalog, positions: list[Position]) -> NDArray[np.float64]:
-    """(n,) the latency (s) communications jammers add to the links of network members at ``positions``:
-    the largest ``comms_latency`` of the jammers within whose ``comms_radius`` (3-D distance) each stands."""
-    delays = np.zeros(len(positions))
+def _link_jamming(scenario: Scenario, catalog: Catalog,
+                  positions: list[Position]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """(n,) the latency (s) communications jammers add to the links of network members at ``positions``, and
+    the probability that a message is lost at that end: the largest ``comms_latency``, and 1 - Π(1 - ``comms_loss``)
+    (jammers independent), of the jammers within whose ``comms_radius`` (3-D distance) each stands."""
+    delays, kept = np.zeros(len(positions)), np.ones(len(positions))
     jammers = [(j, catalog.jammer(j.type)) for j in scenario.jammers if catalog.jammer(j.type).comms_radius]
     if not jammers or not positions:
-        return delays
+        return delays, 1.0 - kept
     members = _ecef(positions)
     for jammer, kind in jammers:
-        assert kind.comms_radius is not None and kind.comms_latency is not None
+        assert kind.comms_radius is not None
         inside = np.linalg.norm(members - _ecef([jammer.position]), axis=1) < kind.comms_radius
-        delays[inside] = np.maximum(delays[inside], kind.comms_latency)
-    return delays
+        delays[inside] = np.maximum(delays[inside], kind.comms_latency or 0.0)
+        kept[inside] *= 1.0 - (kind.comms_loss or 0.0)
+    return delays, 1.0 - kept
 
 
 def _ecef(positions: list[Position]) -> NDArray[np.float64]:
@@ -182,7 +189,8 @@ def _threats(
 ) -> tuple[Threats, Routes]:
     targets = {asset.name: asset.position for asset in scenario.assets}
     targets |= {unit.name: unit.position for unit in scenario.units}
-    width = max(2 + len(raid.waypoints) - (raid.target is None) for raid in scenario.raids)
+    flights = scenario.flights
+    width = max(2 + len(raid.waypoints) - (raid.target is None) for raid in flights)
     values = {asset.name: asset.value for asset in scenario.assets}
     lat, lon, alt, n_points, launch_t, raid_index, type_index, cruise, speed, target_value = ([] for _ in range(10))
 
@@ -200,8 +208,8 @@ def _threats(
         speed.extend([raid_speed_mps] * n)
         target_value.extend([value] * n)
 
-    carriers = []
-    for index, raid in enumerate(scenario.raids):
+    def fly(index: int, raid: Raid) -> tuple:
+        """Add the flight's weapons (or aircraft); return what its decoys fly."""
         kind = catalog.threat(raid.type)
         points = [*raid.waypoints, *([targets[raid.target]] if raid.target is not None else [])]
         launch_times = raid_launch_times_s(raid)
@@ -216,13 +224,19 @@ def _threats(
         flown = (kind.cruise_altitude if raid.altitude is None else raid.altitude,
                  kind.speed if raid.speed is None else raid.speed, values.get(raid.target, np.nan))
         add(block, launch_times, index, raid.type, 1 + len(points), *flown)
-        if raid.decoys is not None:
-            carriers.append((index, raid, block, launch_times, 1 + len(points), flown))
-    # Decoys come after every weapon, so a scenario's threat ids do not change when decoys are added.
+        return index, raid, block, launch_times, 1 + len(points), flown
+
+    carriers = [fly(index, raid) for index, raid in enumerate(scenario.raids)]
+    # Decoys come after every weapon, and friendly aircraft after them, so a scenario's threat ids do not
+    # change when decoys or friendlies are added.
     for index, raid, block, launch_times, n_route, flown in carriers:
+        if raid.decoys is None:
+            continue
         assert raid.decoys is not None
         add(np.repeat(block, raid.decoys.count, axis=0), np.repeat(launch_times, raid.decoys.count), index,
             raid.decoys.type, n_route, *flown)
+    for index in range(len(scenario.raids), len(flights)):
+        fly(index, flights[index])
     routes = Routes(np.vstack(lat), np.vstack(lon), np.vstack(alt), np.array(n_points, np.int32),
                     np.array(cruise), np.array(speed))
     count = len(raid_index)
@@ -264,15 +278,19 @@ def _scatter(centre: Position, radius_m: float, count: int, rng: np.random.Gener
 
 def _sensors(
     scenario: Scenario, catalog: Catalog, radar_names: list[str]
-) -> tuple[Sensors, list[str], int, NDArray[np.int32]]:
+) -> tuple[Sensors, list[str], int, NDArray[np.int32], NDArray[np.int32]]:
     """Place every radar; group units that hear the same radars, as soon, into one air picture each.
 
     A radar's reports reach a unit's command post at once if it is the unit's own
     radar, and after a network's latency if both are on that network (members
     speak its link: checked when the scenario is loaded); over several shared
-    networks, the fastest counts. A communications jammer (``comms_radius``) adds
-    its ``comms_latency`` to the network link of every member where it stands at
-    the start within that distance, at each end. A unit that shares no network fights with its own radars.
+    networks, the fastest counts (of equally fast ones, the least lossy). A communications jammer
+    (``comms_radius``) adds its ``comms_latency`` to the network link of every member where it stands at
+    the start within that distance, at each end, and loses a message at each jammed end with probability
+    ``comms_loss``. Units that hear the same radars as soon but lose different messages are in different
+    pictures. A unit that shares no network fights with its own radars.
+    Returns the radars, their names, the number of pictures, each unit's picture and, for a unit under a
+    scenario command post, the picture of its own radars alone (-1 for others).
     """
     names, types, owners, positions, headings, memberships = [], [], [], [], [], []
     for row, unit in enumerate(scenario.units):
@@ -291,27 +309,42 @@ def _sensors(
         headings.append(sensor.heading)
         memberships.append(set(sensor.networks))
     count = len(names)
+    own_picture = np.full(len(scenario.units), -1, np.int32)
     lat = np.deg2rad([p.lat for p in positions])
     lon = np.deg2rad([p.lon for p in positions])
     ground = np.array([p.alt for p in positions], dtype=float)
     antenna = ground + np.array([catalog.radar(name).antenna_height for name in types], dtype=float)
     # latency[s, u]: delay before radar s's reports reach unit u's command post (inf: they never do).
-    latency = np.full((count, len(scenario.units)), np.inf)
+    # loss[s, u]: probability that one of radar s's looks never reaches unit u's command post.
+    latency, loss = np.full((count, len(scenario.units)), np.inf), np.zeros((count, len(scenario.units)))
     for s in range(count):
         if owners[s] >= 0:
             latency[s, owners[s]] = 0.0
-    radar_jammed_s = _link_delays_s(scenario, catalog, positions)
-    post_jammed_s = _link_delays_s(scenario, catalog, [unit.position for unit in scenario.units])
+    radar_jammed_s, radar_loss = _link_jamming(scenario, catalog, positions)
+    post_jammed_s, post_loss = _link_jamming(scenario, catalog, [unit.position for unit in scenario.units])
     for network in scenario.networks:
         radars = [s for s in range(count) if network.name in memberships[s]]
-        posts = [u for u, unit in enumerate(scenario.units) if network.name in unit.networks]
+        posts = np.array([u for u, unit in enumerate(scenario.units) if network.name in unit.networks], np.int64)
         for s in radars:
             delay = network.latency + radar_jammed_s[s] + post_jammed_s[posts]
-            latency[s, posts] = np.minimum(latency[s, posts], delay)
+            link_loss = 1.0 - (1.0 - radar_loss[s]) * (1.0 - post_loss[posts])
+            better = (delay < latency[s, posts]) | ((delay == latency[s, posts]) & (link_loss < loss[s, posts]))
+            latency[s, posts[better]], loss[s, posts[better]] = delay[better], link_loss[better]
+    # A unit under a scenario command post may be cut off from it: its own radars' picture is kept for it from
+    # the start, so that it can fight on it at once (c2/command.py).
+    commanded = [u for u, unit in enumerate(scenario.units) if unit.command_post is not None]
+    own = np.full((count, len(commanded)), np.inf)
+    for column, u in enumerate(commanded):
+        own[[s for s in range(count) if owners[s] == u], column] = 0.0
     if count and scenario.units:
-        columns, unit_picture = np.unique(latency.T, axis=0, return_inverse=True)
+        heard = np.vstack([np.hstack([latency.T, loss.T]), np.hstack([own.T, np.zeros((len(commanded), count))])])
+        columns, picture = np.unique(heard, axis=0, return_inverse=True)
+        picture = picture.reshape(-1)
+        unit_picture = picture[:len(scenario.units)]
+        own_picture[commanded] = picture[len(scenario.units):]
     else:
-        columns, unit_picture = np.zeros((0, count)), np.zeros(len(scenario.units), np.int64)
+        columns, unit_picture = np.zeros((0, 2 * count)), np.zeros(len(scenario.units), np.int64)
+    columns, loss_columns = columns[:, :count], columns[:, count:]
     sensors = Sensors(
         id=np.arange(count, dtype=np.int32),
         type_index=np.array([radar_names.index(name) for name in types], dtype=np.int32),
@@ -321,6 +354,7 @@ def _sensors(
         feeds_picture=np.ascontiguousarray(np.isfinite(columns.T)),
         heading_rad=np.array(headings, dtype=float),
         feed_latency_s=np.ascontiguousarray(columns.T),
+        feed_loss=np.ascontiguousarray(loss_columns.T),
         emitting=np.ones(count, dtype=bool),
     )
-    return sensors, names, len(columns), unit_picture.astype(np.int32).reshape(-1)
+    return sensors, names, len(columns), unit_picture.astype(np.int32).reshape(-1), own_picture

@@ -24,8 +24,9 @@ from iadsim.errors import Problem, UserError, did_you_mean, format_path, parse_p
 from iadsim.scenario.budget import check_budget
 from iadsim.scenario.aim import aim_problems
 from iadsim.scenario.emission import emission_problems
+from iadsim.scenario.kill_chain_checks import check_kill_chain
 from iadsim.scenario.layout import layout_problems
-from iadsim.scenario.schema import Emission, Scenario
+from iadsim.scenario.schema import Doctrine, Scenario
 from iadsim.terrain import check_terrain_file
 from iadsim.validation import validate_model
 from iadsim.yamlio import Document, read_yaml_file
@@ -200,6 +201,9 @@ def check_references(scenario: Scenario, catalog: Catalog) -> list[Problem]:
 
     problems += check_jamming(scenario, catalog, check_type)
     problems += check_decoys(scenario, catalog, check_type)
+    problems += check_identification(scenario, catalog, check_type)
+    problems += check_command(scenario)
+    problems += check_kill_chain(scenario, catalog)
 
     for role in registry.CHOOSABLE_ROLES:
         name = getattr(scenario.models, role)
@@ -240,6 +244,13 @@ def check_jamming(scenario: Scenario, catalog: Catalog, check_type: Callable[[st
             problems.append(Problem(f"'{jammer.type}' jams {jammed} from where it stands: it flies no route",
                                     f"jammers[{index}].route", expected=f"a jammer of {jammed} without a route",
                                     suggestion="give it a position only"))
+    link_jammers = [index for index, jammer in enumerate(scenario.jammers)
+                    if isinstance(kind := catalog.find(jammer.type, "jammer"), JammerType) and kind.comms_radius]
+    if link_jammers and scenario.models.track == "truth_noise":
+        problems.append(Problem(f"'{scenario.jammers[link_jammers[0]].type}' jams network links, which the track "
+                                "model 'truth_noise' does not model (its pictures hear every radar at once)",
+                                "models.track", expected="track: ekf or imm",
+                                suggestion="set models.track to ekf, or leave the communications jammer out"))
     radar_jammers = [(path, name) for path, name in carried + standing
                      if isinstance(kind := catalog.find(name, "jammer"), JammerType) and kind.bands]
     if not radar_jammers or problems:
@@ -308,6 +319,59 @@ def check_decoys(scenario: Scenario, catalog: Catalog, check_type: Callable[[str
     return problems
 
 
+def check_identification(scenario: Scenario, catalog: Catalog, check_type: Callable[[str, str, str], bool]
+                         ) -> list[Problem]:
+    """Friendly aircraft of aircraft types that are not decoys, and the doctrine's IFF mode a catalog iff type."""
+    problems: list[Problem] = []
+    check_type("doctrine.iff", scenario.doctrine.iff, "iff")
+    for index, friendly in enumerate(scenario.friendlies):
+        if not check_type(f"friendlies[{index}].type", friendly.type, "threat"):
+            continue
+        kind = catalog.threat(friendly.type)
+        if kind.threat_class != "aircraft" or kind.decoy is not None:
+            aircraft = [t.name for t in catalog.of_kind("threat") if t.threat_class == "aircraft" and t.decoy is None]
+            what = "a decoy" if kind.decoy is not None else f"a {kind.threat_class.replace('_', ' ')}"
+            problems.append(Problem(f"'{friendly.type}' is {what}: a friendly flight is an aircraft",
+                                    f"friendlies[{index}].type", expected=f"an aircraft type ({', '.join(aircraft)})",
+                                    suggestion="airliner-a320-class for an airliner"))
+        if friendly.time > scenario.duration:
+            problems.append(Problem(f"the flight starts ({friendly.time:g} s) after the end of the scenario "
+                                    f"({scenario.duration:g} s)", f"friendlies[{index}].time",
+                                    expected=f"a time within the duration ({scenario.duration:g} s)",
+                                    suggestion="lengthen the duration, or start the flight earlier"))
+    return problems
+
+
+def check_command(scenario: Scenario) -> list[Problem]:
+    """Command posts: on networks the scenario defines; a unit names a post that exists and shares a network
+    with it."""
+    problems: list[Problem] = []
+    networks = [network.name for network in scenario.networks]
+    posts = {post.name: post for post in scenario.command_posts}
+    for index, post in enumerate(scenario.command_posts):
+        for k, name in enumerate(post.networks):
+            if name not in networks:
+                problems.append(Problem(f"command post '{post.name}' is on unknown network '{name}'",
+                                        f"command_posts[{index}].networks[{k}]",
+                                        expected=f"a network of the scenario ({', '.join(networks) or 'none defined'})",
+                                        suggestion=did_you_mean(name, networks) or "define it under 'networks:'"))
+    for index, unit in enumerate(scenario.units):
+        if unit.command_post is None:
+            continue
+        post = posts.get(unit.command_post)
+        if post is None:
+            problems.append(Problem(f"unknown command post '{unit.command_post}'", f"units[{index}].command_post",
+                                    expected=f"the name of a command post ({', '.join(posts) or 'none defined'})",
+                                    suggestion=did_you_mean(unit.command_post, list(posts))
+                                    or "define it under 'command_posts:'"))
+        elif not set(post.networks) & set(unit.networks):
+            problems.append(Problem(f"unit '{unit.name}' shares no network with its command post '{post.name}'",
+                                    f"units[{index}].command_post",
+                                    expected=f"a unit on one of the post's networks ({', '.join(post.networks)})",
+                                    suggestion=f"add {post.networks[0]} to the unit's networks"))
+    return problems
+
+
 def check_times(scenario: Scenario) -> list[Problem]:
     """Times that make no sense for this scenario's duration: a raid whose first launch comes after the end."""
     return [Problem(f"the raid's first launch ({raid.launch_time:g} s) comes after the end of the scenario "
@@ -332,20 +396,25 @@ def scenario_hash(scenario: Scenario) -> str:
 
 
 def _stable_form(scenario: Scenario) -> dict[str, Any]:
-    """The scenario as JSON data, without the electronic-warfare fields when unset (``jammers``, each raid's
-    ``jammer``, ``decoys`` and ``target_part``, each unit's ``emission``, the doctrine's ``emission`` when
-    always): they came after hashes were first stored, and a scenario without them keeps its hash (a
-    study started before them still resumes)."""
+    """The scenario as JSON data, without the fields that came after hashes were first stored when unset
+    (``jammers``, each raid's ``jammer``, ``decoys`` and ``target_part``; ``friendlies``, ``corridors``,
+    ``command_posts``, each unit's ``command_post`` and ``emission``, the doctrine's ``iff``, ``iff_challenges``,
+    ``autonomy_delay`` and ``emission`` at their defaults): a scenario without them keeps its hash (a study
+    started before them still resumes)."""
     data = scenario.model_dump(mode="json")
-    if not data["jammers"]:
-        del data["jammers"]
+    for later in ("jammers", "friendlies", "corridors", "command_posts"):  # added later: absent when unused
+        if not data[later]:
+            del data[later]
+    for unit in data["units"]:
+        for optional in ("command_post", "emission"):
+            if unit[optional] is None:
+                del unit[optional]
+    defaults = Doctrine().model_dump(mode="json")
+    for field_name in ("iff", "iff_challenges", "autonomy_delay", "emission"):
+        if data["doctrine"][field_name] == defaults[field_name]:
+            del data["doctrine"][field_name]
     for raid in data["raids"]:
         for optional in ("jammer", "decoys", "target_part"):
             if raid[optional] is None:
                 del raid[optional]
-    for unit in data["units"]:
-        if unit["emission"] is None:
-            del unit["emission"]
-    if scenario.doctrine.emission == Emission():
-        del data["doctrine"]["emission"]
     return data

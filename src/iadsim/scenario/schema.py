@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from iadsim.catalog.loader import CatalogFile
+from iadsim.catalog.schema import Layer, ThreatClass
 from iadsim.units import Acceleration, Angle, AngularRate, Duration, Length, Speed
 from iadsim.validation import StrictModel as _Strict
 from iadsim.validation import WholeNumber, name_type
@@ -183,6 +184,9 @@ class Unit(_Strict):
                                                                        "(only of types with rounds in 'inventory').")
     layout: Layout | None = Field(None, description="Where its command post, radars and launchers stand "
                                                     "around its position; default: all at its position.")
+    command_post: Name | None = Field(None, description="The scenario command post (``command_posts``) that "
+                                      "commands it; default: none, its own command post fights on the "
+                                      "picture of its networks.")
     emission: Emission | None = Field(None, description="When its radars radiate; default: doctrine.emission.")
 
 
@@ -268,6 +272,66 @@ class Raid(_Strict):
         if self.waves > 1 and self.wave_interval <= 0.0:
             raise ValueError("a raid of several waves needs a 'wave_interval' greater than 0, e.g. '24 h'")
         return self
+
+
+class Friendly(_Strict):
+    """A friendly aircraft (a combat air patrol, an airliner on its airway): a flight of one aircraft the air
+    picture tracks like any other, which the defence must not shoot down (docs/models.md, Identification)."""
+
+    name: Name
+    type: TypeName = Field(description="A catalog threat type flown as a friendly aircraft, e.g. "
+                                       "airliner-a320-class.")
+    start: Position = Field(description="Where it is at ``time``.")
+    route: list[Position] = Field(min_length=1, max_length=1000, description="Points it flies to in order; its "
+                                                                           "flight ends at the last.")
+    time: Duration = Field(0.0, ge=0.0, le=MAX_DURATION_S, description="When it starts its route (s after start).")
+    altitude: Length | None = Field(None, ge=0.0, le=MAX_ALTITUDE_M, description="Cruise altitude; defaults to "
+                                                                                 "the type's.")
+    speed: Speed | None = Field(None, gt=0.0, le=MAX_SPEED_MPS, description="Speed; defaults to the type's.")
+    iff: bool = Field(True, description="Its transponder answers the defence's IFF challenges; false: silent "
+                                        "(off, failed or without the defence's keys).")
+
+    def as_raid(self) -> Raid:
+        """The flight as a raid of one aircraft along its route (what compilation and the move stage fly)."""
+        return Raid(name=self.name, type=self.type, count=1, launch_time=self.time, launch_point=self.start,
+                    waypoints=self.route, altitude=self.altitude, speed=self.speed)
+
+
+class Corridor(_Strict):
+    """A safe-passage corridor: a track flying inside it, within its altitude and speed bands, is an assumed
+    friend (identification by flight profile) until IFF says otherwise."""
+
+    name: Name
+    route: list[Position] = Field(min_length=2, max_length=1000, description="Its centre line, point to point.")
+    width: Length = Field(gt=0.0, le=1e6, description="Its full width across the centre line (m).")
+    min_altitude: Length = Field(0.0, ge=0.0, le=MAX_ALTITUDE_M, description="Lowest altitude inside it (m).")
+    max_altitude: Length = Field(MAX_ALTITUDE_M, ge=0.0, le=MAX_ALTITUDE_M, description="Highest altitude (m).")
+    min_speed: Speed = Field(0.0, ge=0.0, le=MAX_SPEED_MPS, description="Slowest speed flown inside it (m/s).")
+    max_speed: Speed = Field(MAX_SPEED_MPS, ge=0.0, le=MAX_SPEED_MPS, description="Fastest speed (m/s).")
+
+    @model_validator(mode="after")
+    def _bands_are_in_order(self) -> Corridor:
+        if self.min_altitude > self.max_altitude:
+            raise ValueError(f"min_altitude ({self.min_altitude:g} m) is above max_altitude "
+                             f"({self.max_altitude:g} m): write the lower bound first")
+        if self.min_speed > self.max_speed:
+            raise ValueError(f"min_speed ({self.min_speed:g} m/s) is above max_speed ({self.max_speed:g} m/s): "
+                             "write the lower bound first")
+        return self
+
+
+class CommandPost(_Strict):
+    """A command post above the fire units (battalion, brigade, national): it solves the assignment for the
+    units it commands over the networks it is on (docs/doctrine.md, Command and autonomy)."""
+
+    name: Name
+    position: Position
+    networks: list[Name] = Field(min_length=1, description="Networks it commands over; a unit it commands "
+                                                           "must share one with it.")
+    hardness: Literal["soft", "armoured"] = Field("soft", description="Hardness against a warhead landing "
+                                                                      "near it.")
+    lost_at: Duration | None = Field(None, ge=0.0, le=MAX_DURATION_S, description="When it is lost (struck, "
+                                     "jammed off the air) (s after start); default: never.")
 
 
 class Jammer(_Strict):
@@ -357,6 +421,18 @@ class Terrain(_Strict):
                                   "lon_deg and height_m, relative to the working directory.")
 
 
+class ReserveFor(_Strict):
+    """Rounds of some layers kept for some threat classes (``doctrine.reserve_for``), so that the threats that
+    arrive first (drones) cannot exhaust what the later ones (ballistic missiles) need."""
+
+    rounds: int = Field(ge=1, le=MAX_ROUNDS, description="Rounds of each missile type of `layers` each unit keeps "
+                                                         "for tracks of `classes` (self-defence included).")
+    classes: list[ThreatClass] = Field(
+        min_length=1, description="Threat classes (as threat evaluation classifies tracks) the reserve is for.")
+    layers: list[Layer] = Field(
+        min_length=1, description="Layers whose missile types keep the reserve.")
+
+
 class Doctrine(_Strict):
     """How the command posts fight: engagement rules, layers, price of rounds, reserves.
 
@@ -395,6 +471,23 @@ class Doctrine(_Strict):
     unit_value: float | None = Field(
         None, gt=0.0, le=MAX_VALUE, description="Value of a fire unit as a defended point (default: the highest asset value, "
                                   "or 1 without assets).")
+    iff: TypeName = Field("iff-mode-5", description="The IFF mode the defence challenges tracks with (a catalog "
+                                                    "iff type, `iadsim catalog list --kind iff`).")
+    iff_challenges: int = Field(2, ge=1, le=20, description="Challenges left unanswered before a track outside "
+                                                             "every corridor is declared hostile.")
+    autonomy_delay: Duration = Field(60.0, ge=0.0, le=MAX_DURATION_S, description="Time a unit cut off from its "
+                                     "command post fights blind before it goes autonomous on its own radars (s).")
+    kill_chain: Literal["engagement_radar", "air_picture"] = Field(
+        "engagement_radar", description="engagement_radar: a unit fires only at a track its own engagement radar "
+                                        "holds firm, after a hand-over from the air picture (docs/doctrine.md, "
+                                        "Engagement radars and the kill chain); air_picture: at any firm track of "
+                                        "its air picture.")
+    launch_on_remote: bool = Field(
+        False, description="Units whose catalog type can engage on remote (engage_on_remote) may launch on any "
+                           "firm track of their air picture, another sensor's, without their own engagement "
+                           "radar's track.")
+    reserve_for: ReserveFor | None = Field(
+        None, description="Rounds of some layers kept for some threat classes; default: none.")
 
     @model_validator(mode="after")
     def _salvo_fits_the_cap(self) -> Doctrine:
@@ -426,6 +519,12 @@ class Scenario(_Strict):
     raids: list[Raid] = Field(min_length=1)
     jammers: list[Jammer] = Field(default_factory=list, max_length=1000, description="Stand-off and ground "
                                   "jammers; jammers carried by threats are given by their raid.")
+    friendlies: list[Friendly] = Field(default_factory=list, max_length=10_000, description="Friendly aircraft "
+                                       "flying through the defences.")
+    corridors: list[Corridor] = Field(default_factory=list, max_length=1000, description="Safe-passage "
+                                      "corridors: identification by flight profile.")
+    command_posts: list[CommandPost] = Field(default_factory=list, max_length=1000, description="Command posts "
+                                             "above the fire units (``units[].command_post``).")
     models: Models = Field(default_factory=Models)
     doctrine: Doctrine = Field(default_factory=Doctrine)
     log_all_detections: bool = Field(False, description="Log every detection, not only the first per radar.")
@@ -447,6 +546,12 @@ class Scenario(_Strict):
     """The user's catalog files (:class:`iadsim.catalog.CatalogFile`, texts as read) this scenario was
     checked against, set by :func:`iadsim.scenario.load.scenario_from_document`: they travel with the
     scenario to a study's workers, so every worker builds the same catalog."""
+
+    @property
+    def flights(self) -> list[Raid]:
+        """Every flight the threat arrays hold, in their order of raids: the raids, then each friendly aircraft
+        as a raid of one (:meth:`Friendly.as_raid`); a threat's ``raid_index`` indexes this list."""
+        return [*self.raids, *(friendly.as_raid() for friendly in self.friendlies)]
 
     @property
     def catalog_files(self) -> tuple[CatalogFile, ...]:

@@ -91,12 +91,15 @@ class TypeTables:
     """(N,) each threat's raid (its name, else its type)."""
     threat_decoy: NDArray[np.bool_]
     """(N,) each threat is a decoy (its type has ``decoy``): it harms nothing where it arrives."""
+    threat_friendly: NDArray[np.bool_]
+    """(N,) each row is a friendly aircraft (``friendlies``), not a threat: it harms nothing where it arrives."""
 
     @classmethod
     def of(cls, interceptors: list[InterceptorType], unit_types: list[FireUnitType], unit_type_index: I64,
            radar_types: list[RadarType], radar_type_index: I64, threat_types: list[ThreatType],
-           threat_type_index: I64, raid_names: list[str], raid_index: I64) -> TypeTables:
-        """The tables of the types in play; each entity's type by its index into the list of its kind's types."""
+           threat_type_index: I64, raid_names: list[str], raid_index: I64, n_raids: int) -> TypeTables:
+        """The tables of the types in play; each entity's type by its index into the list of its kind's types;
+        flights ``n_raids`` on (``raid_index``) are friendly aircraft."""
         units = [unit_types[i] for i in unit_type_index]
         radars = [radar_types[i] for i in radar_type_index]
         return cls(
@@ -117,4 +120,5 @@ class TypeTables:
             threat_type=np.array([t.name for t in threat_types], dtype=object)[threat_type_index],
             raid_name=np.array(raid_names, dtype=object)[raid_index],
             threat_decoy=np.array([t.decoy is not None for t in threat_types], dtype=bool)[threat_type_index],
+            threat_friendly=np.asarray(raid_index) >= n_raids,
         )

@@ -165,7 +165,7 @@ class Jamming:
                          dtype=float).reshape(len(radars), len(types))
         cover = np.array([[-2.0 if j.coverage >= 2.0 * np.pi - 1e-3 else np.cos(j.coverage / 2.0),
                            float(j.fore_and_aft)] for j in types], dtype=float).reshape(-1, 2)
-        carried = np.array([names.index(r.jammer) if r.jammer is not None else -1 for r in scenario.raids],
+        carried = np.array([names.index(r.jammer) if r.jammer is not None else -1 for r in scenario.flights],
                            dtype=np.int64)
         # A decoy carries no jammer of its raid.
         threat_jammer = (np.where(compiled.tables.threat_decoy, -1, carried[compiled.world.threats.raid_index])

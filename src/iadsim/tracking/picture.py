@@ -6,7 +6,9 @@ One compiled call per tick (:func:`tick`):
    picture it feeds, to arrive after that link's latency
    (``Sensors.feed_latency_s``; a radar with no compatible link to a picture
    never reaches it): one look per (radar, picture) in the tracker's queue, the
-   pictures of one latency sent together;
+   pictures of one latency sent together; over a jammed link a look is lost
+   whole with the link's probability (``Sensors.feed_loss``, one draw per
+   look and picture), and that picture neither hears nor misses it;
 2. the tracker processes every look that has arrived (:func:`~iadsim.tracking.core.process_due`);
 3. a confirmed track whose target was destroyed or leaked ends;
 4. tracks that ended are taken out of the picture (``active`` False); those
@@ -34,7 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iadsim.assignment import COLUMN_OF_ROW, assign, assignment_work
-from iadsim.jit import kernel
+from iadsim.jit import kernel, uniform_of
 from iadsim.tracking import filters
 from iadsim.tracking.core import (CONFIRMED, DONE, ENDED_LIST, ENDED_REASON, ENDED_ROWS, FREE, FREE_LIST, FREE_ROWS,
                                   LABEL, LIVE, LIVE_LIST, PICTURE, SENDINGS, STATE_T, STATUS, commit, add_look,
@@ -46,9 +48,10 @@ Array = NDArray[np.float64]
 I64 = NDArray[np.int64]
 I32 = NDArray[np.int32]
 
-# Slots of PictureState.counts; columns of PictureState.dropped.
-LOST, DROPPED, STARTED = range(3)
+# Slots of PictureState.counts; columns of PictureState.dropped and of the stage's lost messages.
+LOST, DROPPED, STARTED, MESSAGES_LOST = range(4)
 DROPPED_ROW, DROPPED_REASON, DROPPED_THREAT = range(3)
+LOST_SENSOR, LOST_PICTURE, LOST_REPORTS = range(3)
 # Slots of the stage's constants.
 RESUME_WITHIN, RESUME_GATE, PROCESS_INTENSITY, BALLISTIC_INTENSITY, BALLISTIC_RESUMPTION, FIRM_SPEED_SIGMA = range(6)
 
@@ -66,7 +69,7 @@ class PictureState(NamedTuple):
 
 def empty_picture_state(capacity: int) -> PictureState:
     return PictureState(np.zeros(capacity, np.int64), np.zeros((capacity, 3), np.int64), np.zeros((capacity, 3)),
-                        np.zeros(capacity, np.int64), np.zeros(3, np.int64))
+                        np.zeros(capacity, np.int64), np.zeros(4, np.int64))
 
 
 def grown_picture_state(state: PictureState, capacity: int) -> PictureState:
@@ -79,8 +82,10 @@ def grown_picture_state(state: PictureState, capacity: int) -> PictureState:
 @kernel
 def _enqueue_reports(look: I64, look_time: Array, z: Array, truth: I32, queue_counts: I64, sensor_index: I32,
                      threat_index: I32, range_az_el: Array, report_t_s: Array, looked: I32, latency_s: Array,
+                     loss: Array, random_state: NDArray[np.uint64], lost_messages: I64, state_counts: I64,
                      t_s: float) -> None:
-    """Queue this tick's looks: one per (radar that looked, picture it feeds), reports shared (module doc, 1)."""
+    """Queue this tick's looks: one per (radar that looked, picture it feeds), reports shared (module doc, 1);
+    a look lost on its link is listed in ``lost_messages`` instead (sensor, picture, reports)."""
     sensors, pictures = latency_s.shape
     start = np.zeros(sensors + 1, np.int64)
     for s in sensor_index:
@@ -109,9 +114,16 @@ def _enqueue_reports(look: I64, look_time: Array, z: Array, truth: I32, queue_co
             sent = queue_counts[SENDINGS]
             queue_counts[SENDINGS] = sent + 1
             for p in range(pictures):
-                if latency_s[s, p] == latency:
-                    add_look(look, look_time, queue_counts, s, p, True, t_measured, t_measured + latency, sent, first,
-                             size)
+                if latency_s[s, p] != latency:
+                    continue
+                if loss[s, p] > 0.0 and uniform_of(random_state) < loss[s, p]:
+                    n_lost = state_counts[MESSAGES_LOST]
+                    lost_messages[n_lost, LOST_SENSOR], lost_messages[n_lost, LOST_PICTURE] = s, p
+                    lost_messages[n_lost, LOST_REPORTS] = size
+                    state_counts[MESSAGES_LOST] = n_lost + 1
+                    continue
+                add_look(look, look_time, queue_counts, s, p, True, t_measured, t_measured + latency, sent, first,
+                         size)
 
 
 @kernel
@@ -293,21 +305,23 @@ def tick(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array, x: A
          lists: I64, counts: I64, look: I64, look_time: Array, z: Array, truth: I32, queue_counts: I64,
          pos: Array, rotation: Array, sigma: Array, gravity: int, limits: Array, heading: Array, antenna_alt: Array,
          motion: Array, constants: Array, t_s: float, new_reports: bool, sensor_index: I32, report_threat: I32, range_az_el: Array, report_t_s: Array,
-         looked: I32, latency_s: Array, threat_status: NDArray[np.int8], track_id: I32, track_picture: I32,
+         looked: I32, latency_s: Array, loss: Array, random_state: NDArray[np.uint64], lost_messages: I64,
+         threat_status: NDArray[np.int8], track_id: I32, track_picture: I32,
          threat_index: I32, pos_ecef_m: Array, vel_ecef_mps: Array, last_update_t_s: Array,
          active: NDArray[np.bool_], covariance: Array, firm: NDArray[np.bool_], lost: I64, dropped: I64,
          dropped_pos: Array, started: I64, state_counts: I64, picture_constants: Array) -> int:
     """One tick of the track stage (module doc). Arguments: the tracker's store, queue and geometry, its motion
-    table and constants; this tick's reports (``world.detections``); the stage's latencies, the threats'
-    status, the ``world.tracks`` columns and the stage's :class:`PictureState`, all unpacked.
+    table and constants; this tick's reports (``world.detections``); the stage's latencies, link losses,
+    random state and lost-message list, the threats' status, the ``world.tracks`` columns and the stage's
+    :class:`PictureState`, all unpacked.
 
     Returns ``DONE``, or what the store needs to grow first (the caller grows it and calls again with
     ``new_reports`` False: the tick goes on where it stopped).
     """
     if new_reports:
-        state_counts[DROPPED] = state_counts[STARTED] = 0
+        state_counts[DROPPED] = state_counts[STARTED] = state_counts[MESSAGES_LOST] = 0
         _enqueue_reports(look, look_time, z, truth, queue_counts, sensor_index, report_threat, range_az_el,
-                         report_t_s, looked, latency_s, t_s)
+                         report_t_s, looked, latency_s, loss, random_state, lost_messages, state_counts, t_s)
     outcome = process_due(track, clock, mode_x, mode_p, mu, x, p, radar, lists, counts, look, look_time, z, truth,
                           queue_counts, pos, rotation, sigma, gravity, limits, heading, antenna_alt, motion, constants,
                           t_s)

@@ -34,6 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 from iadsim.events import NO_EVENTS, EventColumns, events, merge, reason_codes
+from iadsim.jit import KernelRandom
 from iadsim.registry import columns, group_columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.tracking.backend import TrackerParameters
@@ -41,9 +42,14 @@ from iadsim.tracking.core import DONE, LIVE, LOOKS, ROWS_USED, ArrayTracker, que
 from iadsim.tracking.coverage import RadarCoverage
 from iadsim.tracking.deletion import DROP_DETAILS, DROP_REASONS
 from iadsim.tracking.picture import (BALLISTIC_INTENSITY, BALLISTIC_RESUMPTION, DROPPED, DROPPED_REASON, DROPPED_ROW,
-                                     DROPPED_THREAT, FIRM_SPEED_SIGMA, PROCESS_INTENSITY, RESUME_GATE, RESUME_WITHIN,
-                                     STARTED, empty_picture_state, grown_picture_state, tick)
+                                     DROPPED_THREAT, FIRM_SPEED_SIGMA, LOST_PICTURE, LOST_REPORTS, LOST_SENSOR,
+                                     MESSAGES_LOST, PROCESS_INTENSITY, RESUME_GATE, RESUME_WITHIN, STARTED,
+                                     empty_picture_state, grown_picture_state, tick)
 from iadsim.world import World
+
+
+NO_LOSSES = np.zeros(4, np.uint64)
+"""The random state passed when no link loses messages (never drawn from)."""
 
 
 @register("track", "ekf")
@@ -52,7 +58,7 @@ class KalmanTrackStage:
 
     requires = (columns("detections", "sensor_index", "threat_index", "range_az_el", "t_s", "looked")
                 | columns("sensors", "pos_ecef_m", "rotation", "antenna_alt_m", "heading_rad", "feed_latency_s",
-                          "feeds_picture")
+                          "feed_loss", "feeds_picture")
                 | columns("threats", "status"))
     provides = group_columns("tracks")
 
@@ -75,6 +81,11 @@ class KalmanTrackStage:
         self.latency_s = np.ascontiguousarray(
             sensors.feed_latency_s if sensors.feed_latency_s.shape == sensors.feeds_picture.shape
             else np.where(sensors.feeds_picture, 0.0, np.inf), dtype=float)
+        self.loss = np.ascontiguousarray(sensors.feed_loss if sensors.feed_loss.shape == self.latency_s.shape
+                                         else np.zeros(self.latency_s.shape), dtype=float)
+        self.lossy = bool(self.loss.any())
+        self.random = KernelRandom()  # drawn from only on a lossy link
+        self.lost_messages = np.zeros((self.loss.size, 3), np.int64)
         self.picture_detail = np.array([f"picture {p}" for p in range(world.n_pictures)], dtype=object)
         self.drop_detail = np.array(DROP_DETAILS, dtype=object)
         self.drop_reason = reason_codes(DROP_REASONS)
@@ -91,7 +102,8 @@ class KalmanTrackStage:
             tracks = world.tracks
             outcome = tick(*tracker.store, *tracker.queue, *radars, tracker.motion, tracker.constants, t_s, new_reports,
                            detections.sensor_index, detections.threat_index, detections.range_az_el, detections.t_s,
-                           detections.looked, self.latency_s, world.threats.status, tracks.id, tracks.picture,
+                           detections.looked, self.latency_s, self.loss, self._random_state(rng), self.lost_messages,
+                           world.threats.status, tracks.id, tracks.picture,
                            tracks.threat_index, tracks.pos_ecef_m, tracks.vel_ecef_mps, tracks.last_update_t_s,
                            tracks.active, tracks.covariance, tracks.firm, *self.state, self.constants)
             if outcome == DONE:
@@ -105,13 +117,22 @@ class KalmanTrackStage:
         world.tracks.count = int(tracker.store.counts[ROWS_USED])
         return self._events(world, t_s)
 
+    def _random_state(self, rng: np.random.Generator) -> np.ndarray:
+        """The stream of message losses, seeded from the stage's generator only when some link loses messages
+        (the stage draws nothing otherwise)."""
+        return self.random.state(rng) if self.lossy else NO_LOSSES
+
     def _events(self, world: World, t_s: float) -> EventColumns:
         state, tracks = self.state, world.tracks
-        dropped, started = int(state.counts[DROPPED]), int(state.counts[STARTED])
-        if not dropped and not started:
+        dropped, started, lost = (int(state.counts[DROPPED]), int(state.counts[STARTED]),
+                                  int(state.counts[MESSAGES_LOST]))
+        if not dropped and not started and not lost:
             return NO_EVENTS
-        drops, rows = state.dropped[:dropped], state.started[:started]
+        drops, rows, messages = state.dropped[:dropped], state.started[:started], self.lost_messages[:lost]
         return merge(
+            events("message_lost", t_s, lost, world.sensors.pos_ecef_m[messages[:, LOST_SENSOR]],
+                   sensor_id=world.sensors.id[messages[:, LOST_SENSOR]], value=messages[:, LOST_REPORTS],
+                   detail=self.picture_detail[messages[:, LOST_PICTURE]]),
             events("track_drop", t_s, dropped, state.dropped_pos[:dropped], track_id=drops[:, DROPPED_ROW],
                    threat_id=drops[:, DROPPED_THREAT], detail=self.drop_detail[drops[:, DROPPED_REASON]],
                    reason=self.drop_reason[drops[:, DROPPED_REASON]]),

@@ -2,7 +2,11 @@
 
 - ``greedy``: maximum marginal return (:mod:`.marginal_return`), fast, a few per cent off.
 - ``local_search``: the greedy, then moves, swaps and reassignments until none
-  improves, at most :data:`~.local_search.MAX_PASSES` passes of each (:mod:`.local_search`).
+  improves, at most :data:`~.local_search.MAX_PASSES` passes of each (:mod:`.local_search`);
+  where weapons have several rounds and only their rounds, the targets' salvos and
+  prices bind, also from a layered start (:mod:`.layered`), the better kept, then
+  :data:`~.round_search.KICKS` random reassignments of single rounds with a fixed
+  seed (:mod:`.round_search`).
 - ``exact``: outer approximation as a MILP solved by HiGHS (:mod:`.exact`), the
   reference, within :data:`~.exact.EXACT_ITERATIONS` MILPs of at most
   :data:`~.exact.EXACT_NODE_LIMIT` branch-and-bound nodes each.
@@ -36,6 +40,7 @@ from iadsim.c2.wta.exact import (
 from iadsim.c2.wta.layered import layered_start, layers_apply
 from iadsim.c2.wta.local_search import IMPROVEMENT_TOLERANCE, MAX_PASSES, improve, local_search
 from iadsim.c2.wta.marginal_return import greedy, marginal_return
+from iadsim.c2.wta.round_search import KICKS, round_search
 from iadsim.c2.wta.problem import (
     I64,
     UNLIMITED,
@@ -88,6 +93,7 @@ def solve_pairs(problem: PairProblem, solver: int) -> I64:
         second = improve(problem, layered_start(problem), MAX_PASSES)
         if objective_of(problem, second) < objective_of(problem, rounds) * (1.0 - IMPROVEMENT_TOLERANCE):
             rounds = second
+        rounds = round_search(problem, rounds, KICKS)
     if solver == AUTO:
         better, best = branch_and_bound(problem, objective_of(problem, rounds) * (1.0 - IMPROVEMENT_TOLERANCE),
                                         AUTO_EXACT_NODES)[1:]
