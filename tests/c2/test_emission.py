@@ -62,3 +62,25 @@ def test_an_arm_misses_its_silent_radar_by_rate_times_time_from_shut_down():
     assert len(miss) and (drift > 0).all()
     np.testing.assert_allclose(miss, drift, atol=1e-6)
     assert load_catalog().threat("agm-88-class").silent_drift_rate * (400.0 - SHUT_DOWN_S) >= drift.max()
+
+
+def test_a_silent_engagement_radar_is_down_for_the_kill_chain_and_hands_its_tracks_over_again():
+    """docs/doctrine.md (Emission control) with the kill chain (docs/models.md): while its engagement radar is
+    silent a unit holds no engagement track and launches nothing; a track it held before falling silent is
+    handed over from scratch (a new cue, acquisition and confirmation) once it radiates again."""
+    emission = {"policy": "blinking", "radars": "engagement", "on_for": "40 s", "off_for": "50 s"}
+    events = _events(units=[unit(rounds=16, emission=emission)], raids=[raid(count=6, launch_interval="30 s")],
+                     duration="40 min")
+    switches = events[events.kind.isin(["emission_on", "emission_off"])]
+
+    def on_at(t):  # radiating from the start until the first switch
+        earlier = switches[switches.t_s <= t]
+        return earlier.empty or earlier.kind.iloc[-1] == "emission_on"
+
+    firm = events[events.kind == "fire_control_track"]
+    launches = events[events.kind == "launch"]
+    assert len(launches) and all(on_at(t) for t in launches.t_s)
+    for t, hand_over in zip(firm.t_s, firm.value, strict=True):  # radiating from the cue to the firm track
+        assert not ((switches.t_s > t - hand_over - 1.0) & (switches.t_s <= t)
+                    & (switches.kind == "emission_off")).any()
+    assert firm.track_id.duplicated().any()  # a track held across a shut-down was handed over again

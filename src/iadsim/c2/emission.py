@@ -16,7 +16,9 @@ Each tick, after the units' posture, every governed radar's policy is evaluated 
 A radar radiates when it stands, its unit is deployed and its policy is on (``Sensors.emitting``); a
 silent radar detects nothing (the sense stage skips it), a unit with every engagement radar silent takes
 no assignment and fires no guided round (its ``next_launch_t_s`` waits at inf; rounds already in flight
-fly on), and a silent radar gives an anti-radiation missile nothing to home
+fly on), a silent engagement radar is down for the kill chain (:mod:`iadsim.c2.kill_chain` reads the
+same ``Sensors.emitting``: it drops the engagement tracks the radar held, which are handed over afresh
+once it radiates again), and a silent radar gives an anti-radiation missile nothing to home
 on (:mod:`iadsim.c2.seekers`). Changes of the policy are events ``emission_on`` and ``emission_off``
 (``sensor_id``, ``unit_id``; ``detail``: the policy). A scenario whose units all radiate always builds no
 model (:meth:`EmissionControl.of`): no work per tick and no random draw.
