@@ -404,6 +404,27 @@ def case7(studies: list[CaseStudy], out: Path) -> Blocks:
     return {"case7-ew": provenance(studies) + "\n\n" + markdown(pd.DataFrame(rows).T, "jammer / decoys per F-16")}
 
 
+def case8(studies: list[CaseStudy], out: Path) -> Blocks:
+    study = studies[0]
+    rows = {}
+    for point in range(len(study.points)):
+        emission = study.scenario(point).doctrine.emission
+        events = study.events(point)
+        fates = casebook.threat_fates(events)
+        arms = fates[fates.type == "agm-88-class"]
+        per_replication = pd.DataFrame({
+            "ARMs intercepted": arms.assign(k=arms.fate == "killed").groupby("replication").k.sum(),
+            "aircraft lost": fates[fates.type == "f16-class"].assign(k=lambda f: f.fate == "killed")
+                             .groupby("replication").k.sum(),
+            "SAM shots": events[events.kind == "launch"].groupby("replication").size(),
+            "engagement radar silent (s)": casebook.silent_s(events, sensor_id=1),
+        }).fillna(0.0)
+        row = {"radars lost": ci_of(study.metric(point, "radars_lost"), 2)}
+        row |= {name: ci_of(interval, 1) for name, interval in casebook.intervals(per_replication).iterrows()}
+        rows[emission.policy.replace("_", " ")] = row
+    return {"case8-sead": provenance(studies) + "\n\n" + markdown(pd.DataFrame(rows).T, "emission policy")}
+
+
 @dataclass(frozen=True)
 class Case:
     studies: tuple[str, ...]
@@ -421,6 +442,7 @@ CASES = {
     5: Case(("case5-study.yaml", "case5-gnss-study.yaml"), "magazine-depth.md", case5, 1),
     6: Case(("case6-study.yaml",), "low-observable.md", case6),
     7: Case(("case7-study.yaml",), "electronic-warfare.md", case7, 1),
+    8: Case(("case8-study.yaml",), "sead.md", case8),
 }
 
 

@@ -47,7 +47,7 @@ def test_every_case_file_and_study_validates_and_has_a_write_up():
     from iadsim.cli import app
     from iadsim.study.spec import load_study
 
-    assert len(CASE_FILES) == 10 and len(STUDY_FILES) == 14
+    assert len(CASE_FILES) == 11 and len(STUDY_FILES) == 15
     for path in CASE_FILES:
         outcome = CliRunner().invoke(app, ["validate", str(path)])
         assert outcome.exit_code == 0, outcome.output
@@ -59,7 +59,7 @@ def test_every_case_file_and_study_validates_and_has_a_write_up():
 
 
 def test_the_quick_run_regenerates_every_write_up_with_its_tables_and_plots(quick):
-    assert len(quick["written"]) == 7
+    assert len(quick["written"]) == 8
     for written in quick["written"]:
         text = written.read_text(encoding="utf-8")
         committed = (ROOT / "docs" / "cases" / written.name).read_text(encoding="utf-8")
@@ -192,6 +192,17 @@ def test_case7_decoys_draw_rounds_and_the_jammer_shortens_the_f35_class_detectio
         first = casebook.first_detections(results.events(point), results.entities(point))
         return first[first.type == "f35-class"].groupby(["replication", "threat_id"]).km.max().mean()
     assert f35_first_km(3) < f35_first_km(0)  # ALQ-99-class jammer against none, no decoys either
+
+
+def test_case8_shutting_down_on_arm_warning_makes_the_harms_miss(quick):
+    results = study(quick, "case8-study")
+    policies = [results.scenario(point).doctrine.emission.policy for point in range(len(results.points))]
+    assert policies == ["always", "in_range", "arm_warning"]
+    warned = results.events(2)
+    assert (warned.kind == "emission_off").any()
+    strikes = warned[warned.kind == "strike"]
+    assert (strikes.value > 100.0).all()  # flown to a last known position drifting at 10 m/s
+    assert not (results.events(0).kind == "emission_off").any()
 
 
 def test_a_case_runs_from_the_command_line(tmp_path):

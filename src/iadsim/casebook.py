@@ -241,3 +241,20 @@ def warning_s(events: pd.DataFrame, scenario: Scenario, asset: str) -> pd.DataFr
     speed = raid.map(speed_of_raid).to_numpy(dtype=float)
     return pd.DataFrame({"replication": first.replication, "threat_id": first.threat_id,
                          "warning_s": distance_m / speed})
+
+
+def silent_s(events: pd.DataFrame, sensor_id: int) -> pd.Series:
+    """Per replication: seconds radar ``sensor_id`` was silent by its emission policy (``emission_off`` to the
+    next ``emission_on``, or to the replication's last event), 0 for a replication in which it never was."""
+    rows = {}
+    for replication, run in events.groupby("replication"):
+        end = float(run.t_s.max())
+        switches = run[run.kind.isin(("emission_off", "emission_on")) & (run.sensor_id == sensor_id)]
+        off_since, total = None, 0.0
+        for t_s, kind in zip(switches.t_s, switches.kind, strict=True):
+            if kind == "emission_off" and off_since is None:
+                off_since = t_s
+            elif kind == "emission_on" and off_since is not None:
+                total, off_since = total + t_s - off_since, None
+        rows[replication] = total + (end - off_since if off_since is not None else 0.0)
+    return pd.Series(rows, name="silent_s", dtype=float)

@@ -69,6 +69,12 @@ message_lost        a radar's look (``sensor_id``) never reached an air   report
 fire_control_track  a unit's engagement radar (``sensor_id``) holds      seconds from its cue
                     a firm track on the air picture's ``track_id``       to the firm track
                     after cue, acquisition and confirmation              (the hand-over)
+emission_on         a unit's radar (``sensor_id``) starts radiating      -
+                    again under its emission policy (``detail``: the
+                    policy)
+emission_off        a unit's radar falls silent under its emission       -
+                    policy (``detail``: the policy; ``threat_id``: for
+                    ``arm_warning``, the missile that warned it)
 ==================  ===================================================  =========================
 
 ``reason`` is a dictionary-encoded enumeration with the same dictionary in every
@@ -93,7 +99,7 @@ KINDS: tuple[str, ...] = (
     "out_of_rounds", "intercept", "miss", "leak", "impact", "path_point", "reload", "classify",
     "unit_state", "resupply", "discriminate", "expended", "lost", "strike", "part_lost", "message_lost",
     "identify", "fratricide", "command_lost", "autonomous",
-    "fire_control_track",
+    "fire_control_track", "emission_on", "emission_off",
 )
 ID_COLUMNS: tuple[str, ...] = ("threat_id", "track_id", "unit_id", "sensor_id", "interceptor_id")
 STRING_COLUMNS: tuple[str, ...] = ("weapon", "layer", "detail")

@@ -319,6 +319,12 @@ class Units:
         return self.launchers.ready_rounds(self.rounds.shape)
 
 
+def part_positions(units: Units, parts: Parts, rows: NDArray[np.integer]) -> F64:
+    """(len(rows), 3) ECEF positions (m) of parts ``rows``: their unit's position plus their offset."""
+    unit = parts.unit_index[rows]
+    return units.pos_ecef_m[unit] + np.einsum("pk,pkj->pj", parts.offset_enu_m[rows], units.rotation[unit])
+
+
 @dataclass
 class Interceptors:
     """Interceptors launched so far. Preallocated to the total inventory; ``count`` rows are used."""

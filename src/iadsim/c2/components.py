@@ -18,7 +18,9 @@ What a lost part takes with it:
 - the command post: recorded (``Parts.command_post_up``) for command and control to read.
 
 A unit with no launcher or no radar left is destroyed (the posture's ``unit_state``). Events: ``strike``
-(one per warhead landing, at its impact point; ``value``: distance from the aim point, m) and ``part_lost``
+(one per warhead landing, at its impact point; ``value``: distance from the aim point, m; for an
+anti-radiation missile the aim point is its radar, and the distance includes the drift of
+:mod:`iadsim.c2.seekers`) and ``part_lost``
 (``detail``: which part; ``value``: its distance from the impact, m; ``sensor_id`` for a radar).
 """
 
@@ -29,6 +31,7 @@ from numpy.typing import NDArray
 
 from iadsim import geo
 from iadsim.catalog.schema import HARDNESS
+from iadsim.c2.seekers import ArmSeekers
 from iadsim.events import NO_EVENTS, EventColumns, events, merge
 from iadsim.physics.damage import scatter_east_north
 from iadsim.physics.lethality import kill_probability
@@ -42,16 +45,11 @@ from iadsim.world import (
     Parts,
     Units,
     World,
+    part_positions,
 )
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
-
-
-def part_positions(units: Units, parts: Parts, rows: NDArray[np.integer]) -> F64:
-    """(len(rows), 3) ECEF positions (m) of parts ``rows``: their unit's position plus their offset."""
-    unit = parts.unit_index[rows]
-    return units.pos_ecef_m[unit] + np.einsum("pk,pkj->pj", parts.offset_enu_m[rows], units.rotation[unit])
 
 
 class Components:
@@ -79,6 +77,7 @@ class Components:
         self.part_hardness = unit_hardness[world.units.type_index[parts.unit_index]]
         self.launcher_rows = _launcher_membership(world.units.launchers, parts)
         self.possible = bool(self.armed.any())
+        self.seekers = ArmSeekers.of(compiled)
         # Per unit, the threat that took its latest part and that part's distance from the impact (m).
         self.last_threat_id = np.full(len(world.units.id), -1, np.int32)
         self.last_distance_m = np.full(len(world.units.id), np.nan)
@@ -97,6 +96,8 @@ class Components:
         lat, lon, _ = geo.ecef_to_geodetic(aim)
         frame = geo.enu_rotation(lat, lon).reshape(-1, 3, 3)
         east_north = scatter_east_north(rng, self.cep_m[struck])
+        if self.seekers is not None:  # an anti-radiation missile's radar fell silent: its aim point drifted
+            east_north = east_north + self.seekers.drift_east_north(struck, t_s, rng)
         impact = aim + np.einsum("sk,skj->sj", east_north, frame[:, :2, :])
         landed = events("strike", t_s, len(struck), impact, threat_id=threats.id[struck],
                         value=np.hypot(east_north[:, 0], east_north[:, 1]))

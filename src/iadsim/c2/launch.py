@@ -7,7 +7,7 @@ Each tick, in order:
 1. reloads that are done put their rounds on their launcher (a ``reload`` event);
 2. assigned rounds are fired from ready rounds only, launcher by launcher, never
    more than a unit's launchers hold, and only by deployed units with an engagement radar standing
-   (:mod:`iadsim.c2.components`; ``launch`` events; ``out_of_rounds`` when a
+   (:mod:`iadsim.c2.components`) and radiating (:mod:`iadsim.c2.emission`; ``launch`` events; ``out_of_rounds`` when a
    unit fires its last round of a type);
 3. every launcher that is now empty starts a reload from the unit's magazine if
    the magazine still holds rounds of its type: they are ready ``reload_time``
@@ -74,6 +74,8 @@ class Launcher:
         rank = cumulative_within(np.ones(len(pair), dtype=np.int64), pair)
         keep = ((rank < units.ready_rounds()[unit, kind]) & units.deployed[unit]
                 & units.parts.engagement_radar_up[unit])  # no engagement radar left: no guided round
+        if self.posture.emission is not None:  # nor with every engagement radar silent by its emission policy
+            keep &= self.posture.emission.guiding(world)[unit]
         unit, kind, track = unit[keep], kind[keep], track[keep]
         fired = np.zeros(units.rounds.shape, dtype=np.int32)
         np.add.at(fired, (unit, kind), 1)

@@ -20,7 +20,8 @@ Every change is an event: ``unit_state`` (``detail``: the new state; ``value``:
 seconds until the unit is deployed again, or for ``destroyed`` the strike's
 distance from the impact of the strike that took its last launcher or radar) and ``resupply`` (``value``: rounds delivered). The launch stage owns
 the units and runs this before it fires; the decide stage reads
-``world.units.deployed``; the sense stage reads ``world.sensors.emitting``.
+``world.units.deployed``; the sense stage reads ``world.sensors.emitting``, which the units' emission
+policies (:mod:`iadsim.c2.emission`) silence further, each tick after the rest of the posture.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from numpy.typing import NDArray
 
 from iadsim import geo
 from iadsim.c2.components import Components
+from iadsim.c2.emission import EmissionControl
 from iadsim.events import NO_EVENTS, EventColumns, events, merge
 from iadsim.jit import kernel
 from iadsim.scenario.compile import CompiledScenario
@@ -82,11 +84,13 @@ class Posture:
         self.last_launch_t_s = np.full(count, -np.inf)
         self.strike_seen = np.zeros(len(threats.id), dtype=bool)
         self.components = Components(compiled)
+        self.emission = EmissionControl.of(compiled)  # radars' emission policies (None: all radiate always)
         # Cheap tests of whether anything can happen this tick (most ticks nothing does):
         self.strikes_possible = self.components.possible
         self.next_move_s = float(self.move_t_s.min(initial=np.inf))  # earliest move not yet started
         self.next_hop_s = np.inf  # no unit that relocates after firing may start a hop before (never later)
         self.in_motion = False  # some unit marches or sets up
+        self.last_t_s = 0.0  # time of the latest step
         self.next_phase_s = np.inf  # no march or set-up ends before (it may be earlier than the next one)
         sensors = world.sensors
         self.antenna_height_m = sensors.antenna_alt_m - sensors.ground_alt_m
@@ -101,6 +105,7 @@ class Posture:
         in which no unit moves, is struck or resupplied costs next to nothing.
         """
         parts = []
+        self.last_t_s = t_s
         if self.strikes_possible:
             parts.append(self._strikes(world, t_s, rng))
         if self.delivery_due(t_s):
@@ -109,6 +114,10 @@ class Posture:
             parts.append(self._progress(world, t_s))
         if min(self.next_hop_s, self.next_move_s) <= t_s + 1e-9:
             parts.append(self._orders(world, t_s))
+        if self.emission is not None:
+            parts.append(self.emission.step(world, t_s, rng))
+        if self.components.seekers is not None:
+            self.components.seekers.observe(world, t_s)
         return merge(*parts)
 
     def delivery_due(self, t_s: float) -> bool:
@@ -138,6 +147,8 @@ class Posture:
         times.append(np.where(units.state == SETTING_UP, self.ready_t_s, np.inf).min(initial=np.inf))
         due = units.deployed & self.hops & self.fired
         times.append(np.where(due, self.last_launch_t_s + self.hop_delay_s, np.inf).min(initial=np.inf))
+        if self.emission is not None:
+            times.append(self.emission.wake_s(self.last_t_s))
         return float(min(times))
 
     # -- what happens -------------------------------------------------------------------------------

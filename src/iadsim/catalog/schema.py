@@ -311,6 +311,13 @@ class ThreatType(Entry):
     aim_tolerance: PositiveLength | None = Field(
         None, description="Distance from its aim point within which its strike still hits what it was sent to "
                           "hit (m); farther off it is lost; needed with gnss_navigation.")
+    anti_radiation: bool = Field(
+        False, description="An anti-radiation missile: homes on the radar it is aimed at while that radar "
+                           "radiates, and flies to its last known position once it falls silent "
+                           "(docs/models.md, Anti-radiation missiles); needs silent_drift_rate and damage.")
+    silent_drift_rate: PositiveSpeed | None = Field(
+        None, description="Anti-radiation missile: growth of the error of the radar's position it flies to, "
+                          "from the moment the radar falls silent (m/s).")
 
     @model_validator(mode="after")
     def _decoy_figures_together(self) -> ThreatType:
@@ -328,6 +335,9 @@ class ThreatType(Entry):
                 raise ValueError("a decoy carries no decoys of its own: leave out decoy_capacity")
         if self.gnss_navigation and (self.gnss_drift_rate is None or self.aim_tolerance is None):
             raise ValueError("a threat with gnss_navigation needs gnss_drift_rate and aim_tolerance too")
+        if self.anti_radiation != (self.silent_drift_rate is not None):
+            raise ValueError("an anti-radiation missile needs 'anti_radiation: true' and its 'silent_drift_rate' "
+                             "together")
         return self
 
     def discrimination(self, role: str) -> float:
@@ -357,6 +367,8 @@ class ThreatType(Entry):
                                  f"{', '.join(HARDNESS)}")
             if self.cep is None or self.warhead is None:
                 raise ValueError("a threat type with damage needs its 'cep' and 'warhead' (unitary or cluster) too")
+        if self.anti_radiation and self.damage is None:
+            raise ValueError("an anti-radiation missile needs its warhead: 'warhead', 'cep' and 'damage'")
         return self
 
 

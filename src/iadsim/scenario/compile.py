@@ -19,6 +19,7 @@ from iadsim import geo
 from iadsim.entities import entities_of_kind
 from iadsim.catalog import Catalog
 from iadsim.catalog.schema import FireUnitType, InterceptorType, RadarType, ThreatType
+from iadsim.scenario.aim import aim_at_parts
 from iadsim.scenario.layout import unit_parts
 from iadsim.scenario.schedule import Deliveries, raid_launch_times_s
 from iadsim.scenario.schema import Position, Raid, Scenario
@@ -97,6 +98,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, rng: np.random.Genera
     sensors, sensor_names, n_pictures, unit_picture, own_picture = _sensors(scenario, catalog, radar_names)
     units.picture = unit_picture
     units.parts = unit_parts(scenario, catalog, sensors.unit_index)
+    aim_at_parts(scenario, threats, routes, units)
     units.launchers = Launchers.loaded(
         units.rounds, np.array([u.launchers for u in unit_types], dtype=np.int32)[units.type_index],
         np.array([u.rounds_per_launcher or 0 for u in unit_types], dtype=np.int32)[units.type_index])

@@ -22,6 +22,8 @@ from iadsim.catalog import Catalog, CatalogFile, load_catalog, read_catalog_file
 from iadsim.catalog.schema import DECOY_CARRIERS, JammerType
 from iadsim.errors import Problem, UserError, did_you_mean, format_path, parse_path
 from iadsim.scenario.budget import check_budget
+from iadsim.scenario.aim import aim_problems
+from iadsim.scenario.emission import emission_problems
 from iadsim.scenario.kill_chain_checks import check_kill_chain
 from iadsim.scenario.layout import layout_problems
 from iadsim.scenario.schema import Doctrine, Scenario
@@ -66,7 +68,8 @@ def scenario_from_document(document: Document, catalog: Catalog, allow_large: bo
     own = own_catalog_files(scenario.catalogs, document)
     if own:
         catalog = load_catalog((*catalog.extra_files, *own))
-    problems = check_references(scenario, catalog) + check_times(scenario) + layout_problems(scenario, catalog)
+    problems = (check_references(scenario, catalog) + check_times(scenario) + layout_problems(scenario, catalog)
+                + emission_problems(scenario, catalog) + aim_problems(scenario, catalog))
     if not problems:  # the budget counts what the names refer to, and so comes after them
         problems = check_budget(scenario, allow_large) + check_terrain(scenario)
     if problems:
@@ -394,22 +397,24 @@ def scenario_hash(scenario: Scenario) -> str:
 
 def _stable_form(scenario: Scenario) -> dict[str, Any]:
     """The scenario as JSON data, without the fields that came after hashes were first stored when unset
-    (``jammers``, each raid's ``jammer`` and ``decoys``; ``friendlies``, ``corridors``, ``command_posts``, each
-    unit's ``command_post``, the doctrine's ``iff``, ``iff_challenges`` and ``autonomy_delay`` at their
-    defaults): a scenario without them keeps its hash (a study started before them still resumes)."""
+    (``jammers``, each raid's ``jammer``, ``decoys`` and ``target_part``; ``friendlies``, ``corridors``,
+    ``command_posts``, each unit's ``command_post`` and ``emission``, the doctrine's ``iff``, ``iff_challenges``,
+    ``autonomy_delay`` and ``emission`` at their defaults): a scenario without them keeps its hash (a study
+    started before them still resumes)."""
     data = scenario.model_dump(mode="json")
     for later in ("jammers", "friendlies", "corridors", "command_posts"):  # added later: absent when unused
         if not data[later]:
             del data[later]
     for unit in data["units"]:
-        if unit["command_post"] is None:
-            del unit["command_post"]
+        for optional in ("command_post", "emission"):
+            if unit[optional] is None:
+                del unit[optional]
     defaults = Doctrine().model_dump(mode="json")
-    for field_name in ("iff", "iff_challenges", "autonomy_delay"):
+    for field_name in ("iff", "iff_challenges", "autonomy_delay", "emission"):
         if data["doctrine"][field_name] == defaults[field_name]:
             del data["doctrine"][field_name]
     for raid in data["raids"]:
-        for optional in ("jammer", "decoys"):
+        for optional in ("jammer", "decoys", "target_part"):
             if raid[optional] is None:
                 del raid[optional]
     return data

@@ -130,6 +130,42 @@ class Layout(_Strict):
                                     description="One per launcher of the unit's type.")
 
 
+class Emission(_Strict):
+    """When a fire unit's radars radiate (docs/doctrine.md, Emission control): ``always``; ``in_range`` (only
+    while a track of its air picture is within ``range``); ``blinking`` (``on_for`` seconds on, ``off_for``
+    seconds off, from ``phase``); ``arm_warning`` (on until an anti-radiation missile is in its air picture, then off
+    after ``reaction_time`` with ``reaction_probability``, until ``resume_after`` seconds without one)."""
+
+    policy: Literal["always", "in_range", "blinking", "arm_warning"] = Field(
+        "always", description="always | in_range | blinking | arm_warning (docs/doctrine.md, Emission control).")
+    radars: Literal["all", "engagement"] = Field(
+        "all", description="The radars the policy governs: all the unit's, or its engagement (fire-control) "
+                           "radars only, its search radars radiating always.")
+    range: Length | None = Field(None, gt=0.0, le=5e6, description="in_range: ground distance from the unit "
+                                 "within which a track of its air picture turns its radars on (m).")
+    on_for: Duration | None = Field(None, gt=0.0, le=MAX_DURATION_S, description="blinking: seconds on per cycle.")
+    off_for: Duration | None = Field(None, gt=0.0, le=MAX_DURATION_S, description="blinking: seconds off per "
+                                     "cycle.")
+    phase: Duration = Field(0.0, ge=0.0, le=MAX_DURATION_S, description="blinking: start of the first 'on' (s).")
+    reaction_time: Duration = Field(10.0, ge=0.0, le=3600.0, description="arm_warning: seconds from the "
+                                    "warning to shut-down (s).")
+    reaction_probability: float = Field(1.0, ge=0.0, le=1.0, description="arm_warning: chance the crew shuts "
+                                        "down on a warning (one draw per warning).")
+    resume_after: Duration = Field(60.0, ge=0.0, le=MAX_DURATION_S, description="arm_warning: seconds without "
+                                   "an anti-radiation missile in the picture before radiating again (s).")
+    network_warning: bool = Field(True, description="arm_warning: any anti-radiation missile in the unit's "
+                                  "(networked) air picture warns it; false: only one aimed at the unit itself.")
+
+    @model_validator(mode="after")
+    def _policy_has_its_figures(self) -> Emission:
+        if self.policy == "in_range" and self.range is None:
+            raise ValueError("emission policy in_range needs a 'range', e.g. '60 km'")
+        if self.policy == "blinking" and (self.on_for is None or self.off_for is None):
+            raise ValueError("emission policy blinking needs 'on_for' and 'off_for' periods greater "
+                             "than 0, e.g. on_for: 20 s, off_for: 40 s")
+        return self
+
+
 class Unit(_Strict):
     """A fire unit of a catalog ``fire_unit`` type: its parts at its position, or laid out around it."""
 
@@ -151,6 +187,7 @@ class Unit(_Strict):
     command_post: Name | None = Field(None, description="The scenario command post (``command_posts``) that "
                                       "commands it; default: none, its own command post fights on the "
                                       "picture of its networks.")
+    emission: Emission | None = Field(None, description="When its radars radiate; default: doctrine.emission.")
 
 
 class Sensor(_Strict):
@@ -185,6 +222,9 @@ class Raid(_Strict):
     launch_point: Position
     spread: Length = Field(0.0, ge=0.0, le=1e6, description="Launch points scatter uniformly within this radius (m).")
     target: Name | None = Field(None, description="Name of the asset or unit the raid attacks.")
+    target_part: Literal["command_post", "search_radar", "engagement_radar", "launcher"] | None = Field(
+        None, description="With a unit as target: the part aimed at (the first of its kind in the unit's type; "
+                          "an anti-radiation missile needs a radar); default: the unit's position.")
     waypoints: list[Position] = Field(default_factory=list, description="Route before the target, in order.")
     altitude: Length | None = Field(None, ge=0.0, le=MAX_ALTITUDE_M, description="Cruise altitude; defaults to "
                                                                                  "the type's.")
@@ -426,6 +466,8 @@ class Doctrine(_Strict):
         0.0, ge=0.0, le=MAX_VALUE, description="Value a million US dollars of interceptors is worth, in the units of asset "
                                  "value: a round is fired only if it lowers the expected surviving threat value "
                                  "by more than its price times this; 0 ignores prices.")
+    emission: Emission = Field(default_factory=Emission, description="When the units' radars radiate "
+                               "(a unit's own 'emission' replaces it); default: always.")
     unit_value: float | None = Field(
         None, gt=0.0, le=MAX_VALUE, description="Value of a fire unit as a defended point (default: the highest asset value, "
                                   "or 1 without assets).")
