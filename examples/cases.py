@@ -142,10 +142,13 @@ def class_reserve(main: CaseStudy, reserve: CaseStudy) -> str:
         for kind in sorted(set(long_layer.columns.get_level_values("at"))):
             per_run = long_layer.xs(kind, axis=1, level="at").sum(axis=1)
             row[f"long rounds at {short_type(kind)}"] = f"{per_run.mean():.1f}"
+        row["leak fraction (all)"] = ci_of(study.metric(point, "leak_fraction"))
         row["interceptors fired"] = ci_of(study.metric(point, "interceptors_fired"), 1)
         rows[label] = row
     table = pd.DataFrame(rows).T.fillna("0.0")
-    order = sorted(table.columns, key=lambda name: (name == "interceptors fired", name.startswith("long"), name))
+    last = ("leak fraction (all)", "interceptors fired")
+    order = sorted(table.columns, key=lambda name: (name in last, name.startswith("long"), last.index(name)
+                                                    if name in last else 0, name))
     return provenance([main, reserve]) + "\n\n" + markdown(table[order], "doctrine")
 
 
