@@ -375,10 +375,10 @@ class Reported:
 
 REPORTED = {
     "israel": [
-        Reported("drones shot down (of 170)", 170, "IDF spokesman (all drones and cruise missiles intercepted, "
+        Reported("drones shot down (fraction)", 1.0, "IDF spokesman (all drones and cruise missiles intercepted, "
                  "most outside Israel's airspace)", "[The Independent, 14 April 2024](https://www.independent.co.uk"
                  "/news/world/middle-east/iran-strikes-israel-attack-live-updates-b2528439.html)"),
-        Reported("cruise missiles shot down (of 30)", 30, "IDF spokesman", "[The Independent, 14 April 2024](https://"
+        Reported("cruise missiles shot down (fraction)", 1.0, "IDF spokesman", "[The Independent, 14 April 2024](https://"
                  "www.independent.co.uk/news/world/middle-east/iran-strikes-israel-attack-live-updates-b2528439.html)"),
         Reported("ballistic missiles shot down (of 120)", 60, "three US officials: about half of 115-130 intercepted, "
                  "the other half failed at launch or in flight", "[Il Giornale, reporting the Wall Street Journal]"
@@ -453,28 +453,31 @@ def fates_table(counts: pd.DataFrame, names: dict[str, str]) -> tuple[pd.DataFra
 
 
 def validation(studies: list[CaseStudy], out: Path) -> Blocks:
-    israel, ukraine, crimea = studies
+    air, missiles, ukraine, crimea = studies
     summary: dict[str, list[tuple[str, Interval, float]]] = {}
 
     israel_tables, israel_found = [], {}
-    names = {"shahed-136-class": "drones", "paveh-class": "cruise missiles", "emad-class": "ballistic missiles"}
-    for point in range(len(israel.points)):
-        scenario = israel.scenario(point)
-        label = f"{scenario.units[5].inventory['aim9x-class']} AIM-9X-class a patrol"
-        counts = casebook.fate_counts(israel.events(point))
-        table, found = fates_table(counts, names)
-        fired = ", ".join(f"{kind.removesuffix('-class')} {ci_of(israel.metric(point, f'interceptors_{kind}'), 1)}"
-                          for kind in ("aim9x-class", "tamir-class", "stunner-class", "arrow2-class", "arrow3-class"))
-        israel_tables.append(f"**{label}** (interceptors fired per run: {fired})\n\n" + markdown(table, "threat class"))
-        fraction = casebook.intervals((israel.metric_values(point, "killed")
-                                       / israel.metric_values(point, "threats")).astype(float)).iloc[0]
+    for point in range(len(air.points)):
+        shots = air.scenario(point).units[2].inventory["aim9x-class"]
+        rounds = sum(missiles.scenario(point).units[0].inventory.values())
+        label = f"{shots} AIM-9X-class a patrol, {rounds} Arrow-class rounds a battery"
+        table, found = fates_table(casebook.fate_counts(air.events(point)),
+                                   {"shahed-136-class": "drones", "paveh-class": "cruise missiles"})
+        wave, found_wave = fates_table(casebook.fate_counts(missiles.events(point)), {"emad-class": "ballistic missiles"})
+        found.update(found_wave)
+        fired = ", ".join(f"{kind.removesuffix('-class')} {ci_of(study.metric(point, f'interceptors_{kind}'), 1)}"
+                          for study, kinds in ((air, ("aim9x-class", "tamir-class", "stunner-class")),
+                                               (missiles, ("arrow3-class", "arrow2-class", "stunner-class")))
+                          for kind in kinds)
+        israel_tables.append(f"**{label}** (interceptors fired per run: {fired}; the second stunner figure is the "
+                             "ballistic wave's)\n\n" + markdown(pd.concat([table, wave]), "threat class"))
         israel_found[label] = {
-            "drones shot down (of 170)": found["drones killed"],
-            "cruise missiles shot down (of 30)": found["cruise missiles killed"],
+            "drones shot down (fraction)": found["drones killed (fraction)"],
+            "cruise missiles shot down (fraction)": found["cruise missiles killed (fraction)"],
             "ballistic missiles shot down (of 120)": found["ballistic missiles killed"],
             "ballistic missiles that reached their aim": found["ballistic missiles leaked"]}
-        summary.setdefault("Israel: all threats shot down", []).append(
-            (label, Interval(fraction["mean"], fraction["low"], fraction["high"], ""), 0.99))
+        summary.setdefault("Israel: ballistic missiles shot down", []).append(
+            (label.replace(", ", "\n"), found["ballistic missiles killed (fraction)"], 60 / 120))
 
     ukraine_tables, ukraine_found = [], {}
     names = {"shahed-136-class": "drones", "kh101-class": "cruise missiles"}
@@ -531,8 +534,8 @@ def validation(studies: list[CaseStudy], out: Path) -> Blocks:
     axes[0].set_ylim(-0.05, 1.05)
     axes[-1].legend(fontsize=7, loc="lower right")
     return {
-        "validation-israel": provenance([israel]) + "\n\n" + "\n\n".join(israel_tables) + "\n\n"
-        + compared(israel_found, REPORTED["israel"], 1),
+        "validation-israel": provenance([air, missiles]) + "\n\n" + "\n\n".join(israel_tables) + "\n\n"
+        + compared(israel_found, REPORTED["israel"], 2),
         "validation-ukraine": provenance([ukraine]) + "\n\n" + "\n\n".join(ukraine_tables) + "\n\n"
         + compared(ukraine_found, REPORTED["ukraine"], 2),
         "validation-crimea": provenance([crimea]) + "\n\n" + markdown(pd.DataFrame(crimea_rows).T, "load, warhead")
@@ -560,8 +563,9 @@ CASES = {
     6: Case(("case6-study.yaml",), "low-observable.md", case6),
     7: Case(("case7-study.yaml",), "electronic-warfare.md", case7, 1),
 }
-VALIDATION = Case(("validation/israel-april-2024-study.yaml", "validation/ukraine-drone-night-study.yaml",
-                   "validation/crimea-atacms-study.yaml"), "validation.md", validation, 2, DOCS.parent)
+VALIDATION = Case(("validation/israel-air-study.yaml", "validation/israel-missiles-study.yaml",
+                   "validation/ukraine-drone-night-study.yaml", "validation/crimea-atacms-study.yaml"),
+                  "validation.md", validation, 2, DOCS.parent)
 """The validation cases (docs/validation.md): ``python examples/cases.py validation``."""
 
 
