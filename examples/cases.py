@@ -109,6 +109,48 @@ def provenance(studies: list[CaseStudy]) -> str:
             + "; 95 % intervals in brackets (± is the largest half-width over the points).")
 
 
+def navigation_jamming(study: CaseStudy) -> str:
+    """The table of a GNSS study (examples/case<N>-gnss-study.yaml): point 0 without the jammer, point 1 with
+    it. Without one no threat can be lost: the runs report no ``lost_fraction`` ("-")."""
+    rows = {}
+    for point, variant in {0: "without a GNSS jammer", 1: "with a GNSS jammer near the city"}.items():
+        rows[variant] = {
+            "leak fraction": ci_of(study.metric(point, "leak_fraction")),
+            "lost to jamming (fraction)": ci_of(study.metric(point, "lost_fraction")),
+            "shot down": ci_of(study.metric(point, "killed"), 1),
+            "interceptors fired": ci_of(study.metric(point, "interceptors_fired"), 1),
+            "interceptors spent (M$)": ci_of(study.metric(point, "cost_defender"), 1, 1e6),
+        }
+    return provenance([study]) + "\n\n" + markdown(pd.DataFrame(rows).T, "")
+
+
+def class_reserve(main: CaseStudy, reserve: CaseStudy) -> str:
+    """The table of a class-reserve study (examples/case<N>-reserve-study.yaml): the case's own doctrine
+    (``main``'s point 0, save_long_range) beside the reserve study's points (max_range, max_range with
+    ``reserve_for``, save_long_range with it); leak fractions by threat type and the long-layer rounds
+    fired at each type, per run."""
+    variants = [(main, 0)] + [(reserve, point) for point in range(len(reserve.points))]
+    rows = {}
+    for study, point in variants:
+        doctrine = study.scenario(point).doctrine
+        kept = doctrine.reserve_for
+        label = doctrine.layer_policy + (f" + {kept.rounds} {'/'.join(kept.layers)} kept for "
+                                         f"{'/'.join(kept.classes)}" if kept else "")
+        events = study.events(point)
+        by_type = casebook.intervals(casebook.leak_fraction_by_type(events))
+        row = {f"{short_type(kind)} leaked": ci_of(interval) for kind, interval in by_type.iterrows()}
+        fired = casebook.rounds_fired(events)
+        long_layer = fired.loc[:, fired.columns.get_level_values("layer") == "long"]
+        for kind in sorted(set(long_layer.columns.get_level_values("at"))):
+            per_run = long_layer.xs(kind, axis=1, level="at").sum(axis=1)
+            row[f"long rounds at {short_type(kind)}"] = f"{per_run.mean():.1f}"
+        row["interceptors fired"] = ci_of(study.metric(point, "interceptors_fired"), 1)
+        rows[label] = row
+    table = pd.DataFrame(rows).T.fillna("0.0")
+    order = sorted(table.columns, key=lambda name: (name == "interceptors fired", name.startswith("long"), name))
+    return provenance([main, reserve]) + "\n\n" + markdown(table[order], "doctrine")
+
+
 # the cases --------------------------------------------------------------------------------------
 
 
@@ -146,7 +188,9 @@ def case1(studies: list[CaseStudy], out: Path) -> Blocks:
                                                                                               else 9, k[1])))
     rounds_table.index = [f"{layer} at {short_type(target)}" for layer, target in rounds_table.index]
     return {
-        "case1-leaks": provenance(studies) + "\n\n" + markdown(pd.DataFrame(leaks), "threat type"),
+        "case1-leaks": provenance(studies[:1]) + "\n\n" + markdown(pd.DataFrame(leaks), "threat type"),
+        "case1-gnss": navigation_jamming(studies[1]),
+        "case1-reserve": class_reserve(study, studies[2]),
         "case1-headline": markdown(pd.DataFrame(headline), "per run"),
         "case1-rounds": markdown(rounds_table, "layer, fired at") + "\n\n" + save(figure, out, "case1-rounds"),
     }
@@ -218,7 +262,7 @@ def case4(studies: list[CaseStudy], out: Path) -> Blocks:
     names = ["two S-400-class battalions", "Steel Dome-style network", "two Patriot-class batteries"]
     doctrines = {0: "default", 1: "cost-aware"}
     rows, leaks, means = {}, {}, {}
-    for name, study in zip(names, studies, strict=True):
+    for name, study in zip(names, studies[:3], strict=True):
         for point, doctrine in doctrines.items():
             rows[(name, doctrine)] = {
                 "leak fraction": ci_of(study.metric(point, "leak_fraction")),
@@ -243,9 +287,10 @@ def case4(studies: list[CaseStudy], out: Path) -> Blocks:
     axes[0].set_ylabel("leak fraction, 95 % CI")
     axes[0].legend(fontsize=8, loc="upper right")
     return {
-        "case4-defences": provenance(studies) + "\n\n" + markdown(pd.DataFrame(rows).T, "defence / doctrine"),
+        "case4-defences": provenance(studies[:3]) + "\n\n" + markdown(pd.DataFrame(rows).T, "defence / doctrine"),
         "case4-leaks": markdown(pd.DataFrame(leaks).T, "defence / doctrine") + "\n\n"
         + save(figure, out, "case4-leaks-by-type"),
+        "case4-reserve": class_reserve(studies[0], studies[3]),
     }
 
 
@@ -282,8 +327,9 @@ def case5(studies: list[CaseStudy], out: Path) -> Blocks:
     axis.set_xlabel("night")
     axis.set_ylabel("drones leaked (of 12), 95 % CI")
     axis.legend()
-    blocks["case5-shortage"] = (provenance(studies) + "\n\n" + markdown(pd.DataFrame(rows).T, "")
+    blocks["case5-shortage"] = (provenance(studies[:1]) + "\n\n" + markdown(pd.DataFrame(rows).T, "")
                                 + "\n\n" + save(figure, out, "case5-leaks-per-night"))
+    blocks["case5-gnss"] = navigation_jamming(studies[1])
     return blocks
 
 
@@ -555,11 +601,12 @@ class Case:
 
 
 CASES = {
-    1: Case(("case1-study.yaml",), "s400-city.md", case1),
+    1: Case(("case1-study.yaml", "case1-gnss-study.yaml", "case1-reserve-study.yaml"), "s400-city.md", case1),
     2: Case(("case2-study.yaml",), "networked.md", case2),
     3: Case(("case3-study.yaml",), "strike-on-battery.md", case3),
-    4: Case(("case4a-study.yaml", "case4b-study.yaml", "case4c-study.yaml"), "three-defences.md", case4, 1),
-    5: Case(("case5-study.yaml",), "magazine-depth.md", case5, 1),
+    4: Case(("case4a-study.yaml", "case4b-study.yaml", "case4c-study.yaml", "case4a-reserve-study.yaml"),
+            "three-defences.md", case4, 1),
+    5: Case(("case5-study.yaml", "case5-gnss-study.yaml"), "magazine-depth.md", case5, 1),
     6: Case(("case6-study.yaml",), "low-observable.md", case6),
     7: Case(("case7-study.yaml",), "electronic-warfare.md", case7, 1),
 }

@@ -47,7 +47,7 @@ def test_every_case_file_and_study_validates_and_has_a_write_up():
     from iadsim.cli import app
     from iadsim.study.spec import load_study
 
-    assert len(CASE_FILES) == 10 and len(STUDY_FILES) == 12
+    assert len(CASE_FILES) == 10 and len(STUDY_FILES) == 14
     for path in CASE_FILES:
         outcome = CliRunner().invoke(app, ["validate", str(path)])
         assert outcome.exit_code == 0, outcome.output

@@ -11,62 +11,65 @@ exports and studies read this table and nothing else from a run.
 
 Kinds and the meaning of ``value``:
 
-===============  ===================================================  =========================
-kind             what happened                                        value
-===============  ===================================================  =========================
-threat_launch    a threat entered the scenario (``weapon``: its type;  its unit price (USD)
-                 ``reason``: ``decoy`` for a decoy, ``friendly``
-                 for a friendly aircraft)
-detect           a radar detected a threat (first time, or every time  slant range (m)
-                 with ``log_all_detections``)
-track_start      an air picture started a track on a threat            -
-track_drop       a track ended (``reason`` says why)                   -
-assign           the command post assigned a unit and missile type     number of rounds
-launch           an interceptor left its launcher                      its unit price (USD)
-out_of_rounds    a unit fired its last round of a missile type         -
-intercept        an interceptor destroyed its target                   miss distance (m)
-miss             an interceptor failed (``reason`` says why)           miss distance (m) or NaN
-leak             a threat reached its aim point                        asset value at stake
-impact           where a leaking threat struck                         its unit price (USD)
-path_point       where a threat (``threat_id``) or an interceptor      its speed (m/s)
-                 (``interceptor_id``) in flight was: a sample every
-                 ``path_interval`` seconds, for maps and replays
-reload           a launcher was reloaded from its unit's magazine      rounds loaded
-classify         the command post classified a track (first time, or   class confidence
-                 when the class changes; ``detail``: the class)
-unit_state       a fire unit changed state (``reason``: ``marching``,  seconds until deployed
-                 ``setting_up``, ``deployed``, ``destroyed`` with the  again (a march: packing,
-                 ``threat_id`` that took its last launcher or radar;   driving and setting up);
-                 ``detail`` tells a march's destination and times)     for destroyed: that
-                                                                       part's distance (m)
-resupply         rounds of a type were delivered to a unit's magazine  rounds delivered
-discriminate     an air picture learnt that a track's threat is a     slant range from the radar
-                 decoy (``sensor_id``: the radar whose look showed it, (m)
-                 ``detail``: by look, range or time); its command
-                 post fires at it no more
-expended         a decoy or a friendly aircraft reached the end of    -
-                 its flight: it harms
-                 nothing (where a weapon would ``leak``)
-lost             a threat whose satellite navigation was jammed       its position error (m)
-                 reached its aim point off by more than its type's
-                 aim tolerance: neither shot down nor leaked; placed
-                 where it came down (``detail``: what it aimed at)
-strike           a threat's warhead landed (at its impact point,       distance from the aim
-                 scattered about the aim point)                        point (m)
-part_lost        a strike killed a unit's part (``detail``:            distance from the
-                 ``command_post``, ``search_radar``,                   impact (m)
-                 ``engagement_radar`` or ``launcher N``; a radar's
-                 ``sensor_id``)
-identify         an air picture identified a track (``reason``:       -
-                 ``friend``, ``assumed_friend`` or ``hostile``)
-fratricide       a friendly aircraft was intercepted (beside its      miss distance (m)
-                 ``intercept``)
-command_lost     a unit was cut off from its command post             -
-                 (``detail``: the post, or ``own command post``)
-autonomous       a cut-off unit began to fight on its own radars      seconds it was cut off
-message_lost     a radar's look (``sensor_id``) never reached an air   reports in the look
-                 picture (``detail``): its jammed link lost it
-===============  ===================================================  =========================
+==================  ===================================================  =========================
+kind                what happened                                        value
+==================  ===================================================  =========================
+threat_launch       a threat entered the scenario (``weapon``: its type;  its unit price (USD)
+                    ``reason``: ``decoy`` for a decoy, ``friendly``
+                    for a friendly aircraft)
+detect              a radar detected a threat (first time, or every time  slant range (m)
+                    with ``log_all_detections``)
+track_start         an air picture started a track on a threat            -
+track_drop          a track ended (``reason`` says why)                   -
+assign              the command post assigned a unit and missile type     number of rounds
+launch              an interceptor left its launcher                      its unit price (USD)
+out_of_rounds       a unit fired its last round of a missile type         -
+intercept           an interceptor destroyed its target                   miss distance (m)
+miss                an interceptor failed (``reason`` says why)           miss distance (m) or NaN
+leak                a threat reached its aim point                        asset value at stake
+impact              where a leaking threat struck                         its unit price (USD)
+path_point          where a threat (``threat_id``) or an interceptor      its speed (m/s)
+                    (``interceptor_id``) in flight was: a sample every
+                    ``path_interval`` seconds, for maps and replays
+reload              a launcher was reloaded from its unit's magazine      rounds loaded
+classify            the command post classified a track (first time, or   class confidence
+                    when the class changes; ``detail``: the class)
+unit_state          a fire unit changed state (``reason``: ``marching``,  seconds until deployed
+                    ``setting_up``, ``deployed``, ``destroyed`` with the  again (a march: packing,
+                    ``threat_id`` that took its last launcher or radar;   driving and setting up);
+                    ``detail`` tells a march's destination and times)     for destroyed: that
+                                                                          part's distance (m)
+resupply            rounds of a type were delivered to a unit's magazine  rounds delivered
+discriminate        an air picture learnt that a track's threat is a     slant range from the radar
+                    decoy (``sensor_id``: the radar whose look showed it, (m)
+                    ``detail``: by look, range or time); its command
+                    post fires at it no more
+expended            a decoy or a friendly aircraft reached the end of    -
+                    its flight: it harms
+                    nothing (where a weapon would ``leak``)
+lost                a threat whose satellite navigation was jammed       its position error (m)
+                    reached its aim point off by more than its type's
+                    aim tolerance: neither shot down nor leaked; placed
+                    where it came down (``detail``: what it aimed at)
+strike              a threat's warhead landed (at its impact point,       distance from the aim
+                    scattered about the aim point)                        point (m)
+part_lost           a strike killed a unit's part (``detail``:            distance from the
+                    ``command_post``, ``search_radar``,                   impact (m)
+                    ``engagement_radar`` or ``launcher N``; a radar's
+                    ``sensor_id``)
+identify            an air picture identified a track (``reason``:       -
+                    ``friend``, ``assumed_friend`` or ``hostile``)
+fratricide          a friendly aircraft was intercepted (beside its      miss distance (m)
+                    ``intercept``)
+command_lost        a unit was cut off from its command post             -
+                    (``detail``: the post, or ``own command post``)
+autonomous          a cut-off unit began to fight on its own radars      seconds it was cut off
+message_lost        a radar's look (``sensor_id``) never reached an air   reports in the look
+                    picture (``detail``): its jammed link lost it
+fire_control_track  a unit's engagement radar (``sensor_id``) holds      seconds from its cue
+                    a firm track on the air picture's ``track_id``       to the firm track
+                    after cue, acquisition and confirmation              (the hand-over)
+==================  ===================================================  =========================
 
 ``reason`` is a dictionary-encoded enumeration with the same dictionary in every
 run (:data:`REASONS`, empty for kinds without one): logic tests it and never
@@ -90,6 +93,7 @@ KINDS: tuple[str, ...] = (
     "out_of_rounds", "intercept", "miss", "leak", "impact", "path_point", "reload", "classify",
     "unit_state", "resupply", "discriminate", "expended", "lost", "strike", "part_lost", "message_lost",
     "identify", "fratricide", "command_lost", "autonomous",
+    "fire_control_track",
 )
 ID_COLUMNS: tuple[str, ...] = ("threat_id", "track_id", "unit_id", "sensor_id", "interceptor_id")
 STRING_COLUMNS: tuple[str, ...] = ("weapon", "layer", "detail")

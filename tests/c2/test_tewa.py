@@ -143,7 +143,8 @@ def test_a_unit_that_moved_engages_from_where_it_stands():
 def test_a_moved_unit_defends_itself_where_it_stands_now():
     """Under weapons hold a unit fires only at threats aimed at itself. Placed 20 km north of the city by the
     posture's own placement (as a march ends), it sees a drone track coming at its new position from the east as
-    aimed at itself, and engages it: its defended point and its frame are the world's, not the constructor's."""
+    aimed at itself, and engages it: its defended point and its frame are the world's, not the constructor's.
+    The track is hand-fed to the air picture, so the kill chain (which needs the radar's own looks) is off."""
     from iadsim import geo, registry
     from iadsim.c2.posture import Posture
     from iadsim.catalog import load_catalog
@@ -152,7 +153,8 @@ def test_a_moved_unit_defends_itself_where_it_stands_now():
     from iadsim.scenario.compile import compile_scenario
 
     sc = scenario(units=[unit("generic-sr-sam", rounds=8, name="S", position={"lat": 38.10, "lon": 27.14})],
-                  raids=[raid("generic-drone", count=1)], doctrine={"weapons_control": "hold"})
+                  raids=[raid("generic-drone", count=1)],
+                  doctrine={"weapons_control": "hold", "kill_chain": "air_picture"})
     compiled = compile_scenario(sc, load_catalog(), stream(sc.seed, "compile"))
     world = compiled.world
     decide = registry.factory("decide", "wta")(compiled)

@@ -9,8 +9,9 @@ for the steps and their reasons) over the world's arrays, so the decide stage's
 2. fire control: rounds in flight and fired at each track, the survival they
    leave, the channels and launches each unit has free;
 3. the doctrine's rounds per track, the weapons able to fire, the feasible
-   (weapon, track) pairs (:func:`~iadsim.c2.feasibility.feasible_pairs`) and, under
-   ``save_long_range``, the rounds held for a shorter layer;
+   (weapon, track) pairs (:func:`~iadsim.c2.feasibility.feasible_pairs`) of units whose
+   engagement radar holds the track (:mod:`iadsim.c2.kill_chain`), the rounds ``reserve_for``
+   keeps for other classes and, under ``save_long_range``, the rounds held for a shorter layer;
 4. the assignment over those pairs, self-defence first, then the rest
    (:func:`~iadsim.c2.wta.solve_pairs`), and its orders.
 
@@ -25,8 +26,9 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from iadsim.c2.doctrine import DoctrineRules, engageable_of, held_pairs, rounds_allowed_of
+from iadsim.c2.doctrine import DoctrineRules, engageable_of, held_pairs, reserved_of, rounds_allowed_of
 from iadsim.c2.feasibility import UnitGeometry, feasible_pairs, reachable_later
+from iadsim.c2.kill_chain import radar_held_pairs
 from iadsim.c2.threat_evaluation import EvaluationTables, TrackKind, approach, classify, speed_membership, up_of
 from iadsim.c2.wta import solve_pairs
 from iadsim.c2.wta.problem import PairProblem, pair_problem, remaining_of, with_pk
@@ -97,7 +99,7 @@ def command_cycle(
     tables: DecideTables, rules: DoctrineRules, evaluation: EvaluationTables, figures: F64, grids: FlyoutGrids,
     solver: int, t_s: float, last_class: I64, speed_seen: F64, speed_part: F64,
     track_count: int, track_active: Bool, track_pos: F64, track_vel: F64, track_t_s: F64,
-    track_picture: I32, track_firm: Bool,
+    track_picture: I32, track_firm: Bool, unit_holds: Bool,
     unit_pos: F64, unit_rotation: F64, unit_heading: F64, unit_picture: I32, unit_next_launch_s: F64,
     unit_state: NDArray[np.int8], unit_rounds: I32,
     launcher_unit: I32, launcher_missile: I32, launcher_ready: I32,
@@ -108,7 +110,9 @@ def command_cycle(
 
     ``last_class`` (N,) is each track row's class at the last cycle; ``speed_seen`` (N,) and
     ``speed_part`` (N, C) each row's speed and the class memberships of that speed: the stage's
-    own records, updated in place.
+    own records, updated in place. ``unit_holds`` (U, N) are the rows each unit's engagement radar holds
+    firm (:mod:`iadsim.c2.kill_chain`; (0, 0) under ``kill_chain: air_picture``): a unit is paired only
+    with those.
 
     Returns the tracks newly classified (rows, class, confidence, predicted
     position (k, 3)) and the orders: an integer table (n, 5) of unit, missile type,
@@ -214,11 +218,14 @@ def command_cycle(
     worth = feasible_pairs(figures, grids, tables.weapon_unit, tables.weapon_missile, usable, units, column_picture,
                            pos[columns], vel[columns], t_go[columns], True, at_risk, tables.weapon_pk,
                            tables.weapon_cost)
+    worth = radar_held_pairs(unit_holds, tables.weapon_unit, live[columns], worth[0], worth[1], worth[2])
     if len(worth[0]) == 0:
         return classified[0], classified[1], classified[2], classified[3], no_orders, no_details
     pair_weapon, pair_column, pair_tof = feasible_pairs(
         figures, grids, tables.weapon_unit, tables.weapon_missile, usable, units, column_picture, pos[columns],
         vel[columns], t_go[columns], False, at_risk, tables.weapon_pk, tables.weapon_cost)
+    pair_weapon, pair_column, pair_tof = radar_held_pairs(unit_holds, tables.weapon_unit, live[columns],
+                                                          pair_weapon, pair_column, pair_tof)
     target_of = np.full(len(columns), -1, np.int64)
     for c in pair_column:
         target_of[c] = 0
@@ -245,10 +252,14 @@ def command_cycle(
 
     # Self-defence first: each unit against the threats aimed at itself, every round and layer allowed.
     rounds = np.zeros(len(pair_weapon), np.int64)
+    kept = np.zeros(len(pair_weapon), np.bool_)  # rounds reserve_for keeps for other classes
+    for q in range(len(pair_weapon)):
+        w = pair_weapon[q]
+        kept[q] = reserved_of(rules, tables.weapon_layer_rank[w], class_index[track[pair_target[q]]], left[w])
     if rules.self_defence:
         own = np.zeros(len(pair_weapon))
         for q in range(len(pair_weapon)):
-            if threatened[track[pair_target[q]]] == tables.weapon_unit[pair_weapon[q]]:
+            if threatened[track[pair_target[q]]] == tables.weapon_unit[pair_weapon[q]] and not kept[q]:
                 own[q] = problem.pk[q]
         if _gains(problem, own):
             rounds = solve_pairs(with_pk(problem, own, ready), solver)
@@ -257,7 +268,7 @@ def command_cycle(
     engageable = np.zeros(len(pair_weapon))
     for q in range(len(pair_weapon)):
         i = track[pair_target[q]]
-        if engageable_of(rules, confidence[i], aimed[i]):
+        if engageable_of(rules, confidence[i], aimed[i]) and not kept[q]:
             engageable[q] = problem.pk[q]
     if not _gains(problem, engageable):  # nothing worth a round: no holds to work out, nothing to solve
         orders, details = _orders(tables, live, track, pair_weapon, pair_target, pair_tof, rounds, pos, vel,

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iadsim.c2.threat_evaluation import ThreatAssessment
+from iadsim.catalog.schema import LAYERS, THREAT_CLASSES
 from iadsim.jit import inline_kernel, kernel
 from iadsim.scenario.schema import Doctrine
 
@@ -39,13 +40,20 @@ class DoctrineRules(NamedTuple):
     self_defence: bool
     reserve_rounds: int
     save_long_range: bool
+    reserve_for_rounds: int  # 0: no reserve_for
+    reserve_for_class: Bool  # (C,) the threat classes it is for, in THREAT_CLASSES order
+    reserve_for_layer: Bool  # (L,) the layers that keep it, in LAYERS order
 
     @classmethod
     def of(cls, doctrine: Doctrine) -> DoctrineRules:
+        reserve = doctrine.reserve_for
         return cls(doctrine.mode == "shoot_look_shoot", int(doctrine.rounds_in_the_air),
                    int(doctrine.max_interceptors_per_threat), WEAPONS_CONTROL.index(doctrine.weapons_control),
                    float(doctrine.identification_confidence), bool(doctrine.self_defence),
-                   int(doctrine.reserve_rounds), doctrine.layer_policy == "save_long_range")
+                   int(doctrine.reserve_rounds), doctrine.layer_policy == "save_long_range",
+                   0 if reserve is None else int(reserve.rounds),
+                   np.array([reserve is not None and name in reserve.classes for name in THREAT_CLASSES]),
+                   np.array([reserve is not None and name in reserve.layers for name in LAYERS]))
 
 
 @inline_kernel
@@ -61,6 +69,15 @@ def rounds_allowed_of(rules: DoctrineRules, in_flight: int, fired: int) -> int:
     else:
         now = max(rules.salvo - in_flight, 0)
     return min(now, max(rules.max_interceptors_per_threat - fired, 0))
+
+
+@inline_kernel
+def reserved_of(rules: DoctrineRules, layer_index: int, class_index: int, rounds_left: int) -> bool:
+    """Whether ``reserve_for`` keeps a weapon's next round (its layer, its rounds left at the start of the
+    cycle) from a track of class ``class_index``: the layer keeps a reserve, the class is not one it is for,
+    and no round beyond the reserve is left. Self-defence included."""
+    return (rules.reserve_for_rounds > 0 and rules.reserve_for_layer[layer_index]
+            and not rules.reserve_for_class[class_index] and rounds_left <= rules.reserve_for_rounds)
 
 
 @inline_kernel

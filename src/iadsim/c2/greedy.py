@@ -19,6 +19,8 @@ from iadsim.c2.command import Command
 from iadsim.c2.discrimination import Discrimination
 from iadsim.c2.engagement import Envelope
 from iadsim.c2.identification import Identification
+from iadsim.c2 import kill_chain
+from iadsim.c2.kill_chain import KillChain, engagement_tracks
 from iadsim.c2.tewa import cleared_tracks, launches_per_cycle
 from iadsim.physics.flyout_table import tables_for
 from iadsim.events import NO_EVENTS, EventColumns, events, merge
@@ -31,7 +33,7 @@ from iadsim.world import Assignments, World
 class GreedyDecider:
     """Assigns units and missile types to tracks, most urgent first."""
 
-    requires = AIR_PICTURE | FIRE_UNITS | discrimination.REQUIRES
+    requires = AIR_PICTURE | FIRE_UNITS | discrimination.REQUIRES | kill_chain.REQUIRES
     provides = group_columns("assignments")
 
     def __init__(self, compiled: CompiledScenario) -> None:
@@ -46,14 +48,17 @@ class GreedyDecider:
         self.discrimination = Discrimination.of(compiled)
         self.identification = Identification.of(compiled)
         self.command = Command.of(compiled)
+        self.kill_chain = KillChain.of(compiled)
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         world.assignments = Assignments.empty()
         learnt, firm = cleared_tracks(self.command, self.discrimination, self.identification, world, t_s, rng)
-        return merge(learnt, self._orders(world, t_s, firm))
+        handed_over, holds = engagement_tracks(self.kill_chain, world, t_s, firm)
+        return merge(learnt, handed_over, self._orders(world, t_s, firm, holds))
 
-    def _orders(self, world: World, t_s: float, firm: np.ndarray) -> EventColumns:
-        """This tick's orders over the tracks fire control may take (``firm``, by track row)."""
+    def _orders(self, world: World, t_s: float, firm: np.ndarray, holds: np.ndarray) -> EventColumns:
+        """This tick's orders over the tracks fire control may take (``firm``, by track row) and each unit's
+        engagement radar holds (``holds``, :mod:`iadsim.c2.kill_chain`)."""
         tracks, units, missiles = world.tracks, world.units, world.interceptors
         live = np.flatnonzero(tracks.active[: tracks.count])
         if len(live) == 0 or len(units.id) == 0:
@@ -75,7 +80,8 @@ class GreedyDecider:
             capacity = min(self.channels[u] - engaging[u], self.guided[u] - in_flight[u], self.launches_per_tick[u])
             if capacity <= 0 or units.next_launch_t_s[u] > t_s or not units.deployed[u]:
                 continue
-            candidates = np.flatnonzero((tracks.picture[live] == units.picture[u]) & ~taken[live] & firm[live])
+            held = firm[live] if len(holds) == 0 else holds[u, live]
+            candidates = np.flatnonzero((tracks.picture[live] == units.picture[u]) & ~taken[live] & held)
             if len(candidates) == 0:
                 continue
             best = np.full(len(candidates), -1)

@@ -51,6 +51,8 @@ from iadsim.c2.discrimination import Discrimination, fire_control_tracks
 from iadsim.c2.doctrine import DoctrineRules
 from iadsim.c2.engagement import Envelope
 from iadsim.c2.identification import Identification
+from iadsim.c2 import kill_chain
+from iadsim.c2.kill_chain import KillChain, engagement_tracks
 from iadsim.c2.threat_evaluation import EvaluationTables, default_parameters
 from iadsim.c2.wta import SOLVERS
 from iadsim.catalog.schema import LAYERS, THREAT_CLASSES
@@ -87,7 +89,7 @@ def cleared_tracks(command: Command | None, discrimination: Discrimination | Non
 class WTADecider:
     """Threat evaluation, doctrine, feasibility and the weapon-target assignment, every command cycle."""
 
-    requires = AIR_PICTURE | FIRE_UNITS | discrimination.REQUIRES
+    requires = AIR_PICTURE | FIRE_UNITS | discrimination.REQUIRES | kill_chain.REQUIRES
     provides = group_columns("assignments")
 
     solver = "auto"
@@ -126,14 +128,17 @@ class WTADecider:
         self.discrimination = Discrimination.of(compiled)
         self.identification = Identification.of(compiled)
         self.command = Command.of(compiled)
+        self.kill_chain = KillChain.of(compiled)
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         world.assignments = self.no_orders
         learnt, firm = cleared_tracks(self.command, self.discrimination, self.identification, world, t_s, rng)
-        return merge(learnt, self._cycle(world, t_s, firm))
+        handed_over, holds = engagement_tracks(self.kill_chain, world, t_s, firm)
+        return merge(learnt, handed_over, self._cycle(world, t_s, firm, holds))
 
-    def _cycle(self, world: World, t_s: float, firm: np.ndarray) -> EventColumns:
-        """The command cycle over the tracks fire control may take (``firm``, by track row)."""
+    def _cycle(self, world: World, t_s: float, firm: np.ndarray, holds: np.ndarray) -> EventColumns:
+        """The command cycle over the tracks fire control may take (``firm``, by track row) and the rows each
+        unit's engagement radar holds (``holds``, :mod:`iadsim.c2.kill_chain`)."""
         tracks = world.tracks
         if tracks.count == 0:  # no track yet; a cycle without a live one costs one kernel call
             return NO_EVENTS
@@ -145,7 +150,7 @@ class WTADecider:
         units, launchers, missiles = world.units, world.units.launchers, world.interceptors
         rows, classes, confidence, pos, orders, details = run_cycle(
             *self.static, float(t_s), self.last_class, self.speed_seen, self.speed_part, tracks.count, tracks.active, tracks.pos_ecef_m, tracks.vel_ecef_mps,
-            tracks.last_update_t_s, tracks.picture, firm, units.pos_ecef_m, units.rotation,
+            tracks.last_update_t_s, tracks.picture, firm, holds, units.pos_ecef_m, units.rotation,
             units.heading_rad, units.picture, units.next_launch_t_s, units.state, units.rounds, launchers.unit_index,
             launchers.missile_index, launchers.ready, missiles.count, missiles.status, missiles.unit_index,
             missiles.missile_index, missiles.track_row)

@@ -262,10 +262,10 @@ def _load_entry(raw: Any, document: Document, index: int, sources: dict[str, Sou
 
 
 def _figure_fields(model: type[BaseModel]) -> set[str]:
-    """Fields holding numbers: each must carry a source."""
+    """Fields holding numbers or yes/no capabilities (``engage_on_remote``): each must carry a source."""
     return {
         name for name, info in model.model_fields.items()
-        if unwrap_annotation(info.annotation) in (float, int) and name != "citations"
+        if unwrap_annotation(info.annotation) in (float, int, bool) and name != "citations"
     }
 
 

@@ -142,6 +142,13 @@ class RadarType(Entry):
     sidelobe_cancellation: Annotated[Gain, Field(ge=1.0)] | None = Field(
         None, description="Suppression of jamming that enters its side lobes (side-lobe cancellers or "
                           "blanking, write it in dB); without it, none.")
+    acquisition_time: NonNegativeDuration | None = Field(
+        None, description="Engagement radar: from a cue (a track handed over by the air picture) to its first "
+                          "look of its own at the target (s); without it, the default of "
+                          "c2/data/kill_chain.yaml.")
+    cue_accuracy: PositiveLength | None = Field(
+        None, description="Engagement radar: how far outside its coverage (range and sector) a cued track may "
+                          "lie and still be searched for (m); without it, the default of c2/data/kill_chain.yaml.")
 
     @model_validator(mode="after")
     def _jamming_figures_together(self) -> RadarType:
@@ -217,6 +224,10 @@ class FireUnitType(Entry):
     cable_length: PositiveLength | None = Field(
         None, description="Farthest a part (radar, launcher) may stand from the command post, the reach of its "
                           "cables or links (m); without it, parts of a scenario's layout are not limited.")
+    engage_on_remote: bool = Field(
+        False, description="It can launch on another sensor's track and have guidance handed over (launch on "
+                           "remote); without it (or false) it fires only at what its own engagement radar holds. "
+                           "A figure: it needs a source.")
 
 
 class WarheadDamage(BaseModel):

@@ -22,6 +22,7 @@ from iadsim.catalog import Catalog, CatalogFile, load_catalog, read_catalog_file
 from iadsim.catalog.schema import DECOY_CARRIERS, JammerType
 from iadsim.errors import Problem, UserError, did_you_mean, format_path, parse_path
 from iadsim.scenario.budget import check_budget
+from iadsim.scenario.kill_chain_checks import check_kill_chain
 from iadsim.scenario.layout import layout_problems
 from iadsim.scenario.schema import Doctrine, Scenario
 from iadsim.terrain import check_terrain_file
@@ -199,6 +200,7 @@ def check_references(scenario: Scenario, catalog: Catalog) -> list[Problem]:
     problems += check_decoys(scenario, catalog, check_type)
     problems += check_identification(scenario, catalog, check_type)
     problems += check_command(scenario)
+    problems += check_kill_chain(scenario, catalog)
 
     for role in registry.CHOOSABLE_ROLES:
         name = getattr(scenario.models, role)

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from iadsim.catalog.loader import CatalogFile
+from iadsim.catalog.schema import Layer, ThreatClass
 from iadsim.units import Acceleration, Angle, AngularRate, Duration, Length, Speed
 from iadsim.validation import StrictModel as _Strict
 from iadsim.validation import WholeNumber, name_type
@@ -380,6 +381,18 @@ class Terrain(_Strict):
                                   "lon_deg and height_m, relative to the working directory.")
 
 
+class ReserveFor(_Strict):
+    """Rounds of some layers kept for some threat classes (``doctrine.reserve_for``), so that the threats that
+    arrive first (drones) cannot exhaust what the later ones (ballistic missiles) need."""
+
+    rounds: int = Field(ge=1, le=MAX_ROUNDS, description="Rounds of each missile type of `layers` each unit keeps "
+                                                         "for tracks of `classes` (self-defence included).")
+    classes: list[ThreatClass] = Field(
+        min_length=1, description="Threat classes (as threat evaluation classifies tracks) the reserve is for.")
+    layers: list[Layer] = Field(
+        min_length=1, description="Layers whose missile types keep the reserve.")
+
+
 class Doctrine(_Strict):
     """How the command posts fight: engagement rules, layers, price of rounds, reserves.
 
@@ -422,6 +435,17 @@ class Doctrine(_Strict):
                                                              "every corridor is declared hostile.")
     autonomy_delay: Duration = Field(60.0, ge=0.0, le=MAX_DURATION_S, description="Time a unit cut off from its "
                                      "command post fights blind before it goes autonomous on its own radars (s).")
+    kill_chain: Literal["engagement_radar", "air_picture"] = Field(
+        "engagement_radar", description="engagement_radar: a unit fires only at a track its own engagement radar "
+                                        "holds firm, after a hand-over from the air picture (docs/doctrine.md, "
+                                        "Engagement radars and the kill chain); air_picture: at any firm track of "
+                                        "its air picture.")
+    launch_on_remote: bool = Field(
+        False, description="Units whose catalog type can engage on remote (engage_on_remote) may launch on any "
+                           "firm track of their air picture, another sensor's, without their own engagement "
+                           "radar's track.")
+    reserve_for: ReserveFor | None = Field(
+        None, description="Rounds of some layers kept for some threat classes; default: none.")
 
     @model_validator(mode="after")
     def _salvo_fits_the_cap(self) -> Doctrine:
