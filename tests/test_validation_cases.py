@@ -76,7 +76,7 @@ def test_the_tables_hold_the_studies_own_figures(quick):
     ukraine = casebook.CaseStudy(quick["results"] / "ukraine-drone-night-study")
     counts = casebook.fate_counts(ukraine.events(0))
     shot_down = cases.ci_of(casebook.intervals(counts[("shahed-136-class", "killed")].astype(float)).iloc[0], 1)
-    assert f"| drones | 91 | {shot_down} |" in _block(text, "validation-ukraine")
+    assert f"| drones | 45 | {shot_down} |" in _block(text, "validation-ukraine")
     israel = casebook.CaseStudy(quick["results"] / "israel-missiles-study")
     fates = casebook.fate_counts(israel.events(1))
     launched = fates.xs("emad-class", axis=1, level="type").sum(axis=1)
