@@ -3,6 +3,7 @@
     python examples/cases.py                 # every case: run (or resume) its study, rewrite docs/cases/
     python examples/cases.py 5 3             # only cases 5 and 3
     python examples/cases.py --quick         # 1-2 replications a point, into results/cases-quick/ (a smoke run)
+    python examples/cases.py validation      # the validation cases (examples/validation/): docs/validation.md
 
 Each case is one or more study files (examples/case<N>*-study.yaml). Its study runs with the
 `iadsim study` machinery on local worker processes into results/cases/<study name>/ (rerun
@@ -31,6 +32,7 @@ import pandas as pd  # noqa: E402
 from iadsim import casebook  # noqa: E402
 from iadsim.casebook import CaseStudy  # noqa: E402
 from iadsim.catalog import load_catalog  # noqa: E402
+from iadsim.study.stats import Interval  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DOCS = HERE.parent / "docs" / "cases"
@@ -428,12 +430,198 @@ def case8(studies: list[CaseStudy], out: Path) -> Blocks:
     return {"case8-sead": provenance(studies) + "\n\n" + markdown(pd.DataFrame(rows).T, "emission policy")}
 
 
+# the validation cases ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A reported outcome to hold a simulated one against: one side's claim, with who made it and where."""
+
+    outcome: str
+    value: float
+    claimed_by: str
+    source: str  # a Markdown link to the public report
+
+
+REPORTED = {
+    "israel": [
+        Reported("drones shot down (fraction)", 1.0, "IDF spokesman (all drones and cruise missiles intercepted, "
+                 "most outside Israel's airspace)", "[The Independent, 14 April 2024](https://www.independent.co.uk"
+                 "/news/world/middle-east/iran-strikes-israel-attack-live-updates-b2528439.html)"),
+        Reported("cruise missiles shot down (fraction)", 1.0, "IDF spokesman", "[The Independent, 14 April 2024](https://"
+                 "www.independent.co.uk/news/world/middle-east/iran-strikes-israel-attack-live-updates-b2528439.html)"),
+        Reported("ballistic missiles shot down (of 120)", 60, "three US officials: about half of 115-130 intercepted, "
+                 "the other half failed at launch or in flight", "[Il Giornale, reporting the Wall Street Journal]"
+                 "(https://www.ilgiornale.it/news/politica-estera/problemi-tecnici-ai-missili-lanciati-dalliran-"
+                 "rivelazione-2309604.html)"),
+        Reported("ballistic missiles that reached their aim", 9, "a US official: 5 at Nevatim, 4 at a second Negev "
+                 "base (the IDF: 'single digits' at Nevatim)", "[Il Dubbio, reporting ABC News](https://www."
+                 "ildubbio.news/cronache/israele-almeno-nove-missili-iraniani-hanno-colpito-basi-militari-lhjmeaic)"),
+    ],
+    "ukraine": [
+        Reported("drones shot down (fraction)", 296 / 728, "Ukrainian Air Force: 296 of 728 shot down",
+                 "[AP, 9 July 2025](https://www.wdbo.com/news/world/russia-fires-record/5VSRF5GK6ZB4BGHBJPWTUVVKOY/)"),
+        Reported("drones lost to electronic warfare (fraction)", 415 / 728, "Ukrainian Air Force: 415 'lost from "
+                 "radar or jammed'", "[AP, 9 July 2025](https://www.wdbo.com/news/world/russia-fires-record/"
+                 "5VSRF5GK6ZB4BGHBJPWTUVVKOY/)"),
+        Reported("drones neutralised (fraction)", 711 / 728, "Ukrainian Air Force: 296 + 415 of 728",
+                 "[AP, 9 July 2025](https://www.wdbo.com/news/world/russia-fires-record/5VSRF5GK6ZB4BGHBJPWTUVVKOY/)"),
+        Reported("cruise missiles shot down (fraction)", 1.0, "Ukrainian Air Force: 7 missiles shot down; the 6 "
+                 "Kinzhal-class got through", "[Times NG, 9 July 2025](https://timesng.com/russia-launches-massive-"
+                 "drone/)"),
+    ],
+    "crimea": [
+        Reported("missiles intercepted (of 12)", 7, "Astra (independent Russian outlet): 7 of 12 intercepted",
+                 "[Verkkouutiset, June 2024](https://www.verkkouutiset.fi/a/viisi-ohjusta-paasi-lapi-"
+                 "ohjuspatteri-taas-liekeissa-krimilla/)"),
+        Reported("missiles through (of 12)", 5, "Astra: 5 got through", "[Verkkouutiset, June 2024](https://www."
+                 "verkkouutiset.fi/a/viisi-ohjusta-paasi-lapi-ohjuspatteri-taas-liekeissa-krimilla/)"),
+        Reported("launchers lost", 2, "Astra: two S-400-class launchers destroyed", "[Verkkouutiset, June 2024]"
+                 "(https://www.verkkouutiset.fi/a/viisi-ohjusta-paasi-lapi-ohjuspatteri-taas-liekeissa-krimilla/)"),
+        Reported("radars lost", 1, "Astra: a radar station; Ukraine's General Staff: 'two radars of the S-300 and "
+                 "S-400 complexes' (the Russian-installed governor: no damage)", "[Business Recorder, reporting "
+                 "Reuters, 12 June 2024](https://www.brecorder.com/news/40308119/ukraine-says-it-hit-three-russian-"
+                 "air-defence-systems-in-occupied-crimea)"),
+    ],
+}
+"""The reported outcomes of the validation cases, looked up after the scenarios and studies were
+committed (docs/validation.md). Each is one side's claim."""
+
+
+def compared(simulated: dict[str, dict[str, Interval]], reported: list[Reported], digits: int) -> str:
+    """The comparison table: per outcome, each point's simulated mean [95 % interval], the reported figure,
+    who claimed it and where, and the difference (simulated mean minus reported) at each point."""
+    rows = {}
+    for claim in reported:
+        row = {}
+        for point, outcomes in simulated.items():
+            found = outcomes[claim.outcome]
+            row[f"simulated, {point}"] = ci_of(found, digits)
+            row[f"difference, {point}"] = f"{found.mean - claim.value:+,.{digits}f}"
+        rows[claim.outcome] = {"reported": f"{claim.value:,.{digits}f}", **row, "claimed by": claim.claimed_by,
+                               "source": claim.source}
+    return markdown(pd.DataFrame(rows).T, "outcome")
+
+
+def fates_table(counts: pd.DataFrame, names: dict[str, str]) -> tuple[pd.DataFrame, dict[str, Interval]]:
+    """Per threat type (``names``: catalog name -> label): launched, and the mean [95 % interval] of each fate
+    per run; with the intervals themselves keyed ``'<label> <fate>'``."""
+    rows, found = {}, {}
+    for kind, label in names.items():
+        launched = sum(counts[(kind, fate)] for fate in ("killed", "leaked", "lost", "flying")
+                       if (kind, fate) in counts)
+        row = {"launched": f"{launched.mean():.0f}"}
+        for fate in ("killed", "lost", "leaked"):
+            values = counts[(kind, fate)] if (kind, fate) in counts else pd.Series(0.0, index=counts.index)
+            interval = casebook.intervals(values.astype(float)).iloc[0]
+            share = casebook.intervals((values / launched).astype(float)).iloc[0]
+            found[f"{label} {fate}"] = Interval(interval["mean"], interval["low"], interval["high"], "")
+            found[f"{label} {fate} (fraction)"] = Interval(share["mean"], share["low"], share["high"], "")
+            row[{"killed": "shot down", "lost": "lost (GNSS)", "leaked": "leaked"}[fate]] = ci_of(interval, 1)
+        rows[label] = row
+    return pd.DataFrame(rows).T, found
+
+
+def validation(studies: list[CaseStudy], out: Path) -> Blocks:
+    air, missiles, ukraine, crimea = studies
+    summary: dict[str, list[tuple[str, Interval, float]]] = {}
+
+    israel_tables, israel_found = [], {}
+    for point in range(len(air.points)):
+        shots = air.scenario(point).units[2].inventory["aim9x-class"]
+        rounds = sum(missiles.scenario(point).units[0].inventory.values())
+        label = f"{shots} AIM-9X-class a patrol, {rounds} Arrow-class rounds a battery"
+        table, found = fates_table(casebook.fate_counts(air.events(point)),
+                                   {"shahed-136-class": "drones", "paveh-class": "cruise missiles"})
+        wave, found_wave = fates_table(casebook.fate_counts(missiles.events(point)), {"emad-class": "ballistic missiles"})
+        found.update(found_wave)
+        fired = ", ".join(f"{kind.removesuffix('-class')} {ci_of(study.metric(point, f'interceptors_{kind}'), 1)}"
+                          for study, kinds in ((air, ("aim9x-class", "tamir-class", "stunner-class")),
+                                               (missiles, ("arrow3-class", "arrow2-class", "stunner-class")))
+                          for kind in kinds)
+        israel_tables.append(f"**{label}** (interceptors fired per run: {fired}; the second stunner figure is the "
+                             "ballistic wave's)\n\n" + markdown(pd.concat([table, wave]), "threat class"))
+        israel_found[label] = {
+            "drones shot down (fraction)": found["drones killed (fraction)"],
+            "cruise missiles shot down (fraction)": found["cruise missiles killed (fraction)"],
+            "ballistic missiles shot down (of 120)": found["ballistic missiles killed"],
+            "ballistic missiles that reached their aim": found["ballistic missiles leaked"]}
+        summary.setdefault("Israel: ballistic missiles shot down", []).append(
+            (label.replace(", ", "\n"), found["ballistic missiles killed (fraction)"], 60 / 120))
+
+    ukraine_tables, ukraine_found = [], {}
+    names = {"shahed-136-class": "drones", "kh101-class": "cruise missiles"}
+    for point in range(len(ukraine.points)):
+        label = f"drones at {ukraine.scenario(point).raids[0].altitude:,.0f} m"
+        counts = casebook.fate_counts(ukraine.events(point))
+        table, found = fates_table(counts, names)
+        ukraine_tables.append(f"**{label}**\n\n" + markdown(table, "threat class"))
+        drones = sum(counts[column] for column in counts.columns if column[0] == "shahed-136-class")
+        neutralised = sum(counts[("shahed-136-class", fate)] for fate in ("killed", "lost")
+                          if ("shahed-136-class", fate) in counts)
+        share = casebook.intervals((neutralised / drones).astype(float)).iloc[0]
+        ukraine_found[label] = {
+            "drones shot down (fraction)": found["drones killed (fraction)"],
+            "drones lost to electronic warfare (fraction)": found["drones lost (fraction)"],
+            "drones neutralised (fraction)": Interval(share["mean"], share["low"], share["high"], ""),
+            "cruise missiles shot down (fraction)": found["cruise missiles killed (fraction)"]}
+        summary.setdefault("Ukraine: drones neutralised", []).append(
+            (label, ukraine_found[label]["drones neutralised (fraction)"], 711 / 728))
+
+    crimea_rows, crimea_found = {}, {}
+    for point in range(len(crimea.points)):
+        scenario = crimea.scenario(point)
+        rounds = sum(scenario.units[0].inventory.values())
+        label = f"{rounds} rounds, {'cluster' if 'cluster' in scenario.raids[0].type else 'unitary'}"
+
+        def metric(name: str, point: int = point) -> Interval:
+            found = crimea.metric(point, name)
+            return found if np.isfinite(found.mean) else Interval(0.0, 0.0, 0.0, "absent")
+        destroyed = casebook.intervals(crimea.metric_values(point, "units_destroyed").fillna(0.0).gt(0)
+                                       .astype(float), yes_no=True).iloc[0]
+        crimea_rows[label] = {
+            "intercepted": ci_of(metric("killed"), 1), "through": ci_of(metric("leaked"), 1),
+            "rounds fired": ci_of(metric("interceptors_fired"), 1),
+            "launchers lost": ci_of(metric("launchers_lost"), 2), "radars lost": ci_of(metric("radars_lost"), 2),
+            "command posts lost": ci_of(metric("command_posts_lost"), 2), "P(destroyed)": ci_of(destroyed)}
+        crimea_found[label] = {"missiles intercepted (of 12)": metric("killed"),
+                               "missiles through (of 12)": metric("leaked"),
+                               "launchers lost": metric("launchers_lost"), "radars lost": metric("radars_lost")}
+        share = casebook.intervals((crimea.metric_values(point, "killed").fillna(0.0) / 12.0).astype(float)).iloc[0]
+        summary.setdefault("Crimea: missiles intercepted", []).append(
+            (label, Interval(share["mean"], share["low"], share["high"], ""), 7 / 12))
+
+    figure, axes = plt.subplots(1, len(summary), figsize=(10, 3.2), sharey=True)
+    for axis, (title, values) in zip(axes, summary.items(), strict=True):
+        points = pd.DataFrame([{"mean": v.mean, "low": v.low, "high": v.high} for _, v, _ in values])
+        x = np.arange(len(values))
+        axis.errorbar(x, points["mean"], yerr=error_bars(points), fmt="o", capsize=3, label="simulated, 95 % CI")
+        axis.axhline(values[0][2], color="tab:red", linestyle="--", label="reported (one side's claim)")
+        axis.set_xticks(x, [label for label, _, _ in values], rotation=15, fontsize=7)
+        axis.set_xlim(-0.5, len(values) - 0.5)
+        axis.set_title(title, fontsize=9)
+    axes[0].set_ylabel("fraction")
+    axes[0].set_ylim(-0.05, 1.05)
+    axes[-1].legend(fontsize=7, loc="lower right")
+    return {
+        "validation-israel": provenance([air, missiles]) + "\n\n" + "\n\n".join(israel_tables) + "\n\n"
+        + compared(israel_found, REPORTED["israel"], 2),
+        "validation-ukraine": provenance([ukraine]) + "\n\n" + "\n\n".join(ukraine_tables) + "\n\n"
+        + compared(ukraine_found, REPORTED["ukraine"], 2),
+        "validation-crimea": provenance([crimea]) + "\n\n" + markdown(pd.DataFrame(crimea_rows).T, "load, warhead")
+        + "\n\n" + compared(crimea_found, REPORTED["crimea"], 1),
+        "validation-summary": save(figure, out, "validation-summary"),
+    }
+
+
 @dataclass(frozen=True)
 class Case:
     studies: tuple[str, ...]
     write_up: str
     figures: Callable[[list[CaseStudy], Path], Blocks]
     quick_replications: int = 2
+    templates: Path = DOCS
+    """Where the committed write-up (the template of its generated blocks) lives."""
 
 
 CASES = {
@@ -447,6 +635,10 @@ CASES = {
     7: Case(("case7-study.yaml",), "electronic-warfare.md", case7, 1),
     8: Case(("case8-study.yaml",), "sead.md", case8),
 }
+VALIDATION = Case(("validation/israel-air-study.yaml", "validation/israel-missiles-study.yaml",
+                   "validation/ukraine-drone-night-study.yaml", "validation/crimea-atacms-study.yaml"),
+                  "validation.md", validation, 2, DOCS.parent)
+"""The validation cases (docs/validation.md): ``python examples/cases.py validation``."""
 
 
 def fill(text: str, blocks: Blocks) -> str:
@@ -463,19 +655,19 @@ def fill(text: str, blocks: Blocks) -> str:
     return text
 
 
-def run(numbers: list[int], quick: bool, results: Path, docs: Path, workers: int) -> list[Path]:
+def run(numbers: list[int | str], quick: bool, results: Path, docs: Path, workers: int) -> list[Path]:
     """Run (or resume) each case's studies into ``results``, write its write-up (from the template in
     docs/cases/) and figures into ``docs``; return the write-ups written."""
     written = []
     for number in numbers:
-        case = CASES[number]
+        case = VALIDATION if number == "validation" else CASES[number]
         studies = [casebook.run_case_study(HERE / name, results / Path(name).stem,
                                            case.quick_replications if quick else None, workers)
                    for name in case.studies]
         blocks = case.figures(studies, docs)
         target = docs / case.write_up
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = fill((DOCS / case.write_up).read_text(encoding="utf-8"), blocks)
+        text = fill((case.templates / case.write_up).read_text(encoding="utf-8"), blocks)
         temporary = target.with_name(f".{target.name}.tmp")
         temporary.write_text(text, encoding="utf-8")
         temporary.replace(target)
@@ -486,7 +678,8 @@ def run(numbers: list[int], quick: bool, results: Path, docs: Path, workers: int
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("cases", type=int, nargs="*", help=f"case numbers, of {sorted(CASES)} (default: all)")
+    parser.add_argument("cases", nargs="*", help=f"case numbers, of {sorted(CASES)} (default: all), or "
+                                                "'validation' alone (docs/validation.md)")
     parser.add_argument("--quick", action="store_true",
                         help="1-2 replications a point, into results/cases-quick/ (write-ups there too)")
     parser.add_argument("--results", type=Path, help="study folders [default: results/cases or results/cases-quick]")
@@ -494,12 +687,18 @@ def main(argv: list[str] | None = None) -> None:
                                                   "--quick, <results>/docs]")
     parser.add_argument("--workers", type=int, default=2, help="local worker processes (default 2)")
     args = parser.parse_args(argv)
-    unknown = sorted(set(args.cases) - set(CASES))
-    if unknown:
-        parser.error(f"no case {unknown[0]}: the cases are {sorted(CASES)}")
-    results = args.results or Path("results") / ("cases-quick" if args.quick else "cases")
-    docs = args.docs or (results / "docs" if args.quick else DOCS)
-    run(args.cases or sorted(CASES), args.quick, results, docs, args.workers)
+    if args.cases == ["validation"]:
+        chosen: list[int | str] = ["validation"]
+        results = args.results or Path("results") / ("validation-quick" if args.quick else "validation")
+        docs = args.docs or (results / "docs" if args.quick else VALIDATION.templates)
+    else:
+        unknown = sorted(set(args.cases) - {str(number) for number in CASES})
+        if unknown:
+            parser.error(f"no case {unknown[0]}: the cases are {sorted(CASES)}, or 'validation' alone")
+        chosen = [int(number) for number in args.cases] or sorted(CASES)
+        results = args.results or Path("results") / ("cases-quick" if args.quick else "cases")
+        docs = args.docs or (results / "docs" if args.quick else DOCS)
+    run(chosen, args.quick, results, docs, args.workers)
 
 
 if __name__ == "__main__":

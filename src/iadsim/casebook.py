@@ -121,11 +121,11 @@ def intervals(per_replication: pd.DataFrame | pd.Series, yes_no: bool = False) -
 
 def threat_fates(events: pd.DataFrame) -> pd.DataFrame:
     """One row per replication and threat: its ``type`` (catalog name), ``raid`` and ``fate``
-    (``killed``, ``leaked`` or ``flying``)."""
+    (``killed``, ``leaked``, ``lost`` (drifted off its aim under GNSS jamming) or ``flying``)."""
     launched = events[events.kind == "threat_launch"][["replication", "threat_id", "weapon", "detail"]]
     fates = launched.rename(columns={"weapon": "type", "detail": "raid"}).set_index(["replication", "threat_id"])
     fates["fate"] = "flying"
-    for kind, fate in (("intercept", "killed"), ("leak", "leaked")):
+    for kind, fate in (("lost", "lost"), ("intercept", "killed"), ("leak", "leaked")):
         ended = events[events.kind == kind].set_index(["replication", "threat_id"]).index
         fates.loc[fates.index.isin(ended), "fate"] = fate
     return fates.reset_index()
@@ -136,6 +136,14 @@ def leak_fraction_by_type(events: pd.DataFrame) -> pd.DataFrame:
     fates = threat_fates(events)
     fates["leaked"] = fates.fate == "leaked"
     return fates.groupby(["replication", "type"]).leaked.mean().unstack()
+
+
+def fate_counts(events: pd.DataFrame) -> pd.DataFrame:
+    """Per replication (rows): how many threats of each type met each fate, by (type, fate) columns
+    (0 where none did)."""
+    fates = threat_fates(events)
+    table = fates.groupby(["replication", "type", "fate"]).size().unstack(["type", "fate"], fill_value=0)
+    return table.reindex(sorted(events.replication.unique()), fill_value=0)
 
 
 def rounds_fired(events: pd.DataFrame) -> pd.DataFrame:
