@@ -148,9 +148,9 @@ def class_reserve(main: CaseStudy, reserve: CaseStudy) -> str:
         row["interceptors fired"] = ci_of(study.metric(point, "interceptors_fired"), 1)
         rows[label] = row
     table = pd.DataFrame(rows).T.fillna("0.0")
-    last = ("leak fraction (all)", "interceptors fired")
-    order = sorted(table.columns, key=lambda name: (name in last, name.startswith("long"), last.index(name)
-                                                    if name in last else 0, name))
+    leaked = sorted(name for name in table.columns if name.endswith(" leaked"))
+    long_rounds = sorted(name for name in table.columns if name.startswith("long rounds"))
+    order = [*leaked, *long_rounds, "leak fraction (all)", "interceptors fired"]
     return provenance([main, reserve]) + "\n\n" + markdown(table[order], "doctrine")
 
 
