@@ -2,9 +2,7 @@
 (1-2 replications a point), `examples/cases.py --quick` regenerates every write-up of docs/cases/
 from them into a temporary folder, and each case tells the story its write-up tells."""
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -20,19 +18,11 @@ CASE_FILES = sorted(EXAMPLES.glob("case*_*.yaml"))
 STUDY_FILES = sorted(EXAMPLES.glob("case*-study.yaml"))
 
 
-def _cases_module():
-    spec = importlib.util.spec_from_file_location("cases", EXAMPLES / "cases.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["cases"] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def quick(tmp_path_factory):
+def quick(tmp_path_factory, cases_script):
     """Every case study run quick (into a temporary folder) and every write-up regenerated from it."""
     folder = tmp_path_factory.mktemp("cases")
-    cases = _cases_module()
+    cases = cases_script
     written = cases.run(sorted(cases.CASES), quick=True, results=folder / "results", docs=folder / "docs", workers=2)
     return {"results": folder / "results", "docs": folder / "docs", "written": written}
 

@@ -2,9 +2,7 @@
 machinery (2 replications a point), `examples/cases.py validation --quick` regenerates docs/validation.md
 from the study folders into a temporary folder, and its tables hold the studies' own figures."""
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,18 +15,10 @@ ROOT = Path(__file__).resolve().parents[1]
 VALIDATION = ROOT / "examples" / "validation"
 
 
-def _cases_module():
-    spec = importlib.util.spec_from_file_location("cases", ROOT / "examples" / "cases.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["cases"] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def quick(tmp_path_factory):
+def quick(tmp_path_factory, cases_script):
     folder = tmp_path_factory.mktemp("validation")
-    cases = _cases_module()
+    cases = cases_script
     written = cases.run(["validation"], quick=True, results=folder / "results", docs=folder / "docs", workers=2)
     return {"cases": cases, "results": folder / "results", "written": written}
 
@@ -37,8 +27,8 @@ def _block(text: str, name: str) -> str:
     return text.split(f"<!-- generated:{name} -->")[1].split(f"<!-- /generated:{name} -->")[0]
 
 
-def test_every_validation_scenario_and_study_loads_with_200_replications_a_point():
-    cases = _cases_module()
+def test_every_validation_scenario_and_study_loads_with_200_replications_a_point(cases_script):
+    cases = cases_script
     assert len(cases.VALIDATION.studies) == 4
     for name in cases.VALIDATION.studies:
         plan = load_study(ROOT / "examples" / name)
