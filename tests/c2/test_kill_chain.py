@@ -30,13 +30,15 @@ def _one_radar_tick(tick: int, up: bool, state: tuple, detected: bool) -> tuple:
     """One tick of the kernel for one radar of unit 0 and one firm track row of threat 0, looking every tick."""
     cue_t_s, counts, firm, seen = state
     eye = np.eye(3)[None]
-    return kill_chain_step(
+    *returned, live = kill_chain_step(
         float(tick), tick, np.array([0]), np.array([0]), np.array([10]), np.array([2.0]), np.array([2000.0]),
         np.array([100e3]), np.array([np.pi]), np.array([0]), np.array([3, 5, 3]), np.zeros(1, bool),
-        cue_t_s, counts, firm, seen, np.array([up]), np.zeros((1, 3)), eye, np.zeros(1),
+        cue_t_s, counts, firm, seen, np.array([up]), np.ones(1, bool), np.zeros((1, 3)), eye, np.zeros(1),
         np.array([0] if detected else [], np.int32), np.array([0] if detected else [], np.int32),
-        np.array([0], np.int32), np.array([0]), np.ones(1, bool), np.ones(1, bool), np.zeros(1, np.int32), np.zeros(1, np.int32),
-        np.array([[50e3, 0.0, 0.0]]), np.zeros((1, 3)), np.zeros(1), np.zeros(1, np.int32))
+        np.array([0], np.int32), np.array([0]), 1, np.ones(1, bool), np.ones(1, bool), np.zeros(1, np.int32),
+        np.zeros(1, np.int32), np.array([[50e3, 0.0, 0.0]]), np.zeros((1, 3)), np.zeros(1), np.zeros(1, np.int32))
+    assert list(live) == [0]  # the one row stays live
+    return tuple(returned)
 
 
 def _fresh() -> tuple:

@@ -157,17 +157,14 @@ class KillChain:
             self.counts = np.concatenate([self.counts, np.zeros((len(self.sensor), more, 3), np.int64)], axis=1)
             self.firm = np.concatenate([self.firm, np.zeros((len(self.sensor), more), bool)], axis=1)
         self.tick += 1
-        live = np.flatnonzero(tracks.active[: tracks.count])
-        ended = self.watched[~tracks.active[self.watched]]  # rows were never reused: ended rows stay ended
-        self.watched = live
-        up = world.units.parts.sensor_up & sensors.emitting
-        radar, row, handover_s, holds = kill_chain_step(
+        radar, row, handover_s, holds, self.watched = kill_chain_step(
             float(t_s), self.tick, self.sensor, self.unit, self.capacity, self.acquisition_s, self.cue_m,
             self.max_range_m, self.half_sector_rad, self.engagement_of, self.confirm, self.remote,
-            self.cue_t_s, self.counts, self.firm, self.seen_tick, up, sensors.pos_ecef_m, sensors.rotation,
-            sensors.heading_rad, detections.sensor_index, detections.threat_index, detections.looked,
-            np.concatenate((ended, live)), tracks.active, firm, tracks.picture, tracks.threat_index, tracks.pos_ecef_m,
-            tracks.vel_ecef_mps, tracks.last_update_t_s, world.units.picture)
+            self.cue_t_s, self.counts, self.firm, self.seen_tick, world.units.parts.sensor_up, sensors.emitting,
+            sensors.pos_ecef_m, sensors.rotation, sensors.heading_rad, detections.sensor_index,
+            detections.threat_index, detections.looked, self.watched, tracks.count, tracks.active, firm,
+            tracks.picture, tracks.threat_index, tracks.pos_ecef_m, tracks.vel_ecef_mps, tracks.last_update_t_s,
+            world.units.picture)
         if len(row) == 0:
             return NO_EVENTS, holds
         sensor = self.sensor[radar]
@@ -209,21 +206,24 @@ LOOKS, HITS, MISSES = range(3)
 def kill_chain_step(
     t_s: float, tick: int, radar_sensor: I64, radar_unit: I64, capacity: I64, acquisition_s: F64, cue_m: F64,
     max_range_m: F64, half_sector_rad: F64, engagement_of: I64, confirm: I64, remote: Bool,
-    cue_t_s: F64, counts: I64, held_firm: Bool, seen_tick: I64, sensor_up: Bool, sensor_pos: F64,
-    sensor_rotation: F64, sensor_heading: F64, detection_sensor: I32, detection_threat: I32, looked: I32,
-    rows: I64, track_active: Bool, track_firm: Bool, track_picture: I32, track_threat: I32,
-    track_pos: F64, track_vel: F64, track_t_s: F64, unit_picture: I32,
-) -> tuple[I64, I64, F64, Bool]:
+    cue_t_s: F64, counts: I64, held_firm: Bool, seen_tick: I64, part_up: Bool, emitting: Bool,
+    sensor_pos: F64, sensor_rotation: F64, sensor_heading: F64, detection_sensor: I32, detection_threat: I32,
+    looked: I32, watched: I64, track_count: int, track_active: Bool, track_firm: Bool, track_picture: I32,
+    track_threat: I32, track_pos: F64, track_vel: F64, track_t_s: F64, unit_picture: I32,
+) -> tuple[I64, I64, F64, Bool, I64]:
     """One tick of every engagement radar (E) over the track rows (R) (see the module doc), visiting only
-    ``rows``: the rows that ended since the last tick (their cues are dropped first, freeing room) and the
-    live ones, in order; a radar can hold no other row.
+    the rows of ``watched`` (live at the last tick) that have ended since (their cues are dropped first,
+    freeing room), then the rows live now (among the first ``track_count``), in order; a radar can hold no
+    other row. A radar is up when its part stands (``part_up``) and it is ``emitting``.
 
     ``cue_t_s`` (E, R, NaN: no cue), ``counts`` (E, R, 3: looks, hits, misses in a row), ``held_firm``
     (E, R) and ``seen_tick`` (E, threats: the last tick the radar detected each threat) are the stage's
     state, updated in place. Returns the radars and rows of the engagement tracks that became firm, their
-    hand-over times (s), and (U, R) the rows each unit holds firm.
+    hand-over times (s), (U, R) the rows each unit holds firm, and the rows live now (the next ``watched``).
     """
     confirm_hits, confirm_looks, coast_misses = confirm[0], confirm[1], confirm[2]
+    live = np.flatnonzero(track_active[:track_count])
+    rows = np.concatenate((watched[~track_active[watched]], live))  # rows are never reused: ended stays ended
     n_radars, n_units = len(radar_sensor), len(unit_picture)
     for d in range(len(detection_sensor)):
         e = engagement_of[detection_sensor[d]]
@@ -240,7 +240,7 @@ def kill_chain_step(
     n_new = 0
     for e in range(n_radars):
         s, u = radar_sensor[e], radar_unit[e]
-        up = sensor_up[s]
+        up = part_up[s] and emitting[s]
         held = 0
         for r in rows:
             if not np.isnan(cue_t_s[e, r]):
@@ -289,7 +289,7 @@ def kill_chain_step(
             for u in range(n_units):
                 if remote[u] and track_picture[r] == unit_picture[u]:
                     holds[u, r] = True
-    return new_radar[:n_new], new_row[:n_new], new_time[:n_new], holds
+    return new_radar[:n_new], new_row[:n_new], new_time[:n_new], holds, live
 
 
 @kernel
