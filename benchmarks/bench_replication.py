@@ -9,9 +9,11 @@ setup = compile and build the stages, one share per stage role, events = the eve
 table and metrics).
 
 ``--baseline REV`` measures the same replications, in the same run, on the code
-of another git revision (a temporary worktree, this script run there as a
-subprocess) and prints the speed-up of this checkout over it; the machines here
-are shared, so a ratio measured side by side is the figure to trust.
+of another git revision (a temporary worktree, this script's :func:`serve` run
+there as a subprocess) and prints the speed-up of this checkout over it. The two
+alternate replication by replication: the machines here are shared and their
+speed drifts by a third over minutes, so only a ratio measured side by side is a
+figure to trust.
 
 Targets (issue 14): the demo at most 0.25 s per replication on one core, every
 case scenario at least 30x faster than revision 337c8c9; (issue 17) demo_ew, the
@@ -66,53 +68,104 @@ MALD-class decoys flying with the strike package (issue 17's speed target: each 
 replication than the demo)."""
 
 
-def measure(name: str, replications: int) -> dict:
-    """Mean seconds per replication of one scenario, its ticks, and the summed time of each stage."""
-    import iadsim
-    from iadsim.catalog import load_catalog
+class Replications:
+    """Times one replication at a time of any scenario in :data:`SCENARIOS`, on the iadsim importable here.
 
-    from iadsim.yamlio import read_yaml_file
+    Each scenario is loaded and run once uncounted the first time it is asked for (the warm-up)."""
 
-    catalog = load_catalog()
-    data = dict(read_yaml_file(EXAMPLES / SCENARIOS[name]).data)
-    for key, items in ADDED.get(name, {}).items():
-        data[key] = [*data.get(key, []), *items]
-    scenario = iadsim.load_scenario(data, catalog)
-    iadsim.simulate(scenario, catalog=catalog)  # warm-up: kernels, flyout tables, caches
-    wall = 0.0
-    stages: dict[str, float] = {}
-    ticks = 0
-    for offset in range(replications):
+    def __init__(self) -> None:
+        from iadsim.catalog import load_catalog
+
+        self.catalog = load_catalog()
+        self.scenarios: dict = {}
+
+    def scenario(self, name: str):
+        import iadsim
+        from iadsim.yamlio import read_yaml_file
+
+        if name not in self.scenarios:
+            data = dict(read_yaml_file(EXAMPLES / SCENARIOS[name]).data)
+            for key, items in ADDED.get(name, {}).items():
+                data[key] = [*data.get(key, []), *items]
+            self.scenarios[name] = iadsim.load_scenario(data, self.catalog)
+            iadsim.simulate(self.scenarios[name], catalog=self.catalog)  # warm-up: kernels, flyout tables, caches
+        return self.scenarios[name]
+
+    def time(self, name: str, offset: int) -> dict:
+        """Wall seconds of one replication (seed: the scenario's own + ``offset``), its ticks and stage seconds."""
+        import iadsim
+
+        scenario = self.scenario(name)
         started = time.perf_counter()
-        result = iadsim.simulate(scenario, seed=scenario.seed + offset, catalog=catalog)
-        wall += time.perf_counter() - started
-        ticks += result.ticks
-        for role, seconds in getattr(result, "stage_s", {}).items():  # older revisions do not time stages
+        result = iadsim.simulate(scenario, seed=scenario.seed + offset, catalog=self.catalog)
+        return {"s": time.perf_counter() - started, "ticks": result.ticks,
+                "stage_s": dict(getattr(result, "stage_s", {}))}  # older revisions do not time stages
+
+
+def serve() -> None:
+    """The baseline side: answer each stdin line ``NAME OFFSET`` with one JSON line of :meth:`Replications.time`."""
+    replications = Replications()
+    for line in sys.stdin:
+        name, offset = line.split()
+        print(json.dumps(replications.time(name, int(offset))), flush=True)
+
+
+class Baseline:
+    """Another git revision in a temporary worktree, timing replications on request in a subprocess (:func:`serve`)."""
+
+    def __init__(self, revision: str) -> None:
+        self.folder = tempfile.TemporaryDirectory(prefix="iadsim-baseline-")
+        self.tree = Path(self.folder.name) / "tree"
+        subprocess.run(["git", "-C", str(REPOSITORY), "worktree", "add", "--detach", "-q", str(self.tree), revision],
+                       check=True)
+        code = "import sys; sys.path.insert(0, sys.argv[1]); import bench_replication; bench_replication.serve()"
+        self.process = subprocess.Popen([sys.executable, "-c", code, str(Path(__file__).parent)],
+                                        env={**os.environ, "PYTHONPATH": str(self.tree / "src")}, cwd=self.tree,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def time(self, name: str, offset: int) -> dict:
+        self.process.stdin.write(f"{name} {offset}\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait()
+        subprocess.run(["git", "-C", str(REPOSITORY), "worktree", "remove", "--force", str(self.tree)], check=False)
+        self.folder.cleanup()
+
+
+def summary(runs: list[dict]) -> dict:
+    """Mean seconds and ticks per replication of some timed replications, and each stage's share of the time."""
+    wall = sum(run["s"] for run in runs)
+    stages: dict[str, float] = {}
+    for run in runs:
+        for role, seconds in run["stage_s"].items():
             stages[role] = stages.get(role, 0.0) + seconds
-    return {"s": wall / replications, "ticks": ticks / replications,
+    return {"s": wall / len(runs), "ticks": sum(run["ticks"] for run in runs) / len(runs),
             "share": {role: seconds / wall for role, seconds in stages.items()}}
 
 
-def measure_all(names: list[str], replications: int) -> dict[str, dict]:
-    return {name: measure(name, replications) for name in names}
+def measure(names: list[str], replications: int, revision: str | None) -> tuple[dict, dict]:
+    """Per scenario, the :func:`summary` of this checkout and (with ``revision``) of that revision's code.
 
-
-def baseline(revision: str, names: list[str], replications: int) -> dict[str, dict]:
-    """The same measurement on another git revision, in a temporary worktree."""
-    with tempfile.TemporaryDirectory(prefix="iadsim-baseline-") as folder:
-        tree = Path(folder) / "tree"
-        subprocess.run(["git", "-C", str(REPOSITORY), "worktree", "add", "--detach", "-q", str(tree), revision],
-                       check=True)
-        try:
-            env = {**os.environ, "PYTHONPATH": str(tree / "src")}
-            code = ("import json, sys; sys.path.insert(0, sys.argv[1]); import bench_replication as b; "
-                    "print(json.dumps(b.measure_all(sys.argv[2].split(','), int(sys.argv[3]))))")
-            out = subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent), ",".join(names),
-                                  str(replications)], env=env, check=True, capture_output=True, text=True,
-                                 cwd=tree)
-            return json.loads(out.stdout.strip().splitlines()[-1])
-        finally:
-            subprocess.run(["git", "-C", str(REPOSITORY), "worktree", "remove", "--force", str(tree)], check=False)
+    The two alternate replication by replication, same seeds, so that drift in a shared machine's speed over
+    minutes falls on both alike."""
+    ours = Replications()
+    theirs = Baseline(revision) if revision else None
+    runs: dict[str, dict[str, list]] = {}
+    try:
+        for name in names:
+            compared = theirs is not None and name not in ADDED  # variants need fields older revisions lack
+            for offset in range(replications):
+                runs.setdefault(name, {}).setdefault("ours", []).append(ours.time(name, offset))
+                if compared:
+                    runs[name].setdefault("theirs", []).append(theirs.time(name, offset))
+    finally:
+        if theirs is not None:
+            theirs.close()
+    return ({name: summary(row["ours"]) for name, row in runs.items()},
+            {name: summary(row["theirs"]) for name, row in runs.items() if "theirs" in row})
 
 
 def main() -> None:
@@ -120,11 +173,8 @@ def main() -> None:
     parser.add_argument("--replications", type=int, default=5, help="replications per scenario (after a warm-up)")
     parser.add_argument("--only", nargs="+", choices=sorted(SCENARIOS), default=list(SCENARIOS))
     parser.add_argument("--baseline", metavar="REV", help="also measure this git revision and print the speed-up")
-    parser.add_argument("--baseline-replications", type=int, default=1)
     args = parser.parse_args()
-    ours = measure_all(args.only, args.replications)
-    older = [name for name in args.only if name not in ADDED]  # variants need fields older revisions lack
-    theirs = baseline(args.baseline, older, args.baseline_replications) if args.baseline else {}
+    ours, theirs = measure(args.only, args.replications, args.baseline)
     roles = [role for role in next(iter(ours.values()))["share"]]
     header = f"{'scenario':<14} {'s/rep':>8} {'ticks':>6} " + " ".join(f"{role[:7]:>7}" for role in roles)
     if theirs:
