@@ -685,7 +685,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--results", type=Path, help="study folders [default: results/cases or results/cases-quick]")
     parser.add_argument("--docs", type=Path, help="where write-ups and figures go [default: docs/cases; with "
                                                   "--quick, <results>/docs]")
-    parser.add_argument("--workers", type=int, default=2, help="local worker processes (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="local worker processes (default 2; 1 runs in this process)")
     args = parser.parse_args(argv)
     if args.cases == ["validation"]:
         chosen: list[int | str] = ["validation"]

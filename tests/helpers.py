@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import iadsim
@@ -53,3 +60,28 @@ entries:
     cost_usd: 10000
 """
 """A user's catalog file adding one threat type, ``my-drone`` (0.1 m² of RCS)."""
+
+
+def iadsim_command(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The real ``iadsim`` command (``iadsim.cli.main``) with ``args``, run in this process from ``cwd``: its
+    exit code and output as a subprocess would give them, without the seconds a new interpreter spends on
+    imports. Tests of the installed command itself, of signals and of memory limits run it as a subprocess."""
+    from iadsim import cli
+
+    argv, folder, interrupt = sys.argv, Path.cwd(), signal.getsignal(signal.SIGINT)
+    out, err = io.StringIO(), io.StringIO()
+    sys.argv = ["iadsim", *map(str, args)]
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                cli.main()
+                code = 0
+            except SystemExit as stop:
+                code = stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 1
+    finally:
+        sys.argv = argv
+        os.chdir(folder)
+        signal.signal(signal.SIGINT, interrupt)
+    return subprocess.CompletedProcess(["iadsim", *map(str, args)], code, out.getvalue(), err.getvalue())

@@ -23,7 +23,7 @@ def quick(tmp_path_factory, cases_script):
     """Every case study run quick (into a temporary folder) and every write-up regenerated from it."""
     folder = tmp_path_factory.mktemp("cases")
     cases = cases_script
-    written = cases.run(sorted(cases.CASES), quick=True, results=folder / "results", docs=folder / "docs", workers=2)
+    written = cases.run(sorted(cases.CASES), quick=True, results=folder / "results", docs=folder / "docs", workers=1)
     return {"results": folder / "results", "docs": folder / "docs", "written": written}
 
 

@@ -33,7 +33,7 @@ from iadsim.catalog.loader import load_catalog_files
 from iadsim.errors import UserError
 from tests.conftest import EXAMPLES
 
-EXAMPLES_BUDGET = int(os.environ.get("IADSIM_FUZZ_EXAMPLES", "150"))
+EXAMPLES_BUDGET = int(os.environ.get("IADSIM_FUZZ_EXAMPLES", "80"))
 SECONDS_PER_INPUT = 20.0
 """Most wall time one mutant may take to validate (a few ms normally; generous on a busy 2-core machine)."""
 MEMORY_LIMIT_BYTES = 3 * 2**30

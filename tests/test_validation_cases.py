@@ -19,7 +19,7 @@ VALIDATION = ROOT / "examples" / "validation"
 def quick(tmp_path_factory, cases_script):
     folder = tmp_path_factory.mktemp("validation")
     cases = cases_script
-    written = cases.run(["validation"], quick=True, results=folder / "results", docs=folder / "docs", workers=2)
+    written = cases.run(["validation"], quick=True, results=folder / "results", docs=folder / "docs", workers=1)
     return {"cases": cases, "results": folder / "results", "written": written}
 
 

@@ -31,10 +31,12 @@ DAY_S = 86400.0
 def run_case_study(study_file: str | Path, folder: str | Path, replications: int | None = None,
                    workers: int = 2) -> CaseStudy:
     """Run (or resume) the study ``study_file`` into ``folder`` on ``workers`` local processes, as
-    ``iadsim study STUDY -o FOLDER -n REPLICATIONS -w WORKERS`` does; return its results."""
+    ``iadsim study STUDY -o FOLDER -n REPLICATIONS -w WORKERS`` does; return its results. One worker runs
+    in this process (``--executor inprocess``): a pool of one would only add its start-up, seconds a study."""
     from iadsim.study.cli import run_study_command
 
-    run_study_command(Path(study_file), Path(folder), workers, None, "local", None, replications, None, None,
+    executor = "inprocess" if workers == 1 else "local"
+    run_study_command(Path(study_file), Path(folder), workers, None, executor, None, replications, None, None,
                       quiet=True)
     return CaseStudy(Path(folder))
 

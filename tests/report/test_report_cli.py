@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import iadsim_cli
+from tests.helpers import iadsim_command
 
 
 @pytest.fixture
@@ -26,13 +26,13 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_report_rebuilds_the_page_from_the_folder(folder):
     before = (folder / "report.html").read_bytes()
     (folder / "report.html").unlink()
-    done = iadsim_cli("report", str(folder))
+    done = iadsim_command("report", str(folder))
     assert done.returncode == 0, done.stderr
     assert (folder / "report.html").read_bytes() == before
 
 
 def test_report_draws_the_coverage_altitudes_asked_for(folder, tmp_path):
-    done = iadsim_cli("report", str(folder), "--altitude", "50 m", "--altitude", "8 km", "-o", str(tmp_path / "r.html"))
+    done = iadsim_command("report", str(folder), "--altitude", "50 m", "--altitude", "8 km", "-o", str(tmp_path / "r.html"))
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "r.html").read_text()
     assert "radar coverage at 50 m" in page and "radar coverage at 8 km" in page
@@ -41,13 +41,13 @@ def test_report_draws_the_coverage_altitudes_asked_for(folder, tmp_path):
 
 @pytest.mark.parametrize("fmt", ["czml", "geojson", "kml", "dis"])
 def test_export_writes_one_file_per_format(folder, fmt):
-    done = iadsim_cli("export", str(folder), "--format", fmt)
+    done = iadsim_command("export", str(folder), "--format", fmt)
     assert done.returncode == 0, done.stderr
     assert (folder / f"run.{fmt}").stat().st_size > 1000
 
 
 def test_export_takes_an_epoch_and_an_output(folder, tmp_path):
-    done = iadsim_cli("export", str(folder), "-f", "czml", "--epoch", "2024-04-13T22:00:00Z", "-o",
+    done = iadsim_command("export", str(folder), "-f", "czml", "--epoch", "2024-04-13T22:00:00Z", "-o",
                       str(tmp_path / "x.czml"))
     assert done.returncode == 0, done.stderr
     assert json.loads((tmp_path / "x.czml").read_text())[0]["clock"]["currentTime"].startswith("2024-04-13T22:00")
@@ -79,7 +79,7 @@ def drop_events(folder: Path) -> None:
 def test_a_damaged_folder_is_refused_and_nothing_is_written(folder, damage, message, verb):
     damage(folder)
     before = snapshot(folder)
-    done = iadsim_cli(*verb, str(folder))
+    done = iadsim_command(*verb, str(folder))
     assert done.returncode == 2, done.stderr
     assert message in done.stderr and "Traceback" not in done.stderr
     assert snapshot(folder) == before
@@ -103,23 +103,23 @@ def test_a_damaged_folder_is_refused_and_nothing_is_written(folder, damage, mess
 ])
 def test_bad_arguments_are_refused_and_nothing_is_written(folder, args, message):
     before = snapshot(folder)
-    done = iadsim_cli(*(arg.format(folder=folder) for arg in args))
+    done = iadsim_command(*(arg.format(folder=folder) for arg in args))
     assert done.returncode == 2, done.stderr
     assert message in done.stderr and "Traceback" not in done.stderr
     assert snapshot(folder) == before
 
 
 def test_a_folder_that_is_not_a_results_folder_says_what_one_is(tmp_path):
-    done = iadsim_cli("report", str(tmp_path))
+    done = iadsim_command("report", str(tmp_path))
     assert done.returncode == 2 and "iadsim run SCENARIO -o DIR" in done.stderr
 
 
 def test_a_remote_dis_address_needs_allow_remote_and_says_so(folder):
-    done = iadsim_cli("replay", str(folder), "--dis", "udp://192.0.2.7:3000")
+    done = iadsim_command("replay", str(folder), "--dis", "udp://192.0.2.7:3000")
     assert done.returncode == 2 and "--allow-remote" in done.stderr and "Traceback" not in done.stderr
 
 
 @pytest.mark.parametrize("verb", ["report", "export", "replay"])
 def test_every_new_verb_has_help(verb):
-    done = iadsim_cli(verb, "--help")
+    done = iadsim_command(verb, "--help")
     assert done.returncode == 0 and "Usage" in done.stdout

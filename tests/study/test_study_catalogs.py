@@ -113,7 +113,7 @@ def test_the_command_line_runs_a_study_with_catalog_option(tmp_path):
     done = subprocess.run([IADSIM, "validate", str(study_file)], capture_output=True, text=True, check=False)
     assert done.returncode == 2 and "unknown threat type 'my-drone'" in done.stderr and "Traceback" not in done.stderr
     done = subprocess.run([IADSIM, "study", str(study_file), "--catalog", str(tmp_path / "drone.yaml"), "-o",
-                           str(tmp_path / "out"), "-w", "1", "-q"], capture_output=True, text=True, check=False)
+                           str(tmp_path / "out"), "--executor", "inprocess", "-q"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert json.loads((tmp_path / "out" / "study.json").read_text())["catalogs"][0]["copy"] == "catalogs/drone.yaml"
 
