@@ -151,7 +151,7 @@ class Checker:
             self.last_launch_t[launched] = t
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])  # ~2 s each
 @given(scenarios())
 def test_no_limit_is_ever_broken(data):
     Checker(data).run()

@@ -82,8 +82,10 @@ def test_sigkill_mid_study_then_resume(tmp_path, uninterrupted, options):
 
 # Batches of one and the signal after the first: the most work left when the signal is sent (a loaded machine can
 # keep this test from looking at the folder for a second or more).
-@pytest.mark.parametrize("options", [("--workers", "2", "--batch", "1"), ("--executor", "dask", "-w", "2", "--batch", "1")],
-                         ids=["local-2", "dask-2"])
+@pytest.mark.parametrize("options", [
+    ("--workers", "2", "--batch", "1"),
+    pytest.param(("--executor", "dask", "-w", "2", "--batch", "1"), marks=pytest.mark.slow),  # a minute: Dask's shutdown
+], ids=["local-2", "dask-2"])
 def test_ctrl_c_stops_cleanly_and_resumes(tmp_path, uninterrupted, options):
     study_file = write_study(tmp_path, REPLICATIONS)
     folder = tmp_path / "out"

@@ -196,6 +196,11 @@ def command_cycle(
         if track_firm[live[i]]:
             limit[i] = rounds_allowed_of(rules, in_flight[i], fired[i])
     columns = np.flatnonzero(limit > 0)
+    if unit_holds.shape[0] > 0:  # under the kill chain, rounds go only to rows some engagement radar holds
+        held = np.zeros(len(columns), np.bool_)
+        for j in range(len(columns)):
+            held[j] = unit_holds[:, live[columns[j]]].any()
+        columns = columns[held]
     if not usable.any() or len(columns) == 0:
         return classified[0], classified[1], classified[2], classified[3], no_orders, no_details
     # Aim, time to go, value and self-threat of the tracks that may get rounds.
