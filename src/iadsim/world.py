@@ -6,7 +6,8 @@ write only their own (see DESIGN.md, "Contracts between the parts"):
 ============  ==========================================
 group         written by
 ============  ==========================================
-threats       move (position, velocity, arrival); assess (status)
+threats       move (position, velocity, arrival; the launch time and point of
+              weapons aircraft release, once, when it is built); assess (status)
 detections    sense (replaced every tick)
 tracks        track
 assignments   decide (replaced every command cycle)
