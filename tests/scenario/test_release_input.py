@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from iadsim import cli
+from tests.helpers import MY_DRONE_CATALOG
 
 HEAD = """\
 name: releases
@@ -26,7 +27,7 @@ raids:
     launch_point: {lat: 48.80, lon: 37.80, alt: 5000 m}
     waypoints:
       - {name: Release, lat: 48.07, lon: 37.80, alt: 5000 m}
-      - {lat: 48.80, lon: 37.90, alt: 5000 m}
+      - {name: Egress, lat: 48.80, lon: 37.90, alt: 5000 m}
     releases:
 """
 HARM = """\
@@ -51,6 +52,9 @@ CASES = {
                              ["never comes within 40 km of the target", "within 80.1 km at the closest", "release_range: 81 km or more"]),
     "unknown_waypoint": (HARM.replace("release_range: 80 km", "release_at: Relase"), "raids[0].releases[0].release_at",
                          ["no waypoint named 'Relase'", "did you mean 'Release'?"]),
+    "waypoint_beyond_reach": (HARM.replace("release_range: 80 km", "release_at: Egress"),
+                              "raids[0].releases[0].release_at",
+                              ["waypoint 'Egress' is 161 km from Battalion, beyond the reach of agm-88-class (150 km)"]),
     "both_conditions": (HARM + "        release_at: Release\n", "raids[0].releases[0]",
                         ["one of 'release_range'", "not both"]),
     "unknown_target": (HARM.replace("target: Battalion", "target: Batallion"), "raids[0].releases[0].target",
@@ -112,23 +116,9 @@ def test_releases_from_a_threat_that_is_not_an_aircraft_are_refused(tmp_path, ca
     assert "f16-class" in message, "the aircraft types with a loadout are named"
 
 
-OWN_CATALOG = """\
-sources:
-  my-page: {title: My public page, publisher: Somebody}
-entries:
-  - name: my-bomber
-    kind: threat
-    threat_class: aircraft
-    description: A bomber of my own.
-    source: my-page
-    speed: 250 m/s
-    cruise_altitude: 5000 m
-    rcs: 10 m^2
-    max_range: 2000 km
-    cost_usd: 1000000
-    loadout:
-      - {weapon: WEAPON, count: 4}
-"""
+OWN_CATALOG = MY_DRONE_CATALOG.replace("my-drone", "my-bomber").replace("threat_class: drone", "threat_class: aircraft") \
+    + "    loadout:\n      - {weapon: WEAPON, count: 4}\n"
+"""A user's catalog file with one aircraft type, ``my-bomber``, carrying four of ``WEAPON``."""
 
 
 @pytest.mark.parametrize(("weapon", "fragment"), [
