@@ -75,6 +75,11 @@ emission_on         a unit's radar (``sensor_id``) starts radiating      -
 emission_off        a unit's radar falls silent under its emission       -
                     policy (``detail``: the policy; ``threat_id``: for
                     ``arm_warning``, the missile that warned it)
+not_released        a weapon an aircraft carried (``raids[].releases``)   its unit price (USD)
+                    was never released (``reason``: ``carrier_lost``,
+                    its aircraft was shot down first;
+                    ``release_not_reached``, its aircraft ended its
+                    flight first); placed where the aircraft was
 ==================  ===================================================  =========================
 
 ``reason`` is a dictionary-encoded enumeration with the same dictionary in every
@@ -99,7 +104,7 @@ KINDS: tuple[str, ...] = (
     "out_of_rounds", "intercept", "miss", "leak", "impact", "path_point", "reload", "classify",
     "unit_state", "resupply", "discriminate", "expended", "lost", "strike", "part_lost", "message_lost",
     "identify", "fratricide", "command_lost", "autonomous",
-    "fire_control_track", "emission_on", "emission_off",
+    "fire_control_track", "emission_on", "emission_off", "not_released",
 )
 ID_COLUMNS: tuple[str, ...] = ("threat_id", "track_id", "unit_id", "sensor_id", "interceptor_id")
 STRING_COLUMNS: tuple[str, ...] = ("weapon", "layer", "detail")
@@ -115,6 +120,8 @@ REASONS: tuple[str, ...] = (
     "decoy",
     # threat_launch, identify, fratricide (the identity the shooter held)
     "friendly", "friend", "assumed_friend", "hostile", "unknown",
+    # not_released
+    "carrier_lost", "release_not_reached",
 )
 """Why a ``track_drop`` or a ``miss`` happened, and the state a ``unit_state`` entered: the ``reason`` column.
 
@@ -126,6 +133,8 @@ killed or leaked when the round arrived), ``gave_up`` (out of range or energy), 
 kill draw failed). unit_state: ``marching``, ``setting_up``, ``deployed``, ``destroyed``. threat_launch:
 ``decoy`` for a decoy (a threat type with ``decoy``), ``friendly`` for a friendly aircraft, empty for a
 weapon. identify: ``friend``, ``assumed_friend``, ``hostile`` (``unknown`` names a track not yet identified).
+not_released: ``carrier_lost`` (the aircraft was shot down before the release), ``release_not_reached`` (it
+ended its flight before it).
 """
 
 EVENT_SCHEMA = pa.schema(

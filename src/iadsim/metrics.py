@@ -28,6 +28,10 @@ def compute_metrics(events: pa.Table, scenario: Scenario, catalog: Catalog) -> d
     ``command_posts_lost``); ``first_out_of_rounds_s`` is when a unit first
     fired its last round of a type (absent when none ran out).
 
+    With aircraft that release weapons (``raids[].releases``): ``weapons_released`` (launched from their
+    aircraft: threats like any other) and ``weapons_not_released`` (their aircraft was shot down, or ended its
+    flight, first: neither threats, kills nor leaks, and not in ``cost_attacker``).
+
     With a GNSS jammer in the scenario: ``lost`` (threats that drifted off their aim,
     neither killed nor leaked) and ``lost_fraction`` (lost / threats).
     With a jammer that loses network messages (``comms_loss``): ``messages_lost`` (radar looks that never
@@ -86,6 +90,11 @@ def compute_metrics(events: pa.Table, scenario: Scenario, catalog: Catalog) -> d
         metrics.update(decoy_metrics(rows, decoy_ids))
     if len(friendly_ids):
         metrics.update(friendly_metrics(rows, friendly_ids))
+    if any(raid.releases for raid in scenario.raids):
+        released = {flight.name for raid in scenario.raids for flight in raid.release_flights()}
+        details = launched.column("detail").to_numpy(zero_copy_only=False)
+        metrics["weapons_released"] = int(np.count_nonzero(np.isin(details, list(released))))
+        metrics["weapons_not_released"] = rows("not_released").num_rows
     if scenario.command_posts:
         metrics["units_cut_off"] = len(np.unique(rows("command_lost").column("unit_id").to_numpy()))
         metrics["units_autonomous"] = len(np.unique(rows("autonomous").column("unit_id").to_numpy()))

@@ -6,7 +6,8 @@ write only their own (see DESIGN.md, "Contracts between the parts"):
 ============  ==========================================
 group         written by
 ============  ==========================================
-threats       move (position, velocity, arrival); assess (status)
+threats       move (position, velocity, arrival; the launch time and point of
+              weapons aircraft release, once, when it is built); assess (status)
 detections    sense (replaced every tick)
 tracks        track
 assignments   decide (replaced every command cycle)
@@ -35,8 +36,8 @@ F64 = NDArray[np.float64]
 I32 = NDArray[np.int32]
 Bool = NDArray[np.bool_]
 
-# Threat status codes.
-PENDING, FLYING, KILLED, LEAKED = 0, 1, 2, 3
+# Threat status codes; NOT_RELEASED: a weapon whose aircraft was lost (or ended its flight) before releasing it.
+PENDING, FLYING, KILLED, LEAKED, NOT_RELEASED = 0, 1, 2, 3, 4
 # Interceptor status codes.
 IN_FLIGHT, DONE = 1, 2
 # Fire unit states (``Units.state``): only a deployed unit emits and fires.

@@ -120,7 +120,8 @@ class Identification:
         self.reliability, self.period_s, self.challenges = mode.reliability, mode.time_to_answer, \
             doctrine.iff_challenges
         self.weapons_control = WEAPONS_CONTROL.index(doctrine.weapons_control)
-        transponder = np.array([True] * len(scenario.raids) + [f.iff for f in scenario.friendlies], dtype=bool)
+        transponder = np.array([True] * (len(scenario.flights) - len(scenario.friendlies))
+                               + [f.iff for f in scenario.friendlies], dtype=bool)
         threats = compiled.world.threats
         self.answers = compiled.tables.threat_friendly & transponder[threats.raid_index]  # (N,) by threat
         self.corridors = Corridors(scenario.corridors)

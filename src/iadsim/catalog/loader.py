@@ -351,8 +351,21 @@ def _citation_problems(
 
 
 def _check_references(catalog: Catalog) -> None:
-    """Fire units must name radar and interceptor types that exist."""
+    """Fire units must name radar and interceptor types that exist; a loadout, threat types that are weapons."""
     problems = []
+    for entry in catalog.of_kind("threat"):
+        assert isinstance(entry, ThreatType)
+        for index, carried in enumerate(entry.loadout or []):
+            weapon = catalog.find(carried.weapon, "threat")
+            if weapon is None or weapon.threat_class == "aircraft" or weapon.decoy is not None:
+                what = ("names unknown threat type" if weapon is None else
+                        "names an aircraft," if weapon.threat_class == "aircraft" else "names a decoy,")
+                problems.append((catalog.files[entry.name], Problem(
+                    f"the loadout of '{entry.name}' {what} '{carried.weapon}'",
+                    path=f"entries[{catalog.indexes[entry.name]}].loadout[{index}].weapon",
+                    line=catalog.lines.get(entry.name), expected="a catalog threat type that is a weapon (a missile, "
+                    "a bomb, a drone); decoys are carried by decoy_capacity",
+                    suggestion=catalog.suggestion(carried.weapon, "threat"))))
     for entry in catalog.of_kind("fire_unit"):
         assert isinstance(entry, FireUnitType)
         for field_name, kind in (("radars", "radar"), ("interceptors", "interceptor")):

@@ -244,6 +244,16 @@ class WarheadDamage(BaseModel):
         "cookie_cutter", description="Kill probability against distance from the point of impact.")
 
 
+class Carried(BaseModel):
+    """Weapons of one type an aircraft type carries (``loadout``): at most ``count`` of ``weapon`` on its pylons
+    or in its bays, which a raid's ``releases`` draw on (docs/models.md, Aircraft that release weapons)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    weapon: str = Field(min_length=1, max_length=100, description="A catalog threat type it releases.")
+    count: Annotated[int, Field(ge=1, le=100)] = Field(description="Most of this weapon one aircraft carries.")
+
+
 class ThreatType(Entry):
     """An attacking aircraft, drone or missile."""
 
@@ -300,6 +310,9 @@ class ThreatType(Entry):
     distinguishable_range: PositiveLength | None = Field(
         None, description="Decoy: slant range within which a radar that detects it sees it a decoy (m); "
                           "without it, never by range alone.")
+    loadout: list[Carried] | None = Field(
+        None, description="Aircraft: the weapons one of these carries, each type with the most it carries "
+                          "(alternatives, not a sum); a raid's releases draw on it (raids[].releases).")
     decoy_capacity: Annotated[int, Field(ge=1, le=100)] | None = Field(
         None, description="Decoys one of these carries and releases or tows (raids[].decoys); without it, none.")
     gnss_navigation: bool = Field(
@@ -335,6 +348,10 @@ class ThreatType(Entry):
                 raise ValueError("a decoy carries no decoys of its own: leave out decoy_capacity")
         if self.gnss_navigation and (self.gnss_drift_rate is None or self.aim_tolerance is None):
             raise ValueError("a threat with gnss_navigation needs gnss_drift_rate and aim_tolerance too")
+        if self.loadout is not None and self.threat_class != "aircraft":
+            raise ValueError(f"only an aircraft carries a loadout (this is a {self.threat_class.replace('_', ' ')})")
+        if self.loadout is not None and len({row.weapon for row in self.loadout}) < len(self.loadout):
+            raise ValueError("a weapon is listed twice under loadout: give one row per weapon type")
         if self.anti_radiation != (self.silent_drift_rate is not None):
             raise ValueError("an anti-radiation missile needs 'anti_radiation: true' and its 'silent_drift_rate' "
                              "together")

@@ -75,8 +75,8 @@ def altitude_ramps(
 class FlightMover(WaypointMover):
     """Routes with coordinated turns and altitude profiles; integrated ballistic trajectories."""
 
-    def __init__(self, compiled: CompiledScenario) -> None:
-        super().__init__(compiled)
+    def _plan(self, compiled: CompiledScenario) -> None:
+        super()._plan(compiled)
         threats, routes, raids = compiled.world.threats, compiled.routes, compiled.scenario.flights
         types, kind, raid = compiled.threat_types, threats.type_index, threats.raid_index
         load_factor = np.array([(t.max_load_factor or 0.0) / STANDARD_GRAVITY_MPS2 for t in types])[kind]
@@ -133,6 +133,20 @@ class FlightMover(WaypointMover):
             weave_mps2=figure("terminal_manoeuvre", 0.0),
             weave_below_m=figure("terminal_manoeuvre_altitude", 0.0),
         )
+
+    def rewind(self) -> None:
+        super().rewind()
+        self.piece[:] = 0
+
+    def passing_time_s(self, rows: I64, point: I64) -> F64:
+        """Time of flight (s) at which threats ``rows`` pass nearest route point ``point``: the middle of the
+        turn that rounds it (its corner without a turn), or the end of the route for its last point."""
+        corner = 2 * np.maximum(point - 1, 0) + 1
+        last = self.pieces.start_s.shape[1] - 1
+        middle = 0.5 * (self.pieces.start_s[rows, np.minimum(corner, last)]
+                        + self.pieces.start_s[rows, np.minimum(corner + 1, last)])
+        at_end = point >= self.n_points[rows] - 1
+        return np.where(point <= 0, 0.0, np.where(at_end, self.flight_time_s[rows], middle))
 
     @property
     def arrival_t_s(self) -> np.ndarray:

@@ -24,6 +24,7 @@ from iadsim import geo
 from iadsim.events import NO_EVENTS, EventColumns, events, reason_codes
 from iadsim.geo import ecef_of_n_vector
 from iadsim.jit import kernel
+from iadsim.physics.release import any_unreleasable, not_released, place_releases
 from iadsim.registry import columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import FLYING, PENDING, World
@@ -40,6 +41,17 @@ class WaypointMover:
     provides = columns("threats", "pos_ecef_m", "alt_m", "vel_ecef_mps", "status", "arrived")
 
     def __init__(self, compiled: CompiledScenario) -> None:
+        releases = compiled.releases
+        if releases.count:  # find where the aircraft release their weapons before planning the weapons' flights
+            planned = object.__new__(type(self))
+            planned._plan(compiled)
+            place_releases(compiled, planned)
+        self._plan(compiled)
+        self.release_weapon, self.release_carrier = releases.weapon_row, releases.carrier_row
+        self.not_released_reason = reason_codes(("release_not_reached", "carrier_lost"))
+
+    def _plan(self, compiled: CompiledScenario) -> None:
+        """Plan every threat's flight from the compiled routes."""
         routes = compiled.routes
         self.n = np.ascontiguousarray(geo.n_vector(routes.lat_rad, routes.lon_rad))  # (N, W, 3)
         start, end = self.n[:, :-1], self.n[:, 1:]
@@ -56,6 +68,7 @@ class WaypointMover:
             (np.zeros((len(kind), 1)), np.cumsum(leg_length_m / routes.speed_mps[:, None], axis=1)), axis=1
         )
         rows = np.arange(len(kind))
+        self.n_points = routes.n_points
         self.flight_time_s = self.waypoint_t_s[rows, routes.n_points - 1]
         self.launch_alt_m = routes.alt_m[:, 0].copy()
         self.aim_alt_m = routes.alt_m[rows, routes.n_points - 1]
@@ -66,8 +79,24 @@ class WaypointMover:
         self.launch_reason = np.select([tables.threat_decoy, tables.threat_friendly], [decoy, friendly], 0
                                        ).astype(np.int8)
 
+    def rewind(self) -> None:
+        """Forget where each threat was on its route, so that positions may be asked again from its launch."""
+        self.leg[:] = 0
+
+    def passing_time_s(self, rows: I64, point: I64) -> F64:
+        """Time of flight (s) at which threats ``rows`` pass route point ``point`` (0: the launch point)."""
+        return self.waypoint_t_s[rows, point]
+
+    def wake_s(self, world: World) -> float:
+        """Now, while a weapon waits on an aircraft that is gone (it is ended at the next tick); else never."""
+        if len(self.release_weapon) and any_unreleasable(self.release_weapon, self.release_carrier,
+                                                         world.threats.status):
+            return 0.0
+        return np.inf
+
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         threats = world.threats
+        dropped = self._not_released(world, t_s) if len(self.release_weapon) else NO_EVENTS
         launching, rows, elapsed = due_rows(threats.status, threats.launch_t_s, self.flight_time_s, threats.arrived,
                                             t_s)
         launched = NO_EVENTS
@@ -84,7 +113,18 @@ class WaypointMover:
             pos, alt = self.position(rows, elapsed)
             settle(rows, elapsed, pos, alt, t_s, dt_s, threats.launch_t_s, self.flight_time_s,
                    threats.pos_ecef_m, threats.alt_m, threats.vel_ecef_mps, threats.arrived)
-        return launched
+        return dropped + launched
+
+    def _not_released(self, world: World, t_s: float) -> EventColumns:
+        """End the weapons whose aircraft is no longer flying: ``not_released`` events where it was last."""
+        threats = world.threats
+        found, killed = not_released(self.release_weapon, self.release_carrier, threats.status)
+        if len(found) == 0:
+            return NO_EVENTS
+        rows = self.release_weapon[found]
+        return events("not_released", t_s, len(rows), threats.pos_ecef_m[self.release_carrier[found]],
+                      threat_id=threats.id[rows], weapon=self.type_names[rows], value=threats.cost_usd[rows],
+                      detail=self.raid_names[rows], reason=self.not_released_reason[killed.astype(np.int64)])
 
     def position(self, rows: I64, elapsed_s: F64) -> tuple[F64, F64]:
         """ECEF position and altitude of threats ``rows`` after ``elapsed_s`` of flight (time runs forward)."""

@@ -127,7 +127,7 @@ def _log_rows(record: RunRecord) -> list[dict[str, Any]]:
     rows = np.flatnonzero(kind != "path_point")[:MAX_LOG_ROWS]
     columns = {name: events.column(name).take(rows).to_pylist()
                for name in ("t_s", "kind", "threat_id", "track_id", "unit_id", "sensor_id", "interceptor_id",
-                            "weapon", "detail", "value")}
+                            "weapon", "detail", "value", "reason")}
     threats = {outcome["threat_id"]: record.threat_label(outcome) for outcome in record.outcomes}
     out = []
     for index in range(len(rows)):
@@ -161,6 +161,9 @@ def _sentence(record: RunRecord, event: dict[str, Any]) -> str:
                                 f"({detail}, at {value / 1000:,.1f} km)",
         "lost": lambda: f"{threat} misses {detail} by {value:,.0f} m: its satellite navigation was jammed",
         "expended": lambda: f"{threat} ends its flight near {detail}: a decoy, it harms nothing",
+        "not_released": lambda: f"{weapon} {threat} ({detail}) is never released: "
+                                + ("its aircraft was shot down first" if event.get("reason") == "carrier_lost"
+                                   else "its aircraft ended its flight first"),
     }
     return sentences[kind]() if kind in sentences else f"{kind} {threat} {detail}".strip()
 

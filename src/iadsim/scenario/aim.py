@@ -41,11 +41,13 @@ def aim_problems(scenario: Scenario, catalog: Catalog) -> list[Problem]:
     """Raids whose ``target_part`` the target lacks, and anti-radiation missiles not aimed at a radar."""
     problems: list[Problem] = []
     units = {unit.name: unit for unit in scenario.units}
-    for index, raid in enumerate(scenario.raids):
+    aimed = [(f"raids[{index}]", raid) for index, raid in enumerate(scenario.raids)]
+    aimed += [(f"raids[{index}].releases[{k}]", flight) for index, raid in enumerate(scenario.raids)
+              for k, flight in enumerate(raid.release_flights())]
+    for path, raid in aimed:
         kind = catalog.find(raid.type, "threat")
         if kind is None:
             continue
-        path = f"raids[{index}]"
         unit = units.get(raid.target or "")
         if raid.target_part is not None and unit is None:
             problems.append(Problem(
@@ -72,10 +74,11 @@ def aim_problems(scenario: Scenario, catalog: Catalog) -> list[Problem]:
 
 def aimed_parts(scenario: Scenario, threats: Threats, parts: Parts) -> NDArray[np.int64]:
     """(N,) the part row each threat is aimed at (-1: none): the first part of its raid's ``target_part`` kind
-    in the target unit (friendly aircraft, flights after the raids, aim at none)."""
+    in the target unit (friendly aircraft aim at none)."""
     unit_names = [unit.name for unit in scenario.units]
-    row_of_raid = np.full(len(scenario.flights), -1, np.int64)
-    for index, raid in enumerate(scenario.raids):
+    flights = scenario.flights
+    row_of_raid = np.full(len(flights), -1, np.int64)
+    for index, raid in enumerate(flights):
         if raid.target_part is not None:
             unit = unit_names.index(raid.target)
             rows = np.flatnonzero((parts.unit_index == unit) & (parts.kind == PART_KINDS.index(raid.target_part)))

@@ -21,6 +21,7 @@ from iadsim.catalog import Catalog
 from iadsim.catalog.schema import FireUnitType, InterceptorType, RadarType, ThreatType
 from iadsim.scenario.aim import aim_at_parts
 from iadsim.scenario.layout import unit_parts
+from iadsim.scenario.releases import Releases
 from iadsim.scenario.schedule import Deliveries, raid_launch_times_s
 from iadsim.scenario.schema import Position, Raid, Scenario
 from iadsim.scenario.tables import TypeTables
@@ -64,6 +65,8 @@ class CompiledScenario:
     """Scheduled resupply of the units' magazines (see :mod:`iadsim.scenario.schedule`)."""
     terrain: GridTerrain = FLAT
     """The ground, loaded once: radars' masking and terrain-following flight (:mod:`iadsim.terrain`)."""
+    releases: Releases = field(default_factory=Releases.empty)
+    """Weapons released by aircraft (``raids[].releases``): their rows, carriers and release conditions."""
     unit_own_picture: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
     """(U,) for a unit under a scenario command post, the air picture of its own radars alone, which it falls
     back on when cut off (:mod:`iadsim.c2.command`); -1 for the others."""
@@ -94,7 +97,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, rng: np.random.Genera
         value=np.array([asset.value for asset in scenario.assets], dtype=float),
     )
     units = _units(scenario, unit_names, missile_names)
-    threats, routes = _threats(scenario, catalog, threat_names, rng)
+    threats, routes, releases = _threats(scenario, catalog, threat_names, rng)
     sensors, sensor_names, n_pictures, unit_picture, own_picture = _sensors(scenario, catalog, radar_names)
     units.picture = unit_picture
     units.parts = unit_parts(scenario, catalog, sensors.unit_index)
@@ -111,12 +114,13 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, rng: np.random.Genera
     raid_names = [raid.name or raid.type for raid in scenario.flights]
     tables = TypeTables.of(compiled_types["interceptor_types"], unit_types, units.type_index,
                            compiled_types["radar_types"], sensors.type_index, compiled_types["threat_types"],
-                           threats.type_index, raid_names, threats.raid_index, len(scenario.raids))
+                           threats.type_index, raid_names, threats.raid_index,
+                           len(scenario.flights) - len(scenario.friendlies))
     return CompiledScenario(scenario=scenario, catalog=catalog, routes=routes, world=world,
                             tables=tables,
                             entities=_entities(scenario, world, sensor_names, tables), deliveries=deliveries,
                             terrain=load_terrain(scenario.terrain.file) if scenario.terrain is not None else FLAT,
-                            unit_own_picture=own_picture,
+                            unit_own_picture=own_picture, releases=releases,
                             **compiled_types)
 
 
@@ -186,7 +190,7 @@ def _units(scenario: Scenario, unit_names: list[str], missile_names: list[str]) 
 
 def _threats(
     scenario: Scenario, catalog: Catalog, threat_names: list[str], rng: np.random.Generator
-) -> tuple[Threats, Routes]:
+) -> tuple[Threats, Routes, Releases]:
     targets = {asset.name: asset.position for asset in scenario.assets}
     targets |= {unit.name: unit.position for unit in scenario.units}
     flights = scenario.flights
@@ -223,19 +227,28 @@ def _threats(
         block[:, 1:] = route
         flown = (kind.cruise_altitude if raid.altitude is None else raid.altitude,
                  kind.speed if raid.speed is None else raid.speed, values.get(raid.target, np.nan))
+        first = len(raid_index)
         add(block, launch_times, index, raid.type, 1 + len(points), *flown)
-        return index, raid, block, launch_times, 1 + len(points), flown
+        return index, raid, block, launch_times, 1 + len(points), flown, first
 
     carriers = [fly(index, raid) for index, raid in enumerate(scenario.raids)]
     # Decoys come after every weapon, and friendly aircraft after them, so a scenario's threat ids do not
     # change when decoys or friendlies are added.
-    for index, raid, block, launch_times, n_route, flown in carriers:
+    for index, raid, block, launch_times, n_route, flown, _ in carriers:
         if raid.decoys is None:
             continue
         assert raid.decoys is not None
         add(np.repeat(block, raid.decoys.count, axis=0), np.repeat(launch_times, raid.decoys.count), index,
             raid.decoys.type, n_route, *flown)
-    for index in range(len(scenario.raids), len(flights)):
+    # Released weapons next, each flight's rows aircraft by aircraft; the move stage puts their launch where
+    # and when their aircraft releases them (iadsim.physics.release).
+    releases = []
+    index = len(scenario.raids)
+    for _, raid, _, launch_times, _, _, first_carrier in carriers:
+        for k in range(len(raid.releases)):
+            releases.append(Releases.of(raid, first_carrier, len(launch_times), fly(index, flights[index])[-1], k))
+            index += 1
+    for index in range(index, len(flights)):
         fly(index, flights[index])
     routes = Routes(np.vstack(lat), np.vstack(lon), np.vstack(alt), np.array(n_points, np.int32),
                     np.array(cruise), np.array(speed))
@@ -260,7 +273,7 @@ def _threats(
         rcs_m2=np.array([kind.rcs for kind in kinds])[types],
         cost_usd=np.array([kind.cost_usd for kind in kinds])[types],
     )
-    return threats, routes
+    return threats, routes, Releases.joined(releases)
 
 
 def _scatter(centre: Position, radius_m: float, count: int, rng: np.random.Generator) -> NDArray[np.float64]:

@@ -26,6 +26,7 @@ from iadsim.scenario.aim import aim_problems
 from iadsim.scenario.emission import emission_problems
 from iadsim.scenario.kill_chain_checks import check_kill_chain
 from iadsim.scenario.layout import layout_problems
+from iadsim.scenario.releases import release_problems
 from iadsim.scenario.schema import Doctrine, Scenario
 from iadsim.terrain import check_terrain_file
 from iadsim.validation import validate_model
@@ -69,7 +70,8 @@ def scenario_from_document(document: Document, catalog: Catalog, allow_large: bo
     if own:
         catalog = load_catalog((*catalog.extra_files, *own))
     problems = (check_references(scenario, catalog) + check_times(scenario) + layout_problems(scenario, catalog)
-                + emission_problems(scenario, catalog) + aim_problems(scenario, catalog))
+                + emission_problems(scenario, catalog) + aim_problems(scenario, catalog)
+                + release_problems(scenario, catalog))
     if not problems:  # the budget counts what the names refer to, and so comes after them
         problems = check_budget(scenario, allow_large) + check_terrain(scenario)
     if problems:
@@ -397,7 +399,7 @@ def scenario_hash(scenario: Scenario) -> str:
 
 def _stable_form(scenario: Scenario) -> dict[str, Any]:
     """The scenario as JSON data, without the fields that came after hashes were first stored when unset
-    (``jammers``, each raid's ``jammer``, ``decoys`` and ``target_part``; ``friendlies``, ``corridors``,
+    (``jammers``, each raid's ``jammer``, ``decoys``, ``target_part`` and ``releases`` and its waypoints' ``name``; ``friendlies``, ``corridors``,
     ``command_posts``, each unit's ``command_post`` and ``emission``, the doctrine's ``iff``, ``iff_challenges``,
     ``autonomy_delay`` and ``emission`` at their defaults): a scenario without them keeps its hash (a study
     started before them still resumes)."""
@@ -417,4 +419,9 @@ def _stable_form(scenario: Scenario) -> dict[str, Any]:
         for optional in ("jammer", "decoys", "target_part"):
             if raid[optional] is None:
                 del raid[optional]
+        if not raid["releases"]:
+            del raid["releases"]
+        for point in raid["waypoints"]:
+            if point["name"] is None:
+                del point["name"]
     return data

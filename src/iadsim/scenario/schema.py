@@ -48,6 +48,12 @@ class Position(_Strict):
     alt: Length = Field(0.0, ge=-500.0, le=MAX_ALTITUDE_M, description="Altitude above the WGS-84 ellipsoid (m).")
 
 
+class Waypoint(Position):
+    """A point of a raid's route; a ``name`` lets a release be made there (``releases[].release_at``)."""
+
+    name: Name | None = Field(None, description="A name for the point, unique within its raid.")
+
+
 class Asset(_Strict):
     """Something worth defending: a city, an airbase, a power plant."""
 
@@ -209,6 +215,39 @@ class RaidDecoys(_Strict):
     count: int = Field(ge=1, le=100, description="Decoys per threat, at most its type's decoy_capacity.")
 
 
+TargetPart = Literal["command_post", "search_radar", "engagement_radar", "launcher"]
+
+
+class Release(_Strict):
+    """Weapons every aircraft of a raid releases from its type's ``loadout`` at a target: ``count`` of ``weapon``,
+    once the aircraft is within ``release_range`` of the aim point (ground distance) or at the waypoint named
+    ``release_at``; the aircraft flies on along its route (egress). Each weapon is a threat of its own from the
+    aircraft's position at that moment to the target; an aircraft shot down first releases nothing
+    (docs/models.md, Aircraft that release weapons)."""
+
+    weapon: TypeName = Field(description="A weapon type of the aircraft type's catalog loadout.")
+    count: int = Field(1, ge=1, le=100, description="Weapons each aircraft releases.")
+    target: Name = Field(description="Name of the asset or unit the weapons attack.")
+    target_part: TargetPart | None = Field(
+        None, description="With a unit as target: the part aimed at, as for a raid's target_part.")
+    release_range: Length | None = Field(None, gt=0.0, le=5e6, description="Release once the aircraft is within "
+                                         "this ground distance of the aim point (m), at most the weapon's reach.")
+    release_at: Name | None = Field(None, description="Release at the raid's waypoint of this name.")
+    interval: Duration = Field(0.0, ge=0.0, le=3600.0, description="Time between the weapons of one aircraft (s).")
+    altitude: Length | None = Field(None, ge=0.0, le=MAX_ALTITUDE_M, description="The weapons' cruise altitude; "
+                                                                                 "defaults to the type's.")
+    speed: Speed | None = Field(None, gt=0.0, le=MAX_SPEED_MPS, description="Their speed; defaults to the type's.")
+    terminal: Literal["level", "dive", "pop_up"] = Field(
+        "level", description="End of their flight, as for a raid (move model `flight`).")
+
+    @model_validator(mode="after")
+    def _one_release_condition(self) -> Release:
+        if (self.release_range is None) == (self.release_at is None):
+            raise ValueError("a release needs one of 'release_range' (e.g. 80 km) or 'release_at' (a waypoint's "
+                             "name)" + (", not both" if self.release_range is not None else ""))
+        return self
+
+
 class Raid(_Strict):
     """``count`` threats of one catalog type, launched one after another towards a target."""
 
@@ -222,10 +261,10 @@ class Raid(_Strict):
     launch_point: Position
     spread: Length = Field(0.0, ge=0.0, le=1e6, description="Launch points scatter uniformly within this radius (m).")
     target: Name | None = Field(None, description="Name of the asset or unit the raid attacks.")
-    target_part: Literal["command_post", "search_radar", "engagement_radar", "launcher"] | None = Field(
+    target_part: TargetPart | None = Field(
         None, description="With a unit as target: the part aimed at (the first of its kind in the unit's type; "
                           "an anti-radiation missile needs a radar); default: the unit's position.")
-    waypoints: list[Position] = Field(default_factory=list, description="Route before the target, in order.")
+    waypoints: list[Waypoint] = Field(default_factory=list, description="Route before the target, in order.")
     altitude: Length | None = Field(None, ge=0.0, le=MAX_ALTITUDE_M, description="Cruise altitude; defaults to "
                                                                                  "the type's.")
     speed: Speed | None = Field(None, gt=0.0, le=MAX_SPEED_MPS, description="Speed; defaults to the type's.")
@@ -253,6 +292,22 @@ class Raid(_Strict):
     cep: Length | None = Field(
         None, ge=0.0, le=100e3, description="Circular error probable of the raid's impact points (m), e.g. a "
                                             "weapon degraded by jamming; default: its type's catalog cep.")
+    releases: list[Release] = Field(
+        default_factory=list, max_length=20, description="Weapons each aircraft of the raid releases from its "
+                                                         "loadout, and where (docs/models.md, Aircraft that release "
+                                                         "weapons); default: none.")
+
+    def release_flights(self) -> list[Raid]:
+        """Each release as a flight of the weapons it releases (what compilation and the move stage fly): the
+        launch times and points are the aircraft's until the move stage puts them where it releases them."""
+        label = self.name or self.type
+        return [Raid(name=f"{label}: {release.weapon} at {release.target}"
+                          + (f" {release.target_part.replace('_', ' ')}" if release.target_part else ""),
+                     type=release.weapon, count=self.count * self.waves * release.count,
+                     launch_time=self.launch_time, launch_point=self.launch_point, target=release.target,
+                     target_part=release.target_part, altitude=release.altitude, speed=release.speed,
+                     terminal=release.terminal)
+                for release in self.releases]
 
     @model_validator(mode="before")
     @classmethod
@@ -294,7 +349,8 @@ class Friendly(_Strict):
     def as_raid(self) -> Raid:
         """The flight as a raid of one aircraft along its route (what compilation and the move stage fly)."""
         return Raid(name=self.name, type=self.type, count=1, launch_time=self.time, launch_point=self.start,
-                    waypoints=self.route, altitude=self.altitude, speed=self.speed)
+                    waypoints=[Waypoint(**point.model_dump()) for point in self.route], altitude=self.altitude,
+                    speed=self.speed)
 
 
 class Corridor(_Strict):
@@ -549,9 +605,11 @@ class Scenario(_Strict):
 
     @property
     def flights(self) -> list[Raid]:
-        """Every flight the threat arrays hold, in their order of raids: the raids, then each friendly aircraft
-        as a raid of one (:meth:`Friendly.as_raid`); a threat's ``raid_index`` indexes this list."""
-        return [*self.raids, *(friendly.as_raid() for friendly in self.friendlies)]
+        """Every flight the threat arrays hold, in their order of raids: the raids, the weapons their aircraft
+        release (:meth:`Raid.release_flights`), then each friendly aircraft as a raid of one
+        (:meth:`Friendly.as_raid`); a threat's ``raid_index`` indexes this list."""
+        return [*self.raids, *(flight for raid in self.raids for flight in raid.release_flights()),
+                *(friendly.as_raid() for friendly in self.friendlies)]
 
     @property
     def catalog_files(self) -> tuple[CatalogFile, ...]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 CASE_MODULES: tuple[str, ...] = ("iadsim.verify.geodesy", "iadsim.verify.report_map", "iadsim.verify.c2", "iadsim.verify.kill_chain",
                                  "iadsim.verify.physics", "iadsim.verify.study",
-                                 "iadsim.verify.posture", "iadsim.verify.strikes", "iadsim.verify.arm", "iadsim.verify.sensors", "iadsim.verify.jamming",
+                                 "iadsim.verify.posture", "iadsim.verify.strikes", "iadsim.verify.arm", "iadsim.verify.release", "iadsim.verify.sensors", "iadsim.verify.jamming",
                                  "iadsim.verify.tracking", "iadsim.verify.identification")
 
 
