@@ -44,12 +44,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iadsim.catalog.schema import RadarType
-from iadsim.jit import kernel, poisson_of, uniform_of
+from iadsim.events import EventColumns, merge
+from iadsim.jit import kernel, normal_of, poisson_of, uniform_of
 from iadsim.registry import columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.sensors.detection import DetectionTable, required_snr
-from iadsim.sensors.jamming import Jamming, interference_of, radar_jamming_of
-from iadsim.scenario.tables import HALF_SECTOR, MAX_ELEVATION, MAX_RANGE, MIN_ELEVATION
+from iadsim.sensors.strobes import Strobes
+from iadsim.sensors.jamming import FAN_BEAM, Jamming, interference_of, radar_jamming_of
+from iadsim.scenario.tables import HALF_SECTOR, MAX_ELEVATION, MAX_RANGE, MIN_ELEVATION, SIGMA
 from iadsim.sensors.scan import (
     SENSOR_GEOMETRY, ScanningSensor, covers_of, due_looks, first_detections, flying_rows, grown, heading_of, measure_of,
     to_ecef_of, wrap_angle_of,
@@ -163,17 +165,29 @@ class RadarSensor(ScanningSensor):
         # 0.4 us a look tick; a second entry kernel without them would cost about as much in its native call
         # and seconds of compilation.
         self.no_jammers = (np.zeros((0, 3)), np.zeros(0), np.zeros((0, 3)), np.zeros(0, np.int64))
+        self.no_strobes = (np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros((0, 2)))
+        self.strobes = Strobes(compiled, self.jamming)
+
+    def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
+        detected = super().step(world, t_s, dt_s, rng)
+        if not self.jamming.active or world.detections is self.quiet:
+            return detected
+        return merge(detected, self.strobes.put(world, t_s))
 
     def _look(self, world: World, t_s: float, draws: NDArray[np.uint64]
               ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
         sensors, threats, terrain, jamming = world.sensors, world.threats, self.terrain, self.jamming
-        return _radar_looks(
+        states = jamming.states(threats, t_s) if jamming.active else (*self.no_jammers, self.no_jammers[3])
+        buffers = self.strobes.buffers(len(states[3])) if jamming.active else self.no_strobes
+        *looks, count = _radar_looks(
             t_s, self.next_look_s, self.next_due_s, self.limits, sensors.emitting, sensors.rotation,
             sensors.pos_ecef_m, sensors.antenna_alt_m, heading_of(sensors), threats.status, threats.pos_ecef_m,
             threats.alt_m, threats.vel_ecef_mps, threats.type_index, self.rcs_db, self.aspect_dependent,
             self.figures, self.table_of, self.tables, terrain.lat_rad, terrain.lon_rad, terrain.height, self.seen,
-            self.log_all, draws, jamming.figures, jamming.power_w, jamming.cover,
-            *(jamming.states(threats, t_s) if jamming.active else self.no_jammers))
+            self.log_all, draws, jamming.figures, jamming.power_w, jamming.cover, *states[:4], *buffers)
+        if jamming.active:
+            self.strobes.found(states[4], count)
+        return tuple(looks)
 
 
 @kernel
@@ -198,13 +212,17 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
                  type_index: I32, rcs_db: Array, aspect_dependent: bool, figures: Array, table_of: I64,
                  tables: Array, lat_axis: Array, lon_axis: Array, height: Array, seen: NDArray[np.bool_],
                  log_all: bool, draws: NDArray[np.uint64], jam_figures: Array, jam_power_w: Array,
-                 jam_cover: Array, jammer_ecef_m: Array, jammer_alt_m: Array, jammer_axis: Array, jammer_kind: I64
-                 ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
+                 jam_cover: Array, jammer_ecef_m: Array, jammer_alt_m: Array, jammer_axis: Array, jammer_kind: I64,
+                 strobe_sensor: I32, strobe_row: I64, strobe_az_el: Array
+                 ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_], int]:
     """Every look due at ``t_s`` (see the module doc and :meth:`ScanningSensor._look`): detections, the real
     ones first in (radar, threat) order, then the false alarms. Draws, in order: one uniform per covered pair,
-    three normals per real detection, one Poisson count per radar, three uniforms per false alarm. The
-    jammers radiating now (:meth:`iadsim.sensors.jamming.Jamming.states`; none: the jammer-free arithmetic)
-    lower each pair's SNR to its SINR."""
+    three normals per real detection, one Poisson count per radar, three uniforms per false alarm, then two
+    normals per strobe (one for a fan beam). The jammers radiating now
+    (:meth:`iadsim.sensors.jamming.Jamming.states`; none: the jammer-free arithmetic) lower each pair's SNR
+    to its SINR, and each jammer a look sees (:func:`strobes_of`) is a strobe: its radar, its row of the
+    jammers and its measured azimuth and elevation (NaN for a fan beam) into ``strobe_sensor``,
+    ``strobe_row`` and ``strobe_az_el`` (room for looks × jammers), their number returned last."""
     looking = due_looks(next_look_s, limits, emitting, t_s, next_due_s)
     rows = flying_rows(status)
     flat = len(lat_axis) < 2  # no terrain to mask
@@ -216,13 +234,15 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
     candidate, distance, enu = np.empty(len(rows), np.int64), np.empty(len(rows)), np.empty((len(rows), 3))
     jammed = len(jammer_kind) > 0
     main_jn, jammer_direction = np.empty(len(jammer_kind)), np.empty((len(jammer_kind), 3))
-    found = 0
+    found = strobes = 0
     for s in looking:
         heard = 0
         if jammed:
             radar_jamming_of(rotation[s], radar_ecef_m[s], antenna_alt_m[s], jam_power_w[s], jam_figures[s],
                              jam_cover, jammer_ecef_m, jammer_alt_m, jammer_axis, jammer_kind, main_jn,
                              jammer_direction)
+            strobes = strobes_of(s, 10.0 ** (figures[s, REFERENCE_SNR_DB] / 10.0), heading_rad[s], limits[s],
+                                 main_jn, jammer_direction, strobes, strobe_sensor, strobe_row, strobe_az_el)
         for n in rows:
             slant = covers_of(rotation[s], radar_ecef_m[s], antenna_alt_m[s], heading_rad[s], limits[s],
                               threat_ecef_m[n], threat_alt_m[n], enu[heard])
@@ -284,5 +304,34 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
                 limits[s, MAX_ELEVATION] - limits[s, MIN_ELEVATION]) * uniform_of(draws)
             to_ecef_of(range_az_el[d], rotation[s], radar_ecef_m[s], pos[d])
             d += 1
+    for k in range(strobes):  # the strobes' angle noise, drawn last: the detections' draws are as without them
+        s = strobe_sensor[k]
+        strobe_az_el[k, 0] = wrap_angle_of(strobe_az_el[k, 0] + normal_of(draws) * limits[s, SIGMA + 1])
+        if jam_figures[s, FAN_BEAM] > 0.0:
+            strobe_az_el[k, 1] = np.nan
+        else:
+            strobe_az_el[k, 1] += normal_of(draws) * limits[s, SIGMA + 2]
     log = first_detections(seen, out_sensor, out_threat, found, log_all)
-    return looking, out_sensor, out_threat, range_az_el, pos, true_range[:found].copy(), log
+    return looking, out_sensor, out_threat, range_az_el, pos, true_range[:found].copy(), log, strobes
+
+
+@kernel
+def strobes_of(s: int, threshold: float, heading_rad: float, limits: Array, main_jn: Array, direction: Array,
+               count: int, strobe_sensor: I32, strobe_row: I64, strobe_az_el: Array) -> int:
+    """Append radar ``s``'s strobes to the strobe buffers from ``count`` on and return their new count: every
+    jammer whose main-lobe J/N (:func:`iadsim.sensors.jamming.radar_jamming_of`, 0 when it does not radiate at
+    the radar or is below its horizon) reaches ``threshold`` (the per-pulse SNR of the radar's reference
+    detection, linear) and that lies within the radar's azimuth sector; the true azimuth and elevation of
+    its direction (the noise is added by the caller)."""
+    for k in range(len(main_jn)):
+        if main_jn[k] < threshold or main_jn[k] <= 0.0:
+            continue
+        azimuth = np.arctan2(direction[k, 0], direction[k, 1])
+        half = limits[HALF_SECTOR]
+        if half < np.pi and abs(wrap_angle_of(azimuth - heading_rad)) > half:
+            continue
+        strobe_sensor[count], strobe_row[count] = s, k
+        strobe_az_el[count, 0] = azimuth
+        strobe_az_el[count, 1] = np.arctan2(direction[k, 2], np.hypot(direction[k, 0], direction[k, 1]))
+        count += 1
+    return count

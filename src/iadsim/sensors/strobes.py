@@ -9,16 +9,77 @@ into azimuths; :func:`triangulate` intersects bearing lines in a common plane by
 least squares (the exact crossing for two lines). Verified against the law of sines
 of plane geometry (``iadsim verify``, ``jam-strobe-triangulation``).
 
-Not yet wired into a run: strobes do not reach the trackers as angle-only reports,
-and no interceptor homes on jam (docs/models.md, Jamming).
+In a run (sense model ``radar``), every look of a radar at which a jammer's main-lobe
+J/N reaches the per-pulse SNR of the radar's reference detection gives a strobe
+(:func:`iadsim.sensors.radar.strobes_of`): the jammer's azimuth and elevation with
+the radar's angle noise, in ``world.detections`` (``strobe_*``), for the track stage
+to locate the jammer (:mod:`iadsim.tracking.jammer_fixes`). :class:`Strobes` keeps the
+sense stage's buffers and logs a ``strobe`` event at each radar's first strobe of
+each jammer (every one with ``log_all_detections``).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numpy.typing import NDArray
 
+from iadsim.events import NO_EVENTS, EventColumns, events
+from iadsim.world import World
+
+if TYPE_CHECKING:
+    from iadsim.scenario.compile import CompiledScenario
+    from iadsim.sensors.jamming import Jamming
+
 F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+
+
+class Strobes:
+    """The strobes of the sense stage's looks: buffers for the look kernel, the sources it saw, the log."""
+
+    def __init__(self, compiled: CompiledScenario, jamming: Jamming) -> None:
+        sensors = compiled.world.sensors
+        self.radars = len(sensors.id)
+        self.standoff = len(jamming.standoff_names)
+        carried = [jamming.types[k].name if k >= 0 else "" for k in jamming.threat_jammer.tolist()]
+        self.source_name = np.array([*jamming.standoff_names, *carried], dtype=object)
+        """Each source's name in the log: the stand-off jammer's, or the carried jammer's type."""
+        self.seen = np.zeros((self.radars, len(self.source_name)), dtype=bool)
+        self.log_all = compiled.scenario.log_all_detections
+        self.sensor, self.row, self.az_el = np.empty(0, np.int32), np.empty(0, np.int64), np.empty((0, 2))
+        self.source, self.count = np.empty(0, np.int64), 0
+
+    def buffers(self, jammers: int) -> tuple[NDArray[np.int32], I64, F64]:
+        """Room for a look tick's strobes: every radar × the ``jammers`` radiating now."""
+        room = self.radars * jammers
+        if len(self.sensor) < room:
+            self.sensor, self.row, self.az_el = np.empty(room, np.int32), np.empty(room, np.int64), np.empty((room, 2))
+        return self.sensor, self.row, self.az_el
+
+    def found(self, source: I64, count: int) -> None:
+        """The look kernel filled ``count`` strobes; ``source`` names the jammers' rows (Jamming.states)."""
+        self.source, self.count = source, count
+
+    def put(self, world: World, t_s: float) -> EventColumns:
+        """This tick's strobes into ``world.detections``; ``strobe`` events for those to log."""
+        count = self.count
+        sensor, source = self.sensor[:count].copy(), self.source[self.row[:count]]
+        detections = world.detections
+        detections.strobe_sensor, detections.strobe_source = sensor, source
+        detections.strobe_az_el = self.az_el[:count].copy()
+        if not count:
+            return NO_EVENTS
+        log = np.ones(count, bool) if self.log_all else ~self.seen[sensor, source]
+        self.seen[sensor, source] = True
+        logged = np.flatnonzero(log)
+        if not len(logged):
+            return NO_EVENTS
+        carrier = source[logged] - self.standoff
+        return events("strobe", t_s, len(logged), world.sensors.pos_ecef_m[sensor[logged]],
+                      sensor_id=world.sensors.id[sensor[logged]], threat_id=np.where(carrier >= 0, carrier, -1),
+                      value=np.rad2deg(detections.strobe_az_el[logged, 0]), detail=self.source_name[source[logged]])
 
 
 def strobe_azimuths(direction_enu: F64) -> F64:
