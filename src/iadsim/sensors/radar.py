@@ -45,7 +45,7 @@ from numpy.typing import NDArray
 
 from iadsim.catalog.schema import RadarType
 from iadsim.events import EventColumns, merge
-from iadsim.jit import kernel, normal_of, poisson_of, uniform_of
+from iadsim.jit import KernelRandom, kernel, normal_of, poisson_of, uniform_of
 from iadsim.registry import columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.sensors.detection import DetectionTable, required_snr
@@ -167,8 +167,11 @@ class RadarSensor(ScanningSensor):
         self.no_jammers = (np.zeros((0, 3)), np.zeros(0), np.zeros((0, 3)), np.zeros(0, np.int64))
         self.no_strobes = (np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros((0, 2)))
         self.strobes = Strobes(compiled, self.jamming)
+        self.strobe_random = KernelRandom()  # the strobes' noise: seeded from the stage's stream after the looks'
+        self.stream: np.random.Generator | None = None
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
+        self.stream = rng
         detected = super().step(world, t_s, dt_s, rng)
         if not self.jamming.active or world.detections is self.quiet:
             return detected
@@ -179,12 +182,14 @@ class RadarSensor(ScanningSensor):
         sensors, threats, terrain, jamming = world.sensors, world.threats, self.terrain, self.jamming
         states = jamming.states(threats, t_s) if jamming.active else (*self.no_jammers, self.no_jammers[3])
         buffers = self.strobes.buffers(len(states[3])) if jamming.active else self.no_strobes
+        strobe_draws = self.strobe_random.state(self.stream) if jamming.active else draws
         *looks, count = _radar_looks(
             t_s, self.next_look_s, self.next_due_s, self.limits, sensors.emitting, sensors.rotation,
             sensors.pos_ecef_m, sensors.antenna_alt_m, heading_of(sensors), threats.status, threats.pos_ecef_m,
             threats.alt_m, threats.vel_ecef_mps, threats.type_index, self.rcs_db, self.aspect_dependent,
             self.figures, self.table_of, self.tables, terrain.lat_rad, terrain.lon_rad, terrain.height, self.seen,
-            self.log_all, draws, jamming.figures, jamming.power_w, jamming.cover, *states[:4], *buffers)
+            self.log_all, draws, jamming.figures, jamming.power_w, jamming.cover, *states[:4], *buffers,
+            strobe_draws)
         if jamming.active:
             self.strobes.found(states[4], count)
         return tuple(looks)
@@ -213,12 +218,13 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
                  tables: Array, lat_axis: Array, lon_axis: Array, height: Array, seen: NDArray[np.bool_],
                  log_all: bool, draws: NDArray[np.uint64], jam_figures: Array, jam_power_w: Array,
                  jam_cover: Array, jammer_ecef_m: Array, jammer_alt_m: Array, jammer_axis: Array, jammer_kind: I64,
-                 strobe_sensor: I32, strobe_row: I64, strobe_az_el: Array
+                 strobe_sensor: I32, strobe_row: I64, strobe_az_el: Array, strobe_draws: NDArray[np.uint64]
                  ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_], int]:
     """Every look due at ``t_s`` (see the module doc and :meth:`ScanningSensor._look`): detections, the real
     ones first in (radar, threat) order, then the false alarms. Draws, in order: one uniform per covered pair,
-    three normals per real detection, one Poisson count per radar, three uniforms per false alarm, then two
-    normals per strobe (one for a fan beam). The jammers radiating now
+    three normals per real detection, one Poisson count per radar, three uniforms per false alarm; the
+    strobes' noise comes from ``strobe_draws`` (two normals each, one for a fan beam), so that strobes leave
+    the detections' draws as they were. The jammers radiating now
     (:meth:`iadsim.sensors.jamming.Jamming.states`; none: the jammer-free arithmetic) lower each pair's SNR
     to its SINR, and each jammer a look sees (:func:`strobes_of`) is a strobe: its radar, its row of the
     jammers and its measured azimuth and elevation (NaN for a fan beam) into ``strobe_sensor``,
@@ -304,13 +310,13 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
                 limits[s, MAX_ELEVATION] - limits[s, MIN_ELEVATION]) * uniform_of(draws)
             to_ecef_of(range_az_el[d], rotation[s], radar_ecef_m[s], pos[d])
             d += 1
-    for k in range(strobes):  # the strobes' angle noise, drawn last: the detections' draws are as without them
+    for k in range(strobes):  # the strobes' angle noise, from their own stream
         s = strobe_sensor[k]
-        strobe_az_el[k, 0] = wrap_angle_of(strobe_az_el[k, 0] + normal_of(draws) * limits[s, SIGMA + 1])
+        strobe_az_el[k, 0] = wrap_angle_of(strobe_az_el[k, 0] + normal_of(strobe_draws) * limits[s, SIGMA + 1])
         if jam_figures[s, FAN_BEAM] > 0.0:
             strobe_az_el[k, 1] = np.nan
         else:
-            strobe_az_el[k, 1] += normal_of(draws) * limits[s, SIGMA + 2]
+            strobe_az_el[k, 1] += normal_of(strobe_draws) * limits[s, SIGMA + 2]
     log = first_detections(seen, out_sensor, out_threat, found, log_all)
     return looking, out_sensor, out_threat, range_az_el, pos, true_range[:found].copy(), log, strobes
 
