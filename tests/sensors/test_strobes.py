@@ -127,4 +127,4 @@ def test_without_jammers_the_sense_stage_reports_no_strobes():
     compiled = compile_scenario(scenario, scenario_catalog(scenario), stream(0, "compile"))
     stages = dict(build_stages(compiled))
     assert not stages["track"].jammer_fixes.active
-    assert stages["track"].jammer_fixes.arrived_t_s.size == 0
+    assert stages["track"].jammer_fixes.arrived_t_s.size == 0 and len(stages["track"].jammer_fixes.pending_rows) == 0

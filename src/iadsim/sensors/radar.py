@@ -27,7 +27,9 @@ checks, in one compiled loop per tick:
 With jammers in the scenario, step 3 reads the signal-to-interference ratio
 SINR = SNR / (1 + Σ J/N) instead of the SNR, the jammer-to-noise ratio of every
 jammer radiating at the radar, through the main lobe or the side lobes as the
-geometry of radar, target and jammer has it (:mod:`iadsim.sensors.jamming`).
+geometry of radar, target and jammer has it (:mod:`iadsim.sensors.jamming`), and
+each jammer strong enough to be seen is a jam strobe (:func:`strobes_of`,
+:mod:`iadsim.sensors.strobes`).
 
 Detections carry Gaussian range, azimuth and elevation errors from the catalog.
 False alarms appear at the radar's Pfa in each of its resolution cells

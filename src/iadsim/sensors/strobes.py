@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 from iadsim.events import NO_EVENTS, EventColumns, events
 from iadsim.geo import ecef_of_n_vector, geodetic_of
 from iadsim.jit import kernel
+from iadsim.sensors.scan import first_detections
 from iadsim.world import World
 
 if TYPE_CHECKING:
@@ -67,15 +68,13 @@ class Strobes:
     def put(self, world: World, t_s: float) -> EventColumns:
         """This tick's strobes into ``world.detections``; ``strobe`` events for those to log."""
         count = self.count
-        sensor, source = self.sensor[:count].copy(), self.source[self.row[:count]]
         detections = world.detections
-        detections.strobe_sensor, detections.strobe_source = sensor, source
+        detections.strobe_sensor, detections.strobe_source = self.sensor[:count].copy(), self.source[self.row[:count]]
         detections.strobe_az_el = self.az_el[:count].copy()
         if not count:
             return NO_EVENTS
-        log = np.ones(count, bool) if self.log_all else ~self.seen[sensor, source]
-        self.seen[sensor, source] = True
-        logged = np.flatnonzero(log)
+        sensor, source = detections.strobe_sensor, detections.strobe_source
+        logged = np.flatnonzero(first_detections(self.seen, sensor, source, count, self.log_all))
         if not len(logged):
             return NO_EVENTS
         carrier = source[logged] - self.standoff

@@ -27,6 +27,11 @@ were rounds that gave up, against 1 of 15 on ``truth_noise``).
 False tracks (no real detection behind them) are kept in the tracker but not
 handed to command and control: the interceptor flyout flies at a track's
 truth label, which a false track lacks.
+
+With jammers in play, the radars' jam strobes go to the same pictures after the
+same latencies, and each picture locates the jammers whose strobes cross
+(:class:`~iadsim.tracking.jammer_fixes.JammerFixes`: ``jammer_located`` events); a
+fix does not start or update a track.
 """
 
 from __future__ import annotations
