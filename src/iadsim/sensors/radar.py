@@ -167,7 +167,8 @@ class RadarSensor(ScanningSensor):
         # 0.4 us a look tick; a second entry kernel without them would cost about as much in its native call
         # and seconds of compilation.
         self.no_jammers = (np.zeros((0, 3)), np.zeros(0), np.zeros((0, 3)), np.zeros(0, np.int64))
-        self.no_strobes = (np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros((0, 2)))
+        self.no_strobes = (np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros((0, 2)), np.zeros((0, 0), bool),
+                           np.zeros(0, bool))
         self.strobes = Strobes(compiled, self.jamming)
         self.strobe_random = KernelRandom()  # the strobes' noise: seeded from the stage's stream after the looks'
         self.stream: np.random.Generator | None = None
@@ -185,15 +186,15 @@ class RadarSensor(ScanningSensor):
         states = jamming.states(threats, t_s) if jamming.active else (*self.no_jammers, self.no_jammers[3])
         buffers = self.strobes.buffers(len(states[3])) if jamming.active else self.no_strobes
         strobe_draws = self.strobe_random.state(self.stream) if jamming.active else draws
-        *looks, count = _radar_looks(
+        *looks, count, logged = _radar_looks(
             t_s, self.next_look_s, self.next_due_s, self.limits, sensors.emitting, sensors.rotation,
             sensors.pos_ecef_m, sensors.antenna_alt_m, heading_of(sensors), threats.status, threats.pos_ecef_m,
             threats.alt_m, threats.vel_ecef_mps, threats.type_index, self.rcs_db, self.aspect_dependent,
             self.figures, self.table_of, self.tables, terrain.lat_rad, terrain.lon_rad, terrain.height, self.seen,
-            self.log_all, draws, jamming.figures, jamming.power_w, jamming.cover, *states[:4], *buffers,
+            self.log_all, draws, jamming.figures, jamming.power_w, jamming.cover, *states, *buffers,
             strobe_draws)
         if jamming.active:
-            self.strobes.found(states[4], count)
+            self.strobes.found(count, logged)
         return tuple(looks)
 
 
@@ -220,17 +221,20 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
                  tables: Array, lat_axis: Array, lon_axis: Array, height: Array, seen: NDArray[np.bool_],
                  log_all: bool, draws: NDArray[np.uint64], jam_figures: Array, jam_power_w: Array,
                  jam_cover: Array, jammer_ecef_m: Array, jammer_alt_m: Array, jammer_axis: Array, jammer_kind: I64,
-                 strobe_sensor: I32, strobe_row: I64, strobe_az_el: Array, strobe_draws: NDArray[np.uint64]
-                 ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_], int]:
+                 jammer_source: I64, strobe_sensor: I32, strobe_source: I64, strobe_az_el: Array,
+                 strobe_seen: NDArray[np.bool_], strobe_log: NDArray[np.bool_], strobe_draws: NDArray[np.uint64]
+                 ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_], int, int]:
     """Every look due at ``t_s`` (see the module doc and :meth:`ScanningSensor._look`): detections, the real
     ones first in (radar, threat) order, then the false alarms. Draws, in order: one uniform per covered pair,
     three normals per real detection, one Poisson count per radar, three uniforms per false alarm; the
     strobes' noise comes from ``strobe_draws`` (two normals each, one for a fan beam), so that strobes leave
     the detections' draws as they were. The jammers radiating now
     (:meth:`iadsim.sensors.jamming.Jamming.states`; none: the jammer-free arithmetic) lower each pair's SNR
-    to its SINR, and each jammer a look sees (:func:`strobes_of`) is a strobe: its radar, its row of the
-    jammers and its measured azimuth and elevation (NaN for a fan beam) into ``strobe_sensor``,
-    ``strobe_row`` and ``strobe_az_el`` (room for looks × jammers), their number returned last."""
+    to its SINR, and each jammer a look sees (:func:`strobes_of`) is a strobe: its radar, its source (of
+    ``jammer_source``) and its measured azimuth and elevation (NaN for a fan beam) into ``strobe_sensor``,
+    ``strobe_source`` and ``strobe_az_el`` (room for looks × jammers), whether to log it into
+    ``strobe_log`` (each radar's first of each source, marked in ``strobe_seen``, or all with ``log_all``);
+    their number and the number to log are returned last."""
     looking = due_looks(next_look_s, limits, emitting, t_s, next_due_s)
     rows = flying_rows(status)
     flat = len(lat_axis) < 2  # no terrain to mask
@@ -250,7 +254,7 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
                              jam_cover, jammer_ecef_m, jammer_alt_m, jammer_axis, jammer_kind, main_jn,
                              jammer_direction)
             strobes = strobes_of(s, 10.0 ** (figures[s, REFERENCE_SNR_DB] / 10.0), heading_rad[s], limits[s],
-                                 main_jn, jammer_direction, strobes, strobe_sensor, strobe_row, strobe_az_el)
+                                 main_jn, jammer_direction, strobes, strobe_sensor, strobe_source, strobe_az_el)
         for n in rows:
             slant = covers_of(rotation[s], radar_ecef_m[s], antenna_alt_m[s], heading_rad[s], limits[s],
                               threat_ecef_m[n], threat_alt_m[n], enu[heard])
@@ -312,15 +316,20 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
                 limits[s, MAX_ELEVATION] - limits[s, MIN_ELEVATION]) * uniform_of(draws)
             to_ecef_of(range_az_el[d], rotation[s], radar_ecef_m[s], pos[d])
             d += 1
-    for k in range(strobes):  # the strobes' angle noise, from their own stream
+    logged = 0
+    for k in range(strobes):  # the strobes' sources, log and angle noise (from their own stream)
         s = strobe_sensor[k]
+        source = strobe_source[k] = jammer_source[strobe_source[k]]
+        strobe_log[k] = log_all or not strobe_seen[s, source]
+        strobe_seen[s, source] = True
+        logged += strobe_log[k]
         strobe_az_el[k, 0] = wrap_angle_of(strobe_az_el[k, 0] + normal_of(strobe_draws) * limits[s, SIGMA + 1])
         if jam_figures[s, FAN_BEAM] > 0.0:
             strobe_az_el[k, 1] = np.nan
         else:
             strobe_az_el[k, 1] += normal_of(strobe_draws) * limits[s, SIGMA + 2]
     log = first_detections(seen, out_sensor, out_threat, found, log_all)
-    return looking, out_sensor, out_threat, range_az_el, pos, true_range[:found].copy(), log, strobes
+    return looking, out_sensor, out_threat, range_az_el, pos, true_range[:found].copy(), log, strobes, logged
 
 
 @kernel

@@ -28,7 +28,6 @@ from numpy.typing import NDArray
 from iadsim.events import NO_EVENTS, EventColumns, events
 from iadsim.geo import ecef_of_n_vector, geodetic_of
 from iadsim.jit import kernel
-from iadsim.sensors.scan import first_detections
 from iadsim.world import World
 
 if TYPE_CHECKING:
@@ -51,36 +50,36 @@ class Strobes:
         """Each source's name in the log: the stand-off jammer's, or the carried jammer's type."""
         self.seen = np.zeros((self.radars, len(self.source_name)), dtype=bool)
         self.log_all = compiled.scenario.log_all_detections
-        self.sensor, self.row, self.az_el = np.empty(0, np.int32), np.empty(0, np.int64), np.empty((0, 2))
-        self.source, self.count = np.empty(0, np.int64), 0
+        self.sensor, self.source, self.az_el = np.empty(0, np.int32), np.empty(0, np.int64), np.empty((0, 2))
+        self.log = np.empty(0, bool)
+        self.count = self.logged = 0
 
-    def buffers(self, jammers: int) -> tuple[NDArray[np.int32], I64, F64]:
-        """Room for a look tick's strobes: every radar × the ``jammers`` radiating now."""
+    def buffers(self, jammers: int) -> tuple[NDArray[np.int32], I64, F64, NDArray[np.bool_], NDArray[np.bool_]]:
+        """Room for a look tick's strobes (every radar × the ``jammers`` radiating now), and the log's marks."""
         room = self.radars * jammers
         if len(self.sensor) < room:
-            self.sensor, self.row, self.az_el = np.empty(room, np.int32), np.empty(room, np.int64), np.empty((room, 2))
-        return self.sensor, self.row, self.az_el
+            self.sensor, self.source = np.empty(room, np.int32), np.empty(room, np.int64)
+            self.az_el, self.log = np.empty((room, 2)), np.empty(room, bool)
+        return self.sensor, self.source, self.az_el, self.seen, self.log
 
-    def found(self, source: I64, count: int) -> None:
-        """The look kernel filled ``count`` strobes; ``source`` names the jammers' rows (Jamming.states)."""
-        self.source, self.count = source, count
+    def found(self, count: int, logged: int) -> None:
+        """The look kernel filled ``count`` strobes, ``logged`` of them to log."""
+        self.count, self.logged = count, logged
 
     def put(self, world: World, t_s: float) -> EventColumns:
         """This tick's strobes into ``world.detections``; ``strobe`` events for those to log."""
         count = self.count
         detections = world.detections
-        detections.strobe_sensor, detections.strobe_source = self.sensor[:count].copy(), self.source[self.row[:count]]
+        detections.strobe_sensor, detections.strobe_source = self.sensor[:count].copy(), self.source[:count].copy()
         detections.strobe_az_el = self.az_el[:count].copy()
-        if not count:
+        if not self.logged:
             return NO_EVENTS
-        sensor, source = detections.strobe_sensor, detections.strobe_source
-        logged = np.flatnonzero(first_detections(self.seen, sensor, source, count, self.log_all))
-        if not len(logged):
-            return NO_EVENTS
-        carrier = source[logged] - self.standoff
-        return events("strobe", t_s, len(logged), world.sensors.pos_ecef_m[sensor[logged]],
-                      sensor_id=world.sensors.id[sensor[logged]], threat_id=np.where(carrier >= 0, carrier, -1),
-                      value=np.rad2deg(detections.strobe_az_el[logged, 0]), detail=self.source_name[source[logged]])
+        logged = np.flatnonzero(self.log[:count])
+        sensor, source = detections.strobe_sensor[logged], detections.strobe_source[logged]
+        carrier = source - self.standoff
+        return events("strobe", t_s, len(logged), world.sensors.pos_ecef_m[sensor], sensor_id=world.sensors.id[sensor],
+                      threat_id=np.where(carrier >= 0, carrier, -1),
+                      value=np.rad2deg(detections.strobe_az_el[logged, 0]), detail=self.source_name[source])
 
 
 def strobe_azimuths(direction_enu: F64) -> F64:

@@ -296,8 +296,8 @@ FIX_DRAWS = 4000
 
 
 def fix_error_closed_form(radars_enu_m: np.ndarray, jammer_enu_m: np.ndarray, sigma_rad: float) -> float:
-    """RMS ground error (m) of a fix from two bearings of azimuth noise σ: σ_p² = (r₁² + r₂²) σ² / sin² γ, r the
-    ground ranges and γ the angle between the bearing lines (the geometric dilution of precision of two
+    """RMS ground error (m) of a fix from two bearings of azimuth noise σ: σ_p² = (r₁² + r₂²) σ² / sin² γ, r
+    the ground ranges and γ the angle between the bearing lines (the geometric dilution of precision of two
     lines of position; Torrieri, "Statistical theory of passive location systems", IEEE Trans. AES 20 (2),
     1984)."""
     to_jammer = jammer_enu_m[:2] - radars_enu_m[:, :2]
