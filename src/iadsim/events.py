@@ -80,6 +80,15 @@ not_released        a weapon an aircraft carried (``raids[].releases``)   its un
                     its aircraft was shot down first;
                     ``release_not_reached``, its aircraft ended its
                     flight first); placed where the aircraft was
+strobe              a radar (``sensor_id``, placed there) first saw a     measured azimuth (deg,
+                    jammer's noise strong enough for a jam strobe         clockwise from north)
+                    (every strobe with ``log_all_detections``;
+                    ``detail``: the stand-off jammer's name or the
+                    carried jammer's type, ``threat_id``: its carrier)
+jammer_located      an air picture (``detail``) first located a jammer    its position error (m)
+                    by triangulating strobes of two or more radars,
+                    placed at the fix (``threat_id``: its carrier;
+                    ``sensor_id``: the radar nearest the fix)
 ==================  ===================================================  =========================
 
 ``reason`` is a dictionary-encoded enumeration with the same dictionary in every
@@ -104,7 +113,7 @@ KINDS: tuple[str, ...] = (
     "out_of_rounds", "intercept", "miss", "leak", "impact", "path_point", "reload", "classify",
     "unit_state", "resupply", "discriminate", "expended", "lost", "strike", "part_lost", "message_lost",
     "identify", "fratricide", "command_lost", "autonomous",
-    "fire_control_track", "emission_on", "emission_off", "not_released",
+    "fire_control_track", "emission_on", "emission_off", "not_released", "strobe", "jammer_located",
 )
 ID_COLUMNS: tuple[str, ...] = ("threat_id", "track_id", "unit_id", "sensor_id", "interceptor_id")
 STRING_COLUMNS: tuple[str, ...] = ("weapon", "layer", "detail")

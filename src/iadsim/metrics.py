@@ -36,6 +36,7 @@ def compute_metrics(events: pa.Table, scenario: Scenario, catalog: Catalog) -> d
     neither killed nor leaked) and ``lost_fraction`` (lost / threats).
     With a jammer that loses network messages (``comms_loss``): ``messages_lost`` (radar looks that never
     reached an air picture).
+    With radar jammers (stand-off, or carried by a raid): :func:`jammer_fix_metrics`.
 
     Decoys (``threat_launch`` events of reason ``decoy``) are not threats: the
     threat counts leave them out, and a run with decoys adds ``decoys``,
@@ -103,6 +104,9 @@ def compute_metrics(events: pa.Table, scenario: Scenario, catalog: Catalog) -> d
         metrics.update(lost=lost, lost_fraction=lost / threats if threats else 0.0)
     if any(catalog.jammer(jammer.type).comms_loss is not None for jammer in scenario.jammers):
         metrics["messages_lost"] = rows("message_lost").num_rows
+    if any(raid.jammer is not None for raid in scenario.raids) or any(
+            catalog.jammer(jammer.type).bands for jammer in scenario.jammers):
+        metrics.update(jammer_fix_metrics(rows("jammer_located")))
     attacker = launched.filter(pc.invert(pc.equal(launch_reason, "friendly"))) if len(friendly_ids) else launched
     metrics["cost_attacker"] = float(np.nansum(attacker.column("value").to_numpy()))
     price = dict(zip(attacker.column("threat_id").to_pylist(), attacker.column("value").to_pylist(), strict=True))
@@ -139,6 +143,16 @@ def decoy_metrics(rows: Callable[[str], pa.Table], decoy_ids: np.ndarray) -> dic
         "rounds_at_decoys": at_decoys.num_rows,
         "cost_rounds_at_decoys": float(np.nansum(at_decoys.column("value").to_numpy())),
     }
+
+
+def jammer_fix_metrics(located: pa.Table) -> dict[str, float]:
+    """``jammer_fixes`` (first fixes of a jammer by an air picture, ``jammer_located`` events) and, when there
+    are any, ``first_jammer_located_s`` (the earliest) and ``jammer_location_error_m`` (their median error)."""
+    error = located.column("value").to_numpy()
+    if not len(error):
+        return {"jammer_fixes": 0}
+    return {"jammer_fixes": len(error), "first_jammer_located_s": float(located.column("t_s").to_numpy().min()),
+            "jammer_location_error_m": float(np.median(error))}
 
 
 def friendly_metrics(rows: Callable[[str], pa.Table], friendly_ids: np.ndarray) -> dict[str, float]:

@@ -113,6 +113,11 @@ class Detections:
     range_az_el: F64 = field(default_factory=lambda: np.empty((0, 3)))  # (D, 3) measured in the radar's ENU frame
     t_s: F64 = field(default_factory=lambda: np.empty(0))  # (D,) time of the measurement
     looked: I32 = field(default_factory=lambda: np.empty(0, np.int32))  # radars that looked this tick
+    # Jam strobes of this tick's looks (angle-only reports of jammers, sense model `radar`), at ``t_s`` of the look:
+    strobe_sensor: I32 = field(default_factory=lambda: np.empty(0, np.int32))  # (B,) the radar
+    strobe_source: NDArray[np.int64] = field(default_factory=lambda: np.empty(0, np.int64))  # (B,) the jammer:
+    # j for stand-off jammer j of the scenario, J + n for the one threat row n carries (J stand-off jammers)
+    strobe_az_el: F64 = field(default_factory=lambda: np.empty((0, 2)))  # (B, 2) measured (rad); el NaN: fan beam
 
     @classmethod
     def empty(cls) -> Detections:

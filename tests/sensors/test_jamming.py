@@ -152,19 +152,19 @@ def test_a_stand_off_jammer_flies_its_route_then_holds_facing_its_heading():
     a, b = (geo.geodetic_to_ecef(np.deg2rad(p["lat"]), np.deg2rad(p["lon"]), float(p["alt"].split()[0]))
             for p in (start, end))
     assert leg_s == pytest.approx(np.linalg.norm(b - a) / (800 / 3.6), rel=1e-12)
-    pos, alt, axis, kind = jamming.states(threats, 0.0)
+    pos, alt, axis, kind, _ = jamming.states(threats, 0.0)
     assert len(kind) == 1 and np.linalg.norm(pos[0] - a) < 1e-6 and alt[0] == pytest.approx(8000.0)
-    pos, alt, axis, kind = jamming.states(threats, leg_s / 2)
+    pos, alt, axis, kind, _ = jamming.states(threats, leg_s / 2)
     middle = geo.geodetic_to_ecef(np.deg2rad(39.45), np.deg2rad(28.0), 9000.0)
     assert np.linalg.norm(pos[0] - middle) < 1.0 and alt[0] == pytest.approx(9000.0)
     north = geo.enu_rotation(np.deg2rad(39.45), np.deg2rad(28.0)).reshape(3, 3)[1]
     assert axis[0] @ north > 0.999
-    pos, alt, axis, kind = jamming.states(threats, leg_s + 600.0)
+    pos, alt, axis, kind, _ = jamming.states(threats, leg_s + 600.0)
     assert np.linalg.norm(pos[0] - b) < 1e-6
     east = geo.enu_rotation(np.deg2rad(39.9), np.deg2rad(28.0)).reshape(3, 3)[0]
     assert axis[0] @ east == pytest.approx(1.0, abs=1e-12)
     threats.status[0], threats.vel_ecef_mps[0] = FLYING, [0.0, 300.0, 400.0]
-    pos, alt, axis, kind = jamming.states(threats, 10.0)
+    pos, alt, axis, kind, _ = jamming.states(threats, 10.0)
     assert len(kind) == 2 and list(kind) == [jamming.types.index(compiled.catalog.jammer("ea18g-alq99-class-jammer")),
                                              jamming.types.index(compiled.catalog.jammer("f16-alq184-class-jammer"))]
     assert np.allclose(axis[1], [0.0, 0.6, 0.8]) and np.allclose(pos[1], threats.pos_ecef_m[0])

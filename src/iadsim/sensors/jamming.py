@@ -44,7 +44,7 @@ Python.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -151,6 +151,8 @@ class Jamming:
     threat_jammer: I64
     active: bool = False
     """Whether any jammer is in play (else the radar model's arithmetic is the jammer-free one)."""
+    standoff_names: list[str] = field(default_factory=list)
+    """The scenario's name of each stand-off (or ground) jammer, in row order."""
 
     @classmethod
     def of(cls, compiled: CompiledScenario) -> Jamming:
@@ -172,11 +174,13 @@ class Jamming:
                          if len(carried) else np.zeros(0, np.int64))
         return cls(types, figures, power, cover, *_routes(standing),
                    standoff_type=np.array([names.index(j.type) for j in standing], dtype=np.int64),
-                   threat_jammer=np.ascontiguousarray(threat_jammer, dtype=np.int64), active=bool(types))
+                   threat_jammer=np.ascontiguousarray(threat_jammer, dtype=np.int64), active=bool(types),
+                   standoff_names=[jammer.name for jammer in standing])
 
-    def states(self, threats: Threats, t_s: float) -> tuple[F64, F64, F64, I64]:
-        """Every jammer radiating at ``t_s``: ECEF positions (M, 3), altitudes (M,), unit heading axes (M, 3)
-        and types (M,); stand-off jammers first, then the flying threats that carry one."""
+    def states(self, threats: Threats, t_s: float) -> tuple[F64, F64, F64, I64, I64]:
+        """Every jammer radiating at ``t_s``: ECEF positions (M, 3), altitudes (M,), unit heading axes (M, 3),
+        types (M,) and sources (M,: j for the scenario's stand-off jammer j, J + n for the one threat row n
+        carries, J stand-off jammers); stand-off jammers first, then the flying threats that carry one."""
         return jammer_states_of(t_s, self.route_lat_rad, self.route_lon_rad, self.route_alt_m, self.route_ecef_m,
                                 self.route_t_s, self.route_points, self.hold_axis, self.standoff_type,
                                 threats.status, threats.pos_ecef_m, threats.alt_m, threats.vel_ecef_mps,
@@ -216,7 +220,7 @@ def _routes(jammers: list[Jammer]) -> tuple[F64, F64, F64, F64, F64, I64, F64]:
 def jammer_states_of(t_s: float, route_lat_rad: F64, route_lon_rad: F64, route_alt_m: F64, route_ecef_m: F64,
                      route_t_s: F64, route_points: I64, hold_axis: F64, standoff_type: I64,
                      status: NDArray[np.int8], threat_ecef_m: F64, threat_alt_m: F64, threat_vel_mps: F64,
-                     threat_jammer: I64) -> tuple[F64, F64, F64, I64]:
+                     threat_jammer: I64) -> tuple[F64, F64, F64, I64, I64]:
     """See :meth:`Jamming.states`. A stand-off jammer between two route points is interpolated linearly in
     latitude, longitude (the short way round) and altitude and faces along its leg; a carried jammer faces
     its threat's velocity."""
@@ -225,8 +229,9 @@ def jammer_states_of(t_s: float, route_lat_rad: F64, route_lon_rad: F64, route_a
         carriers += status[n] == FLYING and threat_jammer[n] >= 0
     count = len(standoff_type) + carriers
     pos, alt, axis, kind = np.empty((count, 3)), np.empty(count), np.empty((count, 3)), np.empty(count, np.int64)
+    source = np.empty(count, np.int64)
     for j in range(len(standoff_type)):
-        kind[j] = standoff_type[j]
+        kind[j], source[j] = standoff_type[j], j
         last = route_points[j] - 1
         leg = 0
         while leg < last and route_t_s[j, leg + 1] <= t_s:
@@ -251,13 +256,13 @@ def jammer_states_of(t_s: float, route_lat_rad: F64, route_lon_rad: F64, route_a
     k = len(standoff_type)
     for n in range(len(status)):
         if status[n] == FLYING and threat_jammer[n] >= 0:
-            kind[k], alt[k] = threat_jammer[n], threat_alt_m[n]
+            kind[k], alt[k], source[k] = threat_jammer[n], threat_alt_m[n], len(standoff_type) + n
             speed = np.sqrt(threat_vel_mps[n, 0] ** 2 + threat_vel_mps[n, 1] ** 2 + threat_vel_mps[n, 2] ** 2)
             for i in range(3):
                 pos[k, i] = threat_ecef_m[n, i]
                 axis[k, i] = threat_vel_mps[n, i] / speed if speed > 0.0 else 0.0
             k += 1
-    return pos, alt, axis, kind
+    return pos, alt, axis, kind, source
 
 
 @kernel

@@ -27,7 +27,9 @@ checks, in one compiled loop per tick:
 With jammers in the scenario, step 3 reads the signal-to-interference ratio
 SINR = SNR / (1 + Σ J/N) instead of the SNR, the jammer-to-noise ratio of every
 jammer radiating at the radar, through the main lobe or the side lobes as the
-geometry of radar, target and jammer has it (:mod:`iadsim.sensors.jamming`).
+geometry of radar, target and jammer has it (:mod:`iadsim.sensors.jamming`), and
+each jammer strong enough to be seen is a jam strobe (:func:`strobes_of`,
+:mod:`iadsim.sensors.strobes`).
 
 Detections carry Gaussian range, azimuth and elevation errors from the catalog.
 False alarms appear at the radar's Pfa in each of its resolution cells
@@ -44,12 +46,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iadsim.catalog.schema import RadarType
-from iadsim.jit import kernel, poisson_of, uniform_of
+from iadsim.events import EventColumns, merge
+from iadsim.jit import KernelRandom, kernel, normal_of, poisson_of, uniform_of
 from iadsim.registry import columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.sensors.detection import DetectionTable, required_snr
-from iadsim.sensors.jamming import Jamming, interference_of, radar_jamming_of
-from iadsim.scenario.tables import HALF_SECTOR, MAX_ELEVATION, MAX_RANGE, MIN_ELEVATION
+from iadsim.sensors.strobes import Strobes
+from iadsim.sensors.jamming import FAN_BEAM, Jamming, interference_of, radar_jamming_of
+from iadsim.scenario.tables import HALF_SECTOR, MAX_ELEVATION, MAX_RANGE, MIN_ELEVATION, SIGMA
 from iadsim.sensors.scan import (
     SENSOR_GEOMETRY, ScanningSensor, covers_of, due_looks, first_detections, flying_rows, grown, heading_of, measure_of,
     to_ecef_of, wrap_angle_of,
@@ -163,17 +167,35 @@ class RadarSensor(ScanningSensor):
         # 0.4 us a look tick; a second entry kernel without them would cost about as much in its native call
         # and seconds of compilation.
         self.no_jammers = (np.zeros((0, 3)), np.zeros(0), np.zeros((0, 3)), np.zeros(0, np.int64))
+        self.no_strobes = (np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros((0, 2)), np.zeros((0, 0), bool),
+                           np.zeros(0, bool))
+        self.strobes = Strobes(compiled, self.jamming)
+        self.strobe_random = KernelRandom()  # the strobes' noise: seeded from the stage's stream after the looks'
+        self.stream: np.random.Generator | None = None
+
+    def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
+        self.stream = rng
+        detected = super().step(world, t_s, dt_s, rng)
+        if not self.jamming.active or world.detections is self.quiet:
+            return detected
+        return merge(detected, self.strobes.put(world, t_s))
 
     def _look(self, world: World, t_s: float, draws: NDArray[np.uint64]
               ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
         sensors, threats, terrain, jamming = world.sensors, world.threats, self.terrain, self.jamming
-        return _radar_looks(
+        states = jamming.states(threats, t_s) if jamming.active else (*self.no_jammers, self.no_jammers[3])
+        buffers = self.strobes.buffers(len(states[3])) if jamming.active else self.no_strobes
+        strobe_draws = self.strobe_random.state(self.stream) if jamming.active else draws
+        *looks, count, logged = _radar_looks(
             t_s, self.next_look_s, self.next_due_s, self.limits, sensors.emitting, sensors.rotation,
             sensors.pos_ecef_m, sensors.antenna_alt_m, heading_of(sensors), threats.status, threats.pos_ecef_m,
             threats.alt_m, threats.vel_ecef_mps, threats.type_index, self.rcs_db, self.aspect_dependent,
             self.figures, self.table_of, self.tables, terrain.lat_rad, terrain.lon_rad, terrain.height, self.seen,
-            self.log_all, draws, jamming.figures, jamming.power_w, jamming.cover,
-            *(jamming.states(threats, t_s) if jamming.active else self.no_jammers))
+            self.log_all, draws, jamming.figures, jamming.power_w, jamming.cover, *states, *buffers,
+            strobe_draws)
+        if jamming.active:
+            self.strobes.found(count, logged)
+        return tuple(looks)
 
 
 @kernel
@@ -198,13 +220,21 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
                  type_index: I32, rcs_db: Array, aspect_dependent: bool, figures: Array, table_of: I64,
                  tables: Array, lat_axis: Array, lon_axis: Array, height: Array, seen: NDArray[np.bool_],
                  log_all: bool, draws: NDArray[np.uint64], jam_figures: Array, jam_power_w: Array,
-                 jam_cover: Array, jammer_ecef_m: Array, jammer_alt_m: Array, jammer_axis: Array, jammer_kind: I64
-                 ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_]]:
+                 jam_cover: Array, jammer_ecef_m: Array, jammer_alt_m: Array, jammer_axis: Array, jammer_kind: I64,
+                 jammer_source: I64, strobe_sensor: I32, strobe_source: I64, strobe_az_el: Array,
+                 strobe_seen: NDArray[np.bool_], strobe_log: NDArray[np.bool_], strobe_draws: NDArray[np.uint64]
+                 ) -> tuple[I32, I32, I32, Array, Array, Array, NDArray[np.bool_], int, int]:
     """Every look due at ``t_s`` (see the module doc and :meth:`ScanningSensor._look`): detections, the real
     ones first in (radar, threat) order, then the false alarms. Draws, in order: one uniform per covered pair,
-    three normals per real detection, one Poisson count per radar, three uniforms per false alarm. The
-    jammers radiating now (:meth:`iadsim.sensors.jamming.Jamming.states`; none: the jammer-free arithmetic)
-    lower each pair's SNR to its SINR."""
+    three normals per real detection, one Poisson count per radar, three uniforms per false alarm; the
+    strobes' noise comes from ``strobe_draws`` (two normals each, one for a fan beam), so that strobes leave
+    the detections' draws as they were. The jammers radiating now
+    (:meth:`iadsim.sensors.jamming.Jamming.states`; none: the jammer-free arithmetic) lower each pair's SNR
+    to its SINR, and each jammer a look sees (:func:`strobes_of`) is a strobe: its radar, its source (of
+    ``jammer_source``) and its measured azimuth and elevation (NaN for a fan beam) into ``strobe_sensor``,
+    ``strobe_source`` and ``strobe_az_el`` (room for looks × jammers), whether to log it into
+    ``strobe_log`` (each radar's first of each source, marked in ``strobe_seen``, or all with ``log_all``);
+    their number and the number to log are returned last."""
     looking = due_looks(next_look_s, limits, emitting, t_s, next_due_s)
     rows = flying_rows(status)
     flat = len(lat_axis) < 2  # no terrain to mask
@@ -216,13 +246,15 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
     candidate, distance, enu = np.empty(len(rows), np.int64), np.empty(len(rows)), np.empty((len(rows), 3))
     jammed = len(jammer_kind) > 0
     main_jn, jammer_direction = np.empty(len(jammer_kind)), np.empty((len(jammer_kind), 3))
-    found = 0
+    found = strobes = 0
     for s in looking:
         heard = 0
         if jammed:
             radar_jamming_of(rotation[s], radar_ecef_m[s], antenna_alt_m[s], jam_power_w[s], jam_figures[s],
                              jam_cover, jammer_ecef_m, jammer_alt_m, jammer_axis, jammer_kind, main_jn,
                              jammer_direction)
+            strobes = strobes_of(s, 10.0 ** (figures[s, REFERENCE_SNR_DB] / 10.0), heading_rad[s], limits[s],
+                                 main_jn, jammer_direction, strobes, strobe_sensor, strobe_source, strobe_az_el)
         for n in rows:
             slant = covers_of(rotation[s], radar_ecef_m[s], antenna_alt_m[s], heading_rad[s], limits[s],
                               threat_ecef_m[n], threat_alt_m[n], enu[heard])
@@ -284,5 +316,39 @@ def _radar_looks(t_s: float, next_look_s: Array, next_due_s: Array, limits: Arra
                 limits[s, MAX_ELEVATION] - limits[s, MIN_ELEVATION]) * uniform_of(draws)
             to_ecef_of(range_az_el[d], rotation[s], radar_ecef_m[s], pos[d])
             d += 1
+    logged = 0
+    for k in range(strobes):  # the strobes' sources, log and angle noise (from their own stream)
+        s = strobe_sensor[k]
+        source = strobe_source[k] = jammer_source[strobe_source[k]]
+        strobe_log[k] = log_all or not strobe_seen[s, source]
+        strobe_seen[s, source] = True
+        logged += strobe_log[k]
+        strobe_az_el[k, 0] = wrap_angle_of(strobe_az_el[k, 0] + normal_of(strobe_draws) * limits[s, SIGMA + 1])
+        if jam_figures[s, FAN_BEAM] > 0.0:
+            strobe_az_el[k, 1] = np.nan
+        else:
+            strobe_az_el[k, 1] += normal_of(strobe_draws) * limits[s, SIGMA + 2]
     log = first_detections(seen, out_sensor, out_threat, found, log_all)
-    return looking, out_sensor, out_threat, range_az_el, pos, true_range[:found].copy(), log
+    return looking, out_sensor, out_threat, range_az_el, pos, true_range[:found].copy(), log, strobes, logged
+
+
+@kernel
+def strobes_of(s: int, threshold: float, heading_rad: float, limits: Array, main_jn: Array, direction: Array,
+               count: int, strobe_sensor: I32, strobe_row: I64, strobe_az_el: Array) -> int:
+    """Append radar ``s``'s strobes to the strobe buffers from ``count`` on and return their new count: every
+    jammer whose main-lobe J/N (:func:`iadsim.sensors.jamming.radar_jamming_of`, 0 when it does not radiate at
+    the radar or is below its horizon) reaches ``threshold`` (the per-pulse SNR of the radar's reference
+    detection, linear) and that lies within the radar's azimuth sector; the true azimuth and elevation of
+    its direction (the noise is added by the caller)."""
+    for k in range(len(main_jn)):
+        if main_jn[k] < threshold or main_jn[k] <= 0.0:
+            continue
+        azimuth = np.arctan2(direction[k, 0], direction[k, 1])
+        half = limits[HALF_SECTOR]
+        if half < np.pi and abs(wrap_angle_of(azimuth - heading_rad)) > half:
+            continue
+        strobe_sensor[count], strobe_row[count] = s, k
+        strobe_az_el[count, 0] = azimuth
+        strobe_az_el[count, 1] = np.arctan2(direction[k, 2], np.hypot(direction[k, 0], direction[k, 1]))
+        count += 1
+    return count

@@ -27,6 +27,11 @@ were rounds that gave up, against 1 of 15 on ``truth_noise``).
 False tracks (no real detection behind them) are kept in the tracker but not
 handed to command and control: the interceptor flyout flies at a track's
 truth label, which a false track lacks.
+
+With jammers in play, the radars' jam strobes go to the same pictures after the
+same latencies, and each picture locates the jammers whose strobes cross
+(:class:`~iadsim.tracking.jammer_fixes.JammerFixes`: ``jammer_located`` events); a
+fix does not start or update a track.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from iadsim.tracking.backend import TrackerParameters
 from iadsim.tracking.core import DONE, LIVE, LOOKS, ROWS_USED, ArrayTracker, queue_with_room
 from iadsim.tracking.coverage import RadarCoverage
 from iadsim.tracking.deletion import DROP_DETAILS, DROP_REASONS
+from iadsim.tracking.jammer_fixes import JammerFixes
 from iadsim.tracking.picture import (BALLISTIC_INTENSITY, BALLISTIC_RESUMPTION, DROPPED, DROPPED_REASON, DROPPED_ROW,
                                      DROPPED_THREAT, FIRM_SPEED_SIGMA, LOST_PICTURE, LOST_REPORTS, LOST_SENSOR,
                                      MESSAGES_LOST, PROCESS_INTENSITY, RESUME_GATE, RESUME_WITHIN, STARTED,
@@ -56,7 +62,8 @@ NO_LOSSES = np.zeros(4, np.uint64)
 class KalmanTrackStage:
     """Every picture's tracks from its radars' reports: EKF constant velocity, GNN, M-of-N (see module doc)."""
 
-    requires = (columns("detections", "sensor_index", "threat_index", "range_az_el", "t_s", "looked")
+    requires = (columns("detections", "sensor_index", "threat_index", "range_az_el", "t_s", "looked",
+                        "strobe_sensor", "strobe_source", "strobe_az_el")
                 | columns("sensors", "pos_ecef_m", "rotation", "antenna_alt_m", "heading_rad", "feed_latency_s",
                           "feed_loss", "feeds_picture")
                 | columns("threats", "status"))
@@ -89,8 +96,14 @@ class KalmanTrackStage:
         self.picture_detail = np.array([f"picture {p}" for p in range(world.n_pictures)], dtype=object)
         self.drop_detail = np.array(DROP_DETAILS, dtype=object)
         self.drop_reason = reason_codes(DROP_REASONS)
+        self.jammer_fixes = JammerFixes(compiled, self.latency_s)
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
+        located = self.jammer_fixes.step(world, t_s)
+        return merge(self._track(world, t_s, rng), located) if located else self._track(world, t_s, rng)
+
+    def _track(self, world: World, t_s: float, rng: np.random.Generator) -> EventColumns:
+        """This tick's reports into the tracks (see the module doc); the tracks' events."""
         detections, tracker = world.detections, self.tracker
         if not len(detections.looked) and not tracker.queue.counts[LOOKS] and not tracker.store.counts[LIVE]:
             return NO_EVENTS
