@@ -60,6 +60,11 @@ def ci_of(interval, digits: int = 2, scale: float = 1.0) -> str:  # an Interval 
     return ci(interval.mean, interval.low, interval.high, digits, scale)
 
 
+def present(interval: Interval) -> Interval:
+    """``interval``, or 0 where the metric is absent from every run (a study drops a metric no run reported)."""
+    return interval if np.isfinite(interval.mean) else Interval(0.0, 0.0, 0.0, "absent")
+
+
 def markdown(frame: pd.DataFrame, index_name: str = "") -> str:
     """A Markdown table of ``frame`` (cells as they are: format them first)."""
     lines = ["| " + " | ".join([index_name, *map(str, frame.columns)]) + " |",
@@ -433,7 +438,7 @@ def case8(studies: list[CaseStudy], out: Path) -> Blocks:
 
 def case9(studies: list[CaseStudy], out: Path) -> Blocks:
     study = studies[0]
-    rows, shares = {}, {}
+    rows, shares, found = {}, {}, {}
     for point in range(len(study.points)):
         scenario = study.scenario(point)
         pantsir = scenario.units[1]
@@ -458,8 +463,8 @@ def case9(studies: list[CaseStudy], out: Path) -> Blocks:
             "intercepted by the battalion": ci_of(counted.loc["intercepted 0"], 1),
             "by the Pantsir": ci_of(counted.loc["intercepted 1"], 1),
             "through": ci_of(study.metric(point, "leaked"), 1),
-            "launchers lost": ci_of(study.metric(point, "launchers_lost"), 2),
-            "radars lost": ci_of(study.metric(point, "radars_lost"), 2),
+            "launchers lost": ci_of(present(study.metric(point, "launchers_lost")), 2),
+            "radars lost": ci_of(present(study.metric(point, "radars_lost")), 2),
             "P(destroyed)": ci_of(destroyed),
             "P(off the air)": ci_of(off),
             "off the air after (s)": ci_of(counted.loc["off after"], 0) if off["mean"] > 0 else "-",
@@ -468,6 +473,11 @@ def case9(studies: list[CaseStudy], out: Path) -> Blocks:
             "strike (M$)": ci_of(study.metric(point, "cost_attacker"), 1, 1e6),
         }
         shares.setdefault(weapon, []).append((defence, off))
+        if scenario.raids[0].type == "atacms-cluster-class":
+            found[defence] = {"missiles intercepted (of 12)": study.metric(point, "killed"),
+                              "missiles through (of 12)": study.metric(point, "leaked"),
+                              **{f"{part} lost": present(study.metric(point, f"{part}_lost"))
+                                 for part in ("launchers", "radars")}}
     figure, axis = plt.subplots(figsize=(6, 3.2))
     for offset, (weapon, values) in zip((-0.1, 0.1), shares.items(), strict=True):
         points = pd.DataFrame([row for _, row in values])
@@ -478,7 +488,9 @@ def case9(studies: list[CaseStudy], out: Path) -> Blocks:
     axis.set_ylim(-0.05, 1.05)
     axis.legend()
     return {"case9-strike": provenance(studies) + "\n\n" + markdown(pd.DataFrame(rows).T, "weapon / point defence")
-            + "\n\n" + save(figure, out, "case9-off-the-air")}
+            + "\n\n" + save(figure, out, "case9-off-the-air"),
+            "case9-crimea": compared(found, REPORTED["crimea"], 1)}
+
 
 
 # the validation cases ---------------------------------------------------------------------------
@@ -626,8 +638,7 @@ def validation(studies: list[CaseStudy], out: Path) -> Blocks:
         label = f"{rounds} rounds, {'cluster' if 'cluster' in scenario.raids[0].type else 'unitary'}"
 
         def metric(name: str, point: int = point) -> Interval:
-            found = crimea.metric(point, name)
-            return found if np.isfinite(found.mean) else Interval(0.0, 0.0, 0.0, "absent")
+            return present(crimea.metric(point, name))
         destroyed = casebook.intervals(crimea.metric_values(point, "units_destroyed").fillna(0.0).gt(0)
                                        .astype(float), yes_no=True).iloc[0]
         crimea_rows[label] = {
