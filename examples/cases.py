@@ -465,6 +465,7 @@ def case9(studies: list[CaseStudy], out: Path) -> Blocks:
             "through": ci_of(study.metric(point, "leaked"), 1),
             "launchers lost": ci_of(present(study.metric(point, "launchers_lost")), 2),
             "radars lost": ci_of(present(study.metric(point, "radars_lost")), 2),
+            "command posts lost": ci_of(present(study.metric(point, "command_posts_lost")), 2),
             "P(destroyed)": ci_of(destroyed),
             "P(off the air)": ci_of(off),
             "off the air after (s)": ci_of(counted.loc["off after"], 0) if off["mean"] > 0 else "-",
