@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from iadsim import geo
 from iadsim.catalog import Catalog
 from iadsim.errors import Problem, did_you_mean
-from iadsim.scenario.schema import Scenario
+from iadsim.scenario.schema import Position, Scenario
 
 
 def point_defence_problems(scenario: Scenario, catalog: Catalog) -> list[Problem]:
@@ -59,7 +59,7 @@ def point_defence_problems(scenario: Scenario, catalog: Catalog) -> list[Problem
     return problems
 
 
-def _distance_m(a, b) -> float:
+def _distance_m(a: Position, b: Position) -> float:
     """Straight-line distance between two scenario positions (m)."""
     points = geo.geodetic_to_ecef(np.radians([a.lat, b.lat]), np.radians([a.lon, b.lon]), np.array([a.alt, b.alt]))
     return float(np.linalg.norm(points[0] - points[1]))
