@@ -60,6 +60,11 @@ def ci_of(interval, digits: int = 2, scale: float = 1.0) -> str:  # an Interval 
     return ci(interval.mean, interval.low, interval.high, digits, scale)
 
 
+def present(interval: Interval) -> Interval:
+    """``interval``, or 0 where the metric is absent from every run (a study drops a metric no run reported)."""
+    return interval if np.isfinite(interval.mean) else Interval(0.0, 0.0, 0.0, "absent")
+
+
 def markdown(frame: pd.DataFrame, index_name: str = "") -> str:
     """A Markdown table of ``frame`` (cells as they are: format them first)."""
     lines = ["| " + " | ".join([index_name, *map(str, frame.columns)]) + " |",
@@ -72,7 +77,8 @@ def markdown(frame: pd.DataFrame, index_name: str = "") -> str:
 
 TYPE_NAMES = {"shahed-136-class": "Shahed-136-class", "kalibr-class": "Kalibr-class",
               "iskander-m-class": "Iskander-M-class", "tomahawk-class": "Tomahawk-class",
-              "gmlrs-class": "GMLRS-class", "f16-class": "F-16-class", "f35-class": "F-35-class"}
+              "gmlrs-class": "GMLRS-class", "atacms-cluster-class": "ATACMS-class (cluster)",
+              "f16-class": "F-16-class", "f35-class": "F-35-class"}
 
 
 def short_type(name: str) -> str:
@@ -430,6 +436,64 @@ def case8(studies: list[CaseStudy], out: Path) -> Blocks:
     return {"case8-sead": provenance(studies) + "\n\n" + markdown(pd.DataFrame(rows).T, "emission policy")}
 
 
+def case9(studies: list[CaseStudy], out: Path) -> Blocks:
+    study = studies[0]
+    rows, shares, found = {}, {}, {}
+    for point in range(len(study.points)):
+        scenario = study.scenario(point)
+        pantsir = scenario.units[1]
+        defence = ("no point defence" if not sum(pantsir.inventory.values())
+                   else "Pantsir, networked" if pantsir.networks else "Pantsir, alone")
+        weapon = short_type(scenario.raids[0].type)
+        events = study.events(point)
+        replications = sorted(events.replication.unique())
+        by_unit = {}  # per replication: threats each unit (0 the battalion, 1 the Pantsir) shot down, rounds fired
+        for unit in (0, 1):
+            for kind, name in (("intercept", "intercepted"), ("launch", "fired")):
+                by_unit[f"{name} {unit}"] = (events[(events.kind == kind) & (events.unit_id == unit)]
+                                             .groupby("replication").size().reindex(replications, fill_value=0)
+                                             .astype(float))
+        first_launch = events[events.kind == "threat_launch"].groupby("replication").t_s.min()
+        off_s = casebook.off_the_air_s(events, unit_id=0)
+        off = casebook.intervals(off_s.notna().astype(float), yes_no=True).iloc[0]
+        destroyed = casebook.intervals(study.metric_values(point, "units_destroyed").fillna(0.0).gt(0)
+                                       .astype(float), yes_no=True).iloc[0]
+        counted = casebook.intervals(pd.DataFrame({**by_unit, "off after": off_s - first_launch}))
+        rows[(weapon, defence)] = {
+            "intercepted by the battalion": ci_of(counted.loc["intercepted 0"], 1),
+            "by the Pantsir": ci_of(counted.loc["intercepted 1"], 1),
+            "through": ci_of(study.metric(point, "leaked"), 1),
+            "launchers lost": ci_of(present(study.metric(point, "launchers_lost")), 2),
+            "radars lost": ci_of(present(study.metric(point, "radars_lost")), 2),
+            "command posts lost": ci_of(present(study.metric(point, "command_posts_lost")), 2),
+            "P(destroyed)": ci_of(destroyed),
+            "P(off the air)": ci_of(off),
+            "off the air after (s)": ci_of(counted.loc["off after"], 0) if off["mean"] > 0 else "-",
+            "rounds: battalion / Pantsir": f"{ci_of(counted.loc['fired 0'], 1)} / {ci_of(counted.loc['fired 1'], 1)}",
+            "rounds spent (M$)": ci_of(study.metric(point, "cost_defender"), 1, 1e6),
+            "strike (M$)": ci_of(study.metric(point, "cost_attacker"), 1, 1e6),
+        }
+        shares.setdefault(weapon, []).append((defence, off))
+        if scenario.raids[0].type == "atacms-cluster-class":
+            found[defence] = {"missiles intercepted (of 12)": study.metric(point, "killed"),
+                              "missiles through (of 12)": study.metric(point, "leaked"),
+                              **{f"{part} lost": present(study.metric(point, f"{part}_lost"))
+                                 for part in ("launchers", "radars")}}
+    figure, axis = plt.subplots(figsize=(6, 3.2))
+    for offset, (weapon, values) in zip((-0.1, 0.1), shares.items(), strict=True):
+        points = pd.DataFrame([row for _, row in values])
+        axis.errorbar(np.arange(len(values)) + offset, points["mean"], yerr=error_bars(points), fmt="o", capsize=3,
+                      label=weapon)
+    axis.set_xticks(np.arange(len(values)), [defence for defence, _ in values])
+    axis.set_ylabel("P(battalion off the air), 95 % CI")
+    axis.set_ylim(-0.05, 1.05)
+    axis.legend()
+    return {"case9-strike": provenance(studies) + "\n\n" + markdown(pd.DataFrame(rows).T, "weapon / point defence")
+            + "\n\n" + save(figure, out, "case9-off-the-air"),
+            "case9-crimea": compared(found, REPORTED["crimea"], 1)}
+
+
+
 # the validation cases ---------------------------------------------------------------------------
 
 
@@ -575,8 +639,7 @@ def validation(studies: list[CaseStudy], out: Path) -> Blocks:
         label = f"{rounds} rounds, {'cluster' if 'cluster' in scenario.raids[0].type else 'unitary'}"
 
         def metric(name: str, point: int = point) -> Interval:
-            found = crimea.metric(point, name)
-            return found if np.isfinite(found.mean) else Interval(0.0, 0.0, 0.0, "absent")
+            return present(crimea.metric(point, name))
         destroyed = casebook.intervals(crimea.metric_values(point, "units_destroyed").fillna(0.0).gt(0)
                                        .astype(float), yes_no=True).iloc[0]
         crimea_rows[label] = {
@@ -634,6 +697,7 @@ CASES = {
     6: Case(("case6-study.yaml",), "low-observable.md", case6),
     7: Case(("case7-study.yaml",), "electronic-warfare.md", case7, 1),
     8: Case(("case8-study.yaml",), "sead.md", case8),
+    9: Case(("case9-study.yaml",), "himars-s400.md", case9),
 }
 VALIDATION = Case(("validation/israel-air-study.yaml", "validation/israel-missiles-study.yaml",
                    "validation/ukraine-drone-night-study.yaml", "validation/crimea-atacms-study.yaml"),

@@ -92,6 +92,12 @@ EXPECTED: dict[str, tuple[int | None, list[str]]] = {
     "decoy_as_jammer.yaml": (15, ["raids[0].jammer:", "'mald-class-decoy' is a threat, not a jammer"]),
     "gnss_jammer_with_route.yaml": (20, ["jammers[0].route:", "jams satellite navigation from where it stands",
                                          "give it a position only"]),
+    "defends_unknown_unit.yaml": (20, ["units[1].defends[0]:", "unknown unit 'Batery'", "did you mean 'Battery'?"]),
+    "defends_itself.yaml": (20, ["units[1].defends[0]:", "names itself", "drop 'Point'"]),
+    "defends_out_of_reach.yaml": (20, ["units[1].defends[0]:", "22.3 km from 'Point'", "12.0 km reach"]),
+    "defends_without_self_defence.yaml": (20, ["units[1].defends:", "self-defence pass",
+                                               "expected: doctrine.self_defence: true"]),
+    "defends_under_greedy.yaml": (20, ["units[1].defends:", "greedy decide model", "models: {decide: wta}"]),
 }
 
 

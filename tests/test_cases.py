@@ -37,7 +37,7 @@ def test_every_case_file_and_study_validates_and_has_a_write_up():
     from iadsim.cli import app
     from iadsim.study.spec import load_study
 
-    assert len(CASE_FILES) == 11 and len(STUDY_FILES) == 15
+    assert len(CASE_FILES) == 12 and len(STUDY_FILES) == 16
     for path in CASE_FILES:
         outcome = CliRunner().invoke(app, ["validate", str(path)])
         assert outcome.exit_code == 0, outcome.output
@@ -49,7 +49,7 @@ def test_every_case_file_and_study_validates_and_has_a_write_up():
 
 
 def test_the_quick_run_regenerates_every_write_up_with_its_tables_and_plots(quick):
-    assert len(quick["written"]) == 8
+    assert len(quick["written"]) == 9
     for written in quick["written"]:
         text = written.read_text(encoding="utf-8")
         committed = (ROOT / "docs" / "cases" / written.name).read_text(encoding="utf-8")
@@ -193,6 +193,22 @@ def test_case8_shutting_down_on_arm_warning_makes_the_harms_miss(quick):
     strikes = warned[warned.kind == "strike"]
     assert (strikes.value > 100.0).all()  # flown to a last known position drifting at 10 m/s
     assert not (results.events(0).kind == "emission_off").any()
+
+
+def test_case9_point_defence_is_swept_and_the_strike_takes_the_battalion_off_the_air_within_the_run(quick):
+    results = study(quick, "case9-study")
+    kinds = [results.scenario(point).raids[0].type for point in range(len(results.points))]
+    assert kinds == ["atacms-cluster-class"] * 3 + ["gmlrs-class"] * 3
+    for point in range(len(results.points)):
+        scenario, events = results.scenario(point), results.events(point)
+        if not sum(scenario.units[1].inventory.values()):  # no point defence: the vehicle has no rounds
+            assert not ((events.kind == "launch") & (events.unit_id == 1)).any()
+        else:
+            assert scenario.units[1].defends == ["Battalion"]
+        off = casebook.off_the_air_s(events, unit_id=0)
+        destroyed = events[(events.kind == "unit_state") & (events.reason == "destroyed") & (events.unit_id == 0)]
+        assert off.loc[destroyed.replication.unique()].notna().all()  # destroyed: off the air, at the latest then
+        assert (off.dropna() <= scenario.duration).all()
 
 
 def test_a_case_runs_from_the_command_line(tmp_path):

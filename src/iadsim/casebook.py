@@ -268,3 +268,14 @@ def silent_s(events: pd.DataFrame, sensor_id: int) -> pd.Series:
                 total, off_since = total + t_s - off_since, None
         rows[replication] = total + (end - off_since if off_since is not None else 0.0)
     return pd.Series(rows, name="silent_s", dtype=float)
+
+
+def off_the_air_s(events: pd.DataFrame, unit_id: int) -> pd.Series:
+    """Per replication: when unit ``unit_id`` went off the air for good, the first of its engagement radar's loss
+    (a ``part_lost`` event) and its destruction (a ``unit_state`` event, no launcher or no radar left), in
+    seconds of the run; NaN where it stayed on the air. Nothing is repaired or replaced in a run: a unit off the
+    air stays off."""
+    unit = events[events.unit_id == unit_id]
+    off = unit[((unit.kind == "part_lost") & (unit.detail == "engagement_radar"))
+               | ((unit.kind == "unit_state") & (unit.reason == "destroyed"))]
+    return off.groupby("replication").t_s.min().reindex(sorted(events.replication.unique()))

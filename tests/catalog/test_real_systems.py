@@ -89,6 +89,11 @@ HEADLINES = [
     ("s400-battalion", "launchers", 8, "sputnik-s400-crimea-2018"),
     ("s400-battalion", "setup_time", 300.0, "peopledaily-s400-moscow"),
     ("s400-battalion", "cost_usd", 2.5e9 / 4, "echoturkey-s400-deal"),  # two systems, four batteries
+    ("pantsir-57e6-class", "max_range", 20e3, "sputnik-pantsir-syria-2018"),
+    ("pantsir-57e6-class", "max_altitude", 15e3, "sputnik-pantsir-syria-2018"),
+    ("pantsir-57e6-class", "max_target_speed", 1000.0, "wiki-pantsir"),
+    ("pantsir-s1-class", "rounds_per_launcher", 12, "tass-pantsir-serbia-2020"),
+    ("pantsir-1rs1-class-radar", "detection_range", 36e3, "wiki-pantsir"),
     ("pac3-mse-class", "cost_usd", 4e6, "tectonic-pac3"),
     ("patriot-battery", "cost_usd", 1.1e9, "tectonic-pac3"),
     ("patriot-battery", "sustainment_cost_usd_per_year", 50e6 / 4, "lexington-patriot-os"),

@@ -66,6 +66,7 @@ class DecideTables(NamedTuple):
     asset_pos_ecef_m: F64  # (A, 3)
     point_value: F64  # (A + U,) value of each defended point: assets, then units
     point_unit: I64  # (A + U,) -1 for an asset, else the unit
+    unit_defends: Bool  # (U, U) [u, v]: u takes threats aimed at v as its own (the diagonal, and ``defends``)
 
 
 _TABLES = len(DecideTables._fields)
@@ -255,7 +256,8 @@ def command_cycle(
         channels_free, pair_weapon, pair_target, tables.weapon_pk[pair_weapon], engaged_unit[:n_engaged],
         engaged_target[:n_engaged])
 
-    # Self-defence first: each unit against the threats aimed at itself, every round and layer allowed.
+    # Self-defence first: each unit against the threats aimed at itself and at the units it defends, every round
+    # and layer allowed.
     rounds = np.zeros(len(pair_weapon), np.int64)
     kept = np.zeros(len(pair_weapon), np.bool_)  # rounds reserve_for keeps for other classes
     for q in range(len(pair_weapon)):
@@ -264,7 +266,8 @@ def command_cycle(
     if rules.self_defence:
         own = np.zeros(len(pair_weapon))
         for q in range(len(pair_weapon)):
-            if threatened[track[pair_target[q]]] == tables.weapon_unit[pair_weapon[q]] and not kept[q]:
+            aimed_at = threatened[track[pair_target[q]]]
+            if aimed_at >= 0 and tables.unit_defends[tables.weapon_unit[pair_weapon[q]], aimed_at] and not kept[q]:
                 own[q] = problem.pk[q]
         if _gains(problem, own):
             rounds = solve_pairs(with_pk(problem, own, ready), solver)

@@ -22,7 +22,8 @@ kernel is unchanged:
    (:mod:`iadsim.c2.wta`), with the survival left by rounds already in flight,
    re-solved every cycle (the dynamic problem as a sequence of static ones).
    With ``self_defence`` it is solved twice: first each unit against the
-   threats aimed at itself, with all its rounds, then everyone against the rest.
+   threats aimed at itself and at the units it defends (``units[].defends``,
+   point defence), with all its rounds, then everyone against the rest.
 
 The models differ only in the solver (:mod:`iadsim.c2.wta`): ``wta`` (``auto``:
 the optimum by enumeration when the cycle's problem is tiny, else local search),
@@ -60,6 +61,7 @@ from iadsim.events import NO_EVENTS, EventColumns, events, merge
 from iadsim.physics.flyout_table import tables_for
 from iadsim.registry import AIR_PICTURE, FIRE_UNITS, group_columns, register
 from iadsim.scenario.compile import CompiledScenario
+from iadsim.scenario.point_defence import defended_units
 from iadsim.world import Assignments, World
 
 
@@ -117,7 +119,8 @@ class WTADecider:
             unit_half_sector_rad=tables.unit_half_sector_rad,
             asset_pos_ecef_m=np.ascontiguousarray(assets.pos_ecef_m, dtype=float).reshape(-1, 3),
             point_value=np.concatenate([assets.value, np.full(len(units.id), unit_value)]).astype(float),
-            point_unit=np.concatenate([np.full(len(assets.value), -1), np.arange(len(units.id))]).astype(np.int64))
+            point_unit=np.concatenate([np.full(len(assets.value), -1), np.arange(len(units.id))]).astype(np.int64),
+            unit_defends=defended_units(scenario))
         self.static = (*cycle_tables(self.tables, DoctrineRules.of(doctrine), EvaluationTables.of(default_parameters()),
                                      self.envelope.figures, self.envelope.grids), SOLVERS.index(self.solver))
         self.class_name = np.array(THREAT_CLASSES, dtype=object)

@@ -26,6 +26,7 @@ from iadsim.scenario.aim import aim_problems
 from iadsim.scenario.emission import emission_problems
 from iadsim.scenario.kill_chain_checks import check_kill_chain
 from iadsim.scenario.layout import layout_problems
+from iadsim.scenario.point_defence import point_defence_problems
 from iadsim.scenario.releases import release_problems
 from iadsim.scenario.schema import Doctrine, Scenario
 from iadsim.terrain import check_terrain_file
@@ -71,7 +72,7 @@ def scenario_from_document(document: Document, catalog: Catalog, allow_large: bo
         catalog = load_catalog((*catalog.extra_files, *own))
     problems = (check_references(scenario, catalog) + check_times(scenario) + layout_problems(scenario, catalog)
                 + emission_problems(scenario, catalog) + aim_problems(scenario, catalog)
-                + release_problems(scenario, catalog))
+                + release_problems(scenario, catalog) + point_defence_problems(scenario, catalog))
     if not problems:  # the budget counts what the names refer to, and so comes after them
         problems = check_budget(scenario, allow_large) + check_terrain(scenario)
     if problems:

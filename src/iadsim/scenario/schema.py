@@ -194,6 +194,9 @@ class Unit(_Strict):
                                       "commands it; default: none, its own command post fights on the "
                                       "picture of its networks.")
     emission: Emission | None = Field(None, description="When its radars radiate; default: doctrine.emission.")
+    defends: list[Name] = Field(default_factory=list, max_length=1000, description="Point defence: other units "
+                                "whose threats (tracks aimed at them) it takes as aimed at itself, engaging them "
+                                "in the self-defence pass with all its rounds; default: none.")
 
 
 class Sensor(_Strict):
