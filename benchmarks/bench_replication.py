@@ -51,6 +51,9 @@ SCENARIOS = {
     "case4c": "case4_two_patriot.yaml",
     "case5": "case5_magazine_depth.yaml",
     "case6": "case6_low_observable.yaml",
+    "case7": "case7_ew_strike.yaml",
+    "case8": "case8_sead.yaml",
+    "case9": "case9_himars_s400.yaml",
     "demo_ew": "demo.yaml",
     "demo_ew_decoys": "demo.yaml",
 }
@@ -103,11 +106,16 @@ class Replications:
 
 
 def serve() -> None:
-    """The baseline side: answer each stdin line ``NAME OFFSET`` with one JSON line of :meth:`Replications.time`."""
+    """The baseline side: answer each stdin line ``NAME OFFSET`` with one JSON line of :meth:`Replications.time`,
+    or ``{"error": ...}`` where that revision cannot run the scenario (fields it does not know yet)."""
     replications = Replications()
     for line in sys.stdin:
         name, offset = line.split()
-        print(json.dumps(replications.time(name, int(offset))), flush=True)
+        try:
+            answer = replications.time(name, int(offset))
+        except Exception as error:  # noqa: BLE001 - any failure of an older revision means "not comparable"
+            answer = {"error": f"{type(error).__name__}: {error}"}
+        print(json.dumps(answer), flush=True)
 
 
 class Baseline:
@@ -160,7 +168,13 @@ def measure(names: list[str], replications: int, revision: str | None) -> tuple[
             for offset in range(replications):
                 runs.setdefault(name, {}).setdefault("ours", []).append(ours.time(name, offset))
                 if compared:
-                    runs[name].setdefault("theirs", []).append(theirs.time(name, offset))
+                    answer = theirs.time(name, offset)
+                    compared = "error" not in answer
+                    if compared:
+                        runs[name].setdefault("theirs", []).append(answer)
+                    else:
+                        print(f"{name}: not compared, {revision} cannot run it ({answer['error'][:200]})",
+                              file=sys.stderr)
     finally:
         if theirs is not None:
             theirs.close()
