@@ -85,3 +85,9 @@ def iadsim_command(*args: str | Path, cwd: Path | None = None) -> subprocess.Com
         os.chdir(folder)
         signal.signal(signal.SIGINT, interrupt)
     return subprocess.CompletedProcess(["iadsim", *map(str, args)], code, out.getvalue(), err.getvalue())
+
+
+def exit_and_error(*args: str | Path) -> tuple[int, str]:
+    """:func:`iadsim_command`'s exit code and standard error: what a test of a refused input looks at."""
+    result = iadsim_command(*args)
+    return result.returncode, result.stderr

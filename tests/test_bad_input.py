@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from iadsim import cli
+from tests.helpers import exit_and_error
 
 BAD = Path(__file__).parent / "data" / "bad"
 
@@ -101,24 +102,16 @@ EXPECTED: dict[str, tuple[int | None, list[str]]] = {
 }
 
 
-def run_cli(args: list[str], capsys, monkeypatch) -> tuple[int, str]:
-    """Run the real `iadsim` entry point in-process; return (exit code, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["iadsim", *args])
-    with pytest.raises(SystemExit) as stop:
-        cli.main()
-    return stop.value.code, capsys.readouterr().err
-
-
 def test_the_corpus_has_every_case_and_nothing_unlisted():
     assert sorted(p.name for p in BAD.iterdir()) == sorted(EXPECTED)
     assert len(EXPECTED) >= 25
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_broken_scenario_is_refused_with_a_located_message(name, tmp_path, capsys, monkeypatch):
+def test_broken_scenario_is_refused_with_a_located_message(name, tmp_path):
     line, fragments = EXPECTED[name]
     output = tmp_path / "out"
-    code, message = run_cli(["run", str(BAD / name), "-o", str(output)], capsys, monkeypatch)
+    code, message = exit_and_error("run", str(BAD / name), "-o", str(output))
     assert code == 2
     location = f"{BAD / name}:{line}:" if line is not None else f"{BAD / name}:"
     assert message.startswith(f"error: {location}"), message
@@ -128,19 +121,19 @@ def test_broken_scenario_is_refused_with_a_located_message(name, tmp_path, capsy
     assert not output.exists(), "a refused scenario must write nothing"
 
 
-def test_a_50_megabyte_file_is_refused_before_it_is_read(tmp_path, capsys, monkeypatch):
+def test_a_50_megabyte_file_is_refused_before_it_is_read(tmp_path):
     huge = tmp_path / "huge.yaml"
     with huge.open("wb") as handle:
         handle.write(b"name: huge\nraids:\n")
         handle.write(b"  - {type: generic-drone, launch_point: {lat: 1, lon: 2}, target: x}\n" * 760_000)
     assert huge.stat().st_size > 50e6
-    code, message = run_cli(["validate", str(huge)], capsys, monkeypatch)
+    code, message = exit_and_error("validate", str(huge))
     assert code == 2
     assert f"{huge}: the file is" in message and "MB" in message and "refused" in message
 
 
-def test_a_missing_file_names_the_working_folder(tmp_path, capsys, monkeypatch):
-    code, message = run_cli(["validate", str(tmp_path / "nope.yaml")], capsys, monkeypatch)
+def test_a_missing_file_names_the_working_folder(tmp_path):
+    code, message = exit_and_error("validate", str(tmp_path / "nope.yaml"))
     assert code == 2
     assert "file not found" in message and "working folder" in message
 
@@ -250,12 +243,12 @@ REPRODUCERS: dict[str, tuple[object, list[str]]] = {
 
 
 @pytest.mark.parametrize("name", sorted(REPRODUCERS))
-def test_issue_16_reproducer_is_refused_before_the_run(name, tmp_path, capsys, monkeypatch):
+def test_issue_16_reproducer_is_refused_before_the_run(name, tmp_path):
     change, fragments = REPRODUCERS[name]
     path = tmp_path / "scenario.yaml"
     path.write_text(change if isinstance(change, str) else _changed(change), encoding="utf-8")
     output = tmp_path / "out"
-    code, message = run_cli(["run", str(path), "-o", str(output)], capsys, monkeypatch)
+    code, message = exit_and_error("run", str(path), "-o", str(output))
     assert code == 2, message
     assert message.startswith(f"error: {path}:"), message
     for fragment in fragments:
@@ -265,10 +258,10 @@ def test_issue_16_reproducer_is_refused_before_the_run(name, tmp_path, capsys, m
     assert not output.exists(), "a refused scenario must write nothing"
 
 
-def test_a_megabyte_value_is_shown_by_its_start_and_length(tmp_path, capsys, monkeypatch):
+def test_a_megabyte_value_is_shown_by_its_start_and_length(tmp_path):
     path = tmp_path / "scenario.yaml"
     path.write_text(_changed(lambda d: d["raids"][0].update(type="x" * 1_000_000)), encoding="utf-8")
-    code, message = run_cli(["validate", str(path)], capsys, monkeypatch)
+    code, message = exit_and_error("validate", str(path))
     assert code == 2 and "raids[0].type:" in message and "(1,000,002 characters)" in message  # its repr, quotes included
     assert len(message) < 1000
 
@@ -276,7 +269,7 @@ def test_a_megabyte_value_is_shown_by_its_start_and_length(tmp_path, capsys, mon
 def test_allow_large_lets_a_long_run_through_validation(tmp_path, capsys, monkeypatch):
     path = tmp_path / "scenario.yaml"
     path.write_text(_changed(lambda d: d.update(time_step="0.1 s", duration="30 d")), encoding="utf-8")
-    assert run_cli(["validate", str(path)], capsys, monkeypatch)[0] == 2
+    assert exit_and_error("validate", str(path))[0] == 2
     monkeypatch.setattr(sys, "argv", ["iadsim", "validate", str(path), "--allow-large"])
     with pytest.raises(SystemExit) as stop:
         cli.main()

@@ -26,6 +26,7 @@ import pytest
 import yaml
 
 from iadsim import cli
+from tests.helpers import exit_and_error
 from tests.study.conftest import write_study
 
 GOOD = Path(__file__).parent / "data" / "good_minimal.yaml"
@@ -45,14 +46,6 @@ def short_scenario(folder: Path, seed: int = 1) -> Path:
 def command(*args: str) -> list[str]:
     """The iadsim command in a subprocess, with Ctrl-C live even where this test runs with SIGINT ignored."""
     return [sys.executable, "-c", LIVE_INTERRUPTS + "from iadsim.entry import main; main()", *args]
-
-
-def run_cli(args: list[str], capsys, monkeypatch) -> tuple[int, str]:
-    monkeypatch.setattr(sys, "argv", ["iadsim", *args])
-    with pytest.raises(SystemExit) as stop:
-        cli.main()
-    captured = capsys.readouterr()
-    return stop.value.code, captured.err
 
 
 def can_mount() -> bool:
@@ -115,58 +108,55 @@ def disk(tmp_path: Path) -> Iterator[Path]:
 
 # --- full disk ---------------------------------------------------------------------------------------------
 
-def test_run_refuses_a_disk_without_room_before_simulating(disk, tmp_path, capsys, monkeypatch):
+def test_run_refuses_a_disk_without_room_before_simulating(disk, tmp_path):
     fill(disk, 2 * 2**20)
-    code, message = run_cli(["run", str(short_scenario(tmp_path)), "-o", str(disk / "out")], capsys, monkeypatch)
+    code, message = exit_and_error("run", str(short_scenario(tmp_path)), "-o", str(disk / "out"))
     assert code == 2 and "MiB are free" in message and "Traceback" not in message
     assert not (disk / "out").exists() and leftovers(disk) == []
 
 
-def test_run_onto_a_full_disk_keeps_the_old_results_whole(disk, tmp_path, capsys, monkeypatch):
+def test_run_onto_a_full_disk_keeps_the_old_results_whole(disk, tmp_path, monkeypatch):
     """The disk fills while the new results are written: exit 2, the previous run's folder untouched."""
     out = disk / "out"
-    assert run_cli(["run", str(short_scenario(tmp_path, seed=1)), "-o", str(out), "-q"], capsys, monkeypatch)[0] == 0
+    assert exit_and_error("run", str(short_scenario(tmp_path, seed=1)), "-o", str(out), "-q")[0] == 0
     before = {name: (out / name).read_bytes() for name in RUN_FILES}
     fill(disk, 200_000)
     monkeypatch.setattr("iadsim.files._check_writable", lambda folder, needed: None)  # let the write begin
-    code, message = run_cli(["run", str(short_scenario(tmp_path, seed=2)), "-o", str(out)], capsys, monkeypatch)
+    code, message = exit_and_error("run", str(short_scenario(tmp_path, seed=2)), "-o", str(out))
     assert code == 2 and "No space left on device" in message and "Traceback" not in message, message
     assert {name: (out / name).read_bytes() for name in RUN_FILES} == before
     assert leftovers(disk) == [] and sorted(p.name for p in disk.iterdir()) == ["ballast", "out"]
 
 
-def test_a_simulated_enospc_is_a_message_and_leaves_nothing(tmp_path, capsys, monkeypatch):
+def test_a_simulated_enospc_is_a_message_and_leaves_nothing(tmp_path, monkeypatch):
     """The same without a mount: the event writer raises ENOSPC, as a full disk would."""
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr("iadsim.results.pq.write_table", full)
-    code, message = run_cli(["run", str(short_scenario(tmp_path)), "-o", str(tmp_path / "a" / "b")], capsys,
-                            monkeypatch)
+    code, message = exit_and_error("run", str(short_scenario(tmp_path)), "-o", str(tmp_path / "a" / "b"))
     assert code == 2 and "No space left on device" in message and "free some space" in message
     assert not (tmp_path / "a").exists(), "parent folders made for the run are removed again"
 
 
-def test_study_onto_a_full_disk_exits_2_and_resumes_once_there_is_room(disk, tmp_path, capsys, monkeypatch):
+def test_study_onto_a_full_disk_exits_2_and_resumes_once_there_is_room(disk, tmp_path, monkeypatch):
     study = write_study(tmp_path, replications=4)
     out = disk / "out"
     fill(disk, 100_000)  # room for the manifest and a few batches, not for the database at the end
     monkeypatch.setattr("iadsim.files._check_writable", lambda folder, needed: None)  # let the study begin
-    code, message = run_cli(["study", str(study), "-o", str(out), "--executor", "inprocess", "-q"], capsys,
-                            monkeypatch)
+    code, message = exit_and_error("study", str(study), "-o", str(out), "--executor", "inprocess", "-q")
     assert code == 2 and "No space left on device" in message and "Traceback" not in message, message
     assert leftovers(disk) == [], "no stray temporary file or .wal"
     (disk / "ballast").unlink()
     monkeypatch.undo()
-    code, message = run_cli(["study", str(study), "-o", str(out), "--executor", "inprocess", "-q"], capsys,
-                            monkeypatch)
+    code, message = exit_and_error("study", str(study), "-o", str(out), "--executor", "inprocess", "-q")
     assert code == 0, message
     assert (out / "study.duckdb").stat().st_size > 0 and leftovers(disk) == []
 
 
 # --- read-only folders -------------------------------------------------------------------------------------
 
-def test_run_and_study_into_a_read_only_folder_exit_2(tmp_path, capsys, monkeypatch):
+def test_run_and_study_into_a_read_only_folder_exit_2(tmp_path):
     place = tmp_path / "ro"
     with contextlib.ExitStack() as stack:
         if can_mount():
@@ -176,7 +166,7 @@ def test_run_and_study_into_a_read_only_folder_exit_2(tmp_path, capsys, monkeypa
         stack.enter_context(read_only(place))
         for args in (["run", str(short_scenario(tmp_path)), "-o", str(place / "out")],
                      ["study", str(write_study(tmp_path, replications=1)), "-o", str(place / "study")]):
-            code, message = run_cli(args, capsys, monkeypatch)
+            code, message = exit_and_error(*args)
             assert code == 2 and "cannot write" in message and "Traceback" not in message, message
             assert not any(place.iterdir())
 
@@ -189,8 +179,7 @@ def test_study_summary_reads_a_read_only_folder_without_rewriting_it(tmp_path, c
         else:
             place.mkdir()
         study = write_study(tmp_path, replications=2)
-        assert run_cli(["study", str(study), "-o", str(place / "s"), "--executor", "inprocess", "-q"], capsys,
-                       monkeypatch)[0] == 0
+        assert exit_and_error("study", str(study), "-o", str(place / "s"), "--executor", "inprocess", "-q")[0] == 0
         stamps = {path: path.stat().st_mtime_ns for path in (place / "s").rglob("*")}
         stack.enter_context(read_only(place))
         monkeypatch.setattr(sys, "argv", ["iadsim", "study", "summary", str(place / "s")])

@@ -32,6 +32,7 @@ from iadsim.catalog import bundled_files
 from iadsim.catalog.loader import load_catalog_files
 from iadsim.errors import UserError
 from tests.conftest import EXAMPLES
+from tests.helpers import exit_and_error
 
 EXAMPLES_BUDGET = int(os.environ.get("IADSIM_FUZZ_EXAMPLES", "80"))
 SECONDS_PER_INPUT = 20.0
@@ -156,13 +157,6 @@ def mutants(draw: st.DrawFn, files: list[Path], gentle: bool = False) -> tuple[P
     return source, text if gentle else text_mutation(text, draw)
 
 
-def run_cli(args: list[str], capsys, monkeypatch) -> tuple[int, str]:
-    monkeypatch.setattr(sys, "argv", ["iadsim", *args])
-    with pytest.raises(SystemExit) as stop:
-        cli.main()
-    return stop.value.code, capsys.readouterr().err
-
-
 def assert_one_message_or_success(code: int, message: str) -> None:
     assert code in (0, 2), (code, message)
     assert "Traceback" not in message, message
@@ -189,12 +183,12 @@ FUZZ = settings(max_examples=EXAMPLES_BUDGET, deadline=None, derandomize=True, d
 
 @FUZZ
 @given(case=mutants(CORPUS))
-def test_every_mutant_of_the_examples_validates_or_is_refused(case, workspace, capsys, monkeypatch):
+def test_every_mutant_of_the_examples_validates_or_is_refused(case, workspace):
     source, text = case
     path = workspace / f"mutant-{source.name}"
     path.write_text(text, encoding="utf-8")
     started = time.monotonic()
-    code, message = run_cli(["validate", str(path)], capsys, monkeypatch)
+    code, message = exit_and_error("validate", str(path))
     assert time.monotonic() - started < SECONDS_PER_INPUT, f"validation took {time.monotonic() - started:.0f} s"
     assert_one_message_or_success(code, message)
     COUNTERS["inputs"] += 1
@@ -220,7 +214,7 @@ def test_every_mutant_of_the_catalog_loads_or_is_refused(case, tmp_path_factory)
 
 @settings(FUZZ, max_examples=max(8, EXAMPLES_BUDGET // 10))
 @given(case=mutants([GOOD], gentle=True))
-def test_a_mutant_is_run_whole_or_refused_writing_nothing(case, tmp_path_factory, capsys, monkeypatch):
+def test_a_mutant_is_run_whole_or_refused_writing_nothing(case, tmp_path_factory):
     """`iadsim run` on mutants of the small scenario (cut to 1 simulated minute when it has a duration):
     exit 0 with a whole results folder, or exit 2 with nothing written."""
     _, text = case
@@ -235,7 +229,7 @@ def test_a_mutant_is_run_whole_or_refused_writing_nothing(case, tmp_path_factory
     path = folder / "scenario.yaml"
     path.write_text(text, encoding="utf-8")
     out = folder / "out"
-    code, message = run_cli(["run", str(path), "-o", str(out), "-q"], capsys, monkeypatch)
+    code, message = exit_and_error("run", str(path), "-o", str(out), "-q")
     assert_one_message_or_success(code, message)
     if code == 2:
         assert not out.exists(), "a refused input writes nothing"

@@ -1,13 +1,11 @@
 """Releases of weapons by aircraft (raids[].releases) that cannot happen are refused at load: exit 2, one
 message naming the file, the line, the field, what was expected and a suggestion; nothing is written."""
 
-import sys
 
 import pytest
 import yaml
 
-from iadsim import cli
-from tests.helpers import MY_DRONE_CATALOG
+from tests.helpers import MY_DRONE_CATALOG, exit_and_error
 
 HEAD = """\
 name: releases
@@ -64,13 +62,6 @@ CASES = {
 }
 
 
-def run_cli(args, capsys, monkeypatch):
-    monkeypatch.setattr(sys, "argv", ["iadsim", *args])
-    with pytest.raises(SystemExit) as stop:
-        cli.main()
-    return stop.value.code, capsys.readouterr().err
-
-
 def line_of(text: str, path: str) -> int:
     """The line of the YAML node at ``path`` (``raids[0].releases[1].count``), as the loader reports it: a
     field's value's first line, or its mapping's when it is left out."""
@@ -86,11 +77,11 @@ def line_of(text: str, path: str) -> int:
     return node.start_mark.line + 1
 
 
-def refused(text: str, tmp_path, capsys, monkeypatch) -> tuple[str, str]:
+def refused(text: str, tmp_path) -> tuple[str, str]:
     source = tmp_path / "scenario.yaml"
     source.write_text(text)
     output = tmp_path / "out"
-    code, message = run_cli(["run", str(source), "-o", str(output)], capsys, monkeypatch)
+    code, message = exit_and_error("run", str(source), "-o", str(output))
     assert code == 2, message
     assert "Traceback" not in message
     assert not output.exists(), "a refused scenario writes nothing"
@@ -98,19 +89,19 @@ def refused(text: str, tmp_path, capsys, monkeypatch) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_a_release_that_cannot_happen_is_refused_with_a_located_message(name, tmp_path, capsys, monkeypatch):
+def test_a_release_that_cannot_happen_is_refused_with_a_located_message(name, tmp_path):
     releases, path, fragments = CASES[name]
     text = HEAD + releases
-    source, message = refused(text, tmp_path, capsys, monkeypatch)
+    source, message = refused(text, tmp_path)
     line = line_of(text, path)
     assert f"{source}:{line}:" in message and path in message, message
     for fragment in fragments:
         assert fragment in message, f"{fragment!r} not in:\n{message}"
 
 
-def test_releases_from_a_threat_that_is_not_an_aircraft_are_refused(tmp_path, capsys, monkeypatch):
+def test_releases_from_a_threat_that_is_not_an_aircraft_are_refused(tmp_path):
     text = (HEAD + HARM).replace("type: f16-class", "type: kalibr-class")
-    source, message = refused(text, tmp_path, capsys, monkeypatch)
+    source, message = refused(text, tmp_path)
     assert f"{source}:{line_of(text, 'raids[0].releases')}:" in message
     assert "'kalibr-class' is a cruise missile: only an aircraft releases weapons" in message
     assert "f16-class" in message, "the aircraft types with a loadout are named"
@@ -125,19 +116,19 @@ OWN_CATALOG = MY_DRONE_CATALOG.replace("my-drone", "my-bomber").replace("threat_
     ("agm-88-clas", "names unknown threat type 'agm-88-clas'"),
     ("f35-class", "names an aircraft, 'f35-class'"),
 ])
-def test_a_loadout_of_no_weapon_is_refused_in_the_catalog_file(weapon, fragment, tmp_path, capsys, monkeypatch):
+def test_a_loadout_of_no_weapon_is_refused_in_the_catalog_file(weapon, fragment, tmp_path):
     catalog = tmp_path / "mine.yaml"
     catalog.write_text(OWN_CATALOG.replace("WEAPON", weapon))
     text = (HEAD + HARM).replace("duration: 20 min", "duration: 20 min\ncatalogs: [mine.yaml]")
-    _, message = refused(text, tmp_path, capsys, monkeypatch)
+    _, message = refused(text, tmp_path)
     assert f"{catalog}:" in message and "entries[0].loadout[0].weapon" in message, message
     assert fragment in message
 
 
-def test_a_loadout_on_a_missile_is_refused_in_the_catalog_file(tmp_path, capsys, monkeypatch):
+def test_a_loadout_on_a_missile_is_refused_in_the_catalog_file(tmp_path):
     catalog = tmp_path / "mine.yaml"
     catalog.write_text(OWN_CATALOG.replace("WEAPON", "agm-88-class").replace("threat_class: aircraft",
                                                                             "threat_class: cruise_missile"))
     text = (HEAD + HARM).replace("duration: 20 min", "duration: 20 min\ncatalogs: [mine.yaml]")
-    _, message = refused(text, tmp_path, capsys, monkeypatch)
+    _, message = refused(text, tmp_path)
     assert f"{catalog}:" in message and "only an aircraft carries a loadout (this is a cruise missile)" in message

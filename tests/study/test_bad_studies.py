@@ -3,22 +3,11 @@ and the odd-but-valid (a name with rich markup, a precision of 1e-300) run and s
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
-from iadsim import cli
 from iadsim.study.store import StudyStore
+from tests.helpers import exit_and_error, iadsim_command
 from tests.study.conftest import TINY_STUDY, write_study
-
-
-def run_cli(args: list[str], capsys, monkeypatch) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["iadsim", *args])
-    with pytest.raises(SystemExit) as stop:
-        cli.main()
-    captured = capsys.readouterr()
-    return stop.value.code, captured.out, captured.err
-
 
 REFUSED = {
     "an inventory swept to 10^30": (TINY_STUDY.format(replications=2).replace("values: [2, 6]",
@@ -43,37 +32,35 @@ REFUSED = {
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))
-def test_a_bad_study_is_refused_and_writes_nothing(name, tmp_path, capsys, monkeypatch):
+def test_a_bad_study_is_refused_and_writes_nothing(name, tmp_path):
     text, fragments = REFUSED[name]
     study = write_study(tmp_path, text=text)
     output = tmp_path / "out"
-    code, _, message = run_cli(["study", str(study), "-o", str(output), "--executor", "inprocess"], capsys,
-                               monkeypatch)
+    code, message = exit_and_error("study", str(study), "-o", str(output), "--executor", "inprocess")
     assert code == 2, message
     assert message.startswith(f"error: {study}:"), message
     for fragment in fragments:
         assert fragment in message, f"{fragment!r} not in:\n{message}"
     assert not output.exists(), "a refused study writes nothing"
-    assert run_cli(["validate", str(study)], capsys, monkeypatch)[0] == 2, "validate refuses it alike"
+    assert exit_and_error("validate", str(study))[0] == 2, "validate refuses it alike"
 
 
-def test_a_markup_name_and_a_tiny_precision_run_and_summarise(tmp_path, capsys, monkeypatch):
+def test_a_markup_name_and_a_tiny_precision_run_and_summarise(tmp_path):
     text = (TINY_STUDY.format(replications=2).replace("name: tiny study", 'name: "study [/oops] [link=x]y"')
             .replace("leak_fraction: 0.05", "leak_fraction: 1.0e-300"))
     study = write_study(tmp_path, text=text)
     output = tmp_path / "out"
-    code, out, err = run_cli(["study", str(study), "-o", str(output), "--executor", "inprocess", "-q"], capsys,
-                             monkeypatch)
-    assert code == 0, err
-    code, out, err = run_cli(["study", "summary", str(output)], capsys, monkeypatch)
-    assert code == 0, err
-    assert "study [/oops] [link=x]y" in out and "1,000,000,000,000,000" in out
+    ran = iadsim_command("study", str(study), "-o", str(output), "--executor", "inprocess", "-q")
+    assert ran.returncode == 0, ran.stderr
+    summary = iadsim_command("study", "summary", str(output))
+    assert summary.returncode == 0, summary.stderr
+    assert "study [/oops] [link=x]y" in summary.stdout and "1,000,000,000,000,000" in summary.stdout
     assert (output / "study.duckdb").is_file() and (output / "summary.parquet").is_file()
-    code, out, err = run_cli(["report", str(output)], capsys, monkeypatch)
-    assert code == 0, err
+    report = iadsim_command("report", str(output))
+    assert report.returncode == 0, report.stderr
 
 
-def test_a_study_stopped_before_storing_anything_may_be_corrected(tmp_path, capsys, monkeypatch):
+def test_a_study_stopped_before_storing_anything_may_be_corrected(tmp_path):
     """A folder with the manifest of a study that stored no replication is started over by a changed study."""
     from iadsim.study.spec import load_study
 
@@ -81,7 +68,6 @@ def test_a_study_stopped_before_storing_anything_may_be_corrected(tmp_path, caps
     plan = load_study(study)
     StudyStore.create_or_resume(tmp_path / "out", plan).close()  # laid out, nothing run
     changed = write_study(tmp_path, text=TINY_STUDY.format(replications=2).replace("[2, 6]", "[3, 5]"))
-    code, _, err = run_cli(["study", str(changed), "-o", str(tmp_path / "out"), "--executor", "inprocess", "-q"],
-                           capsys, monkeypatch)
+    code, err = exit_and_error("study", str(changed), "-o", str(tmp_path / "out"), "--executor", "inprocess", "-q")
     assert code == 0, err
     assert StudyStore.open(tmp_path / "out").metrics().num_rows == 4
