@@ -227,8 +227,30 @@ def case2(studies: list[CaseStudy], out: Path) -> Blocks:
     axis.set_yticks(range(1, len(warnings) + 1), list(warnings))
     axis.set_xlabel("warning: flight time left to the city at the first track (s)")
     axis.invert_yaxis()
-    return {"case2-warning": provenance(studies) + "\n\n" + markdown(pd.DataFrame(rows).T, "variant") + "\n\n"
-            + save(figure, out, "case2-warning")}
+    return {"case2-warning": provenance(studies[:1]) + "\n\n" + markdown(pd.DataFrame(rows).T, "variant") + "\n\n"
+            + save(figure, out, "case2-warning"), "case2b-hub": hub_lost(studies[1])}
+
+
+def hub_lost(study: CaseStudy) -> str:
+    """Case 2b: leak fraction and launches of the battalion whose command post is lost at each time, against
+    each salvo: launches inside the cut-off window (from the loss to the end of the doctrine's
+    ``autonomy_delay``, over all runs), the first launch and the last one (means over the runs, the latest)."""
+    rows = {}
+    for point in range(len(study.points)):
+        scenario = study.scenario(point)
+        lost_s, missiles = scenario.command_posts[0].lost_at, scenario.raids[0].count
+        cut_off = lost_s is not None and lost_s < scenario.duration
+        launches = study.events(point).query("kind == 'launch'")
+        by_run = launches.groupby("replication").t_s
+        window = launches.t_s.between(lost_s, lost_s + scenario.doctrine.autonomy_delay) if cut_off else None
+        label = f"{lost_s / 60:.0f} min" if cut_off else "never"
+        rows[(label, missiles)] = {
+            "leak fraction": ci_of(study.metric(point, "leak_fraction")),
+            "launches while cut off (all runs)": f"{int(window.sum())}" if cut_off else "–",
+            "first launch (s)": f"{by_run.min().mean():.0f}",
+            "last launch (s), mean (latest)": f"{by_run.max().mean():.0f} ({by_run.max().max():.0f})",
+        }
+    return provenance([study]) + "\n\n" + markdown(pd.DataFrame(rows).T, "hub lost at / missiles")
 
 
 def case3(studies: list[CaseStudy], out: Path) -> Blocks:
@@ -689,7 +711,7 @@ class Case:
 
 CASES = {
     1: Case(("case1-study.yaml", "case1-gnss-study.yaml", "case1-reserve-study.yaml"), "s400-city.md", case1),
-    2: Case(("case2-study.yaml",), "networked.md", case2),
+    2: Case(("case2-study.yaml", "case2b-study.yaml"), "networked.md", case2),
     3: Case(("case3-study.yaml",), "strike-on-battery.md", case3),
     4: Case(("case4a-study.yaml", "case4b-study.yaml", "case4c-study.yaml", "case4a-reserve-study.yaml"),
             "three-defences.md", case4, 1),

@@ -106,6 +106,20 @@ def test_case2_the_battalion_cannot_join_the_national_network_and_a_gateway_mult
         assert (results.metric_values(salvo, "interceptors_fired") >= 22).all()
         assert results.metric(salvo, "leak_fraction").mean > 0
 
+    # Case 2b: cut off from its hub, the battalion launches nothing for the doctrine's autonomy delay.
+    hub = study(quick, "case2b-study")
+    lost = 0
+    for point in range(len(hub.points)):
+        scenario = hub.scenario(point)
+        lost_s = scenario.command_posts[0].lost_at
+        if lost_s < scenario.duration:
+            lost += 1
+            launches = hub.events(point).query("kind == 'launch'").t_s
+            assert not launches.between(lost_s, lost_s + scenario.doctrine.autonomy_delay).any()
+    assert lost == 6
+    block = (quick["docs"] / "networked.md").read_text(encoding="utf-8")
+    assert "| 11 min / 24 |" in block and "`case2b-study` (2 replications a point, 8 points" in block
+
 
 def test_case3_relocating_after_firing_saves_the_battery_unless_the_strike_comes_while_it_packs(quick):
     results = study(quick, "case3-study")
