@@ -38,7 +38,7 @@ class WaypointMover:
     """Straight legs between waypoints at the type's mean speed, ballistic arcs as parabolas; marks arrivals at the aim point."""
 
     requires = columns("threats", "launch_t_s", "status", "type_index", "raid_index", "target_pos_ecef_m")
-    provides = columns("threats", "pos_ecef_m", "alt_m", "vel_ecef_mps", "status", "arrived")
+    provides = columns("threats", "pos_ecef_m", "alt_m", "vel_ecef_mps", "speed_mps", "status", "arrived")
 
     def __init__(self, compiled: CompiledScenario) -> None:
         releases = compiled.releases
@@ -112,7 +112,7 @@ class WaypointMover:
         if len(rows):
             pos, alt = self.position(rows, elapsed)
             settle(rows, elapsed, pos, alt, t_s, dt_s, threats.launch_t_s, self.flight_time_s,
-                   threats.pos_ecef_m, threats.alt_m, threats.vel_ecef_mps, threats.arrived)
+                   threats.pos_ecef_m, threats.alt_m, threats.vel_ecef_mps, threats.speed_mps, threats.arrived)
         return dropped + launched
 
     def _not_released(self, world: World, t_s: float) -> EventColumns:
@@ -159,16 +159,22 @@ def due_rows(status: NDArray[np.int8], launch_t_s: F64, flight_time_s: F64, arri
 
 @kernel
 def settle(rows: I64, elapsed_s: F64, pos_m: F64, alt_m: F64, t_s: float, dt_s: float, launch_t_s: F64,
-           flight_time_s: F64, world_pos_m: F64, world_alt_m: F64, world_vel_mps: F64,
+           flight_time_s: F64, world_pos_m: F64, world_alt_m: F64, world_vel_mps: F64, world_speed_mps: F64,
            arrived: NDArray[np.bool_]) -> None:
-    """Write the new positions of ``rows``, their velocities (the chord over the tick, or since launch) and
-    whether they reached their aim point."""
+    """Write the new positions of ``rows``, their velocities (the chord over the tick, or since launch), their
+    speeds (the chord over the time they flew this tick: at the tick of arrival, less than the tick) and whether
+    they reached their aim point."""
     for k in range(len(rows)):
         i = rows[k]
         since = max(min(dt_s, t_s - launch_t_s[i]), 1e-9)
+        flown = max(elapsed_s[k] - min(max(t_s - dt_s - launch_t_s[i], 0.0), flight_time_s[i]), 1e-9)
+        chord_sq = 0.0
         for c in range(3):
-            world_vel_mps[i, c] = (pos_m[k, c] - world_pos_m[i, c]) / since
+            step = pos_m[k, c] - world_pos_m[i, c]
+            chord_sq += step * step
+            world_vel_mps[i, c] = step / since
             world_pos_m[i, c] = pos_m[k, c]
+        world_speed_mps[i] = np.sqrt(chord_sq) / flown
         world_alt_m[i] = alt_m[k]
         arrived[i] = elapsed_s[k] >= flight_time_s[i]
 
