@@ -331,6 +331,12 @@ class ThreatType(Entry):
     silent_drift_rate: PositiveSpeed | None = Field(
         None, description="Anti-radiation missile: growth of the error of the radar's position it flies to, "
                           "from the moment the radar falls silent (m/s).")
+    lift_to_drag: Annotated[float, Field(gt=1.0, le=50.0)] | None = Field(
+        None, description="An unpowered glide weapon (JSOW- or SDB-class): the lift-to-drag ratio of its glide; "
+                          "released at height h above its target at speed v it reaches L/D (h + v²/2g) and "
+                          "glides down from the release altitude onto its aim at `speed`, its mean glide speed "
+                          "(docs/models.md, Stand-off glide weapons). Without it, a powered flight at "
+                          "cruise_altitude.")
 
     @model_validator(mode="after")
     def _decoy_figures_together(self) -> ThreatType:
@@ -386,6 +392,9 @@ class ThreatType(Entry):
                 raise ValueError("a threat type with damage needs its 'cep' and 'warhead' (unitary or cluster) too")
         if self.anti_radiation and self.damage is None:
             raise ValueError("an anti-radiation missile needs its warhead: 'warhead', 'cep' and 'damage'")
+        if self.lift_to_drag is not None and self.threat_class != "cruise_missile":
+            raise ValueError(f"a glide weapon (lift_to_drag) is a threat_class cruise_missile, not "
+                             f"{self.threat_class}")
         return self
 
 
