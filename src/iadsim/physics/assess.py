@@ -6,7 +6,8 @@ probability its type's damage function gives for its miss distance
 lethal radius, a cookie-cutter, unless the type asks for the Carleton form), and
 never when the target's true speed there is above the type's ``max_target_speed``:
 the command post fires on the track's estimated speed (:mod:`iadsim.c2.feasibility`),
-which noise may put below the limit, but the round meets the real target; a threat that reaches its aim point alive
+which noise may put below the limit, but the round meets the real target; an aircraft that
+turned away from the round in time lowers its kill chance (:mod:`iadsim.physics.evasion`); a threat that reaches its aim point alive
 leaks, and strikes there; a decoy or a friendly aircraft that reaches the end of its flight is ``expended``
 and harms nothing (a friendly aircraft intercepted is also a ``fratricide``), and a threat whose satellite navigation was jammed so long
 that it drifted beyond its aim tolerance is ``lost`` (:mod:`iadsim.physics.navigation`).
@@ -17,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from iadsim.events import NO_EVENTS, EventColumns, events, merge, reason_codes
+from iadsim.physics.evasion import Evasion
 from iadsim.physics.lethality import kill_probability
 from iadsim.physics.navigation import NavigationJamming, displaced
 from iadsim.registry import columns, register
@@ -38,7 +40,7 @@ class Assessor:
     """Draws kills for interceptors in their endgame and turns arrivals into leaks."""
 
     requires = (columns("interceptors", "id", "endgame", "miss_distance_m", "missile_index", "threat_index",
-                        "unit_index", "track_row", "pos_ecef_m", "count")
+                        "unit_index", "track_row", "pos_ecef_m", "launch_t_s", "count")
                 | columns("threats", "id", "status", "arrived", "pos_ecef_m", "speed_mps", "target_pos_ecef_m",
                           "target_value", "cost_usd"))
     provides = columns("threats", "status", "arrived") | columns("interceptors", "status", "endgame")
@@ -57,6 +59,7 @@ class Assessor:
         self.decoy = tables.threat_decoy | tables.threat_friendly  # harmless where they arrive
         self.friendly = tables.threat_friendly
         self.navigation = NavigationJamming.of(compiled)
+        self.evasion = Evasion.of(compiled)
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         if self.navigation is not None:
@@ -76,6 +79,8 @@ class Assessor:
         within = miss <= self.lethal_radius_m[kind]
         too_fast = threats.speed_mps[target] > self.max_target_speed_mps[kind]  # its true speed, at the intercept
         pk = kill_probability(miss, self.lethal_radius_m[kind], self.pk[kind], self.carleton[kind])
+        if self.evasion is not None:  # aircraft that turned away from the round in time
+            pk = pk * self.evasion.kill_factor(target, t_s - missiles.launch_t_s[rows], rng)
         kill = alive & ~too_fast & (draw < pk)
         # Two interceptors killing one threat in the same tick: the first one counts.
         first = np.zeros(len(rows), bool)
