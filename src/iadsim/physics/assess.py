@@ -6,11 +6,13 @@ probability its type's damage function gives for its miss distance
 lethal radius, a cookie-cutter, unless the type asks for the Carleton form), and
 never when the target's true speed there is above the type's ``max_target_speed``:
 the command post fires on the track's estimated speed (:mod:`iadsim.c2.feasibility`),
-which noise may put below the limit, but the round meets the real target; an aircraft that
-turned away from the round in time lowers its kill chance (:mod:`iadsim.physics.evasion`); a threat that reaches its aim point alive
-leaks, and strikes there; a decoy or a friendly aircraft that reaches the end of its flight is ``expended``
-and harms nothing (a friendly aircraft intercepted is also a ``fratricide``), and a threat whose satellite navigation was jammed so long
-that it drifted beyond its aim tolerance is ``lost`` (:mod:`iadsim.physics.navigation`).
+which noise may put below the limit, but the round meets the real target. An aircraft
+that turned away from the round in time lowers its kill chance
+(:mod:`iadsim.physics.evasion`). A threat that reaches its aim point alive leaks, and
+strikes there; a decoy or a friendly aircraft that reaches the end of its flight is
+``expended`` and harms nothing (a friendly aircraft intercepted is also a
+``fratricide``), and a threat whose satellite navigation was jammed so long that it
+drifted beyond its aim tolerance is ``lost`` (:mod:`iadsim.physics.navigation`).
 """
 
 from __future__ import annotations

@@ -175,7 +175,8 @@ class Reach:
     @classmethod
     def of(cls, weapon: ThreatType, release_alt_m: float, speed_mps: float, target: Position) -> Reach:
         """The reach of ``weapon`` released at the carrier's cruise altitude and speed, aimed at ``target``."""
-        from iadsim.physics.glide import glide_reach_m  # here: the physics package imports compilation, which imports this
+        # Imported here: the physics package imports compilation, which imports this module.
+        from iadsim.physics.glide import glide_reach_m
 
         catalog = f"{weapon.max_range / 1e3:g} km, its catalog max_range"
         if weapon.lift_to_drag is None:
