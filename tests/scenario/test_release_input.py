@@ -68,6 +68,12 @@ CASES = {
                                     "raids[0].releases[0].release_at",
                                     ["waypoint 'Release' is 80 km from Battalion, beyond the reach of agm-154-class "
                                      "(69.7 km gliding", "or a higher or faster release"]),
+    "glide_altitude": (HARM.replace("agm-88-class", "agm-154-class").replace("80 km", "60 km")
+                       + "        altitude: 3000 m\n", "raids[0].releases[0].altitude",
+                       ["agm-154-class is a glide weapon: it has no cruise altitude", "leave out 'altitude'"]),
+    "glide_terminal": (HARM.replace("agm-88-class", "agm-154-class").replace("80 km", "60 km")
+                       + "        terminal: pop_up\n", "raids[0].releases[0].terminal",
+                       ["descends steadily onto its aim, it cannot pop up", "terminal: level"]),
     "both_conditions": (HARM + "        release_at: Release\n", "raids[0].releases[0]",
                         ["one of 'release_range'", "not both"]),
     "unknown_target": (HARM.replace("target: Battalion", "target: Batallion"), "raids[0].releases[0].target",

@@ -137,6 +137,8 @@ def release_problems(scenario: Scenario, catalog: Catalog) -> list[Problem]:
                     suggestion=did_you_mean(release.target, list(targets))))
                 continue
             weapon = catalog.threat(release.weapon)
+            if weapon.lift_to_drag is not None:
+                problems += _glide_problems(release.altitude, release.terminal, weapon.name, where)
             reach = Reach.of(weapon, raid.altitude if raid.altitude is not None else carrier.cruise_altitude,
                              raid.speed or carrier.speed, target)
             if release.release_range is not None:
@@ -187,6 +189,23 @@ class Reach:
             return cls(weapon.name, weapon.max_range, True, catalog)
         return cls(weapon.name, glide_m, True, f"{glide_m / 1e3:.3g} km gliding at L/D {weapon.lift_to_drag:g} from "
                                   f"{height_m:.0f} m above the target at {speed_mps:.0f} m/s")
+
+
+def _glide_problems(altitude_m: float | None, terminal: str, weapon: str, where: str) -> list[Problem]:
+    """A cruise altitude or a terminal profile given to a glide weapon, which has neither: it descends steadily
+    from its release altitude onto its aim (:mod:`iadsim.physics.glide`)."""
+    problems = []
+    if altitude_m is not None:
+        problems.append(Problem(f"{weapon} is a glide weapon: it has no cruise altitude, it glides down from the "
+                                f"aircraft's altitude at the release", f"{where}.altitude",
+                                expected="no altitude for a glide weapon",
+                                suggestion="leave out 'altitude', or set the raid's altitude (the release height)"))
+    if terminal != "level":
+        problems.append(Problem(f"{weapon} is a glide weapon: it descends steadily onto its aim, it cannot "
+                                f"{terminal.replace('_', ' ')}", f"{where}.terminal",
+                                expected="terminal: level (the default) for a glide weapon",
+                                suggestion="leave out 'terminal'"))
+    return problems
 
 
 def _range_problems(route: list[Position], release_range_m: float, reach: Reach, target: Position,
