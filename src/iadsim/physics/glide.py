@@ -14,8 +14,9 @@ range beyond R is refused at load (:mod:`iadsim.scenario.releases`); the catalog
 published best figure and caps it.
 
 In flight (both move models) the weapon flies its route at ``speed``, its mean glide speed, while its
-altitude falls linearly with the time flown from the release altitude to its aim's: a constant glide path,
-no steeper than the one its L/D allows when the release is within reach. Its time of flight is the route's
+altitude falls linearly with the time flown from the release altitude to its aim's: a straight path of slope
+h/R, at least as steep as its best glide D/L when R ≤ L/D · h (beyond, up to the reach, the release speed pays
+for the difference). Its time of flight is the route's
 length at that speed, T = R / v̄ for a release at ground range R.
 """
 
