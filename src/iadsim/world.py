@@ -77,6 +77,8 @@ class Threats:
     arrived: Bool  # set by move when a threat reaches its aim point this tick
     rcs_m2: F64
     cost_usd: F64
+    speed_mps: F64  # true speed over its last tick of flight, kept by move (the velocity is the chord over the
+    # whole tick, shorter at the tick it arrives)
 
     @property
     def flying(self) -> Bool:

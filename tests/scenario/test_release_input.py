@@ -52,7 +52,26 @@ CASES = {
                          ["no waypoint named 'Relase'", "did you mean 'Release'?"]),
     "waypoint_beyond_reach": (HARM.replace("release_range: 80 km", "release_at: Egress"),
                               "raids[0].releases[0].release_at",
-                              ["waypoint 'Egress' is 161 km from Battalion, beyond the reach of agm-88-class (150 km)"]),
+                              ["waypoint 'Egress' is 161 km from Battalion, beyond the reach of agm-88-class (150 km, its catalog max_range)"]),
+    # A JSOW-class glide from the fighter's 5,000 m (4,920 m above the battalion) at 250 m/s reaches
+    # L/D (h + v²/2g) = 8.6 × (4,920 + 3,187) m = 69.7 km, short of its 130 km catalog range (iadsim.physics.glide).
+    "glide_beyond_reach": (HARM.replace("agm-88-class", "agm-154-class").replace("        target_part: search_radar\n",
+                                                                               ""),
+                           "raids[0].releases[0].release_range",
+                           ["beyond the reach of agm-154-class (69.7 km gliding at L/D 8.6 from 4920 m above the "
+                            "target at 250 m/s)", "at most 69.7 km", "release it higher or faster"]),
+    "glide_waypoint_beyond_reach": (HARM.replace("agm-88-class", "agm-154-class")
+                                    .replace("        target_part: search_radar\n", "")
+                                    .replace("release_range: 80 km", "release_at: Release"),
+                                    "raids[0].releases[0].release_at",
+                                    ["waypoint 'Release' is 80 km from Battalion, beyond the reach of agm-154-class "
+                                     "(69.7 km gliding", "or a higher or faster release"]),
+    "glide_altitude": (HARM.replace("agm-88-class", "agm-154-class").replace("80 km", "60 km")
+                       + "        altitude: 3000 m\n", "raids[0].releases[0].altitude",
+                       ["agm-154-class is a glide weapon: it has no cruise altitude", "leave out 'altitude'"]),
+    "glide_terminal": (HARM.replace("agm-88-class", "agm-154-class").replace("80 km", "60 km")
+                       + "        terminal: pop_up\n", "raids[0].releases[0].terminal",
+                       ["descends steadily onto its aim, it cannot pop up", "terminal: level"]),
     "both_conditions": (HARM + "        release_at: Release\n", "raids[0].releases[0]",
                         ["one of 'release_range'", "not both"]),
     "unknown_target": (HARM.replace("target: Battalion", "target: Batallion"), "raids[0].releases[0].target",

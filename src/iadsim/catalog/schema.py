@@ -331,6 +331,22 @@ class ThreatType(Entry):
     silent_drift_rate: PositiveSpeed | None = Field(
         None, description="Anti-radiation missile: growth of the error of the radar's position it flies to, "
                           "from the moment the radar falls silent (m/s).")
+    evasion_probability: Probability | None = Field(
+        None, description="Aircraft: probability that one warned of a SAM round fired at it (its radar warning "
+                          "receiver) turns away from it (docs/models.md, Evasion); with evasion_reaction_time and "
+                          "evasion_pk_factor. Without it, it never reacts.")
+    evasion_reaction_time: NonNegativeDuration | None = Field(
+        None, description="Aircraft: time from the round's launch to its turn (s); a round that arrives sooner "
+                          "meets it unturned.")
+    evasion_pk_factor: Annotated[float, Field(ge=0.0, le=1.0)] | None = Field(
+        None, description="Aircraft: factor on the round's kill probability once it has turned away (the "
+                          "round's energy and geometry spent on the turn).")
+    lift_to_drag: Annotated[float, Field(gt=1.0, le=50.0)] | None = Field(
+        None, description="An unpowered glide weapon (JSOW- or SDB-class): the lift-to-drag ratio of its glide; "
+                          "released at height h above its target at speed v it reaches L/D (h + v²/2g) and "
+                          "glides down from the release altitude onto its aim at `speed`, its mean glide speed "
+                          "(docs/models.md, Stand-off glide weapons). Without it, a powered flight at "
+                          "cruise_altitude.")
 
     @model_validator(mode="after")
     def _decoy_figures_together(self) -> ThreatType:
@@ -386,6 +402,16 @@ class ThreatType(Entry):
                 raise ValueError("a threat type with damage needs its 'cep' and 'warhead' (unitary or cluster) too")
         if self.anti_radiation and self.damage is None:
             raise ValueError("an anti-radiation missile needs its warhead: 'warhead', 'cep' and 'damage'")
+        evasion = [name for name in ("evasion_probability", "evasion_reaction_time", "evasion_pk_factor")
+                   if getattr(self, name) is not None]
+        if evasion and (len(evasion) < 3 or self.threat_class != "aircraft"):
+            raise ValueError("an aircraft's evasion needs evasion_probability, evasion_reaction_time and "
+                             "evasion_pk_factor together" + ("" if self.threat_class == "aircraft" else
+                                                             f", and only an aircraft evades (not a "
+                                                             f"{self.threat_class.replace('_', ' ')})"))
+        if self.lift_to_drag is not None and self.threat_class != "cruise_missile":
+            raise ValueError(f"a glide weapon (lift_to_drag) is a threat_class cruise_missile, not "
+                             f"{self.threat_class}")
         return self
 
 

@@ -3,10 +3,16 @@
 An interceptor that reached its target (see the fly stage) kills it with the
 probability its type's damage function gives for its miss distance
 (:mod:`iadsim.physics.lethality`: the single-shot kill probability within the
-lethal radius, a cookie-cutter, unless the type asks for the Carleton form); a threat that reaches its aim point alive
-leaks, and strikes there; a decoy or a friendly aircraft that reaches the end of its flight is ``expended``
-and harms nothing (a friendly aircraft intercepted is also a ``fratricide``), and a threat whose satellite navigation was jammed so long
-that it drifted beyond its aim tolerance is ``lost`` (:mod:`iadsim.physics.navigation`).
+lethal radius, a cookie-cutter, unless the type asks for the Carleton form), and
+never when the target's true speed there is above the type's ``max_target_speed``:
+the command post fires on the track's estimated speed (:mod:`iadsim.c2.feasibility`),
+which noise may put below the limit, but the round meets the real target. An aircraft
+that turned away from the round in time lowers its kill chance
+(:mod:`iadsim.physics.evasion`). A threat that reaches its aim point alive leaks, and
+strikes there; a decoy or a friendly aircraft that reaches the end of its flight is
+``expended`` and harms nothing (a friendly aircraft intercepted is also a
+``fratricide``), and a threat whose satellite navigation was jammed so long that it
+drifted beyond its aim tolerance is ``lost`` (:mod:`iadsim.physics.navigation`).
 """
 
 from __future__ import annotations
@@ -14,15 +20,20 @@ from __future__ import annotations
 import numpy as np
 
 from iadsim.events import NO_EVENTS, EventColumns, events, merge, reason_codes
+from iadsim.physics.evasion import Evasion
 from iadsim.physics.lethality import kill_probability
 from iadsim.physics.navigation import NavigationJamming, displaced
 from iadsim.registry import columns, register
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.world import DONE, FLYING, KILLED, LEAKED, World
 
-# Why a round missed, in the order of the tests of :meth:`Assessor._endgames`: its reason and its text.
-MISS_REASONS = reason_codes(("target_gone", "gave_up", "outside_lethal_radius", "overkill", "warhead_failed"))
-MISS_DETAILS = np.array(["target gone", "gave up: out of range or energy", "outside lethal radius",
+# Why a round missed, in the order of the tests of :meth:`Assessor._endgames`: its reason and its text. A target
+# faster than the round engages is a ``gave_up`` (out of its envelope) with a text of its own: the reasons'
+# dictionary, written in every event file, stays as it was.
+MISS_REASONS = reason_codes(("target_gone", "gave_up", "gave_up", "outside_lethal_radius", "overkill",
+                             "warhead_failed"))
+MISS_DETAILS = np.array(["target gone", "gave up: out of range or energy",
+                         "gave up: target faster than the round engages", "outside lethal radius",
                          "target destroyed by another interceptor", "warhead did not kill"], dtype=object)
 
 
@@ -31,9 +42,9 @@ class Assessor:
     """Draws kills for interceptors in their endgame and turns arrivals into leaks."""
 
     requires = (columns("interceptors", "id", "endgame", "miss_distance_m", "missile_index", "threat_index",
-                        "unit_index", "track_row", "pos_ecef_m", "count")
-                | columns("threats", "id", "status", "arrived", "pos_ecef_m", "target_pos_ecef_m", "target_value",
-                          "cost_usd"))
+                        "unit_index", "track_row", "pos_ecef_m", "launch_t_s", "count")
+                | columns("threats", "id", "status", "arrived", "pos_ecef_m", "speed_mps", "target_pos_ecef_m",
+                          "target_value", "cost_usd"))
     provides = columns("threats", "status", "arrived") | columns("interceptors", "status", "endgame")
 
     def __init__(self, compiled: CompiledScenario) -> None:
@@ -41,6 +52,7 @@ class Assessor:
         tables = compiled.tables
         self.pk = tables.weapon_pk
         self.lethal_radius_m = np.array([m.lethal_radius for m in types])
+        self.max_target_speed_mps = np.array([m.max_target_speed for m in types])
         self.carleton = np.array([m.damage_function == "carleton" for m in types], dtype=bool)
         self.weapon, self.layer, self.threat_type = tables.weapon, tables.layer, tables.threat_type
         threats = compiled.world.threats
@@ -49,6 +61,7 @@ class Assessor:
         self.decoy = tables.threat_decoy | tables.threat_friendly  # harmless where they arrive
         self.friendly = tables.threat_friendly
         self.navigation = NavigationJamming.of(compiled)
+        self.evasion = Evasion.of(compiled)
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         if self.navigation is not None:
@@ -66,8 +79,11 @@ class Assessor:
         miss = missiles.miss_distance_m[rows]
         alive = threats.status[target] == FLYING
         within = miss <= self.lethal_radius_m[kind]
+        too_fast = threats.speed_mps[target] > self.max_target_speed_mps[kind]  # its true speed, at the intercept
         pk = kill_probability(miss, self.lethal_radius_m[kind], self.pk[kind], self.carleton[kind])
-        kill = alive & (draw < pk)
+        if self.evasion is not None:  # aircraft that turned away from the round in time
+            pk = pk * self.evasion.kill_factor(target, t_s - missiles.launch_t_s[rows], rng)
+        kill = alive & ~too_fast & (draw < pk)
         # Two interceptors killing one threat in the same tick: the first one counts.
         first = np.zeros(len(rows), bool)
         _, index = np.unique(np.where(kill, target, -1), return_index=True)
@@ -77,7 +93,7 @@ class Assessor:
         threats.status[target[kill]] = KILLED
         missiles.status[rows] = DONE
         missiles.endgame[rows] = False
-        why = np.select([~alive, np.isnan(miss), ~within, overkill], [0, 1, 2, 3], 4)
+        why = np.select([~alive, np.isnan(miss), too_fast, ~within, overkill], [0, 1, 2, 3, 4], 5)
         columns = dict(threat_id=target, interceptor_id=missiles.id[rows], unit_id=missiles.unit_index[rows],
                        track_id=missiles.track_row[rows], weapon=self.weapon[kind], layer=self.layer[kind],
                        value=miss)

@@ -6,7 +6,9 @@
   a profile: from the launch altitude to the cruise altitude at the type's
   ``climb_rate``, then level; at the end, level onto the aim point, a dive onto it
   at the climb rate, or a pop-up to the raid's ``pop_up_altitude`` starting
-  ``terminal_range`` before the aim, then a dive. Altitudes are above the
+  ``terminal_range`` before the aim, then a dive. A glide weapon (a type with
+  ``lift_to_drag``, :mod:`iadsim.physics.glide`) instead descends at a steady
+  rate over its whole flight from its launch (release) altitude onto its aim. Altitudes are above the
   ellipsoid, or above the ground (terrain-following, sea-skimming) with the
   raid's ``altitude_reference: ground`` (terrain-following, sea-skimming: the
   scenario's terrain, ``CompiledScenario.terrain``, flat at 0 m without one; the
@@ -93,10 +95,16 @@ class FlightMover(WaypointMover):
                                   (self.aim_alt_m, routes.lat_rad[rows, last], routes.lon_rad[rows, last])):
                 above = np.maximum(alt - self.terrain.height_m(lat, lon), 0.0)
                 alt[:] = np.where(self.on_ground, above, alt)
+        climb_rate = np.array([t.climb_rate or np.inf for t in types])[kind]
+        terminal = np.array([r.terminal for r in raids], dtype=object)[raid]
+        if self.glide.any():  # one ramp over the whole flight, from the release altitude down onto the aim
+            glide = self.glide
+            climb_rate[glide] = np.abs(self.launch_alt_m[glide] - self.aim_alt_m[glide]) / np.maximum(
+                self.flight_time_s[glide], 1e-9)
+            terminal[glide] = "level"
         self.ramps = tuple(np.ascontiguousarray(ramp) for ramp in altitude_ramps(
-            self.launch_alt_m, self.cruise_alt_m, self.aim_alt_m,
-            np.array([t.climb_rate or np.inf for t in types])[kind], self.flight_time_s,
-            np.array([r.terminal for r in raids])[raid],
+            self.launch_alt_m, np.where(self.glide, self.aim_alt_m, self.cruise_alt_m), self.aim_alt_m,
+            climb_rate, self.flight_time_s, terminal,
             np.array([r.terminal_range for r in raids])[raid] / routes.speed_mps,
             np.array([r.pop_up_altitude for r in raids])[raid]))
         self.ballistic_rows = np.flatnonzero(self.ballistic)

@@ -35,10 +35,11 @@ I64 = NDArray[np.int64]
 
 @register("move", "waypoint")
 class WaypointMover:
-    """Straight legs between waypoints at the type's mean speed, ballistic arcs as parabolas; marks arrivals at the aim point."""
+    """Straight legs between waypoints at the type's mean speed, ballistic arcs as parabolas, glides as straight
+    descents (:mod:`iadsim.physics.glide`); marks arrivals at the aim point."""
 
     requires = columns("threats", "launch_t_s", "status", "type_index", "raid_index", "target_pos_ecef_m")
-    provides = columns("threats", "pos_ecef_m", "alt_m", "vel_ecef_mps", "status", "arrived")
+    provides = columns("threats", "pos_ecef_m", "alt_m", "vel_ecef_mps", "speed_mps", "status", "arrived")
 
     def __init__(self, compiled: CompiledScenario) -> None:
         releases = compiled.releases
@@ -61,8 +62,11 @@ class WaypointMover:
         threat_types = compiled.threat_types
         kind = compiled.world.threats.type_index
         self.ballistic = np.array([t.threat_class == "ballistic_missile" for t in threat_types], bool)[kind]
+        self.glide = np.array([t.lift_to_drag is not None for t in threat_types], bool)[kind]
         self.apogee_m = np.array([t.apogee or 0.0 for t in threat_types])[kind]
-        self.cruise_alt_m = np.where(self.ballistic, 0.0, routes.cruise_alt_m)
+        # A glide weapon descends like an arc without apogee: linearly in time from its launch altitude to its aim's.
+        self.descends = self.ballistic | self.glide
+        self.cruise_alt_m = np.where(self.descends, 0.0, routes.cruise_alt_m)
         leg_length_m = self.leg_angle * (geo.MEAN_EARTH_RADIUS_M + self.cruise_alt_m[:, None])
         self.waypoint_t_s = np.concatenate(
             (np.zeros((len(kind), 1)), np.cumsum(leg_length_m / routes.speed_mps[:, None], axis=1)), axis=1
@@ -112,7 +116,7 @@ class WaypointMover:
         if len(rows):
             pos, alt = self.position(rows, elapsed)
             settle(rows, elapsed, pos, alt, t_s, dt_s, threats.launch_t_s, self.flight_time_s,
-                   threats.pos_ecef_m, threats.alt_m, threats.vel_ecef_mps, threats.arrived)
+                   threats.pos_ecef_m, threats.alt_m, threats.vel_ecef_mps, threats.speed_mps, threats.arrived)
         return dropped + launched
 
     def _not_released(self, world: World, t_s: float) -> EventColumns:
@@ -130,7 +134,7 @@ class WaypointMover:
         """ECEF position and altitude of threats ``rows`` after ``elapsed_s`` of flight (time runs forward)."""
         pos, alt = np.empty((len(rows), 3)), np.empty(len(rows))
         _waypoint_positions(rows, elapsed_s, self.leg, self.waypoint_t_s, self.leg_angle, self.sin_leg_angle, self.n,
-                            self.flight_time_s, self.launch_alt_m, self.aim_alt_m, self.apogee_m, self.ballistic,
+                            self.flight_time_s, self.launch_alt_m, self.aim_alt_m, self.apogee_m, self.descends,
                             self.cruise_alt_m, pos, alt)
         return pos, alt
 
@@ -159,16 +163,22 @@ def due_rows(status: NDArray[np.int8], launch_t_s: F64, flight_time_s: F64, arri
 
 @kernel
 def settle(rows: I64, elapsed_s: F64, pos_m: F64, alt_m: F64, t_s: float, dt_s: float, launch_t_s: F64,
-           flight_time_s: F64, world_pos_m: F64, world_alt_m: F64, world_vel_mps: F64,
+           flight_time_s: F64, world_pos_m: F64, world_alt_m: F64, world_vel_mps: F64, world_speed_mps: F64,
            arrived: NDArray[np.bool_]) -> None:
-    """Write the new positions of ``rows``, their velocities (the chord over the tick, or since launch) and
-    whether they reached their aim point."""
+    """Write the new positions of ``rows``, their velocities (the chord over the tick, or since launch), their
+    speeds (the chord over the time they flew this tick: at the tick of arrival, less than the tick) and whether
+    they reached their aim point."""
     for k in range(len(rows)):
         i = rows[k]
         since = max(min(dt_s, t_s - launch_t_s[i]), 1e-9)
+        flown = max(elapsed_s[k] - min(max(t_s - dt_s - launch_t_s[i], 0.0), flight_time_s[i]), 1e-9)
+        chord_sq = 0.0
         for c in range(3):
-            world_vel_mps[i, c] = (pos_m[k, c] - world_pos_m[i, c]) / since
+            step = pos_m[k, c] - world_pos_m[i, c]
+            chord_sq += step * step
+            world_vel_mps[i, c] = step / since
             world_pos_m[i, c] = pos_m[k, c]
+        world_speed_mps[i] = np.sqrt(chord_sq) / flown
         world_alt_m[i] = alt_m[k]
         arrived[i] = elapsed_s[k] >= flight_time_s[i]
 
@@ -188,7 +198,7 @@ def segment_of(segment: int, row: int, elapsed_s: float, start_s: F64) -> int:
 @kernel
 def _waypoint_positions(rows: I64, elapsed_s: F64, legs: I64, times: F64, leg_angle: F64, sin_leg_angle: F64,
                         n: F64, flight_time_s: F64, launch_alt_m: F64, aim_alt_m: F64, apogee_m: F64,
-                        ballistic: NDArray[np.bool_], cruise_alt_m: F64, pos_m: F64, alt_m: F64) -> None:
+                        descends: NDArray[np.bool_], cruise_alt_m: F64, pos_m: F64, alt_m: F64) -> None:
     for k in range(len(rows)):
         i, e = rows[k], elapsed_s[k]
         leg = segment_of(legs[i], i, e, times)
@@ -203,7 +213,7 @@ def _waypoint_positions(rows: I64, elapsed_s: F64, legs: I64, times: F64, leg_an
         nx, ny, nz = (w0 * n[i, leg, 0] + w1 * n[i, leg + 1, 0], w0 * n[i, leg, 1] + w1 * n[i, leg + 1, 1],
                       w0 * n[i, leg, 2] + w1 * n[i, leg + 1, 2])
         size = np.sqrt(nx * nx + ny * ny + nz * nz)
-        if ballistic[i]:
+        if descends[i]:
             progress = e / max(flight_time_s[i], 1e-12)
             alt = (launch_alt_m[i] + (aim_alt_m[i] - launch_alt_m[i]) * progress
                    + 4.0 * apogee_m[i] * progress * (1.0 - progress))

@@ -272,6 +272,7 @@ def _threats(
         arrived=np.zeros(count, dtype=bool),
         rcs_m2=np.array([kind.rcs for kind in kinds])[types],
         cost_usd=np.array([kind.cost_usd for kind in kinds])[types],
+        speed_mps=np.zeros(count),
     )
     return threats, routes, Releases.joined(releases)
 

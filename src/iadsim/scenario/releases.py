@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from iadsim import geo
 from iadsim.catalog import Catalog
+from iadsim.catalog.schema import ThreatType
 from iadsim.errors import Problem, did_you_mean
 from iadsim.scenario.schema import Position, Raid, Scenario
 
@@ -136,10 +137,13 @@ def release_problems(scenario: Scenario, catalog: Catalog) -> list[Problem]:
                     suggestion=did_you_mean(release.target, list(targets))))
                 continue
             weapon = catalog.threat(release.weapon)
+            if weapon.lift_to_drag is not None:
+                problems += _glide_problems(release.altitude, release.terminal, weapon.name, where)
+            reach = Reach.of(weapon, raid.altitude if raid.altitude is not None else carrier.cruise_altitude,
+                             raid.speed or carrier.speed, target)
             if release.release_range is not None:
                 route = [raid.launch_point, *raid.waypoints, *([targets[raid.target]] if raid.target in targets else [])]
-                problems += _range_problems(route, release.release_range, weapon.name, weapon.max_range, target,
-                                            f"{where}.release_range")
+                problems += _range_problems(route, release.release_range, reach, target, f"{where}.release_range")
             elif release.release_at not in names:
                 problems.append(Problem(
                     f"the raid has no waypoint named '{release.release_at}'", f"{where}.release_at",
@@ -149,22 +153,71 @@ def release_problems(scenario: Scenario, catalog: Catalog) -> list[Problem]:
             else:
                 point = raid.waypoints[[p.name for p in raid.waypoints].index(release.release_at)]
                 distance = closest_approach_m([point], target)
-                if distance > weapon.max_range:
+                if distance > reach.range_m:
                     problems.append(Problem(
                         f"waypoint '{release.release_at}' is {distance / 1e3:.0f} km from {release.target}, beyond "
-                        f"the reach of {weapon.name} ({weapon.max_range / 1e3:g} km)", f"{where}.release_at",
-                        expected=f"a waypoint within {weapon.max_range / 1e3:g} km of the target",
-                        suggestion="a waypoint closer to the target, or a release_range"))
+                        f"the reach of {weapon.name} ({reach.text})", f"{where}.release_at",
+                        expected=f"a waypoint within {reach.range_m / 1e3:.3g} km of the target",
+                        suggestion="a waypoint closer to the target, or a release_range"
+                                   + (", or a higher or faster release" if reach.glide else "")))
     return problems
 
 
-def _range_problems(route: list[Position], release_range_m: float, weapon: str, reach_m: float, target: Position,
+@dataclass(frozen=True)
+class Reach:
+    """How far a weapon released by an aircraft flies: its catalog ``max_range``, and for a glide weapon the
+    shorter L/D (h + v²/2g) from its release ``height_m`` above the target at ``speed_mps``
+    (:func:`~iadsim.physics.glide.glide_reach_m`); ``text`` says which, for messages."""
+
+    weapon: str
+    range_m: float
+    glide: bool
+    text: str
+
+    @classmethod
+    def of(cls, weapon: ThreatType, release_alt_m: float, speed_mps: float, target: Position) -> Reach:
+        """The reach of ``weapon`` released at the carrier's cruise altitude and speed, aimed at ``target``."""
+        # Imported here: the physics package imports compilation, which imports this module.
+        from iadsim.physics.glide import glide_reach_m
+
+        catalog = f"{weapon.max_range / 1e3:g} km, its catalog max_range"
+        if weapon.lift_to_drag is None:
+            return cls(weapon.name, weapon.max_range, False, catalog)
+        height_m = release_alt_m - target.alt
+        glide_m = float(glide_reach_m(weapon.lift_to_drag, height_m, speed_mps))
+        if glide_m >= weapon.max_range:
+            return cls(weapon.name, weapon.max_range, True, catalog)
+        return cls(weapon.name, glide_m, True, f"{glide_m / 1e3:.3g} km gliding at L/D {weapon.lift_to_drag:g} from "
+                                  f"{height_m:.0f} m above the target at {speed_mps:.0f} m/s")
+
+
+def _glide_problems(altitude_m: float | None, terminal: str, weapon: str, where: str) -> list[Problem]:
+    """A cruise altitude or a terminal profile given to a glide weapon, which has neither: it descends steadily
+    from its release altitude onto its aim (:mod:`iadsim.physics.glide`)."""
+    problems = []
+    if altitude_m is not None:
+        problems.append(Problem(f"{weapon} is a glide weapon: it has no cruise altitude, it glides down from the "
+                                f"aircraft's altitude at the release", f"{where}.altitude",
+                                expected="no altitude for a glide weapon",
+                                suggestion="leave out 'altitude', or set the raid's altitude (the release height)"))
+    if terminal != "level":
+        problems.append(Problem(f"{weapon} is a glide weapon: it descends steadily onto its aim, it cannot "
+                                f"{terminal.replace('_', ' ')}", f"{where}.terminal",
+                                expected="terminal: level (the default) for a glide weapon",
+                                suggestion="leave out 'terminal'"))
+    return problems
+
+
+def _range_problems(route: list[Position], release_range_m: float, reach: Reach, target: Position,
                     path: str) -> list[Problem]:
-    if release_range_m > reach_m:
-        return [Problem(f"a release range of {release_range_m / 1e3:g} km is beyond the reach of {weapon} "
-                        f"({reach_m / 1e3:g} km, its catalog max_range)", path,
-                        expected=f"a release_range of at most {reach_m / 1e3:g} km",
-                        suggestion=f"release_range: {reach_m / 1e3:g} km or less")]
+    if release_range_m > reach.range_m:
+        limit = np.floor(reach.range_m / 100.0) / 10.0
+        return [Problem(f"a release range of {release_range_m / 1e3:g} km is beyond the reach of {reach.weapon} "
+                        f"({reach.text})", path,
+                        expected=f"a release_range of at most {limit:g} km",
+                        suggestion=f"release_range: {limit:g} km or less"
+                                   + (", or release it higher or faster (the raid's altitude, speed)"
+                                      if reach.glide else ""))]
     closest = closest_approach_m(route, target)
     if closest > release_range_m:
         return [Problem(f"the raid's route never comes within {release_range_m / 1e3:g} km of the target (it "
