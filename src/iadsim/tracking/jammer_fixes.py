@@ -153,7 +153,8 @@ def _locate_of(t_s: float, strobe_sensor: NDArray[np.int32], strobe_source: I64,
     strobes that arrived after its last fix (``fixed_t_s``). Returns the number of fixes, their pictures,
     sources, ECEF positions, nearest radars, whether each is the pair's first, and their errors (n, 2: ground
     as :func:`~iadsim.sensors.strobes.fix_of` expects it, height from the 3-D radars' elevation sigmas at
-    their ground distances, or :data:`UNKNOWN_HEIGHT_SIGMA_M`; m, 1 sigma)."""
+    their distances, or :data:`UNKNOWN_HEIGHT_SIGMA_M`; m, 1 sigma) and times (s: the mean time the strobes
+    were measured, their arrival less their link's latency)."""
     pictures = latency_s.shape[1]
     count = pending[0]
     for b in range(len(strobe_sensor)):
