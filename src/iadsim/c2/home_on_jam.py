@@ -7,11 +7,14 @@ on the jammer's emission (catalog ``home_on_jam``) may be fired at it; any other
 round may not, for nothing would guide it to a target whose range no radar measures.
 
 Under the kill chain (:mod:`iadsim.c2.kill_chain`) a unit fires a home-on-jam round
-at a jammer's track also when its engagement radar holds no firm track of it, as
-long as that radar has a current strobe of the jammer (it has the jammer's angle,
-which is what the round needs at launch: at most 1.5 of the radar's scan periods
-old, as for the fixes); a unit fires other rounds only at what its engagement radar
-holds, and never at an angle-only track.
+at a firm track of a jamming threat (a fix track, or a track other radars range)
+also when its engagement radar holds no firm track of it, as long as that radar has a
+current strobe of the threat's jammer (it has the jammer's angle, which is what the
+round needs at launch: at most 1.5 of the radar's scan periods old, as for the fixes);
+a unit fires other rounds only at what its engagement radar holds, and never at an
+angle-only track. The strobe is matched to the track by the threat it comes from, the
+kill chain's own abstraction of an engagement radar's association (it stands for
+matching the strobe's azimuth to the track's).
 
 This is a table of holds, one row per unit for the rounds without the flag and one per
 unit for the rounds with it (:meth:`HomeOnJam.holds`, (2U, R)); each weapon's pairs
@@ -58,7 +61,9 @@ class HomeOnJam:
         self.engagement_of = np.full(len(world.sensors.id), -1, np.int64)
         self.engagement_of[self.sensor] = np.arange(len(self.sensor))
         self.max_age_s = CURRENT_SCANS * compiled.tables.radar_limits[self.sensor, SCAN_PERIOD]
-        sources = len(jamming.standoff_names) + len(world.threats.id)
+        self.standoff = len(jamming.standoff_names)
+        self.carries = jamming.threat_jammer >= 0  # (N,) the threats that carry a jammer
+        sources = self.standoff + len(world.threats.id)
         self.strobed_t_s = np.full((len(self.sensor), sources if self.active else 0), -np.inf)
 
     def hold_rows(self, weapon_unit: I64, weapon_missile: I64) -> I64:
@@ -82,10 +87,12 @@ class HomeOnJam:
         plain = base & ~tracks.angle_only[:rows]
         homing = base.copy()
         if self.kill_chain:
-            jam = np.flatnonzero(tracks.active[:tracks.count] & (tracks.jammer_source[:tracks.count] >= 0)
-                                 & firm[:tracks.count])
+            label = tracks.threat_index[:tracks.count]
+            jam = np.flatnonzero(tracks.active[:tracks.count] & firm[:tracks.count] & (label >= 0)
+                                 & self.carries[np.maximum(label, 0)])
             if len(jam):
-                current = t_s - self.strobed_t_s[:, tracks.jammer_source[jam]] <= self.max_age_s[:, None]  # (E, J)
+                source = self.standoff + label[jam]
+                current = t_s - self.strobed_t_s[:, source] <= self.max_age_s[:, None]  # (E, J)
                 strobed = np.zeros((self.units, len(jam)), bool)
                 np.logical_or.at(strobed, self.unit, current)
                 homing[:, jam] |= strobed
