@@ -11,8 +11,9 @@ marked with the jammer's strobe source (column ``JAMMER``):
    elevation sigmas at their distances, or 5 km without one);
 2. the picture's live confirmed track of that jammer, if any, is predicted to the fix's
    time (the mean time its strobes were measured; a fix older than the track's state, which
-   a radar report updated since, is left out) and updated with it, by the filter the radars' reports use (the EKF, or each
-   model of the IMM with its probabilities by likelihood);
+   a radar report updated since, is left out) and updated with it, by the filter the
+   radars' reports use (the EKF, or each model of the IMM with its probabilities by
+   likelihood);
 3. without one, the fix starts a confirmed track (velocity zero, ``initial_speed_sigma``
    per axis): published at once, command and control sees it; it is *firm*
    (may be fired at) once later fixes have brought its speed uncertainty under
