@@ -52,6 +52,7 @@ SCENARIOS = {
     "case5": "case5_magazine_depth.yaml",
     "case6": "case6_low_observable.yaml",
     "case7": "case7_ew_strike.yaml",
+    "case7b": "case7b_jammer_fixes.yaml",
     "case8": "case8_sead.yaml",
     "case9": "case9_himars_s400.yaml",
     "demo_ew": "demo.yaml",

@@ -434,7 +434,42 @@ def case7(studies: list[CaseStudy], out: Path) -> Blocks:
         row["interceptors spent (M$)"] = ci_of(study.metric(point, "cost_defender"), 0, 1e6)
         row["aircraft shot down (M$)"] = ci_of(study.metric(point, "cost_threats_killed"), 0, 1e6)
         rows[(jammer, decoys)] = row
-    return {"case7-ew": provenance(studies) + "\n\n" + markdown(pd.DataFrame(rows).T, "jammer / decoys per F-16")}
+    return {"case7-ew": provenance(studies[:1]) + "\n\n" + markdown(pd.DataFrame(rows).T, "jammer / decoys per F-16"),
+            "case7b-fixes": case7b(studies[1])}
+
+
+def case7b(study: CaseStudy) -> str:
+    """Case 7b's table: per point (without, with the stand-alone radar) the jammer fixes, the fix tracks, the
+    home-on-jam orders, the fighters engaged and their first launch ranges, leaks and cost."""
+    rows = {}
+    for point in range(len(study.points)):
+        separated = bool(study.scenario(point).sensors)
+        events = study.events(point)
+        fates = casebook.threat_fates(events)
+        aircraft = fates[fates.type.isin(["f16-class", "f35-class"])]
+        started, assigned = events[events.kind == "track_start"], events[events.kind == "assign"]
+        replications = pd.Index(sorted(events.replication.unique()), name="replication")
+
+        def per_replication(frame: pd.DataFrame) -> pd.Series:
+            return frame.groupby("replication").size().reindex(replications, fill_value=0)
+
+        fighters = assigned[assigned.threat_id.isin(aircraft.reset_index().threat_id.unique())]
+        launched = casebook.first_launches(events)
+        frame = pd.DataFrame({
+            "jammers located (stand-off included)": study.metric_values(point, "jammer_fixes").reindex(replications),
+            "fix tracks started": per_replication(started[started.detail.str.endswith("jammer fix", na=False)]),
+            "home-on-jam orders": per_replication(assigned[assigned.detail.str.contains("home on jam", na=False)]),
+            "orders at fighters": per_replication(fighters),
+        })
+        row = {name: ci_of(interval, 1) for name, interval in casebook.intervals(frame).iterrows()}
+        for kind in ("f16-class", "f35-class"):
+            fired = launched[launched.type == kind]
+            row[f"{short_type(kind)} first launch (km)"] = (
+                ci_of(casebook.intervals(fired.groupby("replication").km.mean()).iloc[0], 0) if len(fired) else "-")
+        row["leak fraction (aircraft)"] = ci_of(study.metric(point, "leak_fraction"))
+        row["interceptors fired"] = ci_of(study.metric(point, "interceptors_fired"), 1)
+        rows["96L6E-class 50 km west" if separated else "battalion alone"] = row
+    return provenance([study]) + "\n\n" + markdown(pd.DataFrame(rows).T, "radars")
 
 
 def case8(studies: list[CaseStudy], out: Path) -> Blocks:
@@ -717,7 +752,7 @@ CASES = {
             "three-defences.md", case4, 1),
     5: Case(("case5-study.yaml", "case5-gnss-study.yaml"), "magazine-depth.md", case5, 1),
     6: Case(("case6-study.yaml",), "low-observable.md", case6),
-    7: Case(("case7-study.yaml",), "electronic-warfare.md", case7, 1),
+    7: Case(("case7-study.yaml", "case7b-study.yaml"), "electronic-warfare.md", case7, 1),
     8: Case(("case8-study.yaml",), "sead.md", case8),
     9: Case(("case9-study.yaml",), "himars-s400.md", case9),
 }

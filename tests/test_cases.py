@@ -37,7 +37,7 @@ def test_every_case_file_and_study_validates_and_has_a_write_up():
     from iadsim.cli import app
     from iadsim.study.spec import load_study
 
-    assert len(CASE_FILES) == 12 and len(STUDY_FILES) == 16
+    assert len(CASE_FILES) == 13 and len(STUDY_FILES) == 17
     for path in CASE_FILES:
         outcome = CliRunner().invoke(app, ["validate", str(path)])
         assert outcome.exit_code == 0, outcome.output
@@ -196,6 +196,19 @@ def test_case7_decoys_draw_rounds_and_the_jammer_shortens_the_f35_class_detectio
         first = casebook.first_detections(results.events(point), results.entities(point))
         return first[first.type == "f35-class"].groupby(["replication", "threat_id"]).km.max().mean()
     assert f35_first_km(3) < f35_first_km(0)  # ALQ-99-class jammer against none, no decoys either
+
+
+def test_case7b_only_the_separated_radar_locates_the_self_screening_fighters(quick):
+    """The battalion's own radars, a few hundred metres apart, never cross the pods' strobes into a fix; with
+    the stand-alone radar 50 km west they do, and the fixes start tracks of the fighters."""
+    results = study(quick, "case7b-study")
+    for point, separated in ((0, False), (1, True)):
+        assert bool(results.scenario(point).sensors) == separated
+        events = results.events(point)
+        located = events[(events.kind == "jammer_located") & (events.threat_id >= 0)]
+        started = events[(events.kind == "track_start") & events.detail.str.endswith("jammer fix", na=False)]
+        assert (len(located) > 0) == separated and (len(started) > 0) == separated
+        assert set(started.threat_id) <= set(located.threat_id)
 
 
 def test_case8_shutting_down_on_arm_warning_makes_the_harms_miss(quick):

@@ -165,7 +165,7 @@ are the move stage's to give)."""
 
 
 AIR_PICTURE = columns("tracks", "id", "count", "active", "firm", "picture", "threat_index", "pos_ecef_m",
-                      "vel_ecef_mps", "last_update_t_s")
+                      "vel_ecef_mps", "last_update_t_s", "angle_only")
 """What command and control reads of the air picture (every decide model)."""
 FIRE_UNITS = (group_columns("units") | group_columns("assets")
               | columns("interceptors", "count", "status", "unit_index", "missile_index", "track_row"))

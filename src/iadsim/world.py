@@ -140,6 +140,10 @@ class Tracks:
     count: int = 0
     covariance: F64 = field(default_factory=lambda: np.zeros((0, 6, 6)))  # (T, 6, 6) of (pos, vel), m and m/s
     firm: Bool = field(default_factory=lambda: np.zeros(0, bool))  # good enough to fire at (the tracker says)
+    # A track jammer fixes started (tracking/fix_tracks.py): the jammer's strobe source (as Detections'), -1 if not;
+    # angle-only while no radar has ranged it (fired at only by rounds that home on jam).
+    jammer_source: I32 = field(default_factory=lambda: np.zeros(0, np.int32))
+    angle_only: Bool = field(default_factory=lambda: np.zeros(0, bool))
 
     @classmethod
     def empty(cls, capacity: int = 64) -> Tracks:
@@ -148,6 +152,7 @@ class Tracks:
             threat_index=np.full(capacity, -1, np.int32), pos_ecef_m=np.zeros((capacity, 3)),
             vel_ecef_mps=np.zeros((capacity, 3)), last_update_t_s=np.zeros(capacity),
             active=np.zeros(capacity, bool), covariance=np.zeros((capacity, 6, 6)), firm=np.zeros(capacity, bool),
+            jammer_source=np.full(capacity, -1, np.int32), angle_only=np.zeros(capacity, bool),
         )
 
     def append(self, picture: I32, threat_index: I32, pos: F64, vel: F64, t_s: float | F64,

@@ -55,6 +55,7 @@ class DecideTables(NamedTuple):
 
     weapon_unit: I64  # (W,) each weapon is one unit's stock of one missile type
     weapon_missile: I64  # (W,)
+    weapon_hold: I64  # (W,) the row of the holds its pairs need: its unit's, or U + its unit's (home on jam)
     weapon_pk: F64  # (W,) single-shot kill probability
     weapon_cost: F64  # (W,) price of a round in value units
     weapon_layer_rank: I64  # (W,) larger for shorter layers
@@ -112,8 +113,9 @@ def command_cycle(
     ``last_class`` (N,) is each track row's class at the last cycle; ``speed_seen`` (N,) and
     ``speed_part`` (N, C) each row's speed and the class memberships of that speed: the stage's
     own records, updated in place. ``unit_holds`` (U, N) are the rows each unit's engagement radar holds
-    firm (:mod:`iadsim.c2.kill_chain`; (0, 0) under ``kill_chain: air_picture``): a unit is paired only
-    with those.
+    firm (:mod:`iadsim.c2.kill_chain`; (0, 0) under ``kill_chain: air_picture``), or (2U, N) with jammer
+    tracks in play, the second half for the rounds that home on jam (:mod:`iadsim.c2.home_on_jam`): a
+    weapon is paired only with the rows of its ``weapon_hold`` row.
 
     Returns the tracks newly classified (rows, class, confidence, predicted
     position (k, 3)) and the orders: an integer table (n, 5) of unit, missile type,
@@ -224,13 +226,13 @@ def command_cycle(
     worth = feasible_pairs(figures, grids, tables.weapon_unit, tables.weapon_missile, usable, units, column_picture,
                            pos[columns], vel[columns], t_go[columns], True, at_risk, tables.weapon_pk,
                            tables.weapon_cost)
-    worth = radar_held_pairs(unit_holds, tables.weapon_unit, live[columns], worth[0], worth[1], worth[2])
+    worth = radar_held_pairs(unit_holds, tables.weapon_hold, live[columns], worth[0], worth[1], worth[2])
     if len(worth[0]) == 0:
         return classified[0], classified[1], classified[2], classified[3], no_orders, no_details
     pair_weapon, pair_column, pair_tof = feasible_pairs(
         figures, grids, tables.weapon_unit, tables.weapon_missile, usable, units, column_picture, pos[columns],
         vel[columns], t_go[columns], False, at_risk, tables.weapon_pk, tables.weapon_cost)
-    pair_weapon, pair_column, pair_tof = radar_held_pairs(unit_holds, tables.weapon_unit, live[columns],
+    pair_weapon, pair_column, pair_tof = radar_held_pairs(unit_holds, tables.weapon_hold, live[columns],
                                                           pair_weapon, pair_column, pair_tof)
     target_of = np.full(len(columns), -1, np.int64)
     for c in pair_column:

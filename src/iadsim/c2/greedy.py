@@ -20,6 +20,7 @@ from iadsim.c2.discrimination import Discrimination
 from iadsim.c2.engagement import Envelope
 from iadsim.c2.identification import Identification
 from iadsim.c2 import kill_chain
+from iadsim.c2.home_on_jam import HomeOnJam
 from iadsim.c2.kill_chain import KillChain, engagement_tracks
 from iadsim.c2.tewa import cleared_tracks, launches_per_cycle
 from iadsim.physics.flyout_table import tables_for
@@ -49,11 +50,14 @@ class GreedyDecider:
         self.identification = Identification.of(compiled)
         self.command = Command.of(compiled)
         self.kill_chain = KillChain.of(compiled)
+        self.home_on_jam = HomeOnJam(compiled, self.kill_chain)
+        self.hold_row = self.home_on_jam.hold_rows(np.zeros(len(types), np.int64), np.arange(len(types)))
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         world.assignments = Assignments.empty()
         learnt, firm = cleared_tracks(self.command, self.discrimination, self.identification, world, t_s, rng)
         handed_over, holds = engagement_tracks(self.kill_chain, world, t_s, firm)
+        holds = self.home_on_jam.holds(world, t_s, firm, holds)
         return merge(learnt, handed_over, self._orders(world, t_s, firm, holds))
 
     def _orders(self, world: World, t_s: float, firm: np.ndarray, holds: np.ndarray) -> EventColumns:
@@ -80,7 +84,7 @@ class GreedyDecider:
             capacity = min(self.channels[u] - engaging[u], self.guided[u] - in_flight[u], self.launches_per_tick[u])
             if capacity <= 0 or units.next_launch_t_s[u] > t_s or not units.deployed[u]:
                 continue
-            held = firm[live] if len(holds) == 0 else holds[u, live]
+            held = firm[live] if len(holds) == 0 else holds[u::len(units.id), live].any(axis=0)
             candidates = np.flatnonzero((tracks.picture[live] == units.picture[u]) & ~taken[live] & held)
             if len(candidates) == 0:
                 continue
@@ -90,6 +94,8 @@ class GreedyDecider:
             for m in np.flatnonzero(ready > 0):
                 feasible, _ = self.envelope.intercepts(m, units.pos_ecef_m[u], units.rotation[u], pos[candidates],
                                                        vel[candidates], t_go[candidates])
+                if len(holds) > len(units.id):  # rounds with and without home-on-jam held apart
+                    feasible &= holds[u + self.hold_row[m], live[candidates]]
                 better = feasible & (self.cost_usd[m] < best_cost)
                 best[better], best_cost[better] = m, self.cost_usd[m]
             rounds = ready.copy()

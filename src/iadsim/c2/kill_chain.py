@@ -186,15 +186,16 @@ def engagement_tracks(kill_chain: KillChain | None, world: World, t_s: float, fi
 
 
 @kernel
-def radar_held_pairs(holds: Bool, weapon_unit: I64, column_row: I64, pair_weapon: I64, pair_column: I64,
+def radar_held_pairs(holds: Bool, weapon_hold: I64, column_row: I64, pair_weapon: I64, pair_column: I64,
                      pair_tof: F64) -> tuple[I64, I64, F64]:
-    """The (weapon, column) pairs whose unit holds the column's track row (``column_row``) firm in ``holds``
-    (U, R); all of them when ``holds`` is :data:`NO_KILL_CHAIN`."""
+    """The (weapon, column) pairs whose row of ``holds`` (``weapon_hold``: its unit's, or with home-on-jam
+    rounds in play :mod:`iadsim.c2.home_on_jam`'s) holds the column's track row (``column_row``); all of
+    them when ``holds`` is :data:`NO_KILL_CHAIN`."""
     if holds.shape[0] == 0:
         return pair_weapon, pair_column, pair_tof
     keep = np.empty(len(pair_weapon), np.bool_)
     for q in range(len(pair_weapon)):
-        keep[q] = holds[weapon_unit[pair_weapon[q]], column_row[pair_column[q]]]
+        keep[q] = holds[weapon_hold[pair_weapon[q]], column_row[pair_column[q]]]
     return pair_weapon[keep], pair_column[keep], pair_tof[keep]
 
 

@@ -53,6 +53,7 @@ from iadsim.c2.doctrine import DoctrineRules
 from iadsim.c2.engagement import Envelope
 from iadsim.c2.identification import Identification
 from iadsim.c2 import kill_chain
+from iadsim.c2.home_on_jam import HomeOnJam
 from iadsim.c2.kill_chain import KillChain, engagement_tracks
 from iadsim.c2.threat_evaluation import EvaluationTables, default_parameters
 from iadsim.c2.wta import SOLVERS
@@ -107,8 +108,10 @@ class WTADecider:
         unit, missile = (index.astype(np.int64) for index in np.nonzero(units.rounds > 0))
         assets = world.assets
         unit_value = doctrine.unit_value or (float(assets.value.max()) if len(assets.value) else 1.0)
+        self.kill_chain = KillChain.of(compiled)
+        self.home_on_jam = HomeOnJam(compiled, self.kill_chain)
         self.tables = DecideTables(
-            weapon_unit=unit, weapon_missile=missile,
+            weapon_unit=unit, weapon_missile=missile, weapon_hold=self.home_on_jam.hold_rows(unit, missile),
             weapon_pk=tables.weapon_pk[missile],
             weapon_cost=tables.weapon_cost_usd[missile] / 1e6 * doctrine.cost_weight,
             weapon_layer_rank=np.array([LAYERS.index(layer) for layer in tables.layer], dtype=np.int64)[missile],
@@ -131,12 +134,12 @@ class WTADecider:
         self.discrimination = Discrimination.of(compiled)
         self.identification = Identification.of(compiled)
         self.command = Command.of(compiled)
-        self.kill_chain = KillChain.of(compiled)
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         world.assignments = self.no_orders
         learnt, firm = cleared_tracks(self.command, self.discrimination, self.identification, world, t_s, rng)
         handed_over, holds = engagement_tracks(self.kill_chain, world, t_s, firm)
+        holds = self.home_on_jam.holds(world, t_s, firm, holds)
         return merge(learnt, handed_over, self._cycle(world, t_s, firm, holds))
 
     def _cycle(self, world: World, t_s: float, firm: np.ndarray, holds: np.ndarray) -> EventColumns:
@@ -162,10 +165,12 @@ class WTADecider:
             value=confidence, detail=self.class_name[classes])
         if len(orders) == 0:
             return classified
-        return merge(classified, self._orders(world, t_s, orders, details))
+        return merge(classified, self._orders(world, t_s, orders, details, holds))
 
-    def _orders(self, world: World, t_s: float, orders: np.ndarray, details: np.ndarray) -> EventColumns:
-        """Hand the orders to the launch stage and write ``assign`` events at the intercept points."""
+    def _orders(self, world: World, t_s: float, orders: np.ndarray, details: np.ndarray,
+                holds: np.ndarray) -> EventColumns:
+        """Hand the orders to the launch stage and write ``assign`` events at the intercept points (the detail
+        says "home on jam" where only a round that homes on jam could be given: :mod:`iadsim.c2.home_on_jam`)."""
         tracks = world.tracks
         unit, missile, row = orders[:, ORDER_UNIT], orders[:, ORDER_MISSILE], orders[:, ORDER_TRACK]
         rounds = orders[:, ORDER_ROUNDS].astype(np.int32)
@@ -175,6 +180,9 @@ class WTADecider:
             for c, conf, v, tg, p, f in zip(orders[:, ORDER_CLASS], details[:, ORDER_CONFIDENCE],
                                             details[:, ORDER_VALUE], details[:, ORDER_T_GO], details[:, ORDER_PK],
                                             details[:, ORDER_FLIGHT], strict=True)], dtype=object)
+        homing = self.home_on_jam.homing(unit, missile, row, holds)
+        if homing.any():
+            detail[homing] += ", home on jam"
         return events("assign", t_s, len(orders), details[:, ORDER_X:ORDER_X + 3], unit_id=world.units.id[unit],
                       track_id=tracks.id[row], threat_id=tracks.threat_index[row], weapon=self.weapon_name[missile],
                       layer=self.layer_name[missile], value=rounds, detail=detail)

@@ -190,6 +190,17 @@ class InterceptorType(Entry):
     damage_function: Literal["cookie_cutter", "carleton"] | None = Field(
         None, description="Kill probability against miss distance: cookie_cutter (pk within lethal_radius, 0 "
                           "beyond; the default) or carleton (pk exp(-(miss/lethal_radius)²)).")
+    home_on_jam: bool = Field(
+        False, description="Its seeker can home on a noise jammer's emission (home-on-jam): it may be fired at a "
+                           "jammer the radars hold only by its strobes (an angle-only track); without it (or false) "
+                           "it may not. It needs a homing phase (navigation_constant). A figure: it needs a source.")
+
+    @model_validator(mode="after")
+    def _home_on_jam_homes(self) -> InterceptorType:
+        if self.home_on_jam and self.navigation_constant is None:
+            raise ValueError("a round that homes on jam needs a homing phase: give its 'navigation_constant' "
+                             "(proportional navigation gain N', 3 to 5), or leave 'home_on_jam' out")
+        return self
 
 
 class FireUnitType(Entry):

@@ -82,7 +82,7 @@ Bool = NDArray[np.bool_]
 # Row status (TrackStore.track[:, STATUS]).
 FREE, TENTATIVE, CONFIRMED, ENDED, SEED = 0, 1, 2, 3, 4
 # Columns of TrackStore.track (int32), TrackStore.clock (float64), TrackStore.radar[r, slot] (int32).
-STATUS, PICTURE, LABEL, HITS, MISSES, RADARS, DETECTED_BY = range(7)
+STATUS, PICTURE, LABEL, HITS, MISSES, RADARS, DETECTED_BY, JAMMER = range(8)
 MASKED_RADARS = 31
 """Radars below this index are also marked in ``track[:, DETECTED_BY]`` once they detect a track (one bit each)."""
 STATE_T, MISS_SCORE, STATE_X, TRACE_PP, TRACE_PV, TRACE_VV = 0, 1, 2, 8, 9, 10
@@ -147,8 +147,9 @@ def constants_of(parameters: TrackerParameters, motion: Array) -> Array:
 class TrackStore(NamedTuple):
     """Every track as a row (capacity C, M motion models, K radar slots per track).
 
-    ``track`` (C, 7) status, picture, truth label, hits, misses, radars used, and a bit per radar that has
-    detected it (the first :data:`MASKED_RADARS`); ``clock`` (C, 11) time of
+    ``track`` (C, 8) status, picture, truth label, hits, misses, radars used, a bit per radar that has
+    detected it (the first :data:`MASKED_RADARS`) and, for a track a jammer fix started
+    (:mod:`iadsim.tracking.fix_tracks`), 1 + the jammer's strobe source (0 otherwise); ``clock`` (C, 11) time of
     the state, the score lost to misses since the last update (:mod:`iadsim.tracking.deletion`) and a
     summary of the state for the loops over every track of a look (the combined state and the traces
     of its position, cross and velocity covariance blocks, one cache line away);
@@ -175,7 +176,7 @@ def empty_store(capacity: int, models: int, radars: int) -> TrackStore:
     mode_x, mode_p = np.zeros((capacity, models, 6)), np.zeros((capacity, models, 6, 6))
     x, p = ((mode_x.reshape(capacity, 6), mode_p.reshape(capacity, 6, 6)) if models == 1
             else (np.zeros((capacity, 6)), np.zeros((capacity, 6, 6))))
-    return TrackStore(np.zeros((capacity, 7), np.int32), np.zeros((capacity, 11)), mode_x, mode_p,
+    return TrackStore(np.zeros((capacity, 8), np.int32), np.zeros((capacity, 11)), mode_x, mode_p,
                       np.zeros((capacity, models)), x, p, np.zeros((capacity, radars, 3), np.int32),
                       np.zeros((4, capacity), np.int64), np.zeros(5, np.int64))
 
@@ -847,7 +848,7 @@ def _start_tracks(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
                     mode_p[r, j, a, b] = p_state[r, a, b]
         track[r, STATUS] = CONFIRMED if constants[CONFIRM_HITS] <= 1 else SEED
         track[r, PICTURE], track[r, LABEL] = picture, truth[first_report + k]
-        track[r, HITS], track[r, MISSES], track[r, RADARS] = 1, 0, 1
+        track[r, HITS], track[r, MISSES], track[r, RADARS], track[r, JAMMER] = 1, 0, 1, 0
         clock[r, STATE_T], clock[r, MISS_SCORE] = look_time[e, MEASURED], 0.0
         summarize(clock, x_state, p_state, r)
         radar[r, 0, SENSOR], radar[r, 0, LOOKS_BY], radar[r, 0, HITS_BY] = sensor, 1, 1

@@ -30,8 +30,9 @@ truth label, which a false track lacks.
 
 With jammers in play, the radars' jam strobes go to the same pictures after the
 same latencies, and each picture locates the jammers whose strobes cross
-(:class:`~iadsim.tracking.jammer_fixes.JammerFixes`: ``jammer_located`` events); a
-fix does not start or update a track.
+(:class:`~iadsim.tracking.jammer_fixes.JammerFixes`: ``jammer_located`` events); the
+fixes of a jammer a threat carries start and update that picture's track of it, before
+the tick's reports are processed (:mod:`iadsim.tracking.fix_tracks`).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from iadsim.tracking.backend import TrackerParameters
 from iadsim.tracking.core import DONE, LIVE, LOOKS, ROWS_USED, ArrayTracker, queue_with_room
 from iadsim.tracking.coverage import RadarCoverage
 from iadsim.tracking.deletion import DROP_DETAILS, DROP_REASONS
+from iadsim.tracking.fix_tracks import FixTracks
 from iadsim.tracking.jammer_fixes import JammerFixes
 from iadsim.tracking.picture import (BALLISTIC_INTENSITY, BALLISTIC_RESUMPTION, DROPPED, DROPPED_REASON, DROPPED_ROW,
                                      DROPPED_THREAT, FIRM_SPEED_SIGMA, LOST_PICTURE, LOST_REPORTS, LOST_SENSOR,
@@ -97,10 +99,21 @@ class KalmanTrackStage:
         self.drop_detail = np.array(DROP_DETAILS, dtype=object)
         self.drop_reason = reason_codes(DROP_REASONS)
         self.jammer_fixes = JammerFixes(compiled, self.latency_s)
+        self.fix_tracks = FixTracks(compiled, self.jammer_fixes)
 
     def step(self, world: World, t_s: float, dt_s: float, rng: np.random.Generator) -> EventColumns:
         located = self.jammer_fixes.step(world, t_s)
-        return merge(self._track(world, t_s, rng), located) if located else self._track(world, t_s, rng)
+        if self.fix_tracks.active:
+            self.fix_tracks.step(self.tracker, world, t_s, self.jammer_fixes.fixes)
+            self._reserve(world, len(self.tracker.store.track))
+        tracked = self._track(world, t_s, rng)
+        return merge(tracked, located) if located else tracked
+
+    def _reserve(self, world: World, capacity: int) -> None:
+        """Room for ``capacity`` rows in ``world.tracks`` and the stage's picture state (the store grew)."""
+        world.tracks.reserve(capacity)
+        if len(self.state.lost) < capacity:
+            self.state = grown_picture_state(self.state, capacity)
 
     def _track(self, world: World, t_s: float, rng: np.random.Generator) -> EventColumns:
         """This tick's reports into the tracks (see the module doc); the tracks' events."""
@@ -122,12 +135,10 @@ class KalmanTrackStage:
             if outcome == DONE:
                 break
             tracker.grow(outcome)
-            capacity = len(tracker.store.track)
-            world.tracks.reserve(capacity)
-            if len(self.state.lost) < capacity:
-                self.state = grown_picture_state(self.state, capacity)
+            self._reserve(world, len(tracker.store.track))
             new_reports = False
         world.tracks.count = int(tracker.store.counts[ROWS_USED])
+        self.fix_tracks.publish(tracker, world)
         return self._events(world, t_s)
 
     def _random_state(self, rng: np.random.Generator) -> np.ndarray:
@@ -142,6 +153,9 @@ class KalmanTrackStage:
         if not dropped and not started and not lost:
             return NO_EVENTS
         drops, rows, messages = state.dropped[:dropped], state.started[:started], self.lost_messages[:lost]
+        started_detail = self.picture_detail[tracks.picture[rows]]
+        if self.fix_tracks.started and started:
+            started_detail = np.where(tracks.angle_only[rows], started_detail + ", jammer fix", started_detail)
         return merge(
             events("message_lost", t_s, lost, world.sensors.pos_ecef_m[messages[:, LOST_SENSOR]],
                    sensor_id=world.sensors.id[messages[:, LOST_SENSOR]], value=messages[:, LOST_REPORTS],
@@ -150,7 +164,7 @@ class KalmanTrackStage:
                    threat_id=drops[:, DROPPED_THREAT], detail=self.drop_detail[drops[:, DROPPED_REASON]],
                    reason=self.drop_reason[drops[:, DROPPED_REASON]]),
             events("track_start", t_s, started, tracks.pos_ecef_m[rows], track_id=rows,
-                   threat_id=tracks.threat_index[rows], detail=self.picture_detail[tracks.picture[rows]]),
+                   threat_id=tracks.threat_index[rows], detail=started_detail),
         )
 
 

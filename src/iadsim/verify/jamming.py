@@ -355,3 +355,79 @@ def jam_fix_error() -> CaseResult:
             f"noise-free {exact_error:.1f} m",
         tolerance=f"RMS within {100 * tolerance:.1f} %, expected within 1 %, noise-free within 0.1 % of range",
         passed=bool(passed))
+
+
+FIX_TRACK_FIXES, FIX_TRACK_INTERVAL_S, FIX_TRACK_DRAWS = 6, 10.0, 4000
+"""The fix-track check: 4,000 tracks of the jammer at :data:`FIX_JAMMER_ENU_M`, each from 6 fixes 10 s apart."""
+
+
+def fix_track_closed_form(fix_rms_m: float, fixes: int) -> float:
+    """RMS ground error (m) at the last of ``fixes`` equally spaced fixes of RMS error ``fix_rms_m`` of a
+    constant-velocity Kalman filter without process noise and a diffuse velocity prior: the filter is then the
+    least-squares straight line through the fixes, whose end point has variance σ² · 2 (2n − 1) / (n (n + 1))
+    per axis (Bar-Shalom, Li & Kirubarajan 2001, §3.5 and §5.2: the Kalman filter of a deterministic model
+    with a diffuse prior is least squares)."""
+    return fix_rms_m * float(np.sqrt(2.0 * (2 * fixes - 1) / (fixes * (fixes + 1))))
+
+
+def run_time_fix_track_errors(draws: int, sigma_rad: float, seed: int = 23) -> np.ndarray:
+    """Ground errors (m) of ``draws`` fix tracks (:func:`iadsim.tracking.fix_tracks.fix_tracks_step`, one air
+    picture each, EKF without process noise) of the jammer at :data:`FIX_JAMMER_ENU_M`, each at the last of
+    :data:`FIX_TRACK_FIXES` run-time fixes (:func:`iadsim.sensors.strobes.fix_of`) from the two radars'
+    strobes of azimuth noise ``sigma_rad``, :data:`FIX_TRACK_INTERVAL_S` apart."""
+    from dataclasses import replace
+
+    from iadsim.sensors.strobes import fix_of
+    from iadsim.tracking.backend import TrackerParameters
+    from iadsim.tracking.core import EKF_MODES, LIVE, LIVE_LIST, constants_of, empty_store, motion_of
+    from iadsim.tracking.filters import CENTRAL_GRAVITY
+    from iadsim.tracking.fix_tracks import fix_tracks_step
+    rng = np.random.default_rng(seed)
+    jammer = place(list(FIX_JAMMER_ENU_M))
+    radars = np.array([place([0.0, 0.0, 0.0]), place([*STROBE_BASELINE_ENU_M, 0.0])])
+    geodetic = geo.ecef_to_geodetic(radars)
+    rotation = geo.enu_rotation(geodetic[0], geodetic[1]).reshape(2, 3, 3)
+    truth = np.array([rotation[k] @ (jammer - radars[k]) for k in range(2)])
+    azimuth = np.arctan2(truth[:, 0], truth[:, 1])
+    elevation = np.arctan2(truth[:, 2], np.hypot(truth[:, 0], truth[:, 1]))
+    sigma = np.full(2, sigma_rad)
+    parameters = replace(TrackerParameters(), process_intensity=0.0)
+    motion = motion_of(parameters, EKF_MODES)
+    constants = constants_of(parameters, motion)
+    store = empty_store(draws, 1, 2)
+    pictures = np.arange(draws, dtype=np.int64)
+    zeros = np.zeros(draws, np.int64)
+    fix, fixes, errors_m = np.empty(3), np.empty((draws, 3)), np.empty((draws, 2))
+    for k in range(FIX_TRACK_FIXES):
+        for d in range(draws):
+            errors_m[d, 0] = fix_of(radars, rotation, azimuth + sigma_rad * rng.standard_normal(2), elevation, sigma,
+                                    fix)
+            fixes[d] = fix
+        errors_m[:, 1] = 100.0  # the height is measured without noise here: a small, positive sigma
+        fix_tracks_step(*store[:7], store.lists, store.counts, motion, constants, CENTRAL_GRAVITY,
+                        k * FIX_TRACK_INTERVAL_S, np.inf, pictures, zeros, pictures, fixes, errors_m, zeros,
+                        np.full(draws, k * FIX_TRACK_INTERVAL_S), radars, rotation)
+    rows = store.lists[LIVE_LIST, :store.counts[LIVE]]
+    ground = (rotation[0] @ (store.x[rows, :3] - jammer).T)[:2]
+    return np.hypot(ground[0], ground[1])
+
+
+@case("jam-fix-track-error")
+def jam_fix_track_error() -> CaseResult:
+    """The track of a jammer its fixes start and update (the track stage's fix tracks): its RMS ground error
+    after 6 fixes against the least-squares line through fixes of the two-lines-of-position error."""
+    sigma = np.deg2rad(FIX_SIGMA_DEG)
+    errors = run_time_fix_track_errors(FIX_TRACK_DRAWS, sigma)
+    radars = np.array([[0.0, 0.0, 0.0], [*STROBE_BASELINE_ENU_M, 0.0]])
+    closed = fix_track_closed_form(fix_error_closed_form(radars, np.array(FIX_JAMMER_ENU_M), sigma),
+                                   FIX_TRACK_FIXES)
+    rms = float(np.sqrt(np.mean(errors ** 2)))
+    tolerance = 1.5 * np.sqrt(2.0 / FIX_TRACK_DRAWS)  # 3 standard errors of the mean |e|², on its root (as above)
+    passed = len(errors) == FIX_TRACK_DRAWS and abs(rms / closed - 1.0) <= tolerance
+    return CaseResult(
+        case="jam-fix-track-error", model="tracking.fix_tracks (a jammer's track from its fixes)",
+        reference="least-squares line through n fixes (Kalman filter, no process noise, diffuse prior; "
+                  "Bar-Shalom et al. 2001): sigma^2 2(2n-1)/(n(n+1)), sigma from Torrieri 1984",
+        expected=f"RMS ground error {closed:.0f} m after {FIX_TRACK_FIXES} fixes {FIX_TRACK_INTERVAL_S:.0f} s apart",
+        got=f"RMS {rms:.0f} m over {len(errors)} tracks",
+        tolerance=f"within {100 * tolerance:.1f} %", passed=bool(passed))
