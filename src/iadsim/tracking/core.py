@@ -68,6 +68,7 @@ from numpy.typing import NDArray
 from iadsim.assignment import COLUMN_OF_ROW, assign, assignment_work
 from iadsim.jit import inline_kernel, kernel
 from iadsim.scenario.tables import SCAN_PERIOD
+from iadsim.sensors.scan import wrap_angle_of
 from iadsim.tracking import filters
 from iadsim.tracking.association import NEAREST_CANDIDATES, first_at_least, nearest_within, sort_order
 from iadsim.tracking.backend import Scan, SensorGeometry, TrackEnd, TrackerParameters, TrackTable
@@ -348,11 +349,15 @@ def _imm_spread(mode_x: Array, mu: Array, x: Array, velocity_variance: float, dt
 @inline_kernel
 def commit(mode_x: Array, mode_p: Array, mu: Array, x: Array, p: Array, r: int, pred_mode_x: Array,
            pred_mode_p: Array, pred_mu: Array, pred_x: Array, pred_p: Array, q: int) -> None:
-    """The prediction in slot ``q`` becomes row ``r``'s state."""
+    """The prediction in slot ``q`` becomes row ``r``'s state (with one model, ``x`` and ``p`` are the model's
+    own memory, :func:`empty_store`, and ``pred_mode_x``, ``pred_mode_p`` are not read)."""
     for a in range(6):
         x[r, a] = pred_x[q, a]
         for b in range(6):
             p[r, a, b] = pred_p[q, a, b]
+    if mu.shape[1] == 1:
+        mu[r, 0] = pred_mu[q, 0]
+        return
     for j in range(mu.shape[1]):
         mu[r, j] = pred_mu[q, j]
         for a in range(6):
@@ -417,7 +422,7 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
                   points: Array, sorted_x: Array,
                   order: I64, rows_of: I64, row_real: Array, n_rows: int, pred_mode_x: Array, pred_mode_p: Array,
                   pred_mu: Array, pred_x: Array, pred_p: Array, pred_z: Array, pred_s_inverse: Array,
-                  pred_radius: Array, blocks: Array, weights: Array, mixed_x: Array, mixed_p: Array,
+                  pred_hp: Array, pred_radius: Array, blocks: Array, weights: Array, mixed_x: Array, mixed_p: Array,
                   mu_predicted: Array, start: Array, mean: Array, x_in: Array, p_in: Array, mu_in: Array,
                   x_out: Array, p_out: Array, mu_out: Array, combined_x: Array, combined_p: Array, z_out: Array,
                   hp: Array, s: Array, s_inverse: Array, target: Array, enu: Array) -> tuple[int, int]:
@@ -523,6 +528,8 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
                                  combined_x, combined_p, blocks)
             for j in range(models):
                 mu_out[j] = mu[r, j]
+                if models == 1:  # the combined state is the model's own (commit)
+                    continue
                 for a in range(6):
                     x_out[j, a] = combined_x[a]
                     for b in range(6):
@@ -549,8 +556,13 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
             pred_x[q, a] = combined_x[a]
             for b in range(6):
                 pred_p[q, a, b] = combined_p[a, b]
+        for a in range(3):
+            for b in range(3):
+                pred_hp[q, a, b] = hp[a, b]
         for j in range(models):
             pred_mu[q, j] = mu_out[j]
+            if models == 1:  # the combined state is the model's own (commit)
+                continue
             for a in range(6):
                 pred_mode_x[q, j, a] = x_out[j, a]
                 for b in range(6):
@@ -569,7 +581,7 @@ def _associate(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array
                rows_of: I64, row_real: Array, n_predicted: int, pass_status: int, pred_mode_x: Array,
                pred_mode_p: Array,
                pred_mu: Array, pred_x: Array, pred_p: Array, pred_z: Array, pred_s_inverse: Array,
-               pred_radius: Array, pair: I64, cost: Array, candidate: I64,
+               pred_hp: Array, pred_radius: Array, pair: I64, cost: Array, candidate: I64,
                candidate_d2: Array, reals: Array, indices: I64, visited: Bool, heap_key: Array, heap_item: I64,
                z_predicted: Array, nu: Array, hp: Array, s: Array, s_inverse: Array, gains: Array,
                likelihood: Array) -> None:
@@ -577,7 +589,7 @@ def _associate(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array
     nearest neighbour, update the assigned ones and give them their report's truth label."""
     sensor, first_report, reports, t_s = look[e, LOOK_SENSOR], look[e, FIRST], look[e, SIZE], look_time[e, MEASURED]
     sensor_pos, frame, sigma = pos[sensor], rotation[sensor], sigma_all[sensor]
-    gate = constants[GATE]
+    gate, models = constants[GATE], mu.shape[1]
     pairs = tracks = np.int64(0)  # typed zeros, as in process_due
     pair[PAIR_FIRST, 0] = 0
     for q in range(n_predicted):
@@ -610,14 +622,22 @@ def _associate(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array
         usable[point] = False
         rows_of[i, HIT] = 1
         if row_real[i, DT] >= 0.0:  # an older report is absorbed without an update
+            q = rows_of[i, SLOT]
             if not rows_of[i, COMMITTED]:
-                commit(mode_x, mode_p, mu, x_state, p_state, r, pred_mode_x, pred_mode_p, pred_mu, pred_x, pred_p,
-                            rows_of[i, SLOT])
+                commit(mode_x, mode_p, mu, x_state, p_state, r, pred_mode_x, pred_mode_p, pred_mu, pred_x, pred_p, q)
                 clock[r, STATE_T] = t_s
                 rows_of[i, COMMITTED] = 1
-            filters.imm_update(mode_x[r], mode_p[r], mu[r], z_reports[first_report + point], sensor_pos, frame, sigma,
-                               likelihood, z_predicted, nu, hp, s, s_inverse, gains)
-            filters.combine(mode_x[r], mode_p[r], mu[r], x_state[r], p_state[r])
+            if models == 1:  # the state is prediction q: its measurement and S⁻¹ are the gate's, bit for bit
+                for a in range(3):
+                    nu[a] = z_reports[first_report + point, a] - pred_z[q, a]
+                    for b in range(3):
+                        hp[a, b], s_inverse[a, b] = pred_hp[q, a, b], pred_s_inverse[q, a, b]
+                nu[1] = wrap_angle_of(nu[1])
+                filters.update(x_state[r], p_state[r], nu, hp, s_inverse, gains)
+            else:
+                filters.imm_update(mode_x[r], mode_p[r], mu[r], z_reports[first_report + point], sensor_pos, frame,
+                                   sigma, likelihood, z_predicted, nu, hp, s, s_inverse, gains)
+                filters.combine(mode_x[r], mode_p[r], mu[r], x_state[r], p_state[r])
             summarize(clock, x_state, p_state, r)
         if truth[first_report + point] >= 0:
             track[r, LABEL] = truth[first_report + point]
@@ -841,6 +861,8 @@ def _start_tracks(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
                               constants[INITIAL_SPEED_SIGMA], x_state[r], p_state[r])
         for j in range(models):
             mu[r, j] = 1.0 / models
+            if models == 1:  # the combined state is the model's own memory
+                continue
             for a in range(6):
                 mode_x[r, j, a] = x_state[r, a]
                 for b in range(6):
@@ -929,7 +951,8 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
     pair, cost = np.empty((3, pairs + 1), np.int64), np.empty(pairs + 1)
     candidate, candidate_d2 = np.empty(NEAREST_CANDIDATES, np.int64), np.empty(NEAREST_CANDIDATES)
     reals, indices, visited, heap_key, heap_item = assignment_work(rows, largest, pairs)
-    pred_z, pred_s_inverse, pred_radius = np.empty((rows, 3)), np.empty((rows, 3, 3)), np.empty(rows)
+    pred_z, pred_s_inverse, pred_hp = np.empty((rows, 3)), np.empty((rows, 3, 3)), np.empty((rows, 3, 3))
+    pred_radius = np.empty(rows)
     x_in, p_in, mu_in = np.empty((models, 6)), np.empty((models, 6, 6)), np.empty(models)
     x_out, p_out, mu_out = np.empty((models, 6)), np.empty((models, 6, 6)), np.empty(models)
     combined_x, combined_p, z_out = np.empty(6), np.empty((6, 6)), np.empty(3)
@@ -950,13 +973,14 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
         n_predicted, n_active = _predict_rows(
             track, clock, mode_x, mode_p, mu, x, p, radar, look, look_time, e, pos, rotation, sigma, limits, heading,
             antenna_alt, gravity, motion, constants, points, sorted_x, order, rows_of, row_real, n_rows, pred_mode_x,
-            pred_mode_p, pred_mu, pred_x, pred_p, pred_z, pred_s_inverse, pred_radius, blocks, weights, mixed_x,
+            pred_mode_p, pred_mu, pred_x, pred_p, pred_z, pred_s_inverse, pred_hp, pred_radius, blocks, weights, mixed_x,
             mixed_p, mu_predicted, start, mean, x_in, p_in, mu_in, x_out, p_out, mu_out, combined_x, combined_p, z_out,
             hp, s, s_inverse, target, enu)
         for pass_status in (CONFIRMED, TENTATIVE):
             _associate(track, clock, mode_x, mode_p, mu, x, p, look, look_time, z, truth, e, pos, rotation, sigma,
                        constants, points, sorted_x, order, usable, rows_of, row_real, n_predicted, pass_status,
-                       pred_mode_x, pred_mode_p, pred_mu, pred_x, pred_p, pred_z, pred_s_inverse, pred_radius, pair,
+                       pred_mode_x, pred_mode_p, pred_mu, pred_x, pred_p, pred_z, pred_s_inverse, pred_hp, pred_radius,
+                       pair,
                        cost, candidate, candidate_d2, reals,
                        indices, visited, heap_key, heap_item, z_predicted, nu, hp, s, s_inverse, gains, mu_predicted)
             _count_looks(track, clock, radar, lists, counts, look[e, LOOK_SENSOR], look[e, LOOKED] != 0, rows_of,
