@@ -418,8 +418,8 @@ def _gather_look(look: I64, z_reports: Array, e: int, pos: Array, rotation: Arra
 @kernel
 def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array, x_state: Array, p_state: Array,
                   radar: I32, look: I64, look_time: Array, e: int, pos: Array, rotation: Array, sigma_all: Array,
-                  limits: Array, heading: Array, antenna_alt: Array, gravity: int, motion: Array, constants: Array,
-                  points: Array, sorted_x: Array,
+                  limits: Array, heading: Array, antenna_alt: Array, gravity: int, motion: Array, transition: Array,
+                  turn: Array, ballistic: Bool, intensity: Array, constants: Array, points: Array, sorted_x: Array,
                   order: I64, rows_of: I64, row_real: Array, n_rows: int, pred_mode_x: Array, pred_mode_p: Array,
                   pred_mu: Array, pred_x: Array, pred_p: Array, pred_z: Array, pred_s_inverse: Array,
                   pred_hp: Array, pred_radius: Array, blocks: Array, weights: Array, mixed_x: Array, mixed_p: Array,
@@ -435,7 +435,9 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
     mixture over an arc (km wide at hundreds of m/s) whose gate, in clutter, confirms false tracks
     (50 targets, 300 false alarms a scan, Pd 0.7: 1,139 against the EKF's 34; gating by the
     constant-velocity mode alone, or by the union of the modes' gates, still 250 and 534). Returns how many rows were predicted (listed in
-    ``rows_of[:, PREDICTED]``) and how many the look covers or predicts (``rows_of[:, ACTIVE]``)."""
+    ``rows_of[:, PREDICTED]``) and how many the look covers or predicts (``rows_of[:, ACTIVE]``). The motion
+    table's columns come as contiguous arrays (``transition``: its switching matrix; ``turn``, ``ballistic``,
+    ``intensity``), made once a tick."""
     sensor, looked, t_s, reports = look[e, LOOK_SENSOR], look[e, LOOKED] != 0, look_time[e, MEASURED], look[e, SIZE]
     sensor_pos, frame, sigma = pos[sensor], rotation[sensor], sigma_all[sensor]
     bounded = len(limits) > 0
@@ -444,8 +446,6 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
     heading_rad = heading[sensor] if bounded else 0.0
     gate, angular = constants[GATE], sigma[1] * sigma[1] + sigma[2] * sigma[2]
     models = mu.shape[1]
-    transition, turn, ballistic, intensity = (motion[:, SWITCH:].copy(), motion[:, TURN_RATE].copy(),
-                                              motion[:, BALLISTIC] > 0.0, motion[:, INTENSITY].copy())
     low_x = low_y = low_z = np.inf  # the box of the look's reports: a track's sphere far from it holds none
     high_x = high_y = high_z = -np.inf
     for k in range(reports):
@@ -939,28 +939,69 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
     rows = len(live) + reports_due
     models = mu.shape[1]
     pairs = NEAREST_CANDIDATES * rows
-    changes = np.empty((2, rows), np.int64)  # rows started, rows freed
     n_new = n_freed = np.int64(0)
     outcome = DONE
     capacity, slots = len(track), radar.shape[1]
-    points, sorted_x, order, usable = (np.empty((largest, 3)), np.empty(largest), np.empty(largest, np.int64),
-                                       np.empty(largest, np.bool_))
-    rows_of, row_real, seed_rows = np.empty((rows, 8), np.int64), np.empty((rows, 1)), np.empty(rows, np.int64)
-    pred_mode_x, pred_mode_p = np.empty((rows, models, 6)), np.empty((rows, models, 6, 6))
-    pred_mu, pred_x, pred_p = np.empty((rows, models)), np.empty((rows, 6)), np.empty((rows, 6, 6))
-    pair, cost = np.empty((3, pairs + 1), np.int64), np.empty(pairs + 1)
-    candidate, candidate_d2 = np.empty(NEAREST_CANDIDATES, np.int64), np.empty(NEAREST_CANDIDATES)
+    # The work arrays, views of one float and one integer buffer: an allocation costs more than a view, and
+    # a tick made about fifty of them.
+    floats = np.empty(4 * largest + rows * (65 + 43 * models) + pairs + 1 + NEAREST_CANDIDATES
+                      + models * (87 + models) + 234)
+    integers = np.empty(largest + 11 * rows + 3 * (pairs + 1) + NEAREST_CANDIDATES, np.int64)
+    f = i = 0
+    points, sorted_x = floats[f:f + 3 * largest].reshape((largest, 3)), floats[f + 3 * largest:f + 4 * largest]
+    f += 4 * largest
+    row_real, pred_radius = floats[f:f + rows].reshape((rows, 1)), floats[f + rows:f + 2 * rows]
+    f += 2 * rows
+    pred_mode_x = floats[f:f + 6 * rows * models].reshape((rows, models, 6))
+    f += 6 * rows * models
+    pred_mode_p = floats[f:f + 36 * rows * models].reshape((rows, models, 6, 6))
+    f += 36 * rows * models
+    pred_mu = floats[f:f + rows * models].reshape((rows, models))
+    f += rows * models
+    pred_x, pred_z = floats[f:f + 6 * rows].reshape((rows, 6)), floats[f + 6 * rows:f + 9 * rows].reshape((rows, 3))
+    f += 9 * rows
+    pred_p = floats[f:f + 36 * rows].reshape((rows, 6, 6))
+    f += 36 * rows
+    pred_s_inverse = floats[f:f + 9 * rows].reshape((rows, 3, 3))
+    pred_hp = floats[f + 9 * rows:f + 18 * rows].reshape((rows, 3, 3))
+    f += 18 * rows
+    cost, candidate_d2 = floats[f:f + pairs + 1], floats[f + pairs + 1:f + pairs + 1 + NEAREST_CANDIDATES]
+    f += pairs + 1 + NEAREST_CANDIDATES
+    x_in, x_out = floats[f:f + 6 * models].reshape((models, 6)), floats[f + 6 * models:f + 12 * models].reshape(
+        (models, 6))
+    f += 12 * models
+    p_in = floats[f:f + 36 * models].reshape((models, 6, 6))
+    p_out = floats[f + 36 * models:f + 72 * models].reshape((models, 6, 6))
+    f += 72 * models
+    mu_in, mu_out, mu_predicted = floats[f:f + models], floats[f + models:f + 2 * models], floats[
+        f + 2 * models:f + 3 * models]
+    f += 3 * models
+    weights = floats[f:f + models * models].reshape((models, models))
+    f += models * models
+    combined_p, mixed_p, measured_p = (floats[f:f + 36].reshape((6, 6)), floats[f + 36:f + 72].reshape((6, 6)),
+                                       floats[f + 72:f + 108].reshape((6, 6)))
+    f += 108
+    combined_x, mixed_x, start, mean, measured_x = (floats[f:f + 6], floats[f + 6:f + 12], floats[f + 12:f + 18],
+                                                   floats[f + 18:f + 24], floats[f + 24:f + 30])
+    f += 30
+    z_out, z_predicted, nu, target, enu = (floats[f:f + 3], floats[f + 3:f + 6], floats[f + 6:f + 9],
+                                           floats[f + 9:f + 12], floats[f + 12:f + 15])
+    f += 15
+    hp, s, s_inverse = (floats[f:f + 9].reshape((3, 3)), floats[f + 9:f + 18].reshape((3, 3)),
+                        floats[f + 18:f + 27].reshape((3, 3)))
+    f += 27
+    blocks, gains = floats[f:f + 18].reshape((2, 3, 3)), floats[f + 18:f + 54].reshape((2, 6, 3))
+    order, seed_rows = integers[i:i + largest], integers[i + largest:i + largest + rows]
+    i += largest + rows
+    rows_of = integers[i:i + 8 * rows].reshape((rows, 8))
+    changes = integers[i + 8 * rows:i + 10 * rows].reshape((2, rows))  # rows started, rows freed
+    i += 10 * rows
+    pair = integers[i:i + 3 * (pairs + 1)].reshape((3, pairs + 1))
+    candidate = integers[i + 3 * (pairs + 1):i + 3 * (pairs + 1) + NEAREST_CANDIDATES]
+    usable = np.empty(largest, np.bool_)
     reals, indices, visited, heap_key, heap_item = assignment_work(rows, largest, pairs)
-    pred_z, pred_s_inverse, pred_hp = np.empty((rows, 3)), np.empty((rows, 3, 3)), np.empty((rows, 3, 3))
-    pred_radius = np.empty(rows)
-    x_in, p_in, mu_in = np.empty((models, 6)), np.empty((models, 6, 6)), np.empty(models)
-    x_out, p_out, mu_out = np.empty((models, 6)), np.empty((models, 6, 6)), np.empty(models)
-    combined_x, combined_p, z_out = np.empty(6), np.empty((6, 6)), np.empty(3)
-    blocks, weights, mixed_x, mixed_p = np.empty((2, 3, 3)), np.empty((models, models)), np.empty(6), np.empty((6, 6))
-    mu_predicted, start, mean = np.empty(models), np.empty(6), np.empty(6)
-    z_predicted, nu, hp, s, s_inverse = np.empty(3), np.empty(3), np.empty((3, 3)), np.empty((3, 3)), np.empty((3, 3))
-    gains, target, enu = np.empty((2, 6, 3)), np.empty(3), np.empty(3)
-    measured_x, measured_p = np.empty(6), np.empty((6, 6))
+    transition, turn, ballistic, intensity = (motion[:, SWITCH:].copy(), motion[:, TURN_RATE].copy(),
+                                              motion[:, BALLISTIC] > 0.0, motion[:, INTENSITY].copy())
     for e in due:
         if counts[FREE_ROWS] + capacity - counts[ROWS_USED] < look[e, SIZE]:
             outcome = NEED_ROWS
@@ -972,7 +1013,8 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
                                        points, sorted_x, order, usable, rows_of, seed_rows)
         n_predicted, n_active = _predict_rows(
             track, clock, mode_x, mode_p, mu, x, p, radar, look, look_time, e, pos, rotation, sigma, limits, heading,
-            antenna_alt, gravity, motion, constants, points, sorted_x, order, rows_of, row_real, n_rows, pred_mode_x,
+            antenna_alt, gravity, motion, transition, turn, ballistic, intensity, constants, points, sorted_x, order,
+            rows_of, row_real, n_rows, pred_mode_x,
             pred_mode_p, pred_mu, pred_x, pred_p, pred_z, pred_s_inverse, pred_hp, pred_radius, blocks, weights, mixed_x,
             mixed_p, mu_predicted, start, mean, x_in, p_in, mu_in, x_out, p_out, mu_out, combined_x, combined_p, z_out,
             hp, s, s_inverse, target, enu)
