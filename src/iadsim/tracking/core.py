@@ -418,14 +418,9 @@ def _gather_look(look: I64, z_reports: Array, e: int, pos: Array, rotation: Arra
 @kernel
 def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array, x_state: Array, p_state: Array,
                   radar: I32, look: I64, look_time: Array, e: int, pos: Array, rotation: Array, sigma_all: Array,
-                  limits: Array, heading: Array, antenna_alt: Array, gravity: int, motion: Array, transition: Array,
-                  turn: Array, ballistic: Bool, intensity: Array, constants: Array, points: Array, sorted_x: Array,
-                  order: I64, rows_of: I64, row_real: Array, n_rows: int, pred_mode_x: Array, pred_mode_p: Array,
-                  pred_mu: Array, pred_x: Array, pred_p: Array, pred_z: Array, pred_s_inverse: Array,
-                  pred_hp: Array, pred_radius: Array, blocks: Array, weights: Array, mixed_x: Array, mixed_p: Array,
-                  mu_predicted: Array, start: Array, mean: Array, x_in: Array, p_in: Array, mu_in: Array,
-                  x_out: Array, p_out: Array, mu_out: Array, combined_x: Array, combined_p: Array, z_out: Array,
-                  hp: Array, s: Array, s_inverse: Array, target: Array, enu: Array) -> tuple[int, int]:
+                  limits: Array, heading: Array, antenna_alt: Array, gravity: int, motion: Array, modes: tuple,
+                  constants: Array, reports_work: tuple, rows_of: I64, row_real: Array, n_rows: int,
+                  predictions: tuple, work: tuple) -> tuple[int, int]:
     """Each track of the look: a cheap bound of its prediction, coverage, and a full prediction where it can
     matter (module doc). A confirmed track the look covers and that radar has detected before is
     updated or missed: its prediction becomes its state now. A tentative track is predicted only
@@ -436,8 +431,13 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
     (50 targets, 300 false alarms a scan, Pd 0.7: 1,139 against the EKF's 34; gating by the
     constant-velocity mode alone, or by the union of the modes' gates, still 250 and 534). Returns how many rows were predicted (listed in
     ``rows_of[:, PREDICTED]``) and how many the look covers or predicts (``rows_of[:, ACTIVE]``). The motion
-    table's columns come as contiguous arrays (``transition``: its switching matrix; ``turn``, ``ballistic``,
-    ``intensity``), made once a tick."""
+    table's columns come as contiguous arrays (``modes``: its switching matrix, turn rates, ballistic flags and
+    noise intensities), made once a tick; the other arrays in tuples (:func:`process_due`)."""
+    transition, turn, ballistic, intensity = modes
+    points, sorted_x, order, usable = reports_work
+    pred_mode_x, pred_mode_p, pred_mu, pred_x, pred_p, pred_z, pred_s_inverse, pred_hp, pred_radius = predictions
+    (blocks, weights, mixed_x, mixed_p, mu_predicted, start, mean, x_in, p_in, mu_in, x_out, p_out, mu_out,
+     combined_x, combined_p, z_out, hp, s, s_inverse, target, enu) = work
     sensor, looked, t_s, reports = look[e, LOOK_SENSOR], look[e, LOOKED] != 0, look_time[e, MEASURED], look[e, SIZE]
     sensor_pos, frame, sigma = pos[sensor], rotation[sensor], sigma_all[sensor]
     bounded = len(limits) > 0
@@ -577,16 +577,15 @@ def _predict_rows(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
 @kernel
 def _associate(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array, x_state: Array, p_state: Array,
                look: I64, look_time: Array, z_reports: Array, truth: I32, e: int, pos: Array, rotation: Array,
-               sigma_all: Array, constants: Array, points: Array, sorted_x: Array, order: I64, usable: Bool,
-               rows_of: I64, row_real: Array, n_predicted: int, pass_status: int, pred_mode_x: Array,
-               pred_mode_p: Array,
-               pred_mu: Array, pred_x: Array, pred_p: Array, pred_z: Array, pred_s_inverse: Array,
-               pred_hp: Array, pred_radius: Array, pair: I64, cost: Array, candidate: I64,
-               candidate_d2: Array, reals: Array, indices: I64, visited: Bool, heap_key: Array, heap_item: I64,
-               z_predicted: Array, nu: Array, hp: Array, s: Array, s_inverse: Array, gains: Array,
-               likelihood: Array) -> None:
+               sigma_all: Array, constants: Array, reports_work: tuple, rows_of: I64, row_real: Array,
+               n_predicted: int, pass_status: int, predictions: tuple, assignment: tuple, work: tuple) -> None:
     """Gate the look's predicted tracks of ``pass_status`` against its usable reports, assign them by global
-    nearest neighbour, update the assigned ones and give them their report's truth label."""
+    nearest neighbour, update the assigned ones and give them their report's truth label (work arrays in
+    tuples, :func:`process_due`)."""
+    points, sorted_x, order, usable = reports_work
+    pred_mode_x, pred_mode_p, pred_mu, pred_x, pred_p, pred_z, pred_s_inverse, pred_hp, pred_radius = predictions
+    pair, cost, candidate, candidate_d2, reals, indices, visited, heap_key, heap_item = assignment
+    z_predicted, nu, hp, s, s_inverse, gains, likelihood = work
     sensor, first_report, reports, t_s = look[e, LOOK_SENSOR], look[e, FIRST], look[e, SIZE], look_time[e, MEASURED]
     sensor_pos, frame, sigma = pos[sensor], rotation[sensor], sigma_all[sensor]
     gate, models = constants[GATE], mu.shape[1]
@@ -759,11 +758,8 @@ def _track_from_pair(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu:
 def _pair_seeds(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Array, x_state: Array,
                 p_state: Array, radar: I32, counts: I64, look: I64, look_time: Array, z_reports: Array,
                 truth: I32, e: int, pos: Array, rotation: Array, sigma_all: Array, gravity: int, motion: Array,
-                constants: Array, points: Array, sorted_x: Array, order: I64, usable: Bool, seed_rows: I64,
-                n_seeds: int, pair: I64, cost: Array, candidate: I64, candidate_d2: Array, reals: Array,
-                indices: I64, visited: Bool, heap_key: Array, heap_item: I64, out_x: Array, out_p: Array,
-                measured_x: Array, measured_p: Array, nu: Array, hp: Array, innovation_s: Array,
-                s_inverse: Array, gains: Array, blocks: Array, freed: I64, n_freed: int) -> int:
+                constants: Array, reports_work: tuple, seed_rows: I64, n_seeds: int, assignment: tuple,
+                work: tuple, freed: I64, n_freed: int) -> int:
     """Two-point initiation: the look's reports no track took, paired with the picture's seeds.
 
     A seed is a report no track took, from an earlier look. A report and a seed pair when they are
@@ -771,8 +767,12 @@ def _pair_seeds(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
     position errors (3-D sigmas); pairs are assigned by global nearest neighbour on distance over that
     limit, and each starts a track (:func:`_track_from_pair`). A seed of this look's radar left
     unpaired has missed a look, and is freed after as many misses as a tentative track may have
-    (M of N: a track must still be able to reach ``confirm_hits``). Returns the rows freed so far.
+    (M of N: a track must still be able to reach ``confirm_hits``). Returns the rows freed so far (work arrays
+    in tuples, :func:`process_due`).
     """
+    points, sorted_x, order, usable = reports_work
+    pair, cost, candidate, candidate_d2, reals, indices, visited, heap_key, heap_item = assignment
+    out_x, out_p, measured_x, measured_p, nu, hp, innovation_s, s_inverse, gains, blocks = work
     sensor, first_report, reports, t_s = look[e, LOOK_SENSOR], look[e, FIRST], look[e, SIZE], look_time[e, MEASURED]
     sigma = sigma_all[sensor]
     gate, speed, angular = constants[GATE], constants[MAX_SPEED], sigma[1] * sigma[1] + sigma[2] * sigma[2]
@@ -1000,8 +1000,18 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
     candidate = integers[i + 3 * (pairs + 1):i + 3 * (pairs + 1) + NEAREST_CANDIDATES]
     usable = np.empty(largest, np.bool_)
     reals, indices, visited, heap_key, heap_item = assignment_work(rows, largest, pairs)
-    transition, turn, ballistic, intensity = (motion[:, SWITCH:].copy(), motion[:, TURN_RATE].copy(),
-                                              motion[:, BALLISTIC] > 0.0, motion[:, INTENSITY].copy())
+    modes = (motion[:, SWITCH:].copy(), motion[:, TURN_RATE].copy(), motion[:, BALLISTIC] > 0.0,
+             motion[:, INTENSITY].copy())
+    # The sub-kernels take their work arrays in tuples: CPython compiles a call of more than 30 arguments into
+    # one of a built tuple (CALL_FUNCTION_EX), which numba's code builds and unpacks at every call, about
+    # 1 µs a call for 40-60 arrays against 0.05 µs for a call of 30 or fewer.
+    reports_work = (points, sorted_x, order, usable)
+    predictions = (pred_mode_x, pred_mode_p, pred_mu, pred_x, pred_p, pred_z, pred_s_inverse, pred_hp, pred_radius)
+    assignment = (pair, cost, candidate, candidate_d2, reals, indices, visited, heap_key, heap_item)
+    prediction_work = (blocks, weights, mixed_x, mixed_p, mu_predicted, start, mean, x_in, p_in, mu_in, x_out, p_out,
+                       mu_out, combined_x, combined_p, z_out, hp, s, s_inverse, target, enu)
+    update_work = (z_predicted, nu, hp, s, s_inverse, gains, mu_predicted)
+    pairing_work = (combined_x, combined_p, measured_x, measured_p, nu, hp, s, s_inverse, gains, blocks)
     for e in due:
         if counts[FREE_ROWS] + capacity - counts[ROWS_USED] < look[e, SIZE]:
             outcome = NEED_ROWS
@@ -1013,26 +1023,18 @@ def process_due(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Arra
                                        points, sorted_x, order, usable, rows_of, seed_rows)
         n_predicted, n_active = _predict_rows(
             track, clock, mode_x, mode_p, mu, x, p, radar, look, look_time, e, pos, rotation, sigma, limits, heading,
-            antenna_alt, gravity, motion, transition, turn, ballistic, intensity, constants, points, sorted_x, order,
-            rows_of, row_real, n_rows, pred_mode_x,
-            pred_mode_p, pred_mu, pred_x, pred_p, pred_z, pred_s_inverse, pred_hp, pred_radius, blocks, weights, mixed_x,
-            mixed_p, mu_predicted, start, mean, x_in, p_in, mu_in, x_out, p_out, mu_out, combined_x, combined_p, z_out,
-            hp, s, s_inverse, target, enu)
+            antenna_alt, gravity, motion, modes, constants, reports_work, rows_of, row_real, n_rows, predictions,
+            prediction_work)
         for pass_status in (CONFIRMED, TENTATIVE):
             _associate(track, clock, mode_x, mode_p, mu, x, p, look, look_time, z, truth, e, pos, rotation, sigma,
-                       constants, points, sorted_x, order, usable, rows_of, row_real, n_predicted, pass_status,
-                       pred_mode_x, pred_mode_p, pred_mu, pred_x, pred_p, pred_z, pred_s_inverse, pred_hp, pred_radius,
-                       pair,
-                       cost, candidate, candidate_d2, reals,
-                       indices, visited, heap_key, heap_item, z_predicted, nu, hp, s, s_inverse, gains, mu_predicted)
+                       constants, reports_work, rows_of, row_real, n_predicted, pass_status, predictions, assignment,
+                       update_work)
             _count_looks(track, clock, radar, lists, counts, look[e, LOOK_SENSOR], look[e, LOOKED] != 0, rows_of,
                          row_real, n_rows, n_active, pass_status, constants)
         n_freed = _confirm_tentative(track, clock, rows_of, n_rows, constants, changes[1], n_freed)
         n_freed = _pair_seeds(track, clock, mode_x, mode_p, mu, x, p, radar, counts, look, look_time, z, truth, e, pos,
-                              rotation, sigma, gravity, motion, constants, points, sorted_x, order, usable, seed_rows,
-                              n_seeds, pair, cost, candidate, candidate_d2, reals, indices, visited, heap_key,
-                              heap_item, combined_x, combined_p, measured_x, measured_p, nu, hp, s, s_inverse, gains,
-                              blocks, changes[1], n_freed)
+                              rotation, sigma, gravity, motion, constants, reports_work, seed_rows, n_seeds, assignment,
+                              pairing_work, changes[1], n_freed)
         n_new = _start_tracks(track, clock, mode_x, mode_p, mu, x, p, radar, lists, counts, look, look_time, z, truth,
                               e, pos, rotation, sigma, constants, usable, changes[0], n_new)
         look[e, DONE_LOOK] = 1
