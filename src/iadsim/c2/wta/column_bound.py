@@ -13,7 +13,9 @@ to the dual's maximum far faster than subgradient steps on instances of hundreds
 weapons, where the subgradient of :func:`~.lagrangian.lagrangian_bound` may not
 even reach a positive bound. The LP's duals jump from one vertex to another, so the
 patterns are priced at a point between them and the best prices so far (Wentges'
-smoothing, Mathematical Programming 74, 1997: weight :data:`SMOOTHING` on the best),
+smoothing, Mathematical Programming 74, 1997: weight :data:`SMOOTHING` on the best;
+at first on the incumbent's prices, :func:`~.lagrangian.incumbent_prices`: the first
+LP's duals are mostly 0, where a target's search may pass its node limit),
 and at the LP's own duals only when that point prices no new pattern (each price at
 least :data:`~.lagrangian.PRICE_FLOOR` of the largest value: any λ ≥ 0 gives a bound,
 and a free round would bring every weapon into every target's search). It stops when
@@ -32,7 +34,7 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
 
-from iadsim.c2.wta.lagrangian import PRICE_FLOOR, dual_value
+from iadsim.c2.wta.lagrangian import PRICE_FLOOR, dual_value, incumbent_prices
 from iadsim.c2.wta.problem import I64, SURE_KILL_PK, PairProblem
 
 COLUMN_ITERATIONS = 200
@@ -55,7 +57,8 @@ def column_bound(p: PairProblem, incumbent: I64, iterations: int = COLUMN_ITERAT
     floor = PRICE_FLOOR * max(float(p.value.max()), 1.0) if n_targets else PRICE_FLOOR
     for _ in range(iterations):
         duals, lp_value = columns.prices()
-        trials = [duals] if best == -np.inf else [SMOOTHING * best_price + (1.0 - SMOOTHING) * duals, duals]
+        center = incumbent_prices(p, incumbent) if best == -np.inf else best_price
+        trials = [SMOOTHING * center + (1.0 - SMOOTHING) * duals, duals]
         added = False
         for price in trials:
             price = np.maximum(price, floor)  # a free round would make every pair count at every target

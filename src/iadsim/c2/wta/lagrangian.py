@@ -58,17 +58,7 @@ def lagrangian_bound(p: PairProblem, incumbent: I64, upper: float, iterations: i
     """
     n_weapons = len(p.capacity)
     floor = PRICE_FLOOR * max(p.value.max(), 1.0) if len(p.value) else PRICE_FLOOR
-    price = np.full(n_weapons, np.inf)
-    survival = np.exp(_exponents(p, incumbent)) * p.survival
-    for q in np.flatnonzero(incumbent):
-        pk = min(p.pk[q], 1.0 - 1e-15)
-        loss = p.value[p.pair_target[q]] * survival[p.pair_target[q]] * pk / (1.0 - pk)
-        w = p.pair_weapon[q]
-        price[w] = min(price[w], max(loss - p.cost[w], 0.0))
-    for w in range(n_weapons):
-        if not np.isfinite(price[w]):
-            price[w] = 0.0
-        price[w] = max(price[w], floor)
+    price = incumbent_prices(p, incumbent)
     rounds = np.zeros(len(p.pk), np.int64)
     best, best_price = -np.inf, price.copy()
     step_scale, since_better = 1.0, 0
@@ -95,6 +85,26 @@ def lagrangian_bound(p: PairProblem, incumbent: I64, upper: float, iterations: i
         for w in range(n_weapons):
             price[w] = max(price[w] + step * gradient[w], floor)
     return best, best_price
+
+
+@kernel
+def incumbent_prices(p: PairProblem, incumbent: I64) -> F64:
+    """(W,) each weapon's least loss among its rounds in ``incumbent`` (what taking one off would cost, less its
+    price): the value a round of it is worth there; at least :data:`PRICE_FLOOR` of the largest value."""
+    n_weapons = len(p.capacity)
+    floor = PRICE_FLOOR * max(p.value.max(), 1.0) if len(p.value) else PRICE_FLOOR
+    price = np.full(n_weapons, np.inf)
+    survival = np.exp(_exponents(p, incumbent)) * p.survival
+    for q in np.flatnonzero(incumbent):
+        pk = min(p.pk[q], 1.0 - 1e-15)
+        loss = p.value[p.pair_target[q]] * survival[p.pair_target[q]] * pk / (1.0 - pk)
+        w = p.pair_weapon[q]
+        price[w] = min(price[w], max(loss - p.cost[w], 0.0))
+    for w in range(n_weapons):
+        if not np.isfinite(price[w]):
+            price[w] = 0.0
+        price[w] = max(price[w], floor)
+    return price
 
 
 @kernel
