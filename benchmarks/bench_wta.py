@@ -14,13 +14,15 @@ surviving value), the mean and worst gap to a reference, and the mean CPU time
 of the solve (``time.process_time``: one core, whatever else the machine runs).
 The reference is the exact optimum (HiGHS, proven optimal) where the exact solver
 finishes; else a proven lower bound, the better of the exact solver's bound (where
-it runs) and the Lagrangian dual's by column generation (``c2/wta/column_bound.py``:
-tight at 2 rounds per weapon, about 5 % below the optimum at 3 rounds on 50 × 100), so
-the gap shown is then an upper bound on the true gap; ``reference`` says which. A
+it runs) and the Lagrangian dual's by column generation (``c2/wta/column_bound.py``,
+run until it meets the pattern LP's value: within 1 % of the optimum at 2 and 3 rounds
+per weapon on 20 × 40, 0.05 % below the integer programme over its patterns at 100 × 200
+with 3 rounds), so the gap shown is then an upper bound on the true gap, and a close
+one; ``reference`` says which. A
 bound at or below 0 gives no gap ("-"). ``local_search`` is ``solve(problem,
 "local_search")``: its greedy and, where only the weapons' rounds bind, its layered
-start, each improved, the better kept, then the random single-round reassignments of
-``c2/wta/round_search.py``; ``from_greedy`` is the search from the greedy start alone
+start, each improved, the better kept (above 20,000 pairs the layered start's alone),
+then the random single-round reassignments of ``c2/wta/round_search.py``; ``from_greedy`` is the search from the greedy start alone
 (the solver before issue 19). Every time includes the greedy.
 
 Targets (issue 5): local search within 0.5 % of the optimum on average up to

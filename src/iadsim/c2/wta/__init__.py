@@ -4,9 +4,10 @@
 - ``local_search``: the greedy, then moves, swaps and reassignments until none
   improves, at most :data:`~.local_search.MAX_PASSES` passes of each (:mod:`.local_search`);
   where weapons have several rounds and only their rounds, the targets' salvos and
-  prices bind, also from a layered start (:mod:`.layered`), the better kept, then
-  :data:`~.round_search.KICKS` random reassignments of single rounds with a fixed
-  seed (:mod:`.round_search`).
+  prices bind, also from a layered start (:mod:`.layered`), the better kept (on
+  problems of more than :data:`BOTH_STARTS_PAIRS` pairs the layered start alone), then
+  up to :data:`~.round_search.KICKS` random reassignments of single rounds with a fixed
+  seed, fewer on large problems (:mod:`.round_search`).
 - ``exact``: outer approximation as a MILP solved by HiGHS (:mod:`.exact`), the
   reference, within :data:`~.exact.EXACT_ITERATIONS` MILPs of at most
   :data:`~.exact.EXACT_NODE_LIMIT` branch-and-bound nodes each.
@@ -40,7 +41,7 @@ from iadsim.c2.wta.exact import (
 from iadsim.c2.wta.layered import layered_start, layers_apply
 from iadsim.c2.wta.local_search import IMPROVEMENT_TOLERANCE, MAX_PASSES, improve, local_search
 from iadsim.c2.wta.marginal_return import greedy, marginal_return
-from iadsim.c2.wta.round_search import KICKS, round_search
+from iadsim.c2.wta.round_search import kicks_for, round_search
 from iadsim.c2.wta.problem import (
     I64,
     UNLIMITED,
@@ -56,6 +57,10 @@ from iadsim.c2.wta.problem import (
 from iadsim.jit import kernel_calling_python
 
 SOLVERS: tuple[str, ...] = ("greedy", "local_search", "exact", "auto")
+BOTH_STARTS_PAIRS = 20_000
+"""Pairs up to which a many-round problem is searched from the greedy start as well as the layered one (100 × 200);
+on larger ones the layered start alone (its search was the better one on 3 of 4 instances at 300 × 600, each search
+there about 0.7 s)."""
 GREEDY, LOCAL_SEARCH, EXACT, AUTO = range(len(SOLVERS))
 
 
@@ -88,12 +93,17 @@ def solve_pairs(problem: PairProblem, solver: int) -> I64:
         with numba.objmode(rounds="int64[:]"):
             rounds = exact_rounds(problem)
         return rounds
-    rounds = improve(problem, rounds, MAX_PASSES)
-    if layers_apply(problem):
+    if not layers_apply(problem):
+        rounds = improve(problem, rounds, MAX_PASSES)
+    else:
         second = improve(problem, layered_start(problem), MAX_PASSES)
-        if objective_of(problem, second) < objective_of(problem, rounds) * (1.0 - IMPROVEMENT_TOLERANCE):
+        if len(problem.pk) <= BOTH_STARTS_PAIRS:
+            rounds = improve(problem, rounds, MAX_PASSES)
+            if objective_of(problem, second) < objective_of(problem, rounds) * (1.0 - IMPROVEMENT_TOLERANCE):
+                rounds = second
+        else:
             rounds = second
-        rounds = round_search(problem, rounds, KICKS)
+        rounds = round_search(problem, rounds, kicks_for(problem))
     if solver == AUTO:
         better, best = branch_and_bound(problem, objective_of(problem, rounds) * (1.0 - IMPROVEMENT_TOLERANCE),
                                         AUTO_EXACT_NODES)[1:]

@@ -11,8 +11,21 @@ both prices the new columns and gives L(λ), a valid bound at every step whateve
 LP solver's accuracy. Iterating (HiGHS through :func:`scipy.optimize.linprog`) climbs
 to the dual's maximum far faster than subgradient steps on instances of hundreds of
 weapons, where the subgradient of :func:`~.lagrangian.lagrangian_bound` may not
-even reach a positive bound. For benchmarks: a few LPs of a second or less; the
-number of LPs is a count, never the clock.
+even reach a positive bound. The LP's duals jump from one vertex to another, so the
+patterns are priced at a point between them and the best prices so far (Wentges'
+smoothing, Mathematical Programming 74, 1997: weight :data:`SMOOTHING` on the best;
+at first on the incumbent's prices, :func:`~.lagrangian.incumbent_prices`: the first
+LP's duals are mostly 0, where a target's search may pass its node limit),
+and at the LP's own duals only when that point prices no new pattern (each price at
+least :data:`~.lagrangian.PRICE_FLOOR` of the largest value: any λ ≥ 0 gives a bound,
+and a free round would bring every weapon into every target's search). It stops when
+the bound meets the LP's value (the dual's maximum: then no pattern prices out), or
+after :data:`COLUMN_ITERATIONS` LPs, a count, never the clock; the bound is valid
+wherever it stops. Each target's patterns hold at most capacity_w rounds of each
+weapon w (:mod:`.lagrangian`). Measured (``benchmarks/bench_wta.py``): at 50 × 100 the
+bound lies within 0.2 % (2 rounds) and about 0.7 % (3 rounds) of the proven optimum; at
+100 × 200 with 3 rounds the integer programme over the patterns it generated is within
+0.05 % of it. For benchmarks: tens of LPs of up to half a second at 300 × 600.
 """
 
 from __future__ import annotations
@@ -21,11 +34,15 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
 
-from iadsim.c2.wta.lagrangian import dual_value
+from iadsim.c2.wta.lagrangian import PRICE_FLOOR, dual_value, incumbent_prices
 from iadsim.c2.wta.problem import I64, SURE_KILL_PK, PairProblem
 
-COLUMN_ITERATIONS = 60
+COLUMN_ITERATIONS = 200
 """Most LPs (rounds of new columns) of one :func:`column_bound`."""
+SMOOTHING = 0.5
+"""Weight of the best prices so far in the point where the patterns are priced (Wentges' smoothing)."""
+MET = 1e-9
+"""Relative distance between the bound and the LP's value under which the dual's maximum counts as reached."""
 
 
 def column_bound(p: PairProblem, incumbent: I64, iterations: int = COLUMN_ITERATIONS) -> float:
@@ -36,10 +53,22 @@ def column_bound(p: PairProblem, incumbent: I64, iterations: int = COLUMN_ITERAT
         columns.add(t, np.zeros(0, np.int64))
     columns.add_patterns(incumbent)
     rounds = np.zeros(len(p.pk), np.int64)
-    best = -np.inf
+    best, best_price = -np.inf, np.zeros(len(p.capacity))
+    floor = PRICE_FLOOR * max(float(p.value.max()), 1.0) if n_targets else PRICE_FLOOR
     for _ in range(iterations):
-        best = max(best, float(dual_value(p, columns.prices(), rounds)))
-        if not columns.add_patterns(rounds):
+        duals, lp_value = columns.prices()
+        center = incumbent_prices(p, incumbent) if best == -np.inf else best_price
+        trials = [SMOOTHING * center + (1.0 - SMOOTHING) * duals, duals]
+        added = False
+        for price in trials:
+            price = np.maximum(price, floor)  # a free round would make every pair count at every target
+            value = float(dual_value(p, price, rounds))
+            if value > best:
+                best, best_price = value, price
+            added = columns.add_patterns(rounds)
+            if added:
+                break
+        if not added or lp_value - best <= MET * max(abs(lp_value), 1.0):
             break
     return best
 
@@ -71,13 +100,16 @@ class _Columns:
         """Add each target's pattern under ``rounds`` unless already there; False if none is new."""
         fired = np.repeat(np.arange(len(rounds)), np.maximum(rounds, 0))
         targets = self.p.pair_target[fired]
+        order = np.argsort(targets, kind="stable")
+        fired, targets = fired[order], targets[order]
+        edges = np.flatnonzero(np.diff(targets)) + 1
         added = False
-        for t in np.unique(targets):
-            added |= self.add(int(t), fired[targets == t])
+        for pattern in np.split(fired, edges) if len(fired) else []:
+            added |= self.add(int(self.p.pair_target[pattern[0]]), pattern)
         return added
 
-    def prices(self) -> np.ndarray:
-        """The weapons' prices λ_w ≥ 0: the duals of their rows in the LP over the columns so far."""
+    def prices(self) -> tuple[np.ndarray, float]:
+        """The weapons' prices λ_w ≥ 0 (the duals of their rows) in the LP over the columns so far, and its value."""
         p, n = self.p, len(self.target)
         row = np.concatenate([p.pair_weapon[pattern] for pattern in self.patterns])
         col = np.repeat(np.arange(n), [len(pattern) for pattern in self.patterns])
@@ -85,4 +117,4 @@ class _Columns:
         convex = sparse.csr_array((np.ones(n), (np.array(self.target), np.arange(n))), shape=(len(p.value), n))
         result = linprog(np.array(self.cost), A_ub=use, b_ub=p.capacity.astype(float), A_eq=convex,
                          b_eq=np.ones(len(p.value)), bounds=(0, None), method="highs")
-        return np.maximum(-result.ineqlin.marginals, 0.0)
+        return np.maximum(-result.ineqlin.marginals, 0.0), float(result.fun)

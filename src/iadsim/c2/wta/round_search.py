@@ -15,7 +15,8 @@ moves (exact changes of F):
 and *adds* every spare round where it gains most (ΔF = c_w − R_k p_wk), sweep after
 sweep until none improves (at most :data:`MAX_SWEEPS`).
 
-:func:`round_search` then runs :data:`KICKS` random reassignments: one random round
+:func:`round_search` then runs random reassignments (:data:`KICKS`, fewer on large
+problems: :func:`kicks_for`): one random round
 leaves each of up to :data:`LEAVING` random engaged targets, and the rounds go back
 by an exact linear assignment (each target at most one of them, so the gains add up;
 :func:`~.local_search.best_matching`, every target in the weapon's reach a
@@ -42,7 +43,11 @@ from iadsim.jit import kernel, uniform_of
 MAX_SWEEPS = 100
 """Sweeps over every round in one descent at most."""
 KICKS = 300
-"""Random reassignments of one :func:`round_search`."""
+"""Random reassignments of one :func:`round_search` at most."""
+KICK_WORK = KICKS * 48 * 100
+"""Edges (a leaving round's pairs) all the random reassignments of one solve may look at: :data:`KICKS` at 50 × 100,
+fewer on larger problems (:func:`kicks_for`), where each costs more and gains less (50 at 300 × 600 gain under
+0.1 %)."""
 LEAVING = 48
 """Targets a random reassignment takes a round off at most."""
 KICK_SEED = np.array([0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0x2545F4914F6CDD1D],
@@ -50,6 +55,14 @@ KICK_SEED = np.array([0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
 """The fixed state the random reassignments' xoshiro256** stream starts from."""
 TOLERANCE = 1e-12
 """Smallest fall of the objective, relative to the value at risk, that a move must bring."""
+
+
+@kernel
+def kicks_for(p: PairProblem) -> int:
+    """The random reassignments a solve of ``p`` affords: :data:`KICKS`, or fewer where :data:`LEAVING` rounds'
+    pairs (the weapons' mean) add up to more than :data:`KICK_WORK` / :data:`KICKS` a reassignment."""
+    per_kick = LEAVING * max(len(p.pk) // max(len(p.capacity), 1), 1)
+    return min(KICKS, KICK_WORK // per_kick)
 
 
 @kernel
