@@ -16,7 +16,7 @@ import yaml
 from iadsim import geo
 from iadsim.engine import simulate
 from iadsim.report.geometry import GeoFrame, MapFrame
-from iadsim.report.map_figure import STROBE_PIECES, build_map
+from iadsim.report.map_figure import MAX_DRAWN_STROBES, STROBE_PIECES, build_map, drawn_strobes
 from iadsim.report.record import RunRecord, read_run_folder
 from iadsim.results import summary_of, write_run
 
@@ -90,7 +90,7 @@ def test_on_the_geographic_map_each_strobe_runs_along_the_geodesic_of_its_azimut
 def test_on_the_local_map_each_strobe_leaves_its_radar_along_its_azimuth_and_crosses_the_map(record) -> None:
     """In the local map's plane (ENU at the map's centre), the radar's north is turned by the meridian
     convergence: the direction the azimuth has there is R_map · R_radarᵀ · (sin az, cos az, 0), the two ENU
-    rotations in closed form. The first piece of each line (14 km or more) points along it within 0.01° (the
+    rotations in closed form. The first piece of each line (27 km or more) points along it within 0.01° (the
     convergence itself reaches 0.23° at these radars, so drawing the azimuth unturned would fail), and the
     line's last vertex lies beyond the map's edge (a strobe gives no range)."""
     strobes = events_of(record, "strobe")
@@ -115,6 +115,20 @@ def test_on_the_local_map_each_strobe_leaves_its_radar_along_its_azimuth_and_cro
     y_range = built.figure.layout.yaxis.range
     end_x, end_y = x[:, STROBE_PIECES], y[:, STROBE_PIECES]
     assert ((end_x < x_range[0]) | (end_x > x_range[1]) | (end_y < y_range[0]) | (end_y > y_range[1])).all()
+
+
+def test_a_log_of_more_strobes_than_a_map_draws_keeps_every_first_strobe_and_thins_the_rest(record) -> None:
+    """The run's 1,000-odd strobes are all drawn (under MAX_DRAWN_STROBES); asked for at most 100, the map
+    keeps each radar's first strobe of each jammer (the ones a default log holds) and thins the rest evenly."""
+    kind = record.events.column("kind").cast(pa.string()).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(kind == "strobe")
+    assert len(rows) <= MAX_DRAWN_STROBES
+    np.testing.assert_array_equal(drawn_strobes(record.events, rows, MAX_DRAWN_STROBES), rows)
+    kept = drawn_strobes(record.events, rows, 100)
+    assert 90 <= len(kept) <= 100 and np.all(np.diff(kept) > 0) and np.isin(kept, rows).all()
+    table = record.events.take(rows).select(["sensor_id", "threat_id", "detail"]).to_pandas()
+    firsts = rows[~table.duplicated().to_numpy()]
+    assert 0 < len(firsts) < 100 and np.isin(firsts, kept).all()
 
 
 def test_each_strobe_hover_names_its_radar_time_and_azimuth(record) -> None:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
+import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from iadsim.report import escape
@@ -42,8 +44,12 @@ MARGIN = 0.08
 """Fraction of the map's extent added on every side."""
 OUTLINE_REACH = 3.0
 """Coastlines are drawn this many times the map's extent, for a user who zooms out."""
-STROBE_PIECES = 16
-"""Straight pieces of each drawn jam strobe (a great ellipse, slightly curved on both maps)."""
+STROBE_PIECES = 8
+"""Straight pieces of each drawn jam strobe (a great ellipse, slightly curved on both maps): 500 km east at
+38° N, 8 pieces keep within about 60 m of the curve on the geographic map."""
+MAX_DRAWN_STROBES = 2000
+"""Jam strobes a map draws, at most (a log with ``log_all_detections`` can hold many thousands): beyond, each
+radar's first strobe of each jammer and every k-th of the others."""
 
 
 @dataclass
@@ -302,7 +308,7 @@ def _strobe_traces(record: RunRecord, kind: NDArray[np.object_], local: MapFrame
     """Every logged jam strobe as a bearing line from its radar along the measured azimuth, out past the edge
     of the local map (half extents in km): a strobe gives a direction, not a range. One trace, lines apart
     by NaN gaps; none in a run without strobes."""
-    rows = np.flatnonzero(kind == "strobe")
+    rows = drawn_strobes(record.events, np.flatnonzero(kind == "strobe"), MAX_DRAWN_STROBES)
     if len(rows) == 0:
         return []
     events = record.events
@@ -320,6 +326,23 @@ def _strobe_traces(record: RunRecord, kind: NDArray[np.object_], local: MapFrame
                        line=dict(color=_rgba(JAMMER_COLOUR, STROBE_OPACITY), width=1),
                        text=np.repeat(np.array(hover, dtype=object), STROBE_PIECES + 2), hoverinfo="text",
                        connectgaps=False)]
+
+
+def drawn_strobes(events: pa.Table, rows: NDArray[np.int64], most: int) -> NDArray[np.int64]:
+    """Of the ``strobe`` events at ``rows`` (in log order), those a map draws, at most ``most`` (or the
+    firsts, if there are more pairs): each radar's first strobe of each jammer (radar, carrier, jammer name),
+    then every k-th of the others."""
+    if len(rows) <= most:
+        return rows
+    sensor = events.column("sensor_id").to_numpy()[rows].astype(np.int64)
+    carrier = events.column("threat_id").to_numpy()[rows].astype(np.int64) + 1
+    jammer = pc.dictionary_encode(events.column("detail").take(rows)).combine_chunks().indices.to_numpy()
+    pair = (sensor * (carrier.max() + 1) + carrier) * (jammer.max() + 1) + jammer
+    firsts = np.unique(pair, return_index=True)[1]
+    others = np.setdiff1d(np.arange(len(rows)), firsts)
+    room = most - len(firsts)
+    kept = others[::-(-len(others) // room)] if room > 0 else others[:0]
+    return rows[np.union1d(firsts, kept)]
 
 
 def _fix_traces(record: RunRecord, kind: NDArray[np.object_], frame: MapFrame | GeoFrame) -> list[go.Scatter]:
