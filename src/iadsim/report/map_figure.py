@@ -46,7 +46,7 @@ OUTLINE_REACH = 3.0
 """Coastlines are drawn this many times the map's extent, for a user who zooms out."""
 STROBE_PIECES = 8
 """Straight pieces of each drawn jam strobe (a great ellipse, slightly curved on both maps): 500 km east at
-38° N, 8 pieces keep within about 60 m of the curve on the geographic map."""
+38° N, 8 pieces keep within 80 m of the curve on the geographic map."""
 MAX_DRAWN_STROBES = 2000
 """Jam strobes a map draws, at most (a log with ``log_all_detections`` can hold many thousands): beyond, each
 radar's first strobe of each jammer and every k-th of the others."""
@@ -321,7 +321,8 @@ def _strobe_traces(record: RunRecord, kind: NDArray[np.object_], local: MapFrame
     x, y = frame.xy(np.pad(line_lat, ((0, 0), (0, 1)), constant_values=np.nan).ravel(),
                     np.pad(line_lon, ((0, 0), (0, 1)), constant_values=np.nan).ravel())
     hover = [f"{escape.text(record.sensor_name(int(s)))}: jam strobe of {escape.text(j)}<br>"
-             f"t {t:,.0f} s ({t / 60:.1f} min), azimuth {a:.1f}°" for s, j, t, a in zip(sensor, jammer, t_s, azimuth, strict=True)]
+             f"t {t:,.0f} s ({t / 60:.1f} min), azimuth {a:.1f}°"
+             for s, j, t, a in zip(sensor, jammer, t_s, azimuth, strict=True)]
     return [go.Scatter(x=x, y=y, mode="lines", name="jam strobe",
                        line=dict(color=_rgba(JAMMER_COLOUR, STROBE_OPACITY), width=1),
                        text=np.repeat(np.array(hover, dtype=object), STROBE_PIECES + 2), hoverinfo="text",
