@@ -107,3 +107,31 @@ def coverage_radius_m(
     slant_m = np.minimum(np.asarray(detection_range_m, dtype=float), np.asarray(max_range_m, dtype=float))
     ground_m = np.sqrt(np.maximum(slant_m * slant_m - target_alt_m * target_alt_m, 0.0))
     return np.minimum(ground_m, geo.radar_horizon_m(antenna_alt_m, target_alt_m))
+
+
+def bearing_lines_lat_lon(lat_deg: ArrayLike, lon_deg: ArrayLike, azimuth_deg: ArrayLike, length_m: ArrayLike,
+                          pieces: int) -> tuple[F64, F64]:
+    """Lines on the ground from points along azimuths (deg, clockwise from north): latitudes and longitudes
+    (deg), ``(n, pieces + 1)`` vertices each, the first at the point, the last about ``length_m`` (m) from it.
+
+    Each line is the great ellipse of WGS-84 that leaves the point along the azimuth: the ellipsoid cut by
+    the plane through its centre, the point and the azimuth's horizontal direction, its vertices at equal
+    geocentric angles ``length_m / R`` apart (R the mean Earth radius, so the length is within 0.5 %). It
+    starts exactly along the azimuth and keeps to the geodesic's azimuth from the point within 0.01 degree
+    out to 500 km (about 60 m across); vectorised over all lines, unlike :func:`iadsim.geo.geodesic_direct`.
+    """
+    lat = np.deg2rad(np.asarray(lat_deg, dtype=float))
+    lon = np.deg2rad(np.asarray(lon_deg, dtype=float))
+    azimuth = np.deg2rad(np.asarray(azimuth_deg, dtype=float))
+    east, north, _ = np.moveaxis(geo.enu_rotation(lat, lon), -2, 0)
+    along = np.sin(azimuth)[:, None] * east + np.cos(azimuth)[:, None] * north
+    start = geo.geodetic_to_ecef(lat, lon, 0.0)
+    start /= np.linalg.norm(start, axis=-1, keepdims=True)
+    side = along - np.sum(along * start, axis=-1, keepdims=True) * start
+    side /= np.linalg.norm(side, axis=-1, keepdims=True)
+    angle = (np.asarray(length_m, dtype=float)[:, None] / geo.MEAN_EARTH_RADIUS_M
+             * np.linspace(0.0, 1.0, pieces + 1))[..., None]
+    u = start[:, None, :] * np.cos(angle) + side[:, None, :] * np.sin(angle)
+    geocentric = np.arctan2(u[..., 2], np.hypot(u[..., 0], u[..., 1]))
+    return (np.rad2deg(np.arctan(np.tan(geocentric) / (1.0 - geo.WGS84_E2))),
+            np.rad2deg(np.arctan2(u[..., 1], u[..., 0])))

@@ -7,9 +7,10 @@ projection of :class:`~iadsim.report.geometry.GeoFrame`, centred on the
 scenario. Layers from bottom to top: coastline and
 borders, radar coverage for chosen target altitudes (the horizon shrinks it
 for low flyers), engagement envelopes per layer (each interceptor type's
-maximum range around each unit), defended assets, units and radars, threat
-paths coloured by outcome, interceptor paths, intercept and impact points,
-and last the two traces the replay moves.
+maximum range around each unit), jam strobes (a bearing line from the radar
+across the map), defended assets, units, radars and jammers, threat paths
+coloured by outcome, interceptor paths, intercept and impact points, jammer
+fixes, and last the two traces the replay moves.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
+import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from iadsim.report import escape
-from iadsim.report.geometry import GeoFrame, MapFrame, coverage_radius_m, ring_lat_lon
+from iadsim.report.geometry import GeoFrame, MapFrame, bearing_lines_lat_lon, coverage_radius_m, ring_lat_lon
 from iadsim.report.outcome import (
     INTERCEPTOR_COLOUR, LAYER_COLOURS, LAYER_NAMES, LEAKED_COLOUR, LOST_COLOUR, OUTCOME_KEYS, outcome_colour, outcome_key,
     outcome_name,
@@ -41,6 +44,12 @@ MARGIN = 0.08
 """Fraction of the map's extent added on every side."""
 OUTLINE_REACH = 3.0
 """Coastlines are drawn this many times the map's extent, for a user who zooms out."""
+STROBE_PIECES = 8
+"""Straight pieces of each drawn jam strobe (a great ellipse, slightly curved on both maps): 500 km east at
+38° N, 8 pieces keep within 80 m of the curve on the geographic map."""
+MAX_DRAWN_STROBES = 2000
+"""Jam strobes a map draws, at most (a log with ``log_all_detections`` can hold many thousands): beyond, each
+radar's first strobe of each jammer and every k-th of the others."""
 
 
 @dataclass
@@ -96,9 +105,12 @@ def build_map(record: RunRecord, coverage_altitudes_m: tuple[float, ...] = DEFAU
         traces.append(go.Scatter(x=x, y=y, mode="lines", name=f"{LAYER_NAMES[layer]} envelope",
                                  line=dict(color=LAYER_COLOURS[layer], width=1.5, dash="dash"),
                                  text=hover, hoverinfo="text"))
+    kind = record.events.column("kind").cast("string").to_numpy(zero_copy_only=False)
+    traces += _strobe_traces(record, kind, local, frame, half_width, half_height)
     traces += _site_traces(record, frame)
     traces += _path_traces(record, frame)
-    traces += _point_traces(record, frame)
+    traces += _point_traces(record, kind, frame)
+    traces += _fix_traces(record, kind, frame)
     threats_now = len(traces) if not geographic else -1
     if not geographic:  # the replay moves the local map only
         traces.append(go.Scatter(x=[], y=[], mode="markers", name="threats (replay)", hoverinfo="text",
@@ -287,6 +299,75 @@ def _jammer_traces(record: RunRecord, frame: MapFrame | GeoFrame) -> list[go.Sca
 
 
 JAMMER_COLOUR = "#7a0177"
+STROBE_OPACITY = 0.35
+"""Opacity of a jam strobe's line: many cross near their jammer."""
+
+
+def _strobe_traces(record: RunRecord, kind: NDArray[np.object_], local: MapFrame, frame: MapFrame | GeoFrame,
+                   half_width_km: float, half_height_km: float) -> list[go.Scatter]:
+    """Every logged jam strobe as a bearing line from its radar along the measured azimuth, out past the edge
+    of the local map (half extents in km): a strobe gives a direction, not a range. One trace, lines apart
+    by NaN gaps; none in a run without strobes."""
+    rows = drawn_strobes(record.events, np.flatnonzero(kind == "strobe"), MAX_DRAWN_STROBES)
+    if len(rows) == 0:
+        return []
+    events = record.events
+    lat, lon, t_s, azimuth = (events.column(name).to_numpy()[rows] for name in ("lat_deg", "lon_deg", "t_s", "value"))
+    sensor = events.column("sensor_id").to_numpy()[rows]
+    jammer = events.column("detail").take(rows).to_pylist()
+    x0, y0 = local.xy(lat, lon)
+    length_m = 1000.0 * np.hypot(np.abs(x0) + half_width_km, np.abs(y0) + half_height_km)  # to the far corner
+    line_lat, line_lon = bearing_lines_lat_lon(lat, lon, azimuth, length_m, STROBE_PIECES)
+    x, y = frame.xy(np.pad(line_lat, ((0, 0), (0, 1)), constant_values=np.nan).ravel(),
+                    np.pad(line_lon, ((0, 0), (0, 1)), constant_values=np.nan).ravel())
+    hover = [f"{escape.text(record.sensor_name(int(s)))}: jam strobe of {escape.text(j)}<br>"
+             f"t {t:,.0f} s ({t / 60:.1f} min), azimuth {a:.1f}°"
+             for s, j, t, a in zip(sensor, jammer, t_s, azimuth, strict=True)]
+    return [go.Scatter(x=x, y=y, mode="lines", name="jam strobe",
+                       line=dict(color=_rgba(JAMMER_COLOUR, STROBE_OPACITY), width=1),
+                       text=np.repeat(np.array(hover, dtype=object), STROBE_PIECES + 2), hoverinfo="text",
+                       connectgaps=False)]
+
+
+def drawn_strobes(events: pa.Table, rows: NDArray[np.int64], most: int) -> NDArray[np.int64]:
+    """Of the ``strobe`` events at ``rows`` (in log order), those a map draws, at most ``most`` (or the
+    firsts, if there are more pairs): each radar's first strobe of each jammer (radar, carrier, jammer name),
+    then every k-th of the others."""
+    if len(rows) <= most:
+        return rows
+    sensor = events.column("sensor_id").to_numpy()[rows].astype(np.int64)
+    carrier = events.column("threat_id").to_numpy()[rows].astype(np.int64) + 1
+    jammer = pc.dictionary_encode(events.column("detail").take(rows)).combine_chunks().indices.to_numpy()
+    pair = (sensor * (carrier.max() + 1) + carrier) * (jammer.max() + 1) + jammer
+    firsts = np.unique(pair, return_index=True)[1]
+    others = np.setdiff1d(np.arange(len(rows)), firsts)
+    room = most - len(firsts)
+    kept = others[::-(-len(others) // room)] if room > 0 else others[:0]
+    return rows[np.union1d(firsts, kept)]
+
+
+def _fix_traces(record: RunRecord, kind: NDArray[np.object_], frame: MapFrame | GeoFrame) -> list[go.Scatter]:
+    """Where air pictures located jammers by crossing strobes (``jammer_located``), with the fix's error and
+    the track it started, if any (a ``track_start`` of a jammer fix at the same time on the same carrier)."""
+    rows = np.flatnonzero(kind == "jammer_located")
+    if len(rows) == 0:
+        return []
+    events = record.events
+    column = {name: events.column(name).to_numpy()[rows]
+              for name in ("lat_deg", "lon_deg", "t_s", "value", "threat_id")}
+    starts = np.flatnonzero(kind == "track_start")
+    started = {(t, threat): track for t, threat, track, detail in zip(
+        events.column("t_s").to_numpy()[starts], events.column("threat_id").to_numpy()[starts],
+        events.column("track_id").to_numpy()[starts], events.column("detail").take(starts).to_pylist(), strict=True)
+        if "jammer fix" in (detail or "")}
+    hover = [f"jammer fix: {escape.text(detail)}<br>t {t:,.0f} s ({t / 60:.1f} min), error {error:,.0f} m"
+             + (f"<br>starts track {started[t, threat]}" if (t, threat) in started else "")
+             for detail, t, error, threat in zip(events.column("detail").take(rows).to_pylist(), column["t_s"],
+                                                 column["value"], column["threat_id"], strict=True)]
+    x, y = frame.xy(column["lat_deg"], column["lon_deg"])
+    return [go.Scatter(x=x, y=y, mode="markers", name="jammer fix", text=hover, hoverinfo="text",
+                       marker=dict(symbol="circle-cross-open", size=11, color=JAMMER_COLOUR,
+                                   line=dict(color=JAMMER_COLOUR, width=1.5)))]
 
 
 def _longest_layer(record: RunRecord, inventory: dict[str, int]) -> str:
@@ -333,9 +414,9 @@ def _gapped_line(x: F64, y: F64, rows: NDArray[np.int64], labels: NDArray[np.obj
                       line=line, text=hover, hoverinfo="text", connectgaps=False)
 
 
-def _point_traces(record: RunRecord, frame: MapFrame | GeoFrame) -> list[go.Scatter]:
-    """Where interceptors killed their targets, where leaking threats struck, and where lost ones came down."""
-    kind = record.events.column("kind").cast("string").to_numpy(zero_copy_only=False)
+def _point_traces(record: RunRecord, kind: NDArray[np.object_], frame: MapFrame | GeoFrame) -> list[go.Scatter]:
+    """Where interceptors killed their targets, where leaking threats struck, and where lost ones came down
+    (``kind``: every event's kind)."""
     traces = []
     for event, name, marker in (
         ("intercept", "intercepts", dict(symbol="x", size=9, color="#111")),

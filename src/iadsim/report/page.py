@@ -161,6 +161,9 @@ def _sentence(record: RunRecord, event: dict[str, Any]) -> str:
                                 f"({detail}, at {value / 1000:,.1f} km)",
         "lost": lambda: f"{threat} misses {detail} by {value:,.0f} m: its satellite navigation was jammed",
         "expended": lambda: f"{threat} ends its flight near {detail}: a decoy, it harms nothing",
+        "strobe": lambda: f"{record.sensor_name(event['sensor_id'])} sees a jam strobe of {detail} "
+                          f"at azimuth {value:.1f}°",
+        "jammer_located": lambda: f"jammer located by crossing strobes ({detail}), the fix {value:,.0f} m off",
         "not_released": lambda: f"{weapon} {threat} ({detail}) is never released: "
                                 + ("its aircraft was shot down first" if event.get("reason") == "carrier_lost"
                                    else "its aircraft ended its flight first"),
