@@ -368,6 +368,32 @@ def commit(mode_x: Array, mode_p: Array, mu: Array, x: Array, p: Array, r: int, 
 
 
 @inline_kernel
+def take_row(lists: I64, counts: I64) -> int:
+    """A row for a new track: the last one freed, else the next never used."""
+    if counts[FREE_ROWS] > 0:
+        counts[FREE_ROWS] -= 1
+        return lists[FREE_LIST, counts[FREE_ROWS]]
+    r = counts[ROWS_USED]
+    counts[ROWS_USED] = r + 1
+    return r
+
+
+@inline_kernel
+def modes_from_state(mode_x: Array, mode_p: Array, mu: Array, x: Array, p: Array, r: int) -> None:
+    """Every motion model of row ``r`` starts from its state ``x``, ``p``, equally likely (with one model the
+    state is the model's own memory, :func:`empty_store`: nothing to copy)."""
+    models = mu.shape[1]
+    for j in range(models):
+        mu[r, j] = 1.0 / models
+        if models == 1:
+            continue
+        for a in range(6):
+            mode_x[r, j, a] = x[r, a]
+            for b in range(6):
+                mode_p[r, j, a, b] = p[r, a, b]
+
+
+@inline_kernel
 def summarize(clock: Array, x: Array, p: Array, r: int) -> None:
     """Row ``r``'s summary in ``clock``: its combined state and the traces of its covariance blocks."""
     for a in range(6):
@@ -848,26 +874,13 @@ def _start_tracks(track: I32, clock: Array, mode_x: Array, mode_p: Array, mu: Ar
     """A seed on every report of the look left (:func:`_pair_seeds`), or a confirmed track when one detection
     confirms; returns the rows started so far."""
     sensor, picture, first_report, reports = look[e, LOOK_SENSOR], look[e, LOOK_PICTURE], look[e, FIRST], look[e, SIZE]
-    models = mu.shape[1]
     for k in range(reports):
         if not usable[k]:
             continue
-        if counts[FREE_ROWS] > 0:
-            counts[FREE_ROWS] -= 1
-            r = lists[FREE_LIST, counts[FREE_ROWS]]
-        else:
-            r = counts[ROWS_USED]
-            counts[ROWS_USED] = r + 1
+        r = take_row(lists, counts)
         filters.initial_state(z_reports[first_report + k], pos[sensor], rotation[sensor], sigma_all[sensor],
                               constants[INITIAL_SPEED_SIGMA], x_state[r], p_state[r])
-        for j in range(models):
-            mu[r, j] = 1.0 / models
-            if models == 1:  # the combined state is the model's own memory
-                continue
-            for a in range(6):
-                mode_x[r, j, a] = x_state[r, a]
-                for b in range(6):
-                    mode_p[r, j, a, b] = p_state[r, a, b]
+        modes_from_state(mode_x, mode_p, mu, x_state, p_state, r)
         track[r, STATUS] = CONFIRMED if constants[CONFIRM_HITS] <= 1 else SEED
         track[r, PICTURE], track[r, LABEL] = picture, truth[first_report + k]
         track[r, HITS], track[r, MISSES], track[r, RADARS], track[r, JAMMER] = 1, 0, 1, 0

@@ -40,10 +40,11 @@ from iadsim.jit import kernel
 from iadsim.scenario.compile import CompiledScenario
 from iadsim.scenario.tables import SCAN_PERIOD
 from iadsim.tracking import filters
-from iadsim.tracking.core import (BALLISTIC, CONFIRMED, DETECTED_BY, FREE_LIST, FREE_ROWS, HITS, INITIAL_SPEED_SIGMA,
+from iadsim.tracking.core import (BALLISTIC, CONFIRMED, DETECTED_BY, FREE_ROWS, HITS, INITIAL_SPEED_SIGMA,
                                   INTENSITY, JAMMER, LABEL, LIVE, LIVE_LIST, MAX_POSITION_VARIANCE, MISS_SCORE, MISSES,
                                   NEED_ROWS, PICTURE, RADARS, ROWS_USED, STATE_T, STATUS, SWITCH, TRACE_PP, TRACE_PV,
-                                  TRACE_VV, TURN_RATE, ArrayTracker, end_track, summarize)
+                                  TRACE_VV, TURN_RATE, ArrayTracker, end_track, modes_from_state, summarize,
+                                  take_row)
 from iadsim.tracking.deletion import DropReason
 from iadsim.tracking.jammer_fixes import Fixes, JammerFixes
 from iadsim.world import World
@@ -116,20 +117,10 @@ def fix_tracks_step(track: I32, clock: F64, mode_x: F64, mode_p: F64, mu: F64, x
             if models > 1:  # with one model the combined state is the model's own memory
                 filters.combine(mode_x[row], mode_p[row], mu[row], x[row], p[row])
         else:
-            if counts[FREE_ROWS] > 0:
-                counts[FREE_ROWS] -= 1
-                row = lists[FREE_LIST, counts[FREE_ROWS]]
-            else:
-                row = counts[ROWS_USED]
-                counts[ROWS_USED] = row + 1
+            row = take_row(lists, counts)
             filters.initial_state(z, radar_ecef_m[radar], rotation[radar], sigma, constants[INITIAL_SPEED_SIGMA],
                                   x[row], p[row])
-            for j in range(models):
-                mu[row, j] = 1.0 / models
-                for a in range(6):
-                    mode_x[row, j, a] = x[row, a]
-                    for b in range(6):
-                        mode_p[row, j, a, b] = p[row, a, b]
+            modes_from_state(mode_x, mode_p, mu, x, p, row)
             track[row, STATUS], track[row, PICTURE], track[row, LABEL] = CONFIRMED, picture, fix_label[k]
             track[row, HITS], track[row, MISSES], track[row, RADARS], track[row, DETECTED_BY] = 0, 0, 0, 0
             track[row, JAMMER] = source + 1
