@@ -16,12 +16,17 @@ T = R / v̄ (legs of a glide measured at the ground, at its mean glide speed v̄
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 import iadsim
 from iadsim import geo
 from iadsim.catalog import load_catalog
 from iadsim.verify import CaseResult, case
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 RELEASE_RANGE_M = 120e3
 TIME_STEP_S = 1.0
@@ -47,20 +52,26 @@ def release_scenario(weapon: str = "agm-88-class", release_range_m: float = RELE
     }
 
 
+def released_flight(scenario: dict,
+                    weapon: str) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, np.ndarray]:
+    """One run of a :func:`release_scenario`: the ``weapon``'s release and arrival events (``threat_launch``,
+    ``leak``), its ground range (m) to the radar where it was released, and its time of flight (s)."""
+    events = iadsim.simulate(scenario, seed=0).events.to_pandas()
+    launch = events[(events.kind == "threat_launch") & (events.weapon == weapon)]
+    arrival = events[(events.kind == "leak") & (events.weapon == weapon)]
+    radar = scenario["units"][0]["position"]  # no layout: the search radar stands at the unit's position
+    start = geo.n_vector(np.radians(launch.lat_deg.to_numpy()), np.radians(launch.lon_deg.to_numpy()))
+    aim = geo.n_vector(np.radians(radar["lat"]), np.radians(radar["lon"]))
+    ground_m = geo.MEAN_EARTH_RADIUS_M * np.arccos(np.clip(start @ aim, -1.0, 1.0))
+    return launch, arrival, ground_m, arrival.t_s.to_numpy() - launch.t_s.to_numpy()
+
+
 @case("release-range-time-of-flight")
 def release_range_time_of_flight() -> CaseResult:
     """The HARM's ground range to the radar where it leaves the fighter, and its time of flight to the radar,
     against R and T = (R/Rₑ)(Rₑ + h)/v with the catalog's v and h; R within the catalog's 150 km reach."""
-    run = iadsim.simulate(release_scenario(), seed=0)
-    events = run.events.to_pandas()
     harm = load_catalog().threat("agm-88-class")
-    launch = events[(events.kind == "threat_launch") & (events.weapon == "agm-88-class")]
-    arrival = events[(events.kind == "leak") & (events.weapon == "agm-88-class")]
-    start = geo.n_vector(np.radians(launch.lat_deg.to_numpy()), np.radians(launch.lon_deg.to_numpy()))
-    radar = release_scenario()["units"][0]["position"]  # no layout: the search radar stands at the unit's position
-    aim = geo.n_vector(np.radians(radar["lat"]), np.radians(radar["lon"]))
-    ground_m = geo.MEAN_EARTH_RADIUS_M * np.arccos(np.clip(start @ aim, -1.0, 1.0))
-    flight_s = arrival.t_s.to_numpy() - launch.t_s.to_numpy()
+    launch, arrival, ground_m, flight_s = released_flight(release_scenario(), harm.name)
     expected_s = RELEASE_RANGE_M / geo.MEAN_EARTH_RADIUS_M * (geo.MEAN_EARTH_RADIUS_M + harm.cruise_altitude) / harm.speed
     late_s = flight_s - expected_s
     passed = bool(len(launch) == 1 and len(arrival) == 1 and abs(ground_m[0] - RELEASE_RANGE_M) <= RANGE_TOLERANCE_M
@@ -105,16 +116,9 @@ def glide_release_range() -> CaseResult:
     T = R / v̄ (less than one tick late)."""
     reaches = glide_reaches()
     worst = max(abs(reach / published - 1.0) for *_, reach, published in reaches)
-    run = iadsim.simulate(release_scenario("agm-154-class", GLIDE_RELEASE_RANGE_M, GLIDE_ALTITUDE_M), seed=0)
-    events = run.events.to_pandas()
     jsow = load_catalog().threat("agm-154-class")
-    launch = events[(events.kind == "threat_launch") & (events.weapon == jsow.name)]
-    arrival = events[(events.kind == "leak") & (events.weapon == jsow.name)]
-    radar = release_scenario()["units"][0]["position"]
-    start = geo.n_vector(np.radians(launch.lat_deg.to_numpy()), np.radians(launch.lon_deg.to_numpy()))
-    aim = geo.n_vector(np.radians(radar["lat"]), np.radians(radar["lon"]))
-    ground_m = geo.MEAN_EARTH_RADIUS_M * np.arccos(np.clip(start @ aim, -1.0, 1.0))
-    flight_s = arrival.t_s.to_numpy() - launch.t_s.to_numpy()
+    launch, arrival, ground_m, flight_s = released_flight(
+        release_scenario(jsow.name, GLIDE_RELEASE_RANGE_M, GLIDE_ALTITUDE_M), jsow.name)
     expected_s = GLIDE_RELEASE_RANGE_M / jsow.speed
     flown = len(launch) == 1 and len(arrival) == 1
     passed = bool(flown and worst <= GLIDE_FIGURE_TOLERANCE
